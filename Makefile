@@ -1,0 +1,155 @@
+# pop3check - one non-recursive Makefile. Dependencies come from pkg-config.
+#   make            library and check_pop3 in build/
+#   make check      unit tests, exported-symbol test, integration tests
+#   make asan       the same suite under AddressSanitizer + UBSan
+#   make bench      benchmark against a sandbox Dovecot (see tests/bench)
+#   make install    PREFIX=/usr/local DESTDIR= PLUGINDIR=/usr/lib/nagios/plugins
+#   make test       install missing Debian packages, then everything above
+#   make demo       install missing packages, run check_pop3 against a
+#                   sandbox Dovecot (or HOST=... for a real server)
+
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+PLUGINDIR  ?= /usr/lib/nagios/plugins
+DESTDIR    ?=
+
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+BUILD      ?= build
+
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Werror
+CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
+CURL_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+SOVERSION = 1
+VERSION   = 0.1.0
+LIBNAME   = libpop3check.so
+SONAME    = $(LIBNAME).$(SOVERSION)
+LIBFILE   = $(LIBNAME).$(VERSION)
+
+LIB_SRC = checks/names.c checks/text.c checks/reply.c checks/range.c \
+          checks/evaluate.c checks/md5.c checks/base64.c checks/session.c \
+          checks/auth.c checks/tracker.c checks/probe.c checks/connect.c \
+          checks/io.c checks/multi.c
+PLUGIN_LIB_SRC = plugin/options.c plugin/output.c
+PLUGIN_SRC = plugin/check_pop3.c
+
+LIB_OBJ        = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+PLUGIN_LIB_OBJ = $(PLUGIN_LIB_SRC:%.c=$(BUILD)/obj/%.o)
+PLUGIN_OBJ     = $(PLUGIN_SRC:%.c=$(BUILD)/obj/%.o)
+
+UNIT_TESTS = range reply session digest evaluate names output options alloc
+UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
+
+TOOLS = $(BUILD)/tests/stallserver $(BUILD)/tests/popclient
+
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(CURL_CFLAGS) -Ichecks -MMD -MP
+
+.PHONY: all check unit symbols integration asan bench install uninstall \
+        clean test demo lint format
+
+all: $(BUILD)/$(LIBFILE) $(BUILD)/check_pop3 $(BUILD)/pop3check.pc
+
+$(BUILD)/obj/checks/%.o: checks/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/$(LIBFILE): $(LIB_OBJ) checks/libpop3check.map
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+	    -Wl,--version-script=checks/libpop3check.map -Wl,--no-undefined \
+	    -o $@ $(LIB_OBJ) $(CURL_LIBS)
+	ln -sf $(LIBFILE) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/$(LIBNAME)
+
+$(BUILD)/check_pop3: $(PLUGIN_OBJ) $(PLUGIN_LIB_OBJ) $(BUILD)/$(LIBFILE)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PLUGIN_OBJ) $(PLUGIN_LIB_OBJ) \
+	    -L$(BUILD) -lpop3check -lm
+
+$(BUILD)/pop3check.pc: checks/pop3check.pc.in
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+# Unit tests link the objects directly, so they reach internal functions.
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) $(PLUGIN_LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iplugin -o $@ $< $(LIB_OBJ) $(PLUGIN_LIB_OBJ) \
+	    $(CURL_LIBS) $(CMOCKA_LIBS) -lm
+
+$(BUILD)/tests/%: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
+
+unit: $(UNIT_BINS)
+	@BUILD=$(BUILD) tests/unit/run.sh $(UNIT_BINS)
+
+symbols: $(BUILD)/$(LIBFILE)
+	@BUILD=$(BUILD) tests/symbols.sh $(BUILD)/$(LIBFILE) checks/pop3check.h
+
+integration: all $(TOOLS)
+	@BUILD=$(BUILD) tests/integration/run.sh
+
+check: all unit symbols integration
+	@BUILD=$(BUILD) tests/summary.sh
+
+# -O1 keeps the sanitizers' reports readable; leaks are checked too.
+asan:
+	$(MAKE) BUILD=build-asan CC=$(CC) \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined" check
+
+bench: all $(TOOLS)
+	@BUILD=$(BUILD) tests/bench/bench.sh
+
+# What a new user runs (see README): installs what is missing, then tests
+# with gcc, with clang (warnings are errors on both) and under sanitizers.
+test:
+	tests/deps.sh test
+	$(MAKE) clean
+	$(MAKE) BUILD=build-clang CC=clang all unit
+	$(MAKE) asan
+	$(MAKE) check
+
+demo:
+	tests/deps.sh demo
+	$(MAKE) all $(TOOLS)
+	BUILD=$(BUILD) tests/demo.sh $(HOST)
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(PLUGINDIR) \
+	    $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 $(BUILD)/$(LIBFILE) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(LIBFILE) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/$(LIBNAME)
+	install -m 0644 checks/pop3check.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 0644 $(BUILD)/pop3check.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 0755 $(BUILD)/check_pop3 $(DESTDIR)$(PLUGINDIR)/
+	install -m 0644 plugin/check_pop3.1 $(DESTDIR)$(MANDIR)/man1/
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/$(LIBFILE) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	    $(DESTDIR)$(LIBDIR)/$(LIBNAME) $(DESTDIR)$(INCLUDEDIR)/pop3check.h \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/pop3check.pc \
+	    $(DESTDIR)$(PLUGINDIR)/check_pop3 $(DESTDIR)$(MANDIR)/man1/check_pop3.1
+
+lint:
+	clang-format --dry-run -Werror checks/*.[ch] plugin/*.[ch] tests/unit/*.c \
+	    tests/tools/*.c
+	cppcheck --error-exitcode=1 --quiet --inline-suppr -Ichecks checks plugin
+
+format:
+	clang-format -i checks/*.[ch] plugin/*.[ch] tests/unit/*.c tests/tools/*.c
+
+clean:
+	rm -rf build build-asan build-clang
+
+-include $(LIB_OBJ:.o=.d) $(PLUGIN_OBJ:.o=.d) $(PLUGIN_LIB_OBJ:.o=.d)

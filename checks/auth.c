@@ -1,0 +1,248 @@
+/* auth.c - logging in: USER/PASS and APOP (RFC 1939), SASL PLAIN, LOGIN
+ * and CRAM-MD5 through AUTH (RFC 5034, 4616, 2195). A mechanism the user
+ * forces is used or the probe fails; it never falls back to another. */
+#define _DEFAULT_SOURCE
+#include <string.h>
+
+#include "internal.h"
+#include "session.h"
+
+static const struct {
+    enum pop3check_auth mech;
+    unsigned sasl;
+    const char *label;
+} mechs[] = {
+    {POP3CHECK_AUTH_USER, 0, "USER/PASS"},
+    {POP3CHECK_AUTH_APOP, 0, "APOP"},
+    {POP3CHECK_AUTH_PLAIN, POP3CHECK_SASL_PLAIN, "SASL PLAIN"},
+    {POP3CHECK_AUTH_LOGIN, POP3CHECK_SASL_LOGIN, "SASL LOGIN"},
+    {POP3CHECK_AUTH_CRAM_MD5, POP3CHECK_SASL_CRAM_MD5, "SASL CRAM-MD5"},
+};
+
+static const char *label(enum pop3check_auth m)
+{
+    for (size_t i = 0; i < sizeof mechs / sizeof mechs[0]; i++)
+        if (mechs[i].mech == m)
+            return mechs[i].label;
+    return "?";
+}
+
+static unsigned sasl_flag(enum pop3check_auth m)
+{
+    for (size_t i = 0; i < sizeof mechs / sizeof mechs[0]; i++)
+        if (mechs[i].mech == m)
+            return mechs[i].sasl;
+    return 0;
+}
+
+/* "any": mechanisms that keep the password off the wire first, as curl
+ * does, then PLAIN and LOGIN, then APOP, and USER/PASS last. */
+static enum pop3check_auth choose_any(const struct p3_session *s)
+{
+    unsigned sasl = s->r->sasl;
+
+    if (sasl & POP3CHECK_SASL_CRAM_MD5)
+        return POP3CHECK_AUTH_CRAM_MD5;
+    if (sasl & POP3CHECK_SASL_PLAIN)
+        return POP3CHECK_AUTH_PLAIN;
+    if (sasl & POP3CHECK_SASL_LOGIN)
+        return POP3CHECK_AUTH_LOGIN;
+    if (s->apop_ts[0] != '\0')
+        return POP3CHECK_AUTH_APOP;
+    return POP3CHECK_AUTH_USER;
+}
+
+/* Why the server cannot do m, or NULL if it can (or may: a server without
+ * CAPA gets the benefit of the doubt). */
+static const char *not_offered(const struct p3_session *s,
+                               enum pop3check_auth m, char *buf, size_t len)
+{
+    int known = (s->r->capa & POP3CHECK_CAPA_KNOWN) != 0;
+
+    if (m == POP3CHECK_AUTH_APOP && s->apop_ts[0] == '\0')
+        return "the server does not offer APOP (no timestamp in its greeting)";
+    if (m == POP3CHECK_AUTH_USER && known && !(s->r->capa & POP3CHECK_CAPA_USER))
+        return "the server does not offer USER/PASS (no USER in its CAPA)";
+    if (sasl_flag(m) && known && !(s->r->sasl & sasl_flag(m))) {
+        p3_format(buf, len,
+                  "the server does not offer %s (its CAPA lists: %s)",
+                  label(m), s->r->capa_text[0] ? s->r->capa_text : "nothing");
+        return buf;
+    }
+    return NULL;
+}
+
+static void start_user(struct p3_session *s, int64_t now)
+{
+    char cmd[P3_CRED_MAX + 8];
+
+    p3_format(cmd, sizeof cmd, "USER %s", s->cfg.user);
+    p3_sess_begin(s, P3_S_USER, now);
+    p3_sess_send(s, cmd, NULL);
+}
+
+static void start_apop(struct p3_session *s, int64_t now)
+{
+    char buf[sizeof s->apop_ts + P3_CRED_MAX];
+    unsigned char md[16];
+    char hex[33];
+    char cmd[P3_CRED_MAX + 48];
+    char shown[P3_CRED_MAX + 24];
+
+    p3_format(buf, sizeof buf, "%s%s", s->apop_ts, s->cfg.password);
+    p3_md5(buf, strlen(buf), md);
+    p3_hex(md, sizeof md, hex);
+    p3_format(cmd, sizeof cmd, "APOP %s %s", s->cfg.user, hex);
+    p3_format(shown, sizeof shown, "APOP %s ********", s->cfg.user);
+    p3_sess_begin(s, P3_S_APOP, now);
+    p3_sess_send(s, cmd, shown);
+    explicit_bzero(buf, sizeof buf);
+    explicit_bzero(cmd, sizeof cmd);
+}
+
+static void start_plain(struct p3_session *s, int64_t now)
+{
+    char raw[2 * P3_CRED_MAX + 2];
+    char cmd[sizeof raw * 4 / 3 + 16];
+    size_t ul = strlen(s->cfg.user), pl = strlen(s->cfg.password);
+
+    /* authzid (empty) NUL authcid NUL passwd, with the initial response */
+    raw[0] = '\0';
+    memcpy(raw + 1, s->cfg.user, ul);
+    raw[1 + ul] = '\0';
+    memcpy(raw + 2 + ul, s->cfg.password, pl);
+    memcpy(cmd, "AUTH PLAIN ", 11);
+    p3_base64_encode(raw, 2 + ul + pl, cmd + 11, sizeof cmd - 11);
+    p3_sess_begin(s, P3_S_PLAIN, now);
+    p3_sess_send(s, cmd, "AUTH PLAIN ********");
+    explicit_bzero(raw, sizeof raw);
+    explicit_bzero(cmd, sizeof cmd);
+}
+
+static void send_base64(struct p3_session *s, const char *data, size_t len,
+                        const char *shown)
+{
+    char b64[(P3_CRED_MAX + 40) * 4 / 3 + 8];
+
+    p3_base64_encode(data, len, b64, sizeof b64);
+    p3_sess_send(s, b64, shown);
+    explicit_bzero(b64, sizeof b64);
+}
+
+/* The CRAM-MD5 response to a base64 challenge (RFC 2195). */
+static enum p3_sess_rc cram_response(struct p3_session *s, const char *text,
+                                     size_t len, int64_t now)
+{
+    unsigned char chal[512];
+    unsigned char mac[16];
+    char resp[P3_CRED_MAX + 40];
+    char hex[33];
+    size_t n = p3_base64_decode(text, len, chal, sizeof chal);
+
+    if (n == (size_t)-1)
+        return p3_sess_bad_reply(s, "AUTH CRAM-MD5 challenge", text, len,
+                                 now);
+    p3_hmac_md5(s->cfg.password, strlen(s->cfg.password), chal, n, mac);
+    p3_hex(mac, sizeof mac, hex);
+    p3_format(resp, sizeof resp, "%s %s", s->cfg.user, hex);
+    send_base64(s, resp, strlen(resp), "********");
+    explicit_bzero(resp, sizeof resp);
+    s->step = P3_S_CRAM_DONE;
+    return P3_SESS_CONTINUE;
+}
+
+enum p3_sess_rc p3_auth_start(struct p3_session *s, int64_t now)
+{
+    enum pop3check_auth m = s->cfg.auth;
+    char why[700];
+    const char *no;
+
+    if (m == POP3CHECK_AUTH_ANY)
+        m = choose_any(s);
+    s->r->auth_used = m;
+    p3_sess_begin(s, P3_S_START, now);
+    no = not_offered(s, m, why, sizeof why);
+    if (no != NULL) {
+        p3_session_fail(s, POP3CHECK_E_AUTH, no, now);
+        s->phase = POP3CHECK_PHASE_QUIT;
+        s->phase_start = now;
+        s->step = P3_S_QUIT;
+        p3_sess_send(s, "QUIT", NULL);
+        return P3_SESS_CONTINUE;
+    }
+    switch (m) {
+    case POP3CHECK_AUTH_APOP:
+        start_apop(s, now);
+        break;
+    case POP3CHECK_AUTH_PLAIN:
+        start_plain(s, now);
+        break;
+    case POP3CHECK_AUTH_LOGIN:
+        p3_sess_begin(s, P3_S_LOGIN_NAME, now);
+        p3_sess_send(s, "AUTH LOGIN", NULL);
+        break;
+    case POP3CHECK_AUTH_CRAM_MD5:
+        p3_sess_begin(s, P3_S_CRAM, now);
+        p3_sess_send(s, "AUTH CRAM-MD5", NULL);
+        break;
+    default:
+        start_user(s, now);
+        break;
+    }
+    return P3_SESS_CONTINUE;
+}
+
+/* A "+ " continuation in a SASL exchange. */
+static enum p3_sess_rc continuation(struct p3_session *s, const char *text,
+                                    size_t len, int64_t now)
+{
+    switch (s->step) {
+    case P3_S_LOGIN_NAME:
+        send_base64(s, s->cfg.user, strlen(s->cfg.user), NULL);
+        s->step = P3_S_LOGIN_PASS;
+        return P3_SESS_CONTINUE;
+    case P3_S_LOGIN_PASS:
+        send_base64(s, s->cfg.password, strlen(s->cfg.password), "********");
+        s->step = P3_S_LOGIN_DONE;
+        return P3_SESS_CONTINUE;
+    case P3_S_CRAM:
+        return cram_response(s, text, len, now);
+    default:
+        return p3_sess_bad_reply(s, label(s->r->auth_used), text, len, now);
+    }
+}
+
+enum p3_sess_rc p3_auth_reply(struct p3_session *s, const char *line,
+                              size_t len, int64_t now)
+{
+    const char *text;
+    size_t tlen;
+    char what[64];
+    enum p3_status st = p3_reply_status(line, len, &text, &tlen);
+
+    switch (st) {
+    case P3_REPLY_ERR:
+        p3_format(what, sizeof what, "login failed (%s)",
+                  label(s->r->auth_used));
+        return p3_sess_refused(s, what, text, tlen, now);
+    case P3_REPLY_CONT:
+        return continuation(s, text, tlen, now);
+    case P3_REPLY_OK:
+        if (s->step == P3_S_USER) {
+            char cmd[P3_CRED_MAX + 8];
+            p3_format(cmd, sizeof cmd, "PASS %s", s->cfg.password);
+            p3_sess_send(s, cmd, "PASS ********");
+            explicit_bzero(cmd, sizeof cmd);
+            s->step = P3_S_PASS;
+            return P3_SESS_CONTINUE;
+        }
+        if (s->step == P3_S_PASS || s->step == P3_S_APOP ||
+            s->step == P3_S_PLAIN || s->step == P3_S_LOGIN_DONE ||
+            s->step == P3_S_CRAM_DONE)
+            return p3_sess_login_ok(s, now);
+        /* +OK where a challenge was due */
+        return p3_sess_bad_reply(s, label(s->r->auth_used), line, len, now);
+    default:
+        return p3_sess_bad_reply(s, label(s->r->auth_used), line, len, now);
+    }
+}

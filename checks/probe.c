@@ -1,0 +1,382 @@
+/* probe.c - a probe's options and its libcurl set-up. libcurl resolves,
+ * connects and does TLS (implicit or STLS, RFC 2595) in CONNECT_ONLY mode
+ * without credentials, so it stops after the greeting and CAPA; the
+ * dialog from the login on is ours (session.c, io.c). */
+#define _DEFAULT_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "probe.h"
+#include "session.h"
+
+int pop3check_global_init(void)
+{
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+void pop3check_global_cleanup(void)
+{
+    curl_global_cleanup();
+}
+
+/* Host names and addresses only: they end up in a URL. */
+static int valid_host(const char *h)
+{
+    size_t n = h ? strlen(h) : 0;
+
+    if (n == 0 || n > 253)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                    "0123456789.-_:",
+                    h[i]))
+            return 0;
+    return 1;
+}
+
+/* Credentials go into command lines: no line breaks, bounded. */
+static int valid_cred(const char *s)
+{
+    size_t n = strlen(s);
+
+    return n > 0 && n <= P3_CRED_MAX && strpbrk(s, "\r\n") == NULL;
+}
+
+static const char *check_options(const struct pop3check_options *o)
+{
+    if (!valid_host(o->host))
+        return "host: give a host name or an IP address (letters, digits, "
+               "'.', '-', ':' only)";
+    if (o->port > 65535)
+        return "port: must be 1-65535";
+    if (o->ip_version != 0 && o->ip_version != 4 && o->ip_version != 6)
+        return "ip_version: must be 0, 4 or 6";
+    if ((unsigned)o->tls > POP3CHECK_TLS_IMPLICIT)
+        return "tls: unknown mode";
+    if ((unsigned)o->auth > POP3CHECK_AUTH_CRAM_MD5)
+        return "auth: unknown mechanism";
+    if (o->sni != NULL && !valid_host(o->sni))
+        return "sni: give a host name";
+    if (o->user != NULL && (!valid_cred(o->user) || strchr(o->user, ' ')))
+        return "user: 1-255 characters, no spaces or line breaks";
+    if (o->user != NULL && (o->password == NULL || !valid_cred(o->password)))
+        return "password: needed with a user name, 1-255 characters, no "
+               "line breaks";
+    if (o->top < POP3CHECK_MSG_LAST || o->retr < POP3CHECK_MSG_LAST)
+        return "top/retr: a message number, first or last";
+    if (o->timeout_ms > 3600000)
+        return "timeout: at most one hour";
+    return NULL;
+}
+
+static int copy_str(char **dst, const char *src)
+{
+    *dst = NULL;
+    if (src == NULL)
+        return 0;
+    *dst = strdup(src);
+    return *dst ? 0 : -1;
+}
+
+static void build_urls(struct pop3check_probe *p)
+{
+    const struct pop3check_options *o = &p->o;
+    const char *scheme = o->tls == POP3CHECK_TLS_IMPLICIT ? "pop3s" : "pop3";
+    unsigned port = o->port ? o->port
+                            : (o->tls == POP3CHECK_TLS_IMPLICIT ? 995 : 110);
+    int v6 = strchr(o->host, ':') != NULL;
+
+    p->o.port = port;
+    if (o->sni == NULL) {
+        p3_format(p->url, sizeof p->url, "%s://%s%s%s:%u/", scheme,
+                  v6 ? "[" : "", o->host, v6 ? "]" : "", port);
+        return;
+    }
+    /* Connect to host, but name (SNI) and verify the server as sni. */
+    p3_format(p->url, sizeof p->url, "%s://%s:%u/", scheme, o->sni, port);
+    p3_format(p->connect_to, sizeof p->connect_to, "%s:%u:%s%s%s:%u", o->sni,
+              port, v6 ? "[" : "", o->host, v6 ? "]" : "", port);
+}
+
+struct pop3check_probe *pop3check_probe_new(const struct pop3check_options *o,
+                                            char *err, size_t errlen)
+{
+    struct pop3check_probe *p;
+    const char *why = o ? check_options(o) : "no options";
+
+    if (why != NULL) {
+        p3_format(err, errlen, "%s", why);
+        return NULL;
+    }
+    p = calloc(1, sizeof *p);
+    if (p == NULL)
+        goto oom;
+    p->o = *o;
+    p->fd = -1;
+    if (copy_str(&p->host, o->host) || copy_str(&p->cafile, o->cafile) ||
+        copy_str(&p->sni, o->sni) || copy_str(&p->user, o->user) ||
+        copy_str(&p->password, o->user ? o->password : NULL))
+        goto oom;
+    p->o.host = p->host;
+    p->o.cafile = p->cafile;
+    p->o.sni = p->sni;
+    p->o.user = p->user;
+    p->o.password = p->password;
+    if (p->o.timeout_ms == 0)
+        p->o.timeout_ms = 10000;
+    build_urls(p);
+    return p;
+oom:
+    pop3check_probe_free(p);
+    p3_format(err, errlen, "out of memory");
+    return NULL;
+}
+
+void pop3check_probe_free(struct pop3check_probe *p)
+{
+    if (p == NULL)
+        return;
+    p3_probe_end(p);
+    if (p->password != NULL) {
+        explicit_bzero(p->password, strlen(p->password));
+        free(p->password);
+    }
+    free(p->host);
+    free(p->cafile);
+    free(p->sni);
+    free(p->user);
+    free(p);
+}
+
+static void result_init(struct pop3check_result *r)
+{
+    memset(r, 0, sizeof *r);
+    for (int i = 0; i < POP3CHECK_PHASE_COUNT; i++)
+        r->phase_us[i] = -1;
+    r->messages = r->octets = r->largest = r->listed = -1;
+    r->uidl_count = r->top_octets = r->retr_octets = -1;
+    r->cert_not_after = -1;
+    r->started_at = (int64_t)time(NULL);
+}
+
+static int on_debug(CURL *h, curl_infotype type, char *data, size_t size,
+                    void *ctx)
+{
+    struct pop3check_probe *p = ctx;
+
+    (void)h;
+    p3_tracker_event(&p->trk, (int)type, data, size, p3_now_us());
+    return 0;
+}
+
+static int on_socket(CURL *h, curl_socket_t s, int what, void *ctx, void *sp)
+{
+    struct pop3check_probe *p = ctx;
+
+    (void)h;
+    (void)sp;
+    if (what == CURL_POLL_REMOVE) {
+        p3_loop_unwatch(p->loop, s);
+        return 0;
+    }
+    return p3_loop_watch(p->loop, p, s,
+                         (what & CURL_POLL_IN ? 1u : 0) |
+                             (what & CURL_POLL_OUT ? 4u : 0));
+}
+
+static int on_timer(CURLM *m, long timeout_ms, void *ctx)
+{
+    struct pop3check_probe *p = ctx;
+
+    (void)m;
+    p->curl_timer_at =
+        timeout_ms < 0 ? INT64_MAX : p3_now_us() + (int64_t)timeout_ms * 1000;
+    return 0;
+}
+
+#define SET(opt, val)                                                          \
+    do {                                                                       \
+        if (curl_easy_setopt(p->easy, opt, val) != CURLE_OK)                   \
+            return -1;                                                         \
+    } while (0)
+
+static int setup_tls(struct pop3check_probe *p)
+{
+    const struct pop3check_options *o = &p->o;
+
+    if (o->tls == POP3CHECK_TLS_NONE)
+        return 0;
+    if (o->tls == POP3CHECK_TLS_STLS)
+        SET(CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+    SET(CURLOPT_CERTINFO, 1L);
+    SET(CURLOPT_SSL_SESSIONID_CACHE, 0L); /* time a full handshake */
+    if (o->insecure) {
+        SET(CURLOPT_SSL_VERIFYPEER, 0L);
+        SET(CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (o->cafile != NULL)
+        SET(CURLOPT_CAINFO, o->cafile);
+    return 0;
+}
+
+static int setup_easy(struct pop3check_probe *p)
+{
+    const struct pop3check_options *o = &p->o;
+    long ipr = o->ip_version == 4   ? CURL_IPRESOLVE_V4
+               : o->ip_version == 6 ? CURL_IPRESOLVE_V6
+                                    : CURL_IPRESOLVE_WHATEVER;
+
+    SET(CURLOPT_URL, p->url);
+    SET(CURLOPT_PROTOCOLS_STR, "pop3,pop3s");
+    SET(CURLOPT_CONNECT_ONLY, 1L);
+    SET(CURLOPT_NOSIGNAL, 1L);
+    SET(CURLOPT_QUICK_EXIT, 1L); /* never wait for a resolver thread */
+    SET(CURLOPT_TIMEOUT_MS, (long)o->timeout_ms);
+    SET(CURLOPT_CONNECTTIMEOUT_MS, (long)o->timeout_ms);
+    SET(CURLOPT_IPRESOLVE, ipr);
+    SET(CURLOPT_ERRORBUFFER, p->errbuf);
+    SET(CURLOPT_VERBOSE, 1L); /* feeds the debug callback, prints nothing */
+    SET(CURLOPT_DEBUGFUNCTION, on_debug);
+    SET(CURLOPT_DEBUGDATA, p);
+    if (p->connect_to[0] != '\0') {
+        p->connect_to_list = curl_slist_append(NULL, p->connect_to);
+        if (p->connect_to_list == NULL)
+            return -1;
+        SET(CURLOPT_CONNECT_TO, p->connect_to_list);
+    }
+    return setup_tls(p);
+}
+
+/* Each probe gets its own multi handle: connections are private to it, so
+ * libcurl never prunes a connection whose dialog we are driving, and the
+ * DNS cache cannot hide the resolve time. */
+static int setup_multi(struct pop3check_probe *p)
+{
+    p->cm = curl_multi_init();
+    if (p->cm == NULL ||
+        curl_multi_setopt(p->cm, CURLMOPT_SOCKETFUNCTION, on_socket) ||
+        curl_multi_setopt(p->cm, CURLMOPT_SOCKETDATA, p) ||
+        curl_multi_setopt(p->cm, CURLMOPT_TIMERFUNCTION, on_timer) ||
+        curl_multi_setopt(p->cm, CURLMOPT_TIMERDATA, p))
+        return -1;
+    return curl_multi_add_handle(p->cm, p->easy) == CURLM_OK ? 0 : -1;
+}
+
+int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop)
+{
+    p3_probe_end(p);
+    result_init(&p->result);
+    p->loop = loop;
+    p->t0 = p3_now_us();
+    p->deadline = p->t0 + (int64_t)p->o.timeout_ms * 1000;
+    p->curl_timer_at = INT64_MAX;
+    p->errbuf[0] = '\0';
+    p3_tracker_init(&p->trk, &p->result, p->t0, p->o.trace, p->o.trace_ctx);
+    p->stage = P3_CURL;
+    p->easy = curl_easy_init();
+    if (p->easy == NULL || setup_easy(p) != 0 || setup_multi(p) != 0) {
+        p->result.error = POP3CHECK_E_INTERNAL;
+        p->result.failed_phase = POP3CHECK_PHASE_RESOLVE;
+        p3_format(p->result.error_text, sizeof p->result.error_text,
+                  "cannot set up libcurl (out of memory?)");
+        p3_probe_finish(p, p3_now_us());
+        return -1;
+    }
+    return 0;
+}
+
+void p3_probe_end(struct pop3check_probe *p)
+{
+    if (p->fd >= 0 && p->loop != NULL)
+        p3_loop_unwatch(p->loop, p->fd);
+    p->fd = -1;
+    p->fd_events = 0;
+    p3_session_free(p->sess);
+    p->sess = NULL;
+    if (p->cm != NULL && p->easy != NULL)
+        curl_multi_remove_handle(p->cm, p->easy);
+    if (p->easy != NULL)
+        curl_easy_cleanup(p->easy);
+    if (p->cm != NULL)
+        curl_multi_cleanup(p->cm);
+    p->easy = NULL;
+    p->cm = NULL;
+    curl_slist_free_all(p->connect_to_list);
+    p->connect_to_list = NULL;
+    if (p->stage != P3_FINISHED)
+        p->stage = P3_IDLE;
+}
+
+static void curl_progress(struct pop3check_probe *p)
+{
+    int running;
+    CURLMsg *msg;
+    int left;
+
+    while ((msg = curl_multi_info_read(p->cm, &left)) != NULL) {
+        if (msg->msg == CURLMSG_DONE && p->stage == P3_CURL) {
+            p3_connect_finished(p, msg->data.result, p3_now_us());
+            return;
+        }
+    }
+    (void)running;
+}
+
+void p3_probe_on_socket(struct pop3check_probe *p, int fd, unsigned events)
+{
+    int running;
+    int flags = 0;
+
+    if (p->stage == P3_DIALOG && fd == p->fd) {
+        p3_dialog_io(p, events, p3_now_us());
+        return;
+    }
+    if (p->stage != P3_CURL)
+        return;
+    flags |= (events & 1u) ? CURL_CSELECT_IN : 0;
+    flags |= (events & 4u) ? CURL_CSELECT_OUT : 0;
+    flags |= (events & ~5u) ? CURL_CSELECT_ERR : 0;
+    curl_multi_socket_action(p->cm, fd, flags, &running);
+    curl_progress(p);
+}
+
+int64_t p3_probe_next_timer(const struct pop3check_probe *p)
+{
+    if (p->stage == P3_FINISHED)
+        return INT64_MIN;
+    if (p->stage == P3_CURL && p->curl_timer_at < p->deadline)
+        return p->curl_timer_at;
+    return p->deadline;
+}
+
+void p3_probe_on_timer(struct pop3check_probe *p, int64_t now)
+{
+    int running;
+
+    if (p->stage == P3_CURL && p->curl_timer_at <= now && now < p->deadline) {
+        p->curl_timer_at = INT64_MAX;
+        curl_multi_socket_action(p->cm, CURL_SOCKET_TIMEOUT, 0, &running);
+        curl_progress(p);
+        return;
+    }
+    if (now < p->deadline || p->stage == P3_FINISHED)
+        return;
+    if (p->stage == P3_CURL) {
+        p3_connect_finished(p, CURLE_OPERATION_TIMEDOUT, now);
+        return;
+    }
+    if (p->stage == P3_DIALOG) {
+        char msg[96];
+        p3_format(msg, sizeof msg, "no reply within %u ms (%s)",
+                  p->o.timeout_ms,
+                  pop3check_phase_name(p3_session_phase(p->sess)));
+        p3_session_fail(p->sess, POP3CHECK_E_TIMEOUT, msg, now);
+        p3_probe_finish(p, now);
+    }
+}
+
+int p3_probe_finished(const struct pop3check_probe *p)
+{
+    return p->stage == P3_FINISHED;
+}

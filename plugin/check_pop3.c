@@ -1,0 +1,196 @@
+/* check_pop3.c - the Nagios / Icinga plugin: one probe of a POP3 server
+ * through libpop3check, judged against the thresholds, printed as the
+ * Monitoring Plugins guidelines say; exit 0 OK, 1 WARNING, 2 CRITICAL,
+ * 3 UNKNOWN. */
+#define _DEFAULT_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "output.h"
+
+static const char help_text[] =
+    "check_pop3 " POP3CHECK_VERSION
+    " - check a POP3 server: log in, read the mailbox, time every phase\n"
+    "\n"
+    "Usage: check_pop3 -H HOST [-p PORT] [-4|-6] [-S | --tls MODE]\n"
+    "                  [--cafile FILE] [--insecure] [--sni NAME]\n"
+    "                  [-u USER [--password-file FILE] [--auth MECH]]\n"
+    "                  [--list] [--uidl] [--top N] [--retr N]\n"
+    "                  [-w RANGE] [-c RANGE] [--phase-warning PHASE=RANGE]\n"
+    "                  [--phase-critical PHASE=RANGE]\n"
+    "                  [--messages-warning RANGE] [--messages-critical RANGE]\n"
+    "                  [--octets-warning RANGE] [--octets-critical RANGE]\n"
+    "                  [-D WARN_DAYS[,CRIT_DAYS]] [-t SECONDS[:STATE]] [-v]\n"
+    "\n"
+    "Without -u the check stops after the greeting and CAPA (a banner "
+    "check).\n"
+    "\n"
+    "Connection:\n"
+    "  -H, --hostname HOST     server name or address (required)\n"
+    "  -p, --port PORT         default 110, or 995 with -S\n"
+    "  -4, --ipv4 / -6, --ipv6 use only IPv4 / IPv6\n"
+    "  -S, --ssl               implicit TLS (POP3S), same as --tls implicit\n"
+    "      --tls MODE          none (default), stls (upgrade with STLS, RFC\n"
+    "                          2595; no credentials are sent if it fails) or\n"
+    "                          implicit\n"
+    "      --cafile FILE       CA certificates to verify the server with\n"
+    "                          (default: the system's)\n"
+    "      --insecure          do not verify the certificate (expiry is still\n"
+    "                          reported and checked by -D)\n"
+    "      --sni NAME          TLS server name to send and verify (default:\n"
+    "                          HOST when it is a name)\n"
+    "\n"
+    "Login (never put a password on the command line):\n"
+    "  -u, --user USER         log in as USER\n"
+    "      --password-file FILE  first line of FILE is the password\n"
+    "                          (otherwise the environment variable\n"
+    "                          POP3_PASSWORD is used)\n"
+    "      --auth MECH         any (default: CRAM-MD5, PLAIN, LOGIN, APOP,\n"
+    "                          USER in that order of preference), user, apop,\n"
+    "                          plain, login or cram-md5; a named mechanism is\n"
+    "                          used or the check fails, never another one\n"
+    "\n"
+    "Commands after login (STAT is always sent; DELE never is):\n"
+    "      --list              LIST: largest message, checked against STAT\n"
+    "      --uidl              UIDL\n"
+    "      --top N             TOP N 0 (N: a number, first or last)\n"
+    "      --retr N            RETR N (N: a number, first or last); first and\n"
+    "                          last are skipped when the mailbox is empty\n"
+    "\n"
+    "Thresholds (RANGE: 10, 10:, ~:10, 10:20 or @10:20; alert outside the\n"
+    "range, or inside it with @):\n"
+    "  -w, --warning RANGE     total time in seconds\n"
+    "  -c, --critical RANGE    total time in seconds\n"
+    "      --phase-warning PHASE=RANGE, --phase-critical PHASE=RANGE\n"
+    "                          time of one phase in seconds (repeatable);\n"
+    "                          PHASE: resolve connect tls greeting capa stls\n"
+    "                          auth stat list uidl top retr quit total\n"
+    "      --messages-warning RANGE, --messages-critical RANGE\n"
+    "                          number of messages (STAT)\n"
+    "      --octets-warning RANGE, --octets-critical RANGE\n"
+    "                          mailbox size in octets (STAT)\n"
+    "  -D, --certificate WARN_DAYS[,CRIT_DAYS]\n"
+    "                          alert when the certificate expires in fewer\n"
+    "                          days; an expired one is always CRITICAL\n"
+    "\n"
+    "Other:\n"
+    "  -t, --timeout SECONDS[:STATE]  for the whole check (default 10); the\n"
+    "                          state on timeout (default critical)\n"
+    "  -v, --verbose           one line per phase, capabilities, certificate;\n"
+    "                          -vvv adds the protocol transcript (secrets\n"
+    "                          redacted)\n"
+    "  -h, --help              this text\n"
+    "  -V, --version           version\n"
+    "\n"
+    "Exit: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad options).\n"
+    "\n"
+    "Examples:\n"
+    "  check_pop3 -H mail.example.org\n"
+    "  check_pop3 -H mail.example.org --tls stls -u monitor \\\n"
+    "      --password-file /etc/nagios/pop3.pw --retr last -w 2 -c 5 -D 30,14\n"
+    "  POP3_PASSWORD=secret check_pop3 -H 192.0.2.1 -S -u monitor \\\n"
+    "      --auth cram-md5 --phase-critical auth=1 --messages-warning 1000\n";
+
+/* The transcript of -vvv, printed after the status line. */
+struct transcript {
+    char buf[65536];
+    struct outbuf out;
+};
+
+static void on_trace(void *ctx, enum pop3check_trace_dir dir,
+                     const char *line, size_t len)
+{
+    static const char *const arrows[] = {"C: ", "S: ", "* "};
+    struct transcript *t = ctx;
+
+    out_printf(&t->out, "%s%.*s\n", arrows[dir], (int)len, line);
+}
+
+static volatile sig_atomic_t timeout_state = POP3CHECK_STATE_CRITICAL;
+
+/* Last resort if the engine ever overran its deadline. */
+static void on_alarm(int sig)
+{
+    static const char *const msgs[] = {
+        "POP3 OK - plugin timed out\n", "POP3 WARNING - plugin timed out\n",
+        "POP3 CRITICAL - plugin timed out\n",
+        "POP3 UNKNOWN - plugin timed out\n"};
+    const char *m = msgs[timeout_state & 3];
+
+    (void)sig;
+    if (write(STDOUT_FILENO, m, strlen(m)) < 0)
+        _exit(3);
+    _exit(timeout_state);
+}
+
+static int usage_error(const char *msg)
+{
+    printf("POP3 UNKNOWN - %s\n", msg);
+    return POP3CHECK_STATE_UNKNOWN;
+}
+
+static int run(struct plugin_opts *o, struct transcript *tr)
+{
+    char err[256];
+    char why[512];
+    static char text[65536];
+    struct outbuf out = {text, sizeof text, 0};
+    struct pop3check_result r;
+    struct pop3check_probe *p;
+    enum pop3check_state st;
+
+    if (o->verbose >= 3) {
+        o->probe.trace = on_trace;
+        o->probe.trace_ctx = tr;
+    }
+    p = pop3check_probe_new(&o->probe, err, sizeof err);
+    plugin_opts_wipe(o); /* the probe keeps its own copy */
+    if (p == NULL)
+        return usage_error(err);
+    timeout_state = o->thr.timeout_state_set ? o->thr.timeout_state
+                                             : POP3CHECK_STATE_CRITICAL;
+    signal(SIGALRM, on_alarm);
+    alarm((unsigned)o->timeout_s + 2);
+    pop3check_probe_run(p, &r);
+    alarm(0);
+    pop3check_probe_free(p);
+    st = pop3check_evaluate(&r, &o->thr, why, sizeof why);
+    render_output(&out, o, &r, st, why);
+    fputs(text, stdout);
+    if (tr->out.len > 0)
+        fputs(tr->buf, stdout);
+    return st;
+}
+
+int main(int argc, char **argv)
+{
+    static struct transcript tr;
+    struct plugin_opts o;
+    char err[512];
+    int rc;
+
+    tr.out = (struct outbuf){tr.buf, sizeof tr.buf, 0};
+    if (plugin_parse(argc, argv, getenv("POP3_PASSWORD"), &o, err,
+                     sizeof err) != 0) {
+        plugin_opts_wipe(&o);
+        return usage_error(err);
+    }
+    if (o.help) {
+        fputs(help_text, stdout);
+        return POP3CHECK_STATE_UNKNOWN; /* as the guidelines ask */
+    }
+    if (o.version) {
+        printf("check_pop3 %s (libpop3check, %s)\n", POP3CHECK_VERSION,
+               "libcurl");
+        return POP3CHECK_STATE_UNKNOWN;
+    }
+    if (pop3check_global_init() != 0)
+        return usage_error("cannot initialise libcurl");
+    rc = run(&o, &tr);
+    pop3check_global_cleanup();
+    return rc;
+}

@@ -1,0 +1,752 @@
+#!/usr/bin/env bash
+# Start/stop a throw-away Dovecot POP3 server on loopback for pop3check's
+# integration tests and demo.
+#
+#   sandbox.sh start DIR   generate config, TLS material and mailboxes in DIR,
+#                          start dovecot, wait until it answers, write DIR/env
+#   sandbox.sh stop DIR    stop the dovecot started in DIR (idempotent)
+#
+# Needs root (dovecot switches to the mail/login uids), dovecot-core,
+# dovecot-pop3d and openssl. Ports: random free pair in 20000-60000, or
+# POP3_SANDBOX_PORT_BASE (plain = BASE, pop3s = BASE+1).
+set -euo pipefail
+
+readonly HOST_GOOD=127.0.0.1
+readonly HOST_EXPIRED=127.0.0.2
+readonly HOST_SOON=127.0.0.3
+readonly HOSTS=("$HOST_GOOD" "$HOST_EXPIRED" "$HOST_SOON")
+# Reason shown for the disabled account. passwd-file splits extra fields on
+# spaces, so the text reaches the auth process via the environment (%{env:}).
+readonly NOLOGIN_REASON="Account disabled"
+readonly READY_TIMEOUT_S=10
+readonly STOP_TIMEOUT_S=5
+
+PROG=${0##*/}
+
+die() {
+	echo "$PROG: error: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "$PROG: $*" >&2
+}
+
+usage() {
+	echo "usage: $PROG start|stop DIR" >&2
+	exit 2
+}
+
+require_root() {
+	# dovecot must start as root to bind, chroot and switch to the mail uid.
+	[[ $EUID -eq 0 ]] ||
+		die "must run as root (dovecot needs root to switch uids); try: sudo $0 $*"
+}
+
+require_tools() {
+	local t
+	for t in dovecot doveconf openssl awk setpriv timeout realpath; do
+		command -v "$t" >/dev/null 2>&1 || die "required program '$t' not found"
+	done
+	[[ -x /usr/lib/dovecot/pop3-login && -x /usr/lib/dovecot/pop3 ]] ||
+		die "dovecot POP3 support missing (install dovecot-pop3d)"
+}
+
+now_ms() {
+	local s=$EPOCHREALTIME
+	echo $((${s%.*} * 1000 + 10#${s#*.} / 1000))
+}
+
+# ---------------------------------------------------------------- ports ----
+
+# True if nothing listens on PORT on any of our loopback addresses.
+port_is_free() {
+	local port=$1 host
+	if command -v ss >/dev/null 2>&1; then
+		# Any listener on that port (wildcard or loopback) would clash.
+		if ss -ltnH "sport = :$port" 2>/dev/null | grep -q .; then
+			return 1
+		fi
+	fi
+	for host in "${HOSTS[@]}"; do
+		# A refused connect means free; run in a subshell so the fd closes.
+		if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
+			return 1
+		fi
+	done
+	return 0
+}
+
+# Sets PORT_PLAIN and PORT_POP3S.
+pick_ports() {
+	local base tries
+	if [[ -n ${POP3_SANDBOX_PORT_BASE:-} ]]; then
+		base=$POP3_SANDBOX_PORT_BASE
+		if ! [[ $base =~ ^[0-9]+$ ]] || ((base < 1024 || base > 65534)); then
+			die "POP3_SANDBOX_PORT_BASE must be a number in 1024..65534 (got '$base')"
+		fi
+		if ! port_is_free "$base" || ! port_is_free $((base + 1)); then
+			die "POP3_SANDBOX_PORT_BASE: port $base or $((base + 1)) is already in use"
+		fi
+	else
+		for ((tries = 0; tries < 50; tries++)); do
+			base=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+			if port_is_free "$base" && port_is_free $((base + 1)); then
+				break
+			fi
+			base=
+		done
+		[[ -n $base ]] || die "could not find two free TCP ports in 20000-60000"
+	fi
+	PORT_PLAIN=$base
+	PORT_POP3S=$((base + 1))
+}
+
+# ------------------------------------------------------------------ TLS ----
+
+write_openssl_config() {
+	local tls=$1
+	cat >"$tls/openssl.cnf" <<EOF
+# Minimal config for the sandbox test CA (independent of /etc/ssl).
+[ ca ]
+default_ca = sandbox_ca
+
+[ sandbox_ca ]
+dir = $tls/ca-db
+database = \$dir/index.txt
+new_certs_dir = \$dir/new
+serial = \$dir/serial
+certificate = $tls/ca.pem
+private_key = $tls/ca.key
+default_md = sha256
+policy = policy_any
+email_in_dn = no
+unique_subject = no
+copy_extensions = none
+x509_extensions = server_ext
+
+[ policy_any ]
+organizationName = optional
+organizationalUnitName = optional
+commonName = supplied
+
+[ req ]
+distinguished_name = req_dn
+prompt = no
+
+[ req_dn ]
+CN = unused
+
+[ ca_ext ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+
+[ server_ext ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:localhost, IP:$HOST_GOOD, IP:$HOST_EXPIRED, IP:$HOST_SOON
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+EOF
+}
+
+new_ec_key() {
+	# EC P-256: key generation is instant, unlike RSA.
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null
+	chmod 0600 "$1"
+}
+
+# issue_cert NAME STARTDATE ENDDATE  (dates as YYYYMMDDHHMMSSZ, UTC)
+issue_cert() {
+	local tls=$1 name=$2 start=$3 end=$4
+	new_ec_key "$tls/$name.key"
+	openssl req -new -config "$tls/openssl.cnf" -key "$tls/$name.key" \
+		-subj "/O=pop3check sandbox/OU=$name/CN=localhost" \
+		-out "$tls/$name.csr" 2>/dev/null
+	# 'openssl ca' is the OpenSSL 3.0 way to set arbitrary (past) dates.
+	openssl ca -batch -notext -config "$tls/openssl.cnf" \
+		-startdate "$start" -enddate "$end" \
+		-in "$tls/$name.csr" -out "$tls/$name.pem" 2>"$tls/$name.ca.log" ||
+		die "openssl ca failed for '$name' certificate: $(tail -n 5 "$tls/$name.ca.log")"
+	rm -f "$tls/$name.csr"
+}
+
+utc_stamp() {
+	date -u -d "$1" +%Y%m%d%H%M%SZ
+}
+
+make_tls() {
+	local tls=$SANDBOX_DIR/tls
+	mkdir -p "$tls/ca-db/new"
+	chmod 0700 "$tls"
+	: >"$tls/ca-db/index.txt"
+	echo 1000 >"$tls/ca-db/serial"
+	write_openssl_config "$tls"
+
+	new_ec_key "$tls/ca.key"
+	openssl req -new -x509 -config "$tls/openssl.cnf" -extensions ca_ext \
+		-key "$tls/ca.key" -subj "/O=pop3check sandbox/CN=pop3check sandbox test CA" \
+		-days 3650 -out "$tls/ca.pem" 2>/dev/null
+
+	# Back-date "now" a little so that a client's clock skew never matters.
+	issue_cert "$tls" good "$(utc_stamp '-1 hour')" "$(utc_stamp '+365 days')"
+	issue_cert "$tls" expired 20200101000000Z 20210101000000Z
+	issue_cert "$tls" soon "$(utc_stamp '-1 hour')" "$(utc_stamp '+5 days')"
+	chmod 0644 "$tls/ca.pem" "$tls/good.pem" "$tls/expired.pem" "$tls/soon.pem"
+}
+
+# ---------------------------------------------------------------- mail -----
+
+# write_messages MAILDIR USER COUNT LINES WIDTH
+#   LINES: comma-separated body line counts per message (last one repeats).
+#   WIDTH: body lines are padded to this many characters.
+# Messages are stored with LF endings (POP3 reports them with CRLF).
+write_messages() {
+	local maildir=$1 user=$2 count=$3 lines=$4 width=$5
+	LC_ALL=C awk -v dir="$maildir/cur" -v user="$user" -v count="$count" \
+		-v lines="$lines" -v width="$width" '
+	BEGIN {
+		n = split(lines, per, ",")
+		for (i = 1; i <= count; i++) {
+			body = (i <= n) ? per[i] : per[n]
+			# Maildir name: the time part orders the UIDs Dovecot assigns.
+			f = sprintf("%s/%d.M%06dP1.pop3check-sandbox:2,", dir, 1700000000 + i, i)
+			printf "From: Sandbox Sender <sender@example.test>\n" > f
+			printf "To: %s <%s@example.test>\n", user, user > f
+			printf "Subject: %s message %d of %d\n", user, i, count > f
+			printf "Date: Tue, 14 Nov 2023 22:13:%02d +0000\n", i % 60 > f
+			printf "Message-ID: <%s-%d@pop3check.sandbox>\n", user, i > f
+			printf "MIME-Version: 1.0\n" > f
+			printf "Content-Type: text/plain; charset=us-ascii\n" > f
+			printf "\n" > f
+			for (l = 1; l <= body; l++) {
+				text = sprintf("Line %d of message %d for %s.", l, i, user)
+				if (width > 0)
+					text = sprintf("%-" width "s", text)
+				printf "%s\n", text > f
+			}
+			close(f)
+		}
+	}'
+}
+
+# Octets Dovecot reports for the given files: bytes + one CR per LF line.
+octets_of() {
+	local counts lines bytes
+	counts=$(cat -- "$@" | wc -lc)
+	read -r lines bytes <<<"$counts"
+	echo $((bytes + lines))
+}
+
+make_mailbox() {
+	local user=$1
+	local maildir=$SANDBOX_DIR/mail/$user/Maildir
+	mkdir -p "$maildir/cur" "$maildir/new" "$maildir/tmp"
+}
+
+make_mail() {
+	local f u size big_lines
+	local -a files
+	mkdir -p "$SANDBOX_DIR/mail"
+	for u in empty small large big disabled; do
+		make_mailbox "$u"
+	done
+
+	write_messages "$SANDBOX_DIR/mail/small/Maildir" small 3 "1,12,60" 0
+	files=("$SANDBOX_DIR"/mail/small/Maildir/cur/*)
+	SMALL_MESSAGES=${#files[@]}
+	SMALL_OCTETS=$(octets_of "${files[@]}")
+	SMALL_LARGEST=0
+	for f in "${files[@]}"; do
+		size=$(octets_of "$f")
+		((size > SMALL_LARGEST)) && SMALL_LARGEST=$size
+	done
+
+	write_messages "$SANDBOX_DIR/mail/large/Maildir" large 5000 2 0
+	files=("$SANDBOX_DIR"/mail/large/Maildir/cur/*)
+	LARGE_MESSAGES=${#files[@]}
+	LARGE_OCTETS=$(octets_of "${files[@]}")
+
+	# 76-char lines = 78 octets each with CRLF; aim at 10 MiB in total
+	# (the ~260 header octets are within the tolerance).
+	big_lines=$(((10485760 - 260) / 78))
+	write_messages "$SANDBOX_DIR/mail/big/Maildir" big 1 "$big_lines" 76
+	files=("$SANDBOX_DIR"/mail/big/Maildir/cur/*)
+	BIG_OCTETS=$(octets_of "${files[@]}")
+
+	# Mail processes run as an unprivileged uid; Dovecot refuses root.
+	chown -R "$MAIL_UID:$MAIL_GID" "$SANDBOX_DIR/mail"
+	find "$SANDBOX_DIR/mail" -type d -exec chmod 0700 {} +
+}
+
+# ---------------------------------------------------------------- users ----
+
+make_users() {
+	local auth=$SANDBOX_DIR/auth pass=$SANDBOX_DIR/pass u pw extra
+	mkdir -p "$auth" "$pass"
+	chmod 0750 "$auth"
+	chmod 0700 "$pass"
+	: >"$auth/users"
+	for u in empty small large big disabled; do
+		pw=${PASSWORDS[$u]}
+		extra=
+		# nologin + reason: correct password, but login refused with that text.
+		[[ $u == disabled ]] && extra='nologin reason=%{env:SANDBOX_NOLOGIN_REASON}'
+		printf '%s:{PLAIN}%s:%s:%s::%s::%s\n' "$u" "$pw" "$MAIL_UID" "$MAIL_GID" \
+			"$SANDBOX_DIR/mail/$u" "$extra" >>"$auth/users"
+		printf '%s' "$pw" >"$pass/$u"
+		chmod 0600 "$pass/$u"
+	done
+	# The auth process runs as the dovecot user and must read the file.
+	chown -R "root:$INTERNAL_GROUP" "$auth"
+	chmod 0640 "$auth/users"
+}
+
+# --------------------------------------------------------------- config ----
+
+write_dovecot_conf() {
+	local d=$SANDBOX_DIR listen
+	listen=$(
+		IFS=,
+		echo "${HOSTS[*]}"
+	)
+	listen=${listen//,/, }
+	cat >"$d/dovecot.conf" <<EOF
+# Generated by pop3check tests/integration/sandbox.sh -- throw-away test server.
+protocols = pop3
+listen = $listen
+instance_name = pop3check-sandbox-$PORT_PLAIN
+base_dir = $d/run
+state_dir = $d/state
+log_path = $d/dovecot.log
+info_log_path = $d/dovecot.log
+auth_verbose = yes
+import_environment = TZ CORE_OUTOFMEM CORE_ERROR SANDBOX_NOLOGIN_REASON
+
+default_internal_user = $INTERNAL_USER
+default_internal_group = $INTERNAL_GROUP
+default_login_user = $LOGIN_USER
+first_valid_uid = $MAIL_UID
+last_valid_uid = $MAIL_UID
+first_valid_gid = $MAIL_GID
+last_valid_gid = $MAIL_GID
+mail_location = maildir:~/Maildir
+
+login_greeting = pop3check sandbox ready.
+disable_plaintext_auth = no
+auth_mechanisms = plain login cram-md5 apop
+# Tests hammer wrong passwords: no failure delay. With auth_failure_delay = 0
+# Dovecot answers at once and never records an anvil auth penalty either.
+auth_failure_delay = 0
+
+ssl = yes
+ssl_cert = <$d/tls/good.pem
+ssl_key = <$d/tls/good.key
+local $HOST_EXPIRED {
+  ssl_cert = <$d/tls/expired.pem
+  ssl_key = <$d/tls/expired.key
+}
+local $HOST_SOON {
+  ssl_cert = <$d/tls/soon.pem
+  ssl_key = <$d/tls/soon.key
+}
+
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN $d/auth/users
+  default_fields = nodelay=yes
+}
+userdb {
+  driver = passwd-file
+  args = $d/auth/users
+}
+
+service pop3-login {
+  inet_listener pop3 {
+    address = $listen
+    port = $PORT_PLAIN
+  }
+  inet_listener pop3s {
+    address = $listen
+    port = $PORT_POP3S
+    ssl = yes
+  }
+}
+# Belt and braces: no other protocol may bind a network port.
+service imap-login {
+  inet_listener imap {
+    port = 0
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service submission-login {
+  inet_listener submission {
+    port = 0
+  }
+}
+EOF
+}
+
+# ------------------------------------------------------------ dovecot ------
+
+# Prints the last lines of dovecot's log files (for error messages).
+log_tail() {
+	local f
+	for f in "$SANDBOX_DIR/dovecot.log" "$SANDBOX_DIR/dovecot.stderr"; do
+		if [[ -s $f ]]; then
+			echo "--- last lines of $f:"
+			tail -n 15 "$f"
+		fi
+	done
+}
+
+fail_start() {
+	{
+		echo "$PROG: error: $*"
+		log_tail
+	} >&2
+	exit 1
+}
+
+# Is PID a live dovecot master started with DIR's config? (Guards against a
+# recycled PID: we only ever signal our own master.)
+is_our_dovecot() {
+	local pid=$1 dir=$2 state cmdline
+	[[ -r /proc/$pid/stat ]] || return 1
+	state=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null) || return 1
+	[[ $state != Z && $state != X ]] || return 1
+	cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+	[[ $cmdline == *"$dir/dovecot.conf"* ]]
+}
+
+launch_dovecot() {
+	local pid
+	# No setsid: $! must be dovecot itself, and staying in the caller's
+	# process group lets a killed test run take the server down with it.
+	# All fds redirected so callers capturing our output never block on it.
+	SANDBOX_NOLOGIN_REASON=$NOLOGIN_REASON \
+		dovecot -F -c "$SANDBOX_DIR/dovecot.conf" \
+		</dev/null >>"$SANDBOX_DIR/dovecot.stderr" 2>&1 &
+	pid=$!
+	echo "$pid" >"$SANDBOX_DIR/dovecot.pid"
+	SANDBOX_PID=$pid
+}
+
+# Reads the POP3 greeting on HOST:PORT (plain); prints it.
+plain_greeting() {
+	local host=$1 port=$2 line
+	exec {fd}<>"/dev/tcp/$host/$port" || return 1
+	if ! IFS= read -r -t 2 line <&"$fd"; then
+		exec {fd}>&-
+		return 1
+	fi
+	{ printf 'QUIT\r\n' >&"$fd"; } 2>/dev/null || true
+	exec {fd}>&-
+	printf '%s\n' "${line%$'\r'}"
+}
+
+# Reads the POP3 greeting over implicit TLS; prints it.
+tls_greeting() {
+	local host=$1 port=$2 out
+	# -quiet keeps reading after our QUIT until the server closes.
+	out=$(printf 'QUIT\r\n' | timeout 3 openssl s_client -quiet \
+		-connect "$host:$port" -servername localhost 2>/dev/null) || true
+	out=${out%%$'\n'*}
+	[[ $out == "+OK"* ]] || return 1
+	printf '%s\n' "${out%$'\r'}"
+}
+
+wait_ready() {
+	local deadline host pending greeting
+	deadline=$(($(now_ms) + READY_TIMEOUT_S * 1000))
+	while :; do
+		if ! is_our_dovecot "$SANDBOX_PID" "$SANDBOX_DIR"; then
+			fail_start "dovecot exited during startup"
+		fi
+		pending=
+		for host in "${HOSTS[@]}"; do
+			greeting=$(plain_greeting "$host" "$PORT_PLAIN" 2>/dev/null) || greeting=
+			if [[ $greeting != "+OK"* ]]; then
+				pending="$host:$PORT_PLAIN (plain)"
+				break
+			fi
+			if ! tls_greeting "$host" "$PORT_POP3S" >/dev/null 2>&1; then
+				pending="$host:$PORT_POP3S (pop3s)"
+				break
+			fi
+		done
+		[[ -z $pending ]] && return 0
+		if (($(now_ms) > deadline)); then
+			fail_start "listener $pending did not answer +OK within ${READY_TIMEOUT_S}s"
+		fi
+		sleep 0.05
+	done
+}
+
+# ----------------------------------------------------------- self-check ----
+
+# pop3_cmd FD COMMAND: send one command, print the first response line.
+pop3_cmd() {
+	local fd=$1 cmd=$2 line
+	printf '%s\r\n' "$cmd" >&"$fd"
+	IFS= read -r -t 10 line <&"$fd" || return 1
+	printf '%s\n' "${line%$'\r'}"
+}
+
+# Prints "<messages> <octets> <largest>" as the server reports them.
+server_stat() {
+	local user=$1 pass=$2 fd line stat largest=0 n size
+	exec {fd}<>"/dev/tcp/$HOST_GOOD/$PORT_PLAIN" || return 1
+	IFS= read -r -t 5 line <&"$fd" || return 1
+	[[ $(pop3_cmd "$fd" "USER $user") == "+OK"* ]] || return 1
+	[[ $(pop3_cmd "$fd" "PASS $pass") == "+OK"* ]] || return 1
+	stat=$(pop3_cmd "$fd" STAT) || return 1
+	[[ $stat == "+OK "* ]] || return 1
+	if [[ $user == small ]]; then
+		[[ $(pop3_cmd "$fd" LIST) == "+OK"* ]] || return 1
+		while IFS= read -r -t 5 line <&"$fd"; do
+			line=${line%$'\r'}
+			[[ $line == . ]] && break
+			read -r n size <<<"$line"
+			((size > largest)) && largest=$size
+		done
+	fi
+	pop3_cmd "$fd" QUIT >/dev/null || true
+	exec {fd}>&-
+	read -r _ n size <<<"$stat"
+	echo "$n $size $largest"
+}
+
+# The env figures come from the files; make sure Dovecot agrees (this also
+# builds the indexes now rather than during the first test).
+self_check() {
+	local got
+	got=$(server_stat small "${PASSWORDS[small]}") ||
+		fail_start "self-check: login/STAT as 'small' failed"
+	[[ $got == "$SMALL_MESSAGES $SMALL_OCTETS $SMALL_LARGEST" ]] ||
+		fail_start "self-check: small: server says '$got', files say '$SMALL_MESSAGES $SMALL_OCTETS $SMALL_LARGEST'"
+	got=$(server_stat large "${PASSWORDS[large]}") ||
+		fail_start "self-check: login/STAT as 'large' failed"
+	[[ $got == "$LARGE_MESSAGES $LARGE_OCTETS 0" ]] ||
+		fail_start "self-check: large: server says '$got', files say '$LARGE_MESSAGES $LARGE_OCTETS'"
+	got=$(server_stat big "${PASSWORDS[big]}") ||
+		fail_start "self-check: login/STAT as 'big' failed"
+	[[ $got == "1 $BIG_OCTETS 0" ]] ||
+		fail_start "self-check: big: server says '$got', files say '1 $BIG_OCTETS'"
+	got=$(server_stat empty "${PASSWORDS[empty]}") ||
+		fail_start "self-check: login/STAT as 'empty' failed"
+	[[ $got == "0 0 0" ]] ||
+		fail_start "self-check: empty: server says '$got'"
+}
+
+write_env() {
+	local tmp=$SANDBOX_DIR/env.tmp
+	{
+		echo "# pop3check POP3 sandbox; source this file"
+		printf '%s=%q\n' \
+			SANDBOX_DIR "$SANDBOX_DIR" \
+			SANDBOX_PID "$SANDBOX_PID" \
+			PORT_PLAIN "$PORT_PLAIN" \
+			PORT_POP3S "$PORT_POP3S" \
+			HOST_GOOD "$HOST_GOOD" \
+			HOST_EXPIRED "$HOST_EXPIRED" \
+			HOST_SOON "$HOST_SOON" \
+			CA_FILE "$SANDBOX_DIR/tls/ca.pem" \
+			USER_EMPTY empty \
+			PASS_EMPTY "${PASSWORDS[empty]}" \
+			USER_SMALL small \
+			PASS_SMALL "${PASSWORDS[small]}" \
+			SMALL_MESSAGES "$SMALL_MESSAGES" \
+			SMALL_OCTETS "$SMALL_OCTETS" \
+			SMALL_LARGEST "$SMALL_LARGEST" \
+			USER_LARGE large \
+			PASS_LARGE "${PASSWORDS[large]}" \
+			LARGE_MESSAGES "$LARGE_MESSAGES" \
+			LARGE_OCTETS "$LARGE_OCTETS" \
+			USER_BIG big \
+			PASS_BIG "${PASSWORDS[big]}" \
+			BIG_OCTETS "$BIG_OCTETS" \
+			USER_DISABLED disabled \
+			PASS_DISABLED "${PASSWORDS[disabled]}"
+	} >"$tmp"
+	mv "$tmp" "$SANDBOX_DIR/env"
+}
+
+# ------------------------------------------------------------- commands ----
+
+resolve_dir() {
+	[[ -n ${1:-} ]] || usage
+	realpath -m -- "$1"
+}
+
+# Look up system accounts; sets MAIL_UID/GID and the dovecot service users.
+resolve_accounts() {
+	INTERNAL_USER=dovecot
+	LOGIN_USER=dovenull
+	id -u "$INTERNAL_USER" >/dev/null 2>&1 || die "system user '$INTERNAL_USER' missing (dovecot-core not installed?)"
+	id -u "$LOGIN_USER" >/dev/null 2>&1 || die "system user '$LOGIN_USER' missing (dovecot-core not installed?)"
+	INTERNAL_GROUP=$(id -gn "$INTERNAL_USER")
+	# Mail is owned by nobody: unprivileged and not one of dovecot's own users.
+	MAIL_UID=$(id -u nobody) || die "system user 'nobody' missing"
+	MAIL_GID=$(id -g nobody)
+}
+
+START_OK=0
+
+on_start_exit() {
+	# Anything but a completed start: take down what we started.
+	if ((START_OK == 0)) && [[ -n ${SANDBOX_DIR:-} ]]; then
+		stop_dovecot "$SANDBOX_DIR" >/dev/null 2>&1 || true
+	fi
+}
+
+cmd_start() {
+	local t0 attempt
+	t0=$(now_ms)
+	SANDBOX_DIR=$(resolve_dir "${1:-}")
+	require_tools
+	resolve_accounts
+
+	if [[ -e $SANDBOX_DIR ]]; then
+		[[ -d $SANDBOX_DIR ]] || die "$SANDBOX_DIR exists and is not a directory"
+		[[ -z $(ls -A -- "$SANDBOX_DIR") ]] ||
+			die "$SANDBOX_DIR is not empty; give a fresh or nonexistent directory"
+	fi
+	# Unix socket paths are limited to 108 bytes; ours add up to ~30.
+	((${#SANDBOX_DIR} <= 70)) ||
+		die "directory path too long for dovecot's unix sockets (max 70 chars): $SANDBOX_DIR"
+	mkdir -p "$SANDBOX_DIR"
+	# The mail uid and the dovecot user need to traverse DIR (mktemp makes 0700).
+	chmod 0711 "$SANDBOX_DIR"
+	mkdir -p "$SANDBOX_DIR/run" "$SANDBOX_DIR/state"
+	SANDBOX_PID=
+	trap on_start_exit EXIT
+
+	declare -gA PASSWORDS=(
+		[empty]=empty-pass-1
+		[small]=small-pass-2
+		[large]=large-pass-3
+		[big]=big-pass-4
+		[disabled]=disabled-pass-5
+	)
+
+	make_tls
+	make_mail
+	make_users
+	setpriv --reuid="$MAIL_UID" --regid="$MAIL_GID" --clear-groups \
+		test -w "$SANDBOX_DIR/mail/small/Maildir/cur" ||
+		die "uid $MAIL_UID cannot reach $SANDBOX_DIR/mail: every parent directory must be world-searchable (o+x)"
+
+	# Random ports can race with another sandbox starting at the same time:
+	# retry with new ports if dovecot could not bind.
+	for attempt in 1 2 3; do
+		pick_ports
+		echo "$PORT_PLAIN $PORT_POP3S" >"$SANDBOX_DIR/ports"
+		write_dovecot_conf
+		doveconf -c "$SANDBOX_DIR/dovecot.conf" -n >/dev/null 2>"$SANDBOX_DIR/doveconf.err" ||
+			die "dovecot rejected the generated config: $(cat "$SANDBOX_DIR/doveconf.err")"
+		launch_dovecot
+		if [[ -z ${POP3_SANDBOX_PORT_BASE:-} ]] && ((attempt < 3)) && bind_failed; then
+			note "ports $PORT_PLAIN/$PORT_POP3S taken meanwhile, retrying with others"
+			stop_dovecot "$SANDBOX_DIR" >/dev/null 2>&1 || true
+			: >"$SANDBOX_DIR/dovecot.log"
+			continue
+		fi
+		break
+	done
+	wait_ready
+	self_check
+	write_env
+	START_OK=1
+	note "dovecot pid $SANDBOX_PID ready on $HOST_GOOD,$HOST_EXPIRED,$HOST_SOON ports $PORT_PLAIN (pop3+STLS) / $PORT_POP3S (pop3s) in $(($(now_ms) - t0)) ms; env: $SANDBOX_DIR/env"
+}
+
+# Waits briefly for dovecot's first log lines; true if it failed to bind.
+bind_failed() {
+	local i
+	for ((i = 0; i < 20; i++)); do
+		if grep -q 'Address already in use' "$SANDBOX_DIR/dovecot.log" "$SANDBOX_DIR/dovecot.stderr" 2>/dev/null; then
+			return 0
+		fi
+		# Once something answers, binding worked.
+		(plain_greeting "$HOST_GOOD" "$PORT_PLAIN") >/dev/null 2>&1 && return 1
+		is_our_dovecot "$SANDBOX_PID" "$SANDBOX_DIR" || break
+		sleep 0.05
+	done
+	grep -q 'Address already in use' "$SANDBOX_DIR/dovecot.log" "$SANDBOX_DIR/dovecot.stderr" 2>/dev/null
+}
+
+# True while any of the sandbox's ports still has a listener.
+ports_listening() {
+	local dir=$1 p
+	[[ -r $dir/ports ]] || return 1
+	command -v ss >/dev/null 2>&1 || return 1
+	for p in $(<"$dir/ports"); do
+		if ss -ltnH "sport = :$p" 2>/dev/null | grep -q .; then
+			return 0
+		fi
+	done
+	return 1
+}
+
+stop_dovecot() {
+	local dir=$1 pid deadline
+	[[ -f $dir/dovecot.pid ]] || return 0
+	pid=$(<"$dir/dovecot.pid")
+	[[ $pid =~ ^[0-9]+$ ]] || {
+		rm -f "$dir/dovecot.pid"
+		return 0
+	}
+	if is_our_dovecot "$pid" "$dir"; then
+		kill -TERM "$pid" 2>/dev/null || true
+		deadline=$(($(now_ms) + STOP_TIMEOUT_S * 1000))
+		while is_our_dovecot "$pid" "$dir" && (($(now_ms) < deadline)); do
+			sleep 0.05
+		done
+		if is_our_dovecot "$pid" "$dir"; then
+			note "dovecot pid $pid ignored SIGTERM for ${STOP_TIMEOUT_S}s, sending SIGKILL"
+			kill -KILL "$pid" 2>/dev/null || true
+			deadline=$(($(now_ms) + STOP_TIMEOUT_S * 1000))
+			while is_our_dovecot "$pid" "$dir" && (($(now_ms) < deadline)); do
+				sleep 0.05
+			done
+			is_our_dovecot "$pid" "$dir" && die "dovecot pid $pid survived SIGKILL"
+		fi
+	fi
+	# Login processes share the listening sockets and exit right after the
+	# master; wait for them so the ports are really free on return.
+	deadline=$(($(now_ms) + STOP_TIMEOUT_S * 1000))
+	while ports_listening "$dir" && (($(now_ms) < deadline)); do
+		sleep 0.05
+	done
+	ports_listening "$dir" && note "warning: ports $(<"$dir/ports") still have listeners"
+	rm -f "$dir/dovecot.pid"
+	return 0
+}
+
+cmd_stop() {
+	local dir
+	dir=$(resolve_dir "${1:-}")
+	stop_dovecot "$dir"
+}
+
+main() {
+	(($# == 2)) || usage
+	case $1 in
+	start)
+		require_root "$@"
+		cmd_start "$2"
+		;;
+	stop)
+		require_root "$@"
+		cmd_stop "$2"
+		;;
+	*) usage ;;
+	esac
+}
+
+main "$@"
