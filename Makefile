@@ -32,7 +32,7 @@ LIBNAME   = libpop3check.so
 SONAME    = $(LIBNAME).$(SOVERSION)
 LIBFILE   = $(LIBNAME).$(VERSION)
 
-LIB_SRC = checks/names.c checks/text.c checks/reply.c checks/range.c \
+LIB_SRC = checks/alloc.c checks/names.c checks/text.c checks/reply.c checks/range.c \
           checks/evaluate.c checks/md5.c checks/base64.c checks/session.c \
           checks/auth.c checks/tracker.c checks/probe.c checks/connect.c \
           checks/io.c checks/multi.c
@@ -50,6 +50,18 @@ TOOLS = $(BUILD)/tests/stallserver $(BUILD)/tests/popclient
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(CURL_CFLAGS) -Ichecks -MMD -MP
 
+# The allocation failure test needs the core built with its test hook.
+ALLOC_OBJ = $(LIB_SRC:%.c=$(BUILD)/obj-alloc/%.o)
+
+# make V=1 shows the commands.
+ifeq ($(V),1)
+Q =
+say = @true
+else
+Q = @
+say = @printf '  %-7s %s\n'
+endif
+
 .PHONY: all check unit symbols integration asan bench install uninstall \
         clean test demo lint format
 
@@ -57,36 +69,54 @@ all: $(BUILD)/$(LIBFILE) $(BUILD)/check_pop3 $(BUILD)/pop3check.pc
 
 $(BUILD)/obj/checks/%.o: checks/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+	$(say) CC $@
+	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(BUILD)/obj-alloc/checks/%.o: checks/%.c
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(ALL_CFLAGS) -DP3_ALLOC_TEST -c $< -o $@
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(say) CC $@
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/$(LIBFILE): $(LIB_OBJ) checks/libpop3check.map
-	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
 	    -Wl,--version-script=checks/libpop3check.map -Wl,--no-undefined \
 	    -o $@ $(LIB_OBJ) $(CURL_LIBS)
-	ln -sf $(LIBFILE) $(BUILD)/$(SONAME)
-	ln -sf $(SONAME) $(BUILD)/$(LIBNAME)
+	$(Q)ln -sf $(LIBFILE) $(BUILD)/$(SONAME)
+	$(Q)ln -sf $(SONAME) $(BUILD)/$(LIBNAME)
 
 $(BUILD)/check_pop3: $(PLUGIN_OBJ) $(PLUGIN_LIB_OBJ) $(BUILD)/$(LIBFILE)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PLUGIN_OBJ) $(PLUGIN_LIB_OBJ) \
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PLUGIN_OBJ) $(PLUGIN_LIB_OBJ) \
 	    -L$(BUILD) -lpop3check -lm
 
 $(BUILD)/pop3check.pc: checks/pop3check.pc.in
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	$(say) GEN $@
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
 # Unit tests link the objects directly, so they reach internal functions.
+$(BUILD)/tests/test_alloc: tests/unit/test_alloc.c $(ALLOC_OBJ)
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -DP3_ALLOC_TEST $(LDFLAGS) -o $@ $< $(ALLOC_OBJ) \
+	    $(CURL_LIBS) $(CMOCKA_LIBS) -lm
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) $(PLUGIN_LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iplugin -o $@ $< $(LIB_OBJ) $(PLUGIN_LIB_OBJ) \
-	    $(CURL_LIBS) $(CMOCKA_LIBS) -lm
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Iplugin $(LDFLAGS) -o $@ $< $(LIB_OBJ) \
+	    $(PLUGIN_LIB_OBJ) $(CURL_LIBS) $(CMOCKA_LIBS) -lm
 
 $(BUILD)/tests/%: tests/tools/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $<
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
 unit: $(UNIT_BINS)
 	@BUILD=$(BUILD) tests/unit/run.sh $(UNIT_BINS)
@@ -152,4 +182,5 @@ format:
 clean:
 	rm -rf build build-asan build-clang
 
--include $(LIB_OBJ:.o=.d) $(PLUGIN_OBJ:.o=.d) $(PLUGIN_LIB_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(PLUGIN_OBJ:.o=.d) $(PLUGIN_LIB_OBJ:.o=.d) \
+    $(ALLOC_OBJ:.o=.d)

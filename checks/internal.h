@@ -13,7 +13,16 @@
  * (TOP, RETR) are streamed and have no limit. */
 #define P3_LINE_MAX 4096
 
-/* ---- time (time.c) ---- */
+/* ---- allocation (alloc.c): calloc, realloc, strdup; free() frees ---- */
+void *p3_calloc(size_t n, size_t size);
+void *p3_realloc(void *p, size_t size);
+char *p3_strdup(const char *s);
+#ifdef P3_ALLOC_TEST
+/* Lets n more allocations succeed, then fails all; -1: never fail. */
+void p3_alloc_test_fail_after(long n);
+#endif
+
+/* ---- time (text.c) ---- */
 int64_t p3_now_us(void); /* monotonic clock, microseconds */
 
 /* ---- text helpers (text.c) ---- */

@@ -25,7 +25,11 @@ static void watch(struct pop3check_probe *p)
 
     if (p3_session_pending(p->sess, &buf) > 0)
         ev |= EV_OUT;
-    if (ev != p->fd_events && p3_loop_watch(p->loop, p, p->fd, ev) == 0)
+    if (ev == p->fd_events)
+        return;
+    if (p3_loop_watch(p->loop, p, p->fd, ev) != 0)
+        p->broken = 1;
+    else
         p->fd_events = ev;
 }
 

@@ -27,7 +27,7 @@ struct pop3check_multi {
 
 struct pop3check_multi *pop3check_multi_new(void)
 {
-    struct pop3check_multi *m = calloc(1, sizeof *m);
+    struct pop3check_multi *m = p3_calloc(1, sizeof *m);
     struct epoll_event ev = {.events = EPOLLIN, .data.fd = -1};
 
     if (m == NULL)
@@ -55,7 +55,7 @@ static int grow(struct p3_loop *l, int fd)
         n *= 2;
     if (n == l->nbyfd)
         return 0;
-    v = realloc(l->byfd, n * sizeof *v);
+    v = p3_realloc(l->byfd, n * sizeof *v);
     if (v == NULL)
         return -1;
     memset(v + l->nbyfd, 0, (n - l->nbyfd) * sizeof *v);
@@ -173,6 +173,8 @@ int pop3check_multi_run(struct pop3check_multi *m, int timeout_ms)
     int n;
 
     sweep(l);
+    if (l->running == 0)
+        return 0; /* nothing to wait for: never block forever */
     n = epoll_wait(l->epfd, evs, 64, wait_ms(l, timeout_ms));
     if (n < 0 && errno != EINTR)
         return -1;

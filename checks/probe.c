@@ -75,7 +75,7 @@ static int copy_str(char **dst, const char *src)
     *dst = NULL;
     if (src == NULL)
         return 0;
-    *dst = strdup(src);
+    *dst = p3_strdup(src);
     return *dst ? 0 : -1;
 }
 
@@ -109,7 +109,7 @@ struct pop3check_probe *pop3check_probe_new(const struct pop3check_options *o,
         p3_format(err, errlen, "%s", why);
         return NULL;
     }
-    p = calloc(1, sizeof *p);
+    p = p3_calloc(1, sizeof *p);
     if (p == NULL)
         goto oom;
     p->o = *o;
@@ -180,9 +180,13 @@ static int on_socket(CURL *h, curl_socket_t s, int what, void *ctx, void *sp)
         p3_loop_unwatch(p->loop, s);
         return 0;
     }
-    return p3_loop_watch(p->loop, p, s,
-                         (what & CURL_POLL_IN ? 1u : 0) |
-                             (what & CURL_POLL_OUT ? 4u : 0));
+    if (p3_loop_watch(p->loop, p, s,
+                      (what & CURL_POLL_IN ? 1u : 0) |
+                          (what & CURL_POLL_OUT ? 4u : 0)) != 0) {
+        p->broken = 1; /* finished by the next timer check */
+        return -1;
+    }
+    return 0;
 }
 
 static int on_timer(CURLM *m, long timeout_ms, void *ctx)
@@ -271,6 +275,7 @@ int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop)
     p->t0 = p3_now_us();
     p->deadline = p->t0 + (int64_t)p->o.timeout_ms * 1000;
     p->curl_timer_at = INT64_MAX;
+    p->broken = 0;
     p->errbuf[0] = '\0';
     p3_tracker_init(&p->trk, &p->result, p->t0, p->o.trace, p->o.trace_ctx);
     p->stage = P3_CURL;
@@ -343,7 +348,7 @@ void p3_probe_on_socket(struct pop3check_probe *p, int fd, unsigned events)
 
 int64_t p3_probe_next_timer(const struct pop3check_probe *p)
 {
-    if (p->stage == P3_FINISHED)
+    if (p->stage == P3_FINISHED || p->broken)
         return INT64_MIN;
     if (p->stage == P3_CURL && p->curl_timer_at < p->deadline)
         return p->curl_timer_at;
@@ -354,6 +359,19 @@ void p3_probe_on_timer(struct pop3check_probe *p, int64_t now)
 {
     int running;
 
+    if (p->broken && p->stage != P3_FINISHED) {
+        static const char msg[] = "cannot watch the socket (out of memory?)";
+        if (p->stage == P3_DIALOG) {
+            p3_session_fail(p->sess, POP3CHECK_E_INTERNAL, msg, now);
+        } else {
+            p->result.failed_phase = p3_connect_phases(p, now, 1);
+            p->result.error = POP3CHECK_E_INTERNAL;
+            p3_format(p->result.error_text, sizeof p->result.error_text, "%s",
+                      msg);
+        }
+        p3_probe_finish(p, now);
+        return;
+    }
     if (p->stage == P3_CURL && p->curl_timer_at <= now && now < p->deadline) {
         p->curl_timer_at = INT64_MAX;
         curl_multi_socket_action(p->cm, CURL_SOCKET_TIMEOUT, 0, &running);

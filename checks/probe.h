@@ -28,6 +28,7 @@ struct pop3check_probe {
     struct p3_session *sess;
     int64_t t0, deadline, curl_timer_at;
     int fd;             /* the dialog's socket, -1 before */
+    int broken;         /* the loop could not watch a socket (memory) */
     unsigned fd_events; /* what the loop watches on fd */
 
     /* owned by the multi */

@@ -28,9 +28,10 @@ static int parse_bounds(const char *s, struct pop3check_range *r)
 {
     const char *colon = strchr(s, ':');
 
-    if (colon == NULL) {
+    if (colon == NULL) { /* "N" is 0:N, so N must not be negative */
         r->start = 0;
-        return parse_double(s, strlen(s), &r->end);
+        return parse_double(s, strlen(s), &r->end) == 0 && r->end >= 0 ? 0
+                                                                     : -1;
     }
     if (strchr(colon + 1, ':') != NULL)
         return -1;

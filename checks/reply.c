@@ -18,7 +18,8 @@ enum p3_status p3_reply_status(const char *line, size_t len,
                (len == 4 || line[4] == ' ')) {
         st = P3_REPLY_ERR;
         skip = 4;
-    } else if (len >= 1 && line[0] == '+' && (len == 1 || line[1] == ' ')) {
+    } else if (len >= 2 && line[0] == '+' && line[1] == ' ') {
+        /* RFC 5034: continue-req = "+" SP [base64] */
         st = P3_REPLY_CONT;
         skip = 1;
     } else {
@@ -97,10 +98,10 @@ int p3_parse_stat(const char *text, size_t len, int64_t *count,
 {
     size_t pos = 0;
 
+    /* RFC 1939: the two numbers are separated by a single space. */
     if (parse_number(text, len, &pos, count) != 0 || pos >= len ||
-        text[pos] != ' ')
+        text[pos++] != ' ')
         return -1;
-    skip_spaces(text, len, &pos);
     if (parse_number(text, len, &pos, octets) != 0)
         return -1;
     /* RFC 1939 allows more after the two numbers, but only after a space. */
@@ -113,9 +114,8 @@ int p3_parse_listing(const char *line, size_t len, int64_t *num,
     size_t pos = 0;
 
     if (parse_number(line, len, &pos, num) != 0 || *num < 1 || pos >= len ||
-        line[pos] != ' ')
+        line[pos++] != ' ')
         return -1;
-    skip_spaces(line, len, &pos);
     if (size == NULL) {
         /* UIDL: 1..70 characters in 0x21..0x7E (RFC 1939, section 7). */
         size_t start = pos;
@@ -189,21 +189,24 @@ void p3_parse_capa_line(const char *line, size_t len, unsigned *capa,
 int p3_greeting_timestamp(const char *text, size_t len, char *ts,
                           size_t tslen)
 {
-    const char *lt = memchr(text, '<', len);
-    const char *gt;
-    size_t n;
+    const char *end = text + len;
 
-    if (lt == NULL)
-        return -1;
-    gt = memchr(lt, '>', len - (size_t)(lt - text));
-    if (gt == NULL)
-        return -1;
-    n = (size_t)(gt - lt) + 1;
-    /* RFC 1939: a msg-id, "<" ... "@" ... ">" with no spaces inside. */
-    if (n < 3 || n >= tslen || memchr(lt, '@', n) == NULL ||
-        memchr(lt, ' ', n) != NULL)
-        return -1;
-    memcpy(ts, lt, n);
-    ts[n] = '\0';
-    return 0;
+    /* RFC 1939: a msg-id, "<" ... "@" ... ">" with no spaces inside; the
+     * first one that looks like it wins. */
+    for (const char *lt = memchr(text, '<', len); lt != NULL;
+         lt = memchr(lt + 1, '<', (size_t)(end - lt - 1))) {
+        const char *gt = memchr(lt, '>', (size_t)(end - lt));
+        size_t n;
+        if (gt == NULL)
+            return -1;
+        n = (size_t)(gt - lt) + 1;
+        if (n < 3 || memchr(lt, '@', n) == NULL || memchr(lt, ' ', n) != NULL)
+            continue;
+        if (n >= tslen)
+            return -1;
+        memcpy(ts, lt, n);
+        ts[n] = '\0';
+        return 0;
+    }
+    return -1;
 }

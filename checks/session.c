@@ -283,6 +283,8 @@ static enum p3_sess_rc command_status(struct p3_session *s, const char *line,
     case P3_S_UIDL:
         s->in_listing = 1;
         s->list_count = s->list_sum = 0;
+        if (s->step == P3_S_LIST)
+            s->r->largest = 0; /* an empty maildrop has a largest of 0 */
         return P3_SESS_CONTINUE;
     case P3_S_TOP:
     case P3_S_RETR:
@@ -443,7 +445,7 @@ struct p3_session *p3_session_new(const struct p3_sess_config *cfg,
                                   struct pop3check_result *r,
                                   const char *apop_ts, int64_t t0)
 {
-    struct p3_session *s = calloc(1, sizeof *s);
+    struct p3_session *s = p3_calloc(1, sizeof *s);
 
     if (s == NULL)
         return NULL;

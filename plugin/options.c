@@ -440,7 +440,7 @@ int plugin_parse(int argc, char **argv, const char *env_password,
     memset(o, 0, sizeof *o);
     o->timeout_s = 10;
     opterr = 0;
-    optind = 1;
+    optind = 0; /* a full reset in glibc */
     while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         int rc;
         if (c == '?' || c == ':')

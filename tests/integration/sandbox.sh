@@ -170,7 +170,7 @@ issue_cert() {
 		-startdate "$start" -enddate "$end" \
 		-in "$tls/$name.csr" -out "$tls/$name.pem" 2>"$tls/$name.ca.log" ||
 		die "openssl ca failed for '$name' certificate: $(tail -n 5 "$tls/$name.ca.log")"
-	rm -f "$tls/$name.csr"
+	rm -f "$tls/$name.csr" "$tls/$name.ca.log"
 }
 
 utc_stamp() {
@@ -180,7 +180,8 @@ utc_stamp() {
 make_tls() {
 	local tls=$SANDBOX_DIR/tls
 	mkdir -p "$tls/ca-db/new"
-	chmod 0700 "$tls"
+	# Certificates are public (tests may read ca.pem as any user); keys 0600.
+	chmod 0755 "$tls"
 	: >"$tls/ca-db/index.txt"
 	echo 1000 >"$tls/ca-db/serial"
 	write_openssl_config "$tls"
@@ -337,8 +338,7 @@ mail_location = maildir:~/Maildir
 login_greeting = pop3check sandbox ready.
 disable_plaintext_auth = no
 auth_mechanisms = plain login cram-md5 apop
-# Tests hammer wrong passwords: no failure delay. With auth_failure_delay = 0
-# Dovecot answers at once and never records an anvil auth penalty either.
+# Tests hammer wrong passwords: no failure delay (see the passdbs below too).
 auth_failure_delay = 0
 
 ssl = yes
@@ -353,10 +353,20 @@ local $HOST_SOON {
   ssl_key = <$d/tls/soon.key
 }
 
+# Failed logins must answer at once, every time. auth_failure_delay = 0 alone
+# is not enough in 2.3.19: failures still wait for the 0.5 s flush timer and
+# raise the per-IP anvil penalty (2, 4, 8, 15 s before the next attempt). A
+# failure carrying the "nodelay" field skips both, but fields of a failing
+# passdb are discarded -- so this always-succeeding, non-authenticating passdb
+# sets nodelay first (kept even for unknown users), then passwd-file decides.
+passdb {
+  driver = static
+  args = noauthenticate nodelay=yes
+  result_success = continue
+}
 passdb {
   driver = passwd-file
   args = scheme=PLAIN $d/auth/users
-  default_fields = nodelay=yes
 }
 userdb {
   driver = passwd-file
@@ -393,14 +403,18 @@ EOF
 
 # ------------------------------------------------------------ dovecot ------
 
-# Prints the last lines of dovecot's log files (for error messages).
+# Prints the interesting end of dovecot's logs (for error messages): the
+# last problems reported, then the last lines whatever they are.
 log_tail() {
 	local f
 	for f in "$SANDBOX_DIR/dovecot.log" "$SANDBOX_DIR/dovecot.stderr"; do
-		if [[ -s $f ]]; then
-			echo "--- last lines of $f:"
-			tail -n 15 "$f"
+		[[ -s $f ]] || continue
+		if grep -qE ': (Warning|Error|Fatal|Panic):' "$f"; then
+			echo "--- last warnings/errors in $f:"
+			grep -E ': (Warning|Error|Fatal|Panic):' "$f" | tail -n 8
 		fi
+		echo "--- last lines of $f:"
+		tail -n 8 "$f"
 	done
 }
 
@@ -616,6 +630,9 @@ cmd_start() {
 		[[ -z $(ls -A -- "$SANDBOX_DIR") ]] ||
 			die "$SANDBOX_DIR is not empty; give a fresh or nonexistent directory"
 	fi
+	# The path goes unquoted into dovecot.conf and space-separated passdb args.
+	[[ $SANDBOX_DIR =~ ^[A-Za-z0-9._/+-]+$ ]] ||
+		die "directory path may only contain A-Z a-z 0-9 . _ / + - (got: $SANDBOX_DIR)"
 	# Unix socket paths are limited to 108 bytes; ours add up to ~30.
 	((${#SANDBOX_DIR} <= 70)) ||
 		die "directory path too long for dovecot's unix sockets (max 70 chars): $SANDBOX_DIR"
@@ -625,6 +642,8 @@ cmd_start() {
 	mkdir -p "$SANDBOX_DIR/run" "$SANDBOX_DIR/state"
 	SANDBOX_PID=
 	trap on_start_exit EXIT
+
+	pick_ports # early, so a busy POP3_SANDBOX_PORT_BASE fails fast
 
 	declare -gA PASSWORDS=(
 		[empty]=empty-pass-1
@@ -644,16 +663,17 @@ cmd_start() {
 	# Random ports can race with another sandbox starting at the same time:
 	# retry with new ports if dovecot could not bind.
 	for attempt in 1 2 3; do
-		pick_ports
+		((attempt == 1)) || pick_ports
 		echo "$PORT_PLAIN $PORT_POP3S" >"$SANDBOX_DIR/ports"
 		write_dovecot_conf
-		doveconf -c "$SANDBOX_DIR/dovecot.conf" -n >/dev/null 2>"$SANDBOX_DIR/doveconf.err" ||
-			die "dovecot rejected the generated config: $(cat "$SANDBOX_DIR/doveconf.err")"
+		check_config
 		launch_dovecot
 		if [[ -z ${POP3_SANDBOX_PORT_BASE:-} ]] && ((attempt < 3)) && bind_failed; then
 			note "ports $PORT_PLAIN/$PORT_POP3S taken meanwhile, retrying with others"
 			stop_dovecot "$SANDBOX_DIR" >/dev/null 2>&1 || true
+			# Start the next attempt with clean logs (bind_failed greps them).
 			: >"$SANDBOX_DIR/dovecot.log"
+			: >"$SANDBOX_DIR/dovecot.stderr"
 			continue
 		fi
 		break
@@ -663,6 +683,13 @@ cmd_start() {
 	write_env
 	START_OK=1
 	note "dovecot pid $SANDBOX_PID ready on $HOST_GOOD,$HOST_EXPIRED,$HOST_SOON ports $PORT_PLAIN (pop3+STLS) / $PORT_POP3S (pop3s) in $(($(now_ms) - t0)) ms; env: $SANDBOX_DIR/env"
+}
+
+check_config() {
+	local err
+	if ! err=$(doveconf -c "$SANDBOX_DIR/dovecot.conf" -n 2>&1 >/dev/null); then
+		die "dovecot rejected the generated config $SANDBOX_DIR/dovecot.conf: $err"
+	fi
 }
 
 # Waits briefly for dovecot's first log lines; true if it failed to bind.
@@ -694,7 +721,7 @@ ports_listening() {
 }
 
 stop_dovecot() {
-	local dir=$1 pid deadline
+	local dir=$1 pid deadline signalled=0
 	[[ -f $dir/dovecot.pid ]] || return 0
 	pid=$(<"$dir/dovecot.pid")
 	[[ $pid =~ ^[0-9]+$ ]] || {
@@ -702,6 +729,7 @@ stop_dovecot() {
 		return 0
 	}
 	if is_our_dovecot "$pid" "$dir"; then
+		signalled=1
 		kill -TERM "$pid" 2>/dev/null || true
 		deadline=$(($(now_ms) + STOP_TIMEOUT_S * 1000))
 		while is_our_dovecot "$pid" "$dir" && (($(now_ms) < deadline)); do
@@ -719,11 +747,15 @@ stop_dovecot() {
 	fi
 	# Login processes share the listening sockets and exit right after the
 	# master; wait for them so the ports are really free on return.
-	deadline=$(($(now_ms) + STOP_TIMEOUT_S * 1000))
-	while ports_listening "$dir" && (($(now_ms) < deadline)); do
-		sleep 0.05
-	done
-	ports_listening "$dir" && note "warning: ports $(<"$dir/ports") still have listeners"
+	if ((signalled)); then
+		deadline=$(($(now_ms) + STOP_TIMEOUT_S * 1000))
+		while ports_listening "$dir" && (($(now_ms) < deadline)); do
+			sleep 0.05
+		done
+		if ports_listening "$dir"; then
+			note "warning: ports $(<"$dir/ports") still have listeners"
+		fi
+	fi
 	rm -f "$dir/dovecot.pid"
 	return 0
 }

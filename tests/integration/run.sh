@@ -1,0 +1,195 @@
+#!/bin/bash
+# Integration tests: check_pop3 against a real Dovecot that this script
+# starts on loopback (tests/integration/sandbox.sh) and stops by PID, plus
+# a stalling server for what Dovecot will not do. Records its counts in
+# $BUILD/results/integration for tests/summary.sh.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+BUILD=${BUILD:-build}
+build=$(cd "$BUILD" && pwd)
+results="$build/results"
+mkdir -p "$results"
+check="$build/check_pop3"
+export LD_LIBRARY_PATH="$build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "integration: needs root (Dovecot switches users); run 'sudo make check' or 'make test'" >&2
+    exit 1
+fi
+if ! command -v dovecot >/dev/null; then
+    echo "integration: Dovecot is missing: apt-get install dovecot-core dovecot-pop3d (or run 'make test')" >&2
+    exit 1
+fi
+
+work=$(mktemp -d /tmp/pop3check-it.XXXXXX)
+chmod 0711 "$work"
+stall_pids=()
+cleanup() {
+    for pid in "${stall_pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+    "$here/sandbox.sh" stop "$work/sandbox" >/dev/null 2>&1
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+"$here/sandbox.sh" start "$work/sandbox" || exit 1
+# shellcheck disable=SC1091
+. "$work/sandbox/env"
+pw="$SANDBOX_DIR/pass"
+
+# A server that accepts and never speaks, one that greets and then stalls,
+# and one that offers nothing but USER.
+start_stall() {
+    "$build/tests/stallserver" "$work/$1.port" "$1" > /dev/null 2>&1 &
+    stall_pids+=("$!")
+    for _ in $(seq 50); do [ -s "$work/$1.port" ] && return 0; sleep 0.1; done
+    echo "integration: stallserver $1 did not start" >&2
+    exit 1
+}
+start_stall silent
+start_stall greet
+start_stall bare
+SILENT=$(cat "$work/silent.port")
+GREET=$(cat "$work/greet.port")
+BARE=$(cat "$work/bare.port")
+
+pass=0 fail=0
+all_output="$work/all-output"
+: > "$all_output"
+
+# t NAME RC REGEX [--max SECONDS] [--line REGEX] -- ARGS...: runs check_pop3
+# ARGS, wants exit code RC, a first line matching REGEX (extended), and
+# optionally a bound on the elapsed time and a later line matching.
+t() {
+    local name=$1 want_rc=$2 regex=$3 max="" line=""
+    shift 3
+    while [ "$1" != "--" ]; do
+        case $1 in
+        --max) max=$2 ;;
+        --line) line=$2 ;;
+        esac
+        shift 2
+    done
+    shift
+    local start end out rc first why=""
+    start=$(date +%s.%N)
+    out=$(timeout 60 "$check" "$@" 2>&1)
+    rc=$?
+    end=$(date +%s.%N)
+    first=${out%%$'\n'*}
+    printf '%s\n' "$out" >> "$all_output"
+    [ "$rc" -eq "$want_rc" ] || why="exit $rc, want $want_rc"
+    [[ "$first" =~ $regex ]] || why="${why:+$why; }first line does not match /$regex/"
+    if [ -n "$line" ] && ! printf '%s\n' "$out" | tail -n +2 | grep -Eq -- "$line"; then
+        why="${why:+$why; }no line matches /$line/"
+    fi
+    if [ -n "$max" ] && awk -v s="$start" -v e="$end" -v m="$max" 'BEGIN { exit !(e - s > m) }'; then
+        why="${why:+$why; }took $(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }') s, max $max"
+    fi
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+        echo "ok   $name"
+    else
+        fail=$((fail + 1))
+        echo "FAIL $name: $why"
+        printf '%s\n' "$out" | sed 's/^/     | /' | head -20
+    fi
+}
+
+H=127.0.0.1
+plain=(-H "$H" -p "$PORT_PLAIN")
+stls=(-H "$H" -p "$PORT_PLAIN" --tls stls --cafile "$CA_FILE")
+pop3s=(-H "$H" -p "$PORT_POP3S" -S --cafile "$CA_FILE")
+small=(-u "$USER_SMALL" --password-file "$pw/small")
+
+echo "== banner checks (no login)"
+t "banner plain" 0 '^POP3 OK - .*"\+OK .*ready' -- "${plain[@]}"
+t "banner stls" 0 '^POP3 OK - .*\(TLSv1\.[23]\)' -- "${stls[@]}"
+t "banner pop3s" 0 '^POP3 OK - .*\(TLSv1\.[23]\)' -- "${pop3s[@]}"
+t "banner perfdata has greeting and capa, no auth" 0 'time_greeting=[0-9.]+s;;;0 time_capa=[0-9.]+s;;;0 time_quit=' -- "${plain[@]}"
+t "banner by name localhost" 0 '^POP3 OK' -- -H localhost -p "$PORT_POP3S" -S --cafile "$CA_FILE" -4
+
+echo "== every mechanism, plain, STLS and POP3S"
+for mech in user apop plain login cram-md5; do
+    t "auth $mech plain" 0 "^POP3 OK - .* login ok, $SMALL_MESSAGES messages \($SMALL_OCTETS B\)" -- "${plain[@]}" "${small[@]}" --auth "$mech"
+    t "auth $mech stls" 0 "^POP3 OK - .*TLSv1.* login ok, $SMALL_MESSAGES messages" -- "${stls[@]}" "${small[@]}" --auth "$mech"
+    t "auth $mech pop3s" 0 "^POP3 OK - .*TLSv1.* login ok, $SMALL_MESSAGES messages" -- "${pop3s[@]}" "${small[@]}" --auth "$mech"
+done
+t "auth any prefers cram-md5, -v says so" 0 '^POP3 OK' --line '^login: cram-md5 as small, accepted \(credentials sent without TLS\)$' -- "${plain[@]}" "${small[@]}" -v
+t "-v has one line per phase" 0 '^POP3 OK' --line '^retr +not performed$' -- "${pop3s[@]}" "${small[@]}" -v
+t "-v shows capabilities and certificate" 0 '^POP3 OK' --line '^certificate: expires .* \(36[45]\.[0-9] days left\)$' -- "${stls[@]}" -v
+POP3_PASSWORD=$PASS_SMALL t "password from POP3_PASSWORD" 0 '^POP3 OK - .* login ok' -- "${plain[@]}" -u "$USER_SMALL"
+
+echo "== forced mechanisms the server does not offer"
+t "apop without timestamp" 2 '^POP3 CRITICAL - .*does not offer APOP' -- -H "$H" -p "$BARE" -u x --password-file "$pw/small" --auth apop
+t "cram-md5 not in CAPA" 2 '^POP3 CRITICAL - .*does not offer SASL CRAM-MD5' -- -H "$H" -p "$BARE" -u x --password-file "$pw/small" --auth cram-md5
+t "stls not offered: no credentials" 2 '^POP3 CRITICAL - .*stls: the server does not offer STLS' -- -H "$H" -p "$BARE" --tls stls -u x --password-file "$pw/small"
+
+echo "== login failures"
+POP3_PASSWORD=wrong-password t "wrong password (cram-md5)" 2 '^POP3 CRITICAL - .*login failed \(SASL CRAM-MD5\): -ERR \[AUTH\] Authentication failed' --max 3 -- "${plain[@]}" -u "$USER_SMALL"
+POP3_PASSWORD=wrong-password t "wrong password (user)" 2 '^POP3 CRITICAL - .*login failed \(USER/PASS\): -ERR \[AUTH\] Authentication failed' --max 3 -- "${plain[@]}" -u "$USER_SMALL" --auth user
+t "disabled account" 2 '^POP3 CRITICAL - .*login failed .*Account disabled' --max 3 -- "${plain[@]}" -u "$USER_DISABLED" --password-file "$pw/disabled" --auth user
+
+echo "== mailboxes"
+t "empty mailbox" 0 '^POP3 OK - .* login ok, 0 messages \(0 B\)' -- "${plain[@]}" -u "$USER_EMPTY" --password-file "$pw/empty" --list --retr first --top last
+t "empty mailbox skips RETR" 0 'messages=0;;;0 size=0B;;;0 largest=0B;;;0$' -- "${plain[@]}" -u "$USER_EMPTY" --password-file "$pw/empty" --list --retr last
+t "small mailbox, all commands" 0 "login ok, 3 messages .* largest=${SMALL_LARGEST}B;;;0 top_size=[0-9]+B;;;0 retr_size=[0-9]+B;;;0" -- "${plain[@]}" "${small[@]}" --list --uidl --top first --retr last
+t "large mailbox" 0 "login ok, $LARGE_MESSAGES messages \($LARGE_OCTETS B\)" -- "${pop3s[@]}" -u "$USER_LARGE" --password-file "$pw/large" --list --uidl
+t "RETR of a 10 MB message" 0 "retr_size=${BIG_OCTETS}B;;;0" -- "${stls[@]}" -u "$USER_BIG" --password-file "$pw/big" --retr 1
+t "RETR of a missing message" 2 '^POP3 CRITICAL - .*RETR 9 refused: -ERR' -- "${plain[@]}" "${small[@]}" --retr 9
+
+echo "== thresholds"
+t "total warning" 1 '^POP3 WARNING - .*total [0-9.e-]+ s \(warning 0.000001\)' -- "${plain[@]}" -w 0.000001 -c 60
+t "total critical" 2 '^POP3 CRITICAL - .*total .*\(critical 0.000001\)' -- "${plain[@]}" -w 0.000001 -c 0.000001
+t "total within thresholds" 0 '^POP3 OK .*time=[0-9.]+s;30;60;0' -- "${plain[@]}" -w 30 -c 60
+t "phase critical" 2 '^POP3 CRITICAL - .*auth .*\(critical 0.0000001\)' -- "${plain[@]}" "${small[@]}" --phase-critical auth=0.0000001
+t "phase warning, inside range" 1 '^POP3 WARNING - .*stat' -- "${plain[@]}" "${small[@]}" --phase-warning stat=@0:60
+t "messages warning" 1 '^POP3 WARNING - .*messages 3 \(warning 2\).*messages=3;2;;0' -- "${plain[@]}" "${small[@]}" --messages-warning 2
+t "messages critical" 2 '^POP3 CRITICAL - .*messages 5000 \(critical 4999\)' -- "${plain[@]}" -u "$USER_LARGE" --password-file "$pw/large" --messages-warning 10 --messages-critical 4999
+t "octets warning" 1 '^POP3 WARNING - .*mailbox size' -- "${plain[@]}" "${small[@]}" --octets-warning 1000
+t "octets fine" 0 "^POP3 OK .*size=${SMALL_OCTETS}B;100000;200000;0" -- "${plain[@]}" "${small[@]}" --octets-warning 100000 --octets-critical 200000
+
+echo "== certificates"
+t "expired certificate is refused" 2 '^POP3 CRITICAL - .*tls: .*certificate has expired' -- -H "$HOST_EXPIRED" -p "$PORT_POP3S" -S --cafile "$CA_FILE"
+t "expired certificate, not verified, -D" 2 '^POP3 CRITICAL - .*certificate expired [0-9]+ days ago' -- -H "$HOST_EXPIRED" -p "$PORT_POP3S" -S --insecure -D 30,14
+t "expired certificate over STLS" 2 '^POP3 CRITICAL - .*certificate has expired' -- -H "$HOST_EXPIRED" -p "$PORT_PLAIN" --tls stls --cafile "$CA_FILE" "${small[@]}"
+t "soon-expiring certificate critical" 2 '^POP3 CRITICAL - .*certificate expires in [45]\.[0-9] days \(critical < 14\)' -- -H "$HOST_SOON" -p "$PORT_POP3S" -S --cafile "$CA_FILE" -D 30,14
+t "soon-expiring certificate warning" 1 '^POP3 WARNING - .*certificate expires in [45]\.[0-9] days \(warning < 30\).*cert_days=[45]\.[0-9];30:;3:' -- -H "$HOST_SOON" -p "$PORT_POP3S" -S --cafile "$CA_FILE" -D 30,3
+t "valid certificate with -D" 0 '^POP3 OK .*cert_days=36[45]\.[0-9];30:;14:' -- "${pop3s[@]}" -D 30,14
+t "unknown CA" 2 '^POP3 CRITICAL - .*tls: SSL certificate problem' -- -H "$H" -p "$PORT_POP3S" -S
+t "wrong name with --sni" 2 '^POP3 CRITICAL - .*tls: .*(match|name)' -- -H "$H" -p "$PORT_POP3S" -S --cafile "$CA_FILE" --sni mail.example.org
+
+echo "== network failures and timeouts"
+t "refused port" 2 '^POP3 CRITICAL - .*connect: Connection refused' --max 2 -- -H "$H" -p 1
+t "name that does not resolve" 2 '^POP3 CRITICAL - .*resolve: ' --max 12 -- -H pop3check-test.invalid
+t "silent server, timeout" 2 '^POP3 CRITICAL - .*greeting: no answer within 1000 ms' --max 1.5 -- -H "$H" -p "$SILENT" -t 1
+t "silent server, timeout state warning" 1 '^POP3 WARNING - .*greeting: no answer' --max 1.5 -- -H "$H" -p "$SILENT" -t 1:warning
+t "greeting then silence, fractional timeout" 2 '^POP3 CRITICAL - .*capa: no answer within 500 ms' --max 1.0 -- -H "$H" -p "$GREET" -t 0.5
+t "silent server with login" 2 '^POP3 CRITICAL - .*no answer' --max 1.5 -- -H "$H" -p "$SILENT" -t 1 "${small[@]}" --retr 1
+
+echo "== bad options: exit 3 and one line"
+t "no host" 3 '^POP3 UNKNOWN - no host given: use -H' --
+t "bad port" 3 "^POP3 UNKNOWN - -p '0': the port must be 1-65535$" -- -H "$H" -p 0
+t "bad range" 3 "^POP3 UNKNOWN - -w '1x' is not a range" -- -H "$H" -w 1x
+t "bad phase" 3 "^POP3 UNKNOWN - --phase-warning: unknown phase 'login'" -- -H "$H" --phase-warning login=1
+t "missing password" 3 '^POP3 UNKNOWN - -u needs a password' -- -H "$H" -u small
+t "unreadable password file" 3 "^POP3 UNKNOWN - --password-file '/nonexistent': No such file" -- -H "$H" -u small --password-file /nonexistent
+t "unknown option" 3 "^POP3 UNKNOWN - unknown option '--bogus'" -- -H "$H" --bogus
+t "bad timeout" 3 "^POP3 UNKNOWN - -t '0'" -- -H "$H" -t 0
+t "bad host characters" 3 '^POP3 UNKNOWN - host: ' -- -H 'mail.example.org/evil'
+t "help" 3 '^check_pop3 .* check a POP3 server' -- --help
+t "version" 3 '^check_pop3 [0-9]' -- -V
+
+echo "== secrets"
+for p in "$PASS_EMPTY" "$PASS_SMALL" "$PASS_LARGE" "$PASS_BIG" "$PASS_DISABLED" wrong-password; do
+    if grep -qF -- "$p" "$all_output"; then
+        fail=$((fail + 1)); echo "FAIL a password appears in the output: $p"
+    else
+        pass=$((pass + 1)); echo "ok   password absent from every output: ${p:0:3}..."
+    fi
+done
+t "transcript redacts the password" 0 '^POP3 OK' --line '^C: PASS \*{8}$' -- "${plain[@]}" "${small[@]}" --auth user -vvv
+
+echo "integration ${pass} ${fail}" > "$results/integration"
+echo "integration: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

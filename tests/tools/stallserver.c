@@ -1,0 +1,131 @@
+/* stallserver.c - a POP3 server for the tests that behaves in ways
+ * Dovecot will not: it accepts and then says nothing ("silent"), greets
+ * and then never answers ("greet"), or offers only USER and no APOP
+ * timestamp ("bare": answers CAPA and QUIT, nothing else). Bound to
+ * 127.0.0.1 only; exits by itself after 120 s.
+ * Usage: stallserver PORTFILE silent|greet|bare */
+#define _POSIX_C_SOURCE 200809L
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CLIENTS 64
+
+static int listen_loopback(unsigned short *port)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+
+    if (fd < 0)
+        return -1;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 64) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+        close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+static int write_port(const char *path, unsigned short port)
+{
+    char tmp[4096];
+    FILE *f;
+
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    f = fopen(tmp, "w");
+    if (f == NULL)
+        return -1;
+    fprintf(f, "%u\n", port);
+    if (fclose(f) != 0)
+        return -1;
+    return rename(tmp, path); /* readers never see a half-written file */
+}
+
+/* One client at a time: CAPA lists only USER, QUIT ends; anything else
+ * is refused. Enough to show that a forced mechanism is not faked. */
+static void serve_bare(int c)
+{
+    static const char capa[] = "+OK\r\nUSER\r\nUIDL\r\n.\r\n";
+    static const char bye[] = "+OK bye\r\n";
+    static const char no[] = "-ERR not here\r\n";
+    struct timeval tv = {.tv_sec = 5};
+    char buf[512];
+    size_t have = 0;
+    ssize_t n;
+
+    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    while ((n = read(c, buf + have, sizeof buf - 1 - have)) > 0) {
+        char *nl;
+        have += (size_t)n;
+        buf[have] = '\0';
+        while ((nl = strchr(buf, '\n')) != NULL) {
+            int quit = strncmp(buf, "QUIT", 4) == 0;
+            const char *r = quit                             ? bye
+                            : strncmp(buf, "CAPA", 4) == 0 ? capa
+                                                           : no;
+            if (write(c, r, strlen(r)) < 0 || quit)
+                return;
+            have -= (size_t)(nl + 1 - buf);
+            memmove(buf, nl + 1, have + 1);
+        }
+        if (have >= sizeof buf - 1)
+            return;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static const char greeting[] = "+OK stallserver ready\r\n";
+    int clients[MAX_CLIENTS];
+    int nclients = 0;
+    unsigned short port;
+    time_t end = time(NULL) + 120;
+    int greet, bare, lfd;
+
+    if (argc != 3 || (strcmp(argv[2], "silent") && strcmp(argv[2], "greet") &&
+                      strcmp(argv[2], "bare"))) {
+        fprintf(stderr, "usage: stallserver PORTFILE silent|greet|bare\n");
+        return 2;
+    }
+    greet = strcmp(argv[2], "silent") != 0;
+    bare = strcmp(argv[2], "bare") == 0;
+    lfd = listen_loopback(&port);
+    if (lfd < 0 || write_port(argv[1], port) != 0) {
+        perror("stallserver");
+        return 1;
+    }
+    while (time(NULL) < end) {
+        struct pollfd p = {.fd = lfd, .events = POLLIN};
+        if (poll(&p, 1, 1000) <= 0)
+            continue;
+        int c = accept(lfd, NULL, NULL);
+        if (c < 0)
+            continue;
+        if (greet && write(c, greeting, sizeof greeting - 1) < 0) {
+            close(c);
+            continue;
+        }
+        if (bare) {
+            serve_bare(c);
+            close(c);
+        } else if (nclients < MAX_CLIENTS) {
+            clients[nclients++] = c; /* kept open, never answered */
+        } else {
+            close(c);
+        }
+    }
+    for (int i = 0; i < nclients; i++)
+        close(clients[i]);
+    return 0;
+}

@@ -1,0 +1,493 @@
+/* test_session.c - the POP3 dialog state machine driven by scripted
+ * server replies, no network: every login mechanism with the RFC examples,
+ * the commands, and the failures a user can meet. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct fixture {
+    struct pop3check_result r;
+    struct p3_sess_config cfg;
+    struct p3_session *s;
+    char trace[8192];
+    int64_t now;
+};
+
+static void on_trace(void *ctx, enum pop3check_trace_dir dir,
+                     const char *line, size_t len)
+{
+    struct fixture *f = ctx;
+    size_t have = strlen(f->trace);
+
+    (void)dir;
+    snprintf(f->trace + have, sizeof f->trace - have, "%.*s\n", (int)len,
+             line);
+}
+
+static int setup(void **state)
+{
+    static struct fixture f;
+
+    memset(&f, 0, sizeof f);
+    for (int i = 0; i < POP3CHECK_PHASE_COUNT; i++)
+        f.r.phase_us[i] = -1;
+    f.r.messages = f.r.octets = f.r.largest = f.r.listed = -1;
+    f.r.uidl_count = f.r.top_octets = f.r.retr_octets = -1;
+    f.cfg.user = "tim";
+    f.cfg.password = "tanstaaf";
+    f.cfg.trace = on_trace;
+    f.cfg.trace_ctx = &f;
+    f.now = 1000;
+    *state = &f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    p3_session_free(f->s);
+    f->s = NULL;
+    return 0;
+}
+
+static enum p3_sess_rc start(struct fixture *f, const char *apop_ts)
+{
+    f->s = p3_session_new(&f->cfg, &f->r, apop_ts, 0);
+    assert_non_null(f->s);
+    return p3_session_start(f->s, f->now);
+}
+
+/* The client must have queued exactly line (CRLF added here). */
+static void expect_sent(struct fixture *f, const char *line)
+{
+    const char *buf;
+    char want[1024];
+    size_t n = p3_session_pending(f->s, &buf);
+
+    snprintf(want, sizeof want, "%s\r\n", line);
+    assert_int_equal(n, strlen(want));
+    assert_memory_equal(buf, want, n);
+    p3_session_sent(f->s, n);
+}
+
+static void expect_nothing_sent(struct fixture *f)
+{
+    const char *buf;
+
+    assert_int_equal(p3_session_pending(f->s, &buf), 0);
+}
+
+static enum p3_sess_rc feed(struct fixture *f, const char *data)
+{
+    f->now += 100;
+    return p3_session_input(f->s, data, strlen(data), f->now);
+}
+
+static void quit_ok(struct fixture *f, enum p3_sess_rc want)
+{
+    expect_sent(f, "QUIT");
+    assert_int_equal(feed(f, "+OK bye\r\n"), want);
+}
+
+static void test_session_user_pass_stat_quit(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.auth = POP3CHECK_AUTH_USER;
+    assert_int_equal(start(f, ""), P3_SESS_CONTINUE);
+    expect_sent(f, "USER tim");
+    assert_int_equal(feed(f, "+OK\r\n"), P3_SESS_CONTINUE);
+    expect_sent(f, "PASS tanstaaf");
+    assert_int_equal(feed(f, "+OK maildrop locked\r\n"), P3_SESS_CONTINUE);
+    expect_sent(f, "STAT");
+    assert_int_equal(feed(f, "+OK 2 320\r\n"), P3_SESS_CONTINUE);
+    quit_ok(f, P3_SESS_DONE);
+    assert_int_equal(f->r.error, POP3CHECK_E_OK);
+    assert_true(f->r.logged_in);
+    assert_int_equal(f->r.messages, 2);
+    assert_int_equal(f->r.octets, 320);
+    assert_int_equal(f->r.phase_us[POP3CHECK_PHASE_AUTH], 200);
+    assert_int_equal(f->r.phase_us[POP3CHECK_PHASE_STAT], 100);
+    assert_int_equal(f->r.phase_us[POP3CHECK_PHASE_QUIT], 100);
+    assert_int_equal(f->r.phase_us[POP3CHECK_PHASE_LIST], -1);
+    assert_null(strstr(f->trace, "tanstaaf"));
+}
+
+static void test_session_no_user_only_quits(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.user = NULL;
+    start(f, "");
+    quit_ok(f, P3_SESS_DONE);
+    assert_false(f->r.logged_in);
+    assert_int_equal(f->r.phase_us[POP3CHECK_PHASE_AUTH], -1);
+    assert_int_equal(f->r.messages, -1);
+}
+
+/* RFC 1939, section 7: the APOP example. */
+static void test_session_apop_rfc1939_example(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.user = "mrose";
+    f->cfg.auth = POP3CHECK_AUTH_APOP;
+    start(f, "<1896.697170952@dbc.mtview.ca.us>");
+    expect_sent(f, "APOP mrose c4c9334bac560ecc979e58001b3e22fb");
+    feed(f, "+OK mrose's maildrop has 2 messages (320 octets)\r\n");
+    expect_sent(f, "STAT");
+    assert_null(strstr(f->trace, "c4c9334b"));
+}
+
+/* RFC 2195, section 2: the CRAM-MD5 example. */
+static void test_session_cram_md5_rfc2195_example(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.password = "tanstaaftanstaaf";
+    f->cfg.auth = POP3CHECK_AUTH_CRAM_MD5;
+    f->r.capa = POP3CHECK_CAPA_KNOWN | POP3CHECK_CAPA_SASL;
+    f->r.sasl = POP3CHECK_SASL_CRAM_MD5;
+    start(f, "");
+    expect_sent(f, "AUTH CRAM-MD5");
+    feed(f, "+ PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+\r\n");
+    expect_sent(f, "dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw");
+    feed(f, "+OK\r\n");
+    expect_sent(f, "STAT");
+    assert_int_equal(f->r.auth_used, POP3CHECK_AUTH_CRAM_MD5);
+}
+
+static void test_session_plain_initial_response(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.auth = POP3CHECK_AUTH_PLAIN;
+    start(f, "");
+    /* base64 of "\0tim\0tanstaaf" (RFC 4616 message, empty authzid) */
+    expect_sent(f, "AUTH PLAIN AHRpbQB0YW5zdGFhZg==");
+    feed(f, "+OK\r\n");
+    expect_sent(f, "STAT");
+    assert_null(strstr(f->trace, "AHRpbQB0YW5zdGFhZg"));
+}
+
+static void test_session_login_prompts(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.auth = POP3CHECK_AUTH_LOGIN;
+    start(f, "");
+    expect_sent(f, "AUTH LOGIN");
+    feed(f, "+ VXNlcm5hbWU6\r\n");
+    expect_sent(f, "dGlt");
+    feed(f, "+ UGFzc3dvcmQ6\r\n");
+    expect_sent(f, "dGFuc3RhYWY=");
+    feed(f, "+OK\r\n");
+    expect_sent(f, "STAT");
+    assert_null(strstr(f->trace, "dGFuc3RhYWY="));
+}
+
+static void test_session_any_prefers_cram_then_plain(void **state)
+{
+    struct fixture *f = *state;
+
+    f->r.capa = POP3CHECK_CAPA_KNOWN | POP3CHECK_CAPA_USER;
+    f->r.sasl = POP3CHECK_SASL_PLAIN | POP3CHECK_SASL_LOGIN;
+    start(f, "<1.2@x>");
+    expect_sent(f, "AUTH PLAIN AHRpbQB0YW5zdGFhZg==");
+}
+
+static void test_session_any_without_sasl_uses_apop(void **state)
+{
+    struct fixture *f = *state;
+
+    start(f, "<1896.697170952@dbc.mtview.ca.us>");
+    assert_int_equal(f->r.auth_used, POP3CHECK_AUTH_APOP);
+}
+
+/* A forced mechanism the server does not list: no credentials, QUIT. */
+static void test_session_forced_mechanism_not_offered(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.auth = POP3CHECK_AUTH_CRAM_MD5;
+    f->r.capa = POP3CHECK_CAPA_KNOWN | POP3CHECK_CAPA_SASL;
+    f->r.sasl = POP3CHECK_SASL_PLAIN;
+    snprintf(f->r.capa_text, sizeof f->r.capa_text, "SASL PLAIN");
+    start(f, "");
+    quit_ok(f, P3_SESS_FAILED);
+    assert_int_equal(f->r.error, POP3CHECK_E_AUTH);
+    assert_int_equal(f->r.failed_phase, POP3CHECK_PHASE_AUTH);
+    assert_non_null(strstr(f->r.error_text, "does not offer SASL CRAM-MD5"));
+    assert_null(strstr(f->trace, "tanstaaf"));
+}
+
+static void test_session_forced_user_not_in_capa(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.auth = POP3CHECK_AUTH_USER;
+    f->r.capa = POP3CHECK_CAPA_KNOWN;
+    start(f, "");
+    quit_ok(f, P3_SESS_FAILED);
+    assert_non_null(strstr(f->r.error_text, "USER"));
+}
+
+static void test_session_apop_without_timestamp(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.auth = POP3CHECK_AUTH_APOP;
+    start(f, "");
+    quit_ok(f, P3_SESS_FAILED);
+    assert_int_equal(f->r.error, POP3CHECK_E_AUTH);
+    assert_non_null(strstr(f->r.error_text, "APOP"));
+}
+
+static void test_session_wrong_password_reports_server(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.auth = POP3CHECK_AUTH_USER;
+    start(f, "");
+    expect_sent(f, "USER tim");
+    feed(f, "+OK\r\n");
+    expect_sent(f, "PASS tanstaaf");
+    /* a hostile server echoing the password must not leak it */
+    assert_int_equal(feed(f, "-ERR [AUTH] bad password tanstaaf\r\n"),
+                     P3_SESS_CONTINUE);
+    quit_ok(f, P3_SESS_FAILED);
+    assert_int_equal(f->r.error, POP3CHECK_E_AUTH);
+    assert_int_equal(f->r.rcode, POP3CHECK_RCODE_AUTH);
+    assert_false(f->r.logged_in);
+    assert_non_null(strstr(f->r.server_text, "[AUTH] bad password"));
+    assert_null(strstr(f->r.server_text, "tanstaaf"));
+    assert_null(strstr(f->r.error_text, "tanstaaf"));
+    assert_null(strstr(f->trace, "tanstaaf"));
+}
+
+static void login(struct fixture *f, const char *stat)
+{
+    f->cfg.auth = POP3CHECK_AUTH_USER;
+    start(f, "");
+    expect_sent(f, "USER tim");
+    feed(f, "+OK\r\n");
+    expect_sent(f, "PASS tanstaaf");
+    feed(f, "+OK\r\n");
+    expect_sent(f, "STAT");
+    feed(f, stat);
+}
+
+static void test_session_list_largest(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.list = 1;
+    login(f, "+OK 3 600\r\n");
+    expect_sent(f, "LIST");
+    feed(f, "+OK 3 messages\r\n1 100\r\n2 300\r\n3 200\r\n.\r\n");
+    quit_ok(f, P3_SESS_DONE);
+    assert_int_equal(f->r.largest, 300);
+    assert_int_equal(f->r.listed, 3);
+}
+
+static void test_session_list_disagrees_with_stat(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.list = 1;
+    login(f, "+OK 3 600\r\n");
+    expect_sent(f, "LIST");
+    assert_int_equal(feed(f, "+OK\r\n1 100\r\n2 300\r\n.\r\n"),
+                     P3_SESS_FAILED);
+    assert_int_equal(f->r.error, POP3CHECK_E_PROTOCOL);
+    assert_int_equal(f->r.failed_phase, POP3CHECK_PHASE_LIST);
+}
+
+static void test_session_uidl_counts(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.uidl = 1;
+    login(f, "+OK 2 10\r\n");
+    expect_sent(f, "UIDL");
+    feed(f, "+OK\r\n1 whqtswO00WBw418f9t5JxYwZ\r\n2 QhdPYR:00WBw1Ph7x7\r\n.\r\n");
+    quit_ok(f, P3_SESS_DONE);
+    assert_int_equal(f->r.uidl_count, 2);
+}
+
+/* Octets as LIST counts them: byte-stuffing removed, terminator not. */
+static const char body[] = "+OK message follows\r\n"
+                           "Subject: x\r\n"
+                           "\r\n"
+                           "..hidden dot\r\n"
+                           "last\r\n"
+                           ".\r\n";
+static const int body_octets = 12 + 2 + 13 + 6;
+
+static void test_session_retr_counts_octets(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.retr = POP3CHECK_MSG_LAST;
+    login(f, "+OK 4 1000\r\n");
+    expect_sent(f, "RETR 4");
+    feed(f, body);
+    quit_ok(f, P3_SESS_DONE);
+    assert_int_equal(f->r.retr_octets, body_octets);
+    assert_int_equal(f->r.retr_msg, 4);
+}
+
+static void test_session_retr_in_one_byte_pieces(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.retr = POP3CHECK_MSG_FIRST;
+    login(f, "+OK 1 33\r\n");
+    expect_sent(f, "RETR 1");
+    for (size_t i = 0; i < sizeof body - 1; i++)
+        assert_int_equal(p3_session_input(f->s, body + i, 1, f->now),
+                         P3_SESS_CONTINUE);
+    quit_ok(f, P3_SESS_DONE);
+    assert_int_equal(f->r.retr_octets, body_octets);
+}
+
+static void test_session_top_then_retr_skipped_when_empty(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.top = POP3CHECK_MSG_FIRST;
+    f->cfg.retr = POP3CHECK_MSG_LAST;
+    login(f, "+OK 0 0\r\n");
+    quit_ok(f, P3_SESS_DONE);
+    assert_int_equal(f->r.phase_us[POP3CHECK_PHASE_TOP], -1);
+    assert_int_equal(f->r.phase_us[POP3CHECK_PHASE_RETR], -1);
+    assert_int_equal(f->r.retr_octets, -1);
+}
+
+static void test_session_top_refused_is_command_error(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.top = 7;
+    login(f, "+OK 2 10\r\n");
+    expect_sent(f, "TOP 7 0");
+    feed(f, "-ERR no such message\r\n");
+    quit_ok(f, P3_SESS_FAILED);
+    assert_int_equal(f->r.error, POP3CHECK_E_COMMAND);
+    assert_int_equal(f->r.failed_phase, POP3CHECK_PHASE_TOP);
+    assert_non_null(strstr(f->r.error_text, "TOP 7"));
+}
+
+static void test_session_malformed_stat(void **state)
+{
+    struct fixture *f = *state;
+
+    login(f, "+OK x y\r\n");
+    assert_int_equal(f->r.error, POP3CHECK_E_PROTOCOL);
+    assert_int_equal(f->r.failed_phase, POP3CHECK_PHASE_STAT);
+    assert_int_equal(f->r.messages, -1);
+    expect_nothing_sent(f);
+}
+
+static void test_session_garbage_reply(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.auth = POP3CHECK_AUTH_USER;
+    start(f, "");
+    expect_sent(f, "USER tim");
+    assert_int_equal(feed(f, "\x01\x02garbage\r\n"), P3_SESS_FAILED);
+    assert_int_equal(f->r.error, POP3CHECK_E_PROTOCOL);
+    assert_null(strchr(f->r.error_text, '\x01'));
+}
+
+static void test_session_line_too_long(void **state)
+{
+    struct fixture *f = *state;
+    static char huge[P3_LINE_MAX + 100];
+    enum p3_sess_rc rc;
+
+    f->cfg.user = NULL;
+    start(f, "");
+    expect_sent(f, "QUIT");
+    memset(huge, 'A', sizeof huge - 1);
+    rc = p3_session_input(f->s, huge, sizeof huge - 1, 2000);
+    assert_int_equal(rc, P3_SESS_FAILED);
+    assert_int_equal(f->r.error, POP3CHECK_E_PROTOCOL);
+    assert_non_null(strstr(f->r.error_text, "longer than"));
+}
+
+static void test_session_eof_mid_reply(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.retr = 1;
+    login(f, "+OK 1 100\r\n");
+    expect_sent(f, "RETR 1");
+    feed(f, "+OK\r\nhalf a mess");
+    assert_int_equal(p3_session_input(f->s, "", 0, 5000), P3_SESS_FAILED);
+    assert_int_equal(f->r.error, POP3CHECK_E_PROTOCOL);
+    assert_int_equal(f->r.failed_phase, POP3CHECK_PHASE_RETR);
+    assert_non_null(strstr(f->r.error_text, "closed"));
+}
+
+static void test_session_unsolicited_data(void **state)
+{
+    struct fixture *f = *state;
+
+    login(f, "+OK 1 100\r\n+OK surprise\r\n");
+    assert_int_equal(f->r.error, POP3CHECK_E_PROTOCOL);
+}
+
+static void test_session_fail_charges_current_phase(void **state)
+{
+    struct fixture *f = *state;
+
+    login(f, "+OK 1 100\r\n");
+    expect_sent(f, "QUIT");
+    p3_session_fail(f->s, POP3CHECK_E_TIMEOUT, "no reply", f->now + 700);
+    assert_int_equal(f->r.error, POP3CHECK_E_TIMEOUT);
+    assert_int_equal(f->r.failed_phase, POP3CHECK_PHASE_QUIT);
+    assert_int_equal(f->r.phase_us[POP3CHECK_PHASE_QUIT], 700);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_session_user_pass_stat_quit),
+        T(test_session_no_user_only_quits),
+        T(test_session_apop_rfc1939_example),
+        T(test_session_cram_md5_rfc2195_example),
+        T(test_session_plain_initial_response),
+        T(test_session_login_prompts),
+        T(test_session_any_prefers_cram_then_plain),
+        T(test_session_any_without_sasl_uses_apop),
+        T(test_session_forced_mechanism_not_offered),
+        T(test_session_forced_user_not_in_capa),
+        T(test_session_apop_without_timestamp),
+        T(test_session_wrong_password_reports_server),
+        T(test_session_list_largest),
+        T(test_session_list_disagrees_with_stat),
+        T(test_session_uidl_counts),
+        T(test_session_retr_counts_octets),
+        T(test_session_retr_in_one_byte_pieces),
+        T(test_session_top_then_retr_skipped_when_empty),
+        T(test_session_top_refused_is_command_error),
+        T(test_session_malformed_stat),
+        T(test_session_garbage_reply),
+        T(test_session_line_too_long),
+        T(test_session_eof_mid_reply),
+        T(test_session_unsolicited_data),
+        T(test_session_fail_charges_current_phase),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
