@@ -46,7 +46,8 @@ PLUGIN_OBJ     = $(PLUGIN_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_TESTS = range reply session digest evaluate names output options alloc
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
-TOOLS = $(BUILD)/tests/stallserver $(BUILD)/tests/popclient
+TOOLS = $(BUILD)/tests/stallserver $(BUILD)/tests/popclient \
+        $(BUILD)/tests/multiprobe
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(CURL_CFLAGS) -Ichecks -MMD -MP
 
@@ -112,6 +113,12 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) $(PLUGIN_LIB_OBJ)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -Iplugin $(LDFLAGS) -o $@ $< $(LIB_OBJ) \
 	    $(PLUGIN_LIB_OBJ) $(CURL_LIBS) $(CMOCKA_LIBS) -lm
+
+# A user of the installed library: public header and the .so only.
+$(BUILD)/tests/multiprobe: tests/tools/multiprobe.c $(BUILD)/$(LIBFILE)
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $(WARN) $(CFLAGS) -Ichecks $(LDFLAGS) -o $@ $< -L$(BUILD) -lpop3check
 
 $(BUILD)/tests/%: tests/tools/%.c
 	@mkdir -p $(@D)

@@ -167,6 +167,13 @@ t "silent server, timeout state warning" 1 '^POP3 WARNING - .*greeting: no answe
 t "greeting then silence, fractional timeout" 2 '^POP3 CRITICAL - .*capa: no answer within 500 ms' --max 1.0 -- -H "$H" -p "$GREET" -t 0.5
 t "silent server with login" 2 '^POP3 CRITICAL - .*no answer' --max 1.5 -- -H "$H" -p "$SILENT" -t 1 "${small[@]}" --retr 1
 
+echo "== many probes at once on one thread (library multi API)"
+if out=$(timeout 30 "$build/tests/multiprobe" "$H" "$PORT_PLAIN" "$USER_SMALL" "$pw/small" "$SMALL_MESSAGES" "$SILENT" 40 2>&1); then
+    pass=$((pass + 1)); echo "ok   $out"
+else
+    fail=$((fail + 1)); echo "FAIL multiprobe:"; printf '%s\n' "$out" | sed 's/^/     | /' | tail -10
+fi
+
 echo "== bad options: exit 3 and one line"
 t "no host" 3 '^POP3 UNKNOWN - no host given: use -H' --
 t "bad port" 3 "^POP3 UNKNOWN - -p '0': the port must be 1-65535$" -- -H "$H" -p 0

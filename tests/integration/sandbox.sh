@@ -340,6 +340,8 @@ disable_plaintext_auth = no
 auth_mechanisms = plain login cram-md5 apop
 # Tests hammer wrong passwords: no failure delay (see the passdbs below too).
 auth_failure_delay = 0
+# Tests and benchmarks run many sessions of one user at once (default 10).
+mail_max_userip_connections = 2000
 
 ssl = yes
 ssl_cert = <$d/tls/good.pem
@@ -374,6 +376,7 @@ userdb {
 }
 
 service pop3-login {
+  process_limit = 500
   inet_listener pop3 {
     address = $listen
     port = $PORT_PLAIN

@@ -1,0 +1,52 @@
+#!/bin/bash
+# Installs the Debian packages that 'make demo' or 'make test' needs, when
+# they are missing. Usage: tests/deps.sh demo|test
+set -euo pipefail
+
+build=(gcc make pkg-config libcurl4-openssl-dev ca-certificates)
+server=(dovecot-core dovecot-pop3d openssl iproute2)
+case ${1:-} in
+demo) want=("${build[@]}" "${server[@]}") ;;
+test) want=("${build[@]}" "${server[@]}" clang libcmocka-dev binutils
+            monitoring-plugins-basic hyperfine time python3) ;;
+*) echo "usage: $0 demo|test" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+        missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null; then
+    echo "deps: this is not Debian (no apt-get); install the equivalents of: ${missing[*]}" >&2
+    exit 1
+fi
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null; then
+        sudo=(sudo)
+    else
+        echo "deps: missing packages: ${missing[*]}; run as root or install them: apt-get install ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+
+echo "deps: installing ${missing[*]}"
+# Installing dovecot must not start the system's own Dovecot on the public
+# ports: the tests run their own on loopback. policy-rc.d forbids starting
+# services during this install only.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 0755 "$policy"
+    own_policy=1
+fi
+restore() { [ "$own_policy" = 1 ] && "${sudo[@]}" rm -f "$policy"; }
+trap restore EXIT
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: done"

@@ -1,0 +1,105 @@
+/* multiprobe.c - runs many probes at once on one thread through the
+ * public multi API (libpop3check.so only) and checks every result: a
+ * library user's view of what the exporter will do.
+ * Usage: multiprobe HOST PORT USER PASSWORD_FILE MESSAGES STALL_PORT N
+ * N probes log in and STAT (want MESSAGES), N/4 more go to STALL_PORT and
+ * must time out at their 1 s deadline while the others complete. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pop3check.h"
+
+struct tally {
+    int ok, timeouts, wrong;
+    long want_messages;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void on_done(void *ctx, struct pop3check_probe *p,
+                    const struct pop3check_result *r)
+{
+    struct tally *t = ctx;
+
+    (void)p;
+    if (r->error == POP3CHECK_E_OK && r->messages == t->want_messages)
+        t->ok++;
+    else if (r->error == POP3CHECK_E_TIMEOUT &&
+             r->phase_us[POP3CHECK_PHASE_TOTAL] < 1500000)
+        t->timeouts++;
+    else {
+        t->wrong++;
+        fprintf(stderr, "multiprobe: unexpected result: %s: %s\n",
+                pop3check_error_name(r->error), r->error_text);
+    }
+}
+
+static int read_password(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+
+    if (f == NULL || fgets(buf, (int)len, f) == NULL) {
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    fclose(f);
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct pop3check_options o = {0};
+    struct pop3check_probe *probes[2000];
+    struct tally t = {0};
+    char password[256], err[256];
+    int n, stalled, total;
+    double start;
+
+    if (argc != 8 || read_password(argv[4], password, sizeof password)) {
+        fprintf(stderr, "usage: multiprobe HOST PORT USER PWFILE MESSAGES "
+                        "STALL_PORT N\n");
+        return 2;
+    }
+    n = atoi(argv[7]);
+    stalled = n / 4;
+    total = n + stalled;
+    if (n < 1 || total > 2000)
+        return 2;
+    t.want_messages = atol(argv[5]);
+    pop3check_global_init();
+    struct pop3check_multi *m = pop3check_multi_new();
+    o.host = argv[1];
+    o.user = argv[3];
+    o.password = password;
+    o.timeout_ms = 1000;
+    for (int i = 0; i < total; i++) {
+        o.port = (unsigned)atoi(i < n ? argv[2] : argv[6]);
+        probes[i] = pop3check_probe_new(&o, err, sizeof err);
+        if (probes[i] == NULL || pop3check_multi_add(m, probes[i], on_done, &t)) {
+            fprintf(stderr, "multiprobe: %s\n", err);
+            return 1;
+        }
+    }
+    start = now_s();
+    while (pop3check_multi_run(m, 1000) > 0)
+        ;
+    printf("multiprobe: %d probes in %.3f s on one thread: %d ok, %d timed "
+           "out at their deadline, %d wrong\n",
+           total, now_s() - start, t.ok, t.timeouts, t.wrong);
+    pop3check_multi_free(m);
+    for (int i = 0; i < total; i++)
+        pop3check_probe_free(probes[i]);
+    pop3check_global_cleanup();
+    return (t.ok == n && t.timeouts == stalled && t.wrong == 0) ? 0 : 1;
+}
