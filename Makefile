@@ -47,7 +47,7 @@ UNIT_TESTS = range reply session digest evaluate names output options alloc
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 TOOLS = $(BUILD)/tests/stallserver $(BUILD)/tests/popclient \
-        $(BUILD)/tests/multiprobe
+        $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(CURL_CFLAGS) -Ichecks -MMD -MP
 
@@ -115,7 +115,8 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) $(PLUGIN_LIB_OBJ)
 	    $(PLUGIN_LIB_OBJ) $(CURL_LIBS) $(CMOCKA_LIBS) -lm
 
 # A user of the installed library: public header and the .so only.
-$(BUILD)/tests/multiprobe: tests/tools/multiprobe.c $(BUILD)/$(LIBFILE)
+$(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop: $(BUILD)/tests/%: \
+    tests/tools/%.c $(BUILD)/$(LIBFILE)
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(WARN) $(CFLAGS) -Ichecks $(LDFLAGS) -o $@ $< -L$(BUILD) -lpop3check

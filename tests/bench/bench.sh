@@ -67,8 +67,8 @@ require_tools() {
 	fi
 	((${#pkgs[@]} == 0)) ||
 		die "missing Debian package(s): ${pkgs[*]}; install with: apt-get install ${pkgs[*]%% *}"
-	[[ -x $CHECK_POP3 && -x $POPCLIENT ]] ||
-		die "$CHECK_POP3 or $POPCLIENT missing; run: make all $BUILD/tests/popclient (or make bench)"
+	[[ -x $CHECK_POP3 && -x $POPCLIENT && -x $BUILD/tests/probeloop ]] ||
+		die "$CHECK_POP3, $POPCLIENT or $BUILD/tests/probeloop missing; run: make bench"
 }
 
 # Run commands without a shell (-N) where hyperfine can; otherwise it runs them
@@ -111,12 +111,36 @@ start_sandbox() {
 define_commands() {
 	export LD_LIBRARY_PATH=$BUILD${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 	declare -gA CMD
+	# --auth user: the same USER/PASS dialog as popclient.
 	CMD[check_pop3 full]=$(quote "$CHECK_POP3" -H "$HOST_GOOD" -p "$PORT_PLAIN" \
-		-u "$USER_SMALL" --password-file "$PASS_FILE" --list --retr 1)
+		-u "$USER_SMALL" --password-file "$PASS_FILE" --auth user --list --retr 1)
 	CMD[popclient]=$(quote "$POPCLIENT" "$HOST_GOOD" "$PORT_PLAIN" \
 		"$USER_SMALL" "$PASS_FILE")
 	CMD[check_pop3 banner]=$(quote "$CHECK_POP3" -H "$HOST_GOOD" -p "$PORT_PLAIN")
 	CMD[check_pop]=$(quote "$CHECK_POP" -H "$HOST_GOOD" -p "$PORT_PLAIN")
+	# Process start-up alone: no network.
+	CMD[check_pop3 -V]=$(quote "$CHECK_POP3" -V)
+	CMD[check_pop -V]=$(quote "$CHECK_POP" -V)
+}
+
+# The same session COUNT times inside one process, libpop3check against
+# popclient: the engine's cost without process start-up. Alternates the two
+# ROUNDS * 2 times and keeps the median of their medians (microseconds).
+time_in_process() {
+	local r side out
+	local -a eng=() base=()
+	note "timing in-process sessions: $((ROUNDS * 2)) x $RUNS each side"
+	for ((r = 0; r < ROUNDS * 2; r++)); do
+		for side in probeloop popclient; do
+			out=$("$BUILD/tests/$side" "$HOST_GOOD" "$PORT_PLAIN" "$USER_SMALL" \
+				"$PASS_FILE" "$RUNS") || die "$side failed: $out"
+			if [[ $side == probeloop ]]; then eng+=("${out#median_us }"); else base+=("${out#median_us }"); fi
+		done
+	done
+	mapfile -t eng < <(printf '%s\n' "${eng[@]}" | sort -n)
+	mapfile -t base < <(printf '%s\n' "${base[@]}" | sort -n)
+	INPROC_ENGINE=${eng[ROUNDS]}
+	INPROC_BASE=${base[ROUNDS]}
 }
 
 # Joins words into one command line that both sh and hyperfine -N split back.
@@ -169,6 +193,9 @@ time_pair() {
 		args+=(-n "$a" "${CMD[$a]}" -n "$b" "${CMD[$b]}")
 	done
 	note "timing $tag: '$a' vs '$b', $ROUNDS x $RUNS runs each"
+	# -V exits 3 (UNKNOWN) by the plugin guidelines: only there is a
+	# non-zero exit expected.
+	[[ $tag == startup ]] && args=(-i "${args[@]}")
 	if ! hyperfine "${HF_SHELL[@]}" --style basic --warmup "$WARMUP" \
 		--runs "$RUNS" --export-json "$OUT/$tag.json.tmp" "${args[@]}" \
 		>"$OUT/$tag.log" 2>&1; then
@@ -292,6 +319,17 @@ report() {
 	row_rss "check_pop3 banner" "check_pop3 banner"
 	row_rss "popclient (reference)" popclient
 	row_rss "check_pop (reference)" check_pop
+	echo "where the difference comes from"
+	row_time "process start-up: check_pop3 -V" "check_pop3 -V"
+	row_time "process start-up: check_pop -V" "check_pop -V"
+	printf '  %-34s %9.2f\n' "in-process session: libpop3check" \
+		"$(awk -v u="$INPROC_ENGINE" 'BEGIN { print u / 1000 }')"
+	printf '  %-34s %9.2f\n' "in-process session: popclient" \
+		"$(awk -v u="$INPROC_BASE" 'BEGIN { print u / 1000 }')"
+	local r
+	r=$(awk -v a="$INPROC_ENGINE" -v b="$INPROC_BASE" 'BEGIN { printf "%.2f", a / b }')
+	printf '  %-34s %34s %6s  %-8s %s\n' "libpop3check / popclient" "" "$r" \
+		"<= $TARGET_FULL" "$(verdict "$r" "$TARGET_FULL")"
 	echo
 	echo "JSON and logs: $OUT/"
 }
@@ -311,8 +349,11 @@ main() {
 	declare -gA MEDIAN MEAN STDDEV NRUNS RSS
 	time_pair full "check_pop3 full" popclient
 	time_pair banner "check_pop3 banner" check_pop
+	time_pair startup "check_pop3 -V" "check_pop -V"
+	time_in_process
 	load_stats "$OUT/full.json" "check_pop3 full" popclient
 	load_stats "$OUT/banner.json" "check_pop3 banner" check_pop
+	load_stats "$OUT/startup.json" "check_pop3 -V" "check_pop -V"
 	local name
 	for name in "check_pop3 full" "check_pop3 banner" popclient check_pop; do
 		peak_rss "$name"
