@@ -6,7 +6,7 @@
 #   make install    PREFIX=/usr/local DESTDIR= PLUGINDIR=/usr/lib/nagios/plugins
 #   make test       install missing Debian packages, then everything above
 #   make demo       install missing packages, run check_pop3 against a
-#                   sandbox Dovecot (or HOST=... for a real server)
+#                   sandbox Dovecot (or HOST=... [ARGS=...] for a real one)
 
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
@@ -159,7 +159,7 @@ test:
 demo:
 	tests/deps.sh demo
 	$(MAKE) all $(TOOLS)
-	BUILD=$(BUILD) tests/demo.sh $(HOST)
+	BUILD=$(BUILD) tests/demo.sh $(HOST) $(ARGS)
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \

@@ -61,11 +61,11 @@ static const char *not_offered(const struct p3_session *s,
 
     if (m == POP3CHECK_AUTH_APOP && s->apop_ts[0] == '\0')
         return "the server does not offer APOP (no timestamp in its greeting)";
-    if (m == POP3CHECK_AUTH_USER && known && !(s->r->capa & POP3CHECK_CAPA_USER))
+    if (m == POP3CHECK_AUTH_USER && known &&
+        !(s->r->capa & POP3CHECK_CAPA_USER))
         return "the server does not offer USER/PASS (no USER in its CAPA)";
     if (sasl_flag(m) && known && !(s->r->sasl & sasl_flag(m))) {
-        p3_format(buf, len,
-                  "the server does not offer %s (its CAPA lists: %s)",
+        p3_format(buf, len, "the server does not offer %s (its CAPA lists: %s)",
                   label(m), s->r->capa_text[0] ? s->r->capa_text : "nothing");
         return buf;
     }
@@ -140,8 +140,7 @@ static enum p3_sess_rc cram_response(struct p3_session *s, const char *text,
     size_t n = p3_base64_decode(text, len, chal, sizeof chal);
 
     if (n == (size_t)-1)
-        return p3_sess_bad_reply(s, "AUTH CRAM-MD5 challenge", text, len,
-                                 now);
+        return p3_sess_bad_reply(s, "AUTH CRAM-MD5 challenge", text, len, now);
     p3_hmac_md5(s->cfg.password, strlen(s->cfg.password), chal, n, mac);
     p3_hex(mac, sizeof mac, hex);
     p3_format(resp, sizeof resp, "%s %s", s->cfg.user, hex);

@@ -129,8 +129,8 @@ static void read_certinfo(struct pop3check_probe *p)
             if (strncasecmp(l->data, key, sizeof key - 1) != 0)
                 continue;
             int64_t t = parse_cert_time(l->data + sizeof key - 1);
-            if (t >= 0 && (p->result.cert_not_after < 0 ||
-                           t < p->result.cert_not_after))
+            if (t >= 0 &&
+                (p->result.cert_not_after < 0 || t < p->result.cert_not_after))
                 p->result.cert_not_after = t;
         }
     }
@@ -202,8 +202,7 @@ static void describe_failure(struct pop3check_probe *p, CURLcode code,
     }
 }
 
-void p3_connect_finished(struct pop3check_probe *p, CURLcode code,
-                         int64_t now)
+void p3_connect_finished(struct pop3check_probe *p, CURLcode code, int64_t now)
 {
     enum pop3check_phase ph = p3_connect_phases(p, now, code != CURLE_OK);
 

@@ -39,12 +39,12 @@ static void judge(struct verdict *v, const char *what, double value,
     char reason[128];
 
     if (pop3check_range_alert(crit, value)) {
-        p3_format(reason, sizeof reason, "%s %g%s (critical %s)", what,
-                  value, unit, crit->text);
+        p3_format(reason, sizeof reason, "%s %g%s (critical %s)", what, value,
+                  unit, crit->text);
         raise_to(v, POP3CHECK_STATE_CRITICAL, reason);
     } else if (pop3check_range_alert(warn, value)) {
-        p3_format(reason, sizeof reason, "%s %g%s (warning %s)", what,
-                  value, unit, warn->text);
+        p3_format(reason, sizeof reason, "%s %g%s (warning %s)", what, value,
+                  unit, warn->text);
         raise_to(v, POP3CHECK_STATE_WARNING, reason);
     }
 }

@@ -44,8 +44,8 @@ int p3_word_eq(const char *a, size_t n, const char *b);
 enum p3_status { P3_REPLY_OK, P3_REPLY_ERR, P3_REPLY_CONT, P3_REPLY_BAD };
 /* Classifies a status line: "+OK", "-ERR", "+ " (SASL continuation) or
  * anything else. *text points after the indicator and its space. */
-enum p3_status p3_reply_status(const char *line, size_t len,
-                               const char **text, size_t *textlen);
+enum p3_status p3_reply_status(const char *line, size_t len, const char **text,
+                               size_t *textlen);
 /* The RFC 2449/3206 response code at the start of an -ERR text. */
 enum pop3check_rcode p3_reply_rcode(const char *text, size_t len);
 /* "+OK nn mm ...": 0 and the two numbers, -1 if malformed. */
@@ -53,20 +53,18 @@ int p3_parse_stat(const char *text, size_t len, int64_t *count,
                   int64_t *octets);
 /* One scan listing line "n size" (LIST) or "n uid" (UIDL, size NULL):
  * 0 on success, -1 if malformed. */
-int p3_parse_listing(const char *line, size_t len, int64_t *num,
-                     int64_t *size);
+int p3_parse_listing(const char *line, size_t len, int64_t *num, int64_t *size);
 /* One CAPA line: sets POP3CHECK_CAPA_* bits in *capa and SASL bits. */
 void p3_parse_capa_line(const char *line, size_t len, unsigned *capa,
                         unsigned *sasl);
 /* Copies the APOP timestamp "<...>" of a greeting into ts (NUL-terminated);
  * 0 if found, -1 if not. */
-int p3_greeting_timestamp(const char *text, size_t len, char *ts,
-                          size_t tslen);
+int p3_greeting_timestamp(const char *text, size_t len, char *ts, size_t tslen);
 
 /* ---- digests and encodings (md5.c, base64.c) ---- */
 void p3_md5(const void *data, size_t len, unsigned char out[16]);
-void p3_hmac_md5(const void *key, size_t keylen, const void *data,
-                 size_t len, unsigned char out[16]);
+void p3_hmac_md5(const void *key, size_t keylen, const void *data, size_t len,
+                 unsigned char out[16]);
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void p3_hex(const unsigned char *in, size_t n, char *out);
 /* Base64 (RFC 4648) of in into out (NUL-terminated): length written, or
@@ -83,7 +81,7 @@ enum p3_sess_rc { P3_SESS_CONTINUE, P3_SESS_DONE, P3_SESS_FAILED };
 struct p3_session;
 /* What the session needs from the probe's options. Borrowed. */
 struct p3_sess_config {
-    const char *user;         /* NULL: quit after the greeting/CAPA */
+    const char *user; /* NULL: quit after the greeting/CAPA */
     const char *password;
     enum pop3check_auth auth;
     int list, uidl;
@@ -125,18 +123,18 @@ enum p3_trk_step {
 
 struct p3_tracker {
     enum p3_trk_step step;
-    int64_t t0;            /* probe start, monotonic us */
-    int64_t greeting_at;   /* when the greeting arrived, -1 before */
-    int64_t cmd_at;        /* when the current command was sent */
-    int64_t capa_us;       /* CAPA round trips, summed; -1 if none */
-    int64_t stls_us;       /* STLS round trip, -1 if none */
-    int64_t tls_start;     /* STLS +OK received, -1 if none */
-    int64_t tls_end;       /* first command after the handshake */
-    int64_t tls_first;     /* first TLS record sent, -1 before */
-    int capa_ok;           /* the last CAPA was answered +OK */
-    int capa_lines;        /* capability lines of the current CAPA */
-    char apop_ts[256];     /* greeting timestamp, "" if none */
-    char last_line[256];   /* last server line (sanitised) */
+    int64_t t0;          /* probe start, monotonic us */
+    int64_t greeting_at; /* when the greeting arrived, -1 before */
+    int64_t cmd_at;      /* when the current command was sent */
+    int64_t capa_us;     /* CAPA round trips, summed; -1 if none */
+    int64_t stls_us;     /* STLS round trip, -1 if none */
+    int64_t tls_start;   /* STLS +OK received, -1 if none */
+    int64_t tls_end;     /* first command after the handshake */
+    int64_t tls_first;   /* first TLS record sent, -1 before */
+    int capa_ok;         /* the last CAPA was answered +OK */
+    int capa_lines;      /* capability lines of the current CAPA */
+    char apop_ts[256];   /* greeting timestamp, "" if none */
+    char last_line[256]; /* last server line (sanitised) */
     struct pop3check_result *r;
     pop3check_trace_fn *trace;
     void *trace_ctx;

@@ -33,8 +33,8 @@ static void watch(struct pop3check_probe *p)
         p->fd_events = ev;
 }
 
-static void io_failed(struct pop3check_probe *p, const char *what,
-                      CURLcode rc, int64_t now)
+static void io_failed(struct pop3check_probe *p, const char *what, CURLcode rc,
+                      int64_t now)
 {
     char msg[256];
 

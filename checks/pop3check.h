@@ -114,17 +114,17 @@ POP3CHECK_API int pop3check_auth_from_name(const char *name);
 #define POP3CHECK_MSG_LAST  -1L /* the last message STAT reported */
 
 /* Capability flags (CAPA, RFC 2449; APOP from the greeting). */
-#define POP3CHECK_CAPA_STLS        (1u << 0)
-#define POP3CHECK_CAPA_USER        (1u << 1)
-#define POP3CHECK_CAPA_TOP         (1u << 2)
-#define POP3CHECK_CAPA_UIDL        (1u << 3)
-#define POP3CHECK_CAPA_PIPELINING  (1u << 4)
-#define POP3CHECK_CAPA_RESP_CODES  (1u << 5)
-#define POP3CHECK_CAPA_LOGIN_DELAY (1u << 6)
-#define POP3CHECK_CAPA_SASL        (1u << 7)
-#define POP3CHECK_CAPA_APOP        (1u << 8) /* greeting has a timestamp */
+#define POP3CHECK_CAPA_STLS           (1u << 0)
+#define POP3CHECK_CAPA_USER           (1u << 1)
+#define POP3CHECK_CAPA_TOP            (1u << 2)
+#define POP3CHECK_CAPA_UIDL           (1u << 3)
+#define POP3CHECK_CAPA_PIPELINING     (1u << 4)
+#define POP3CHECK_CAPA_RESP_CODES     (1u << 5)
+#define POP3CHECK_CAPA_LOGIN_DELAY    (1u << 6)
+#define POP3CHECK_CAPA_SASL           (1u << 7)
+#define POP3CHECK_CAPA_APOP           (1u << 8) /* greeting has a timestamp */
 #define POP3CHECK_CAPA_AUTH_RESP_CODE (1u << 9)
-#define POP3CHECK_CAPA_KNOWN       (1u << 15) /* the server answered CAPA */
+#define POP3CHECK_CAPA_KNOWN          (1u << 15) /* the server answered CAPA */
 
 /* SASL mechanism flags, from the CAPA "SASL" line. */
 #define POP3CHECK_SASL_PLAIN    (1u << 0)
@@ -147,23 +147,23 @@ typedef void pop3check_trace_fn(void *ctx, enum pop3check_trace_dir dir,
  * keeps, so the strings may be freed (and the password wiped) right after.
  * Zero-initialise, then set what you need: zero means the default. */
 struct pop3check_options {
-    const char *host;         /* name or address; required */
-    unsigned port;            /* 0: 110, or 995 for IMPLICIT */
-    int ip_version;           /* 0: any, 4 or 6 */
-    enum pop3check_tls tls;   /* default NONE */
-    const char *cafile;       /* CA bundle; NULL: the system's */
-    int insecure;             /* 1: do not verify the certificate */
-    const char *sni;          /* TLS server name to send and verify */
-    const char *user;         /* NULL: greeting and CAPA only */
-    const char *password;     /* secret: copied, wiped on free */
-    enum pop3check_auth auth; /* default ANY */
-    int list;                 /* 1: send LIST */
-    int uidl;                 /* 1: send UIDL */
-    long top;                 /* TOP n 0: POP3CHECK_MSG_* or n >= 1 */
-    long retr;                /* RETR n: POP3CHECK_MSG_* or n >= 1 */
-    unsigned timeout_ms;      /* whole probe; 0: 10000 */
-    pop3check_trace_fn *trace;  /* optional transcript callback */
-    void *trace_ctx;            /* passed to trace */
+    const char *host;          /* name or address; required */
+    unsigned port;             /* 0: 110, or 995 for IMPLICIT */
+    int ip_version;            /* 0: any, 4 or 6 */
+    enum pop3check_tls tls;    /* default NONE */
+    const char *cafile;        /* CA bundle; NULL: the system's */
+    int insecure;              /* 1: do not verify the certificate */
+    const char *sni;           /* TLS server name to send and verify */
+    const char *user;          /* NULL: greeting and CAPA only */
+    const char *password;      /* secret: copied, wiped on free */
+    enum pop3check_auth auth;  /* default ANY */
+    int list;                  /* 1: send LIST */
+    int uidl;                  /* 1: send UIDL */
+    long top;                  /* TOP n 0: POP3CHECK_MSG_* or n >= 1 */
+    long retr;                 /* RETR n: POP3CHECK_MSG_* or n >= 1 */
+    unsigned timeout_ms;       /* whole probe; 0: 10000 */
+    pop3check_trace_fn *trace; /* optional transcript callback */
+    void *trace_ctx;           /* passed to trace */
 };
 
 /* Everything a probe learnt. Filled on success and on failure; a plain
@@ -173,34 +173,34 @@ struct pop3check_result {
     enum pop3check_error error;        /* POP3CHECK_E_OK on success */
     enum pop3check_phase failed_phase; /* valid when error != OK */
     enum pop3check_rcode rcode;        /* response code of the -ERR */
-    char error_text[256];   /* what went wrong, for people; no secret */
-    char server_text[256];  /* the server's -ERR text, sanitised */
-    char greeting[256];     /* the server's +OK greeting, sanitised */
+    char error_text[256];  /* what went wrong, for people; no secret */
+    char server_text[256]; /* the server's -ERR text, sanitised */
+    char greeting[256];    /* the server's +OK greeting, sanitised */
     int64_t phase_us[POP3CHECK_PHASE_COUNT];
 
-    unsigned capa;           /* POP3CHECK_CAPA_* */
-    unsigned sasl;           /* POP3CHECK_SASL_* */
-    char capa_text[512];     /* CAPA lines joined by ", ", sanitised */
+    unsigned capa;                 /* POP3CHECK_CAPA_* */
+    unsigned sasl;                 /* POP3CHECK_SASL_* */
+    char capa_text[512];           /* CAPA lines joined by ", ", sanitised */
     enum pop3check_auth auth_used; /* mechanism that logged in */
-    int logged_in;           /* 1 after a successful login */
+    int logged_in;                 /* 1 after a successful login */
 
-    int64_t messages;        /* STAT */
-    int64_t octets;          /* STAT */
-    int64_t largest;         /* largest LIST size */
-    int64_t listed;          /* LIST entries */
-    int64_t uidl_count;      /* UIDL entries */
-    int64_t top_octets;      /* octets of the TOP n 0 reply */
-    int64_t retr_octets;     /* octets of the RETR n message */
-    long top_msg, retr_msg;  /* message numbers used, 0 if none */
+    int64_t messages;       /* STAT */
+    int64_t octets;         /* STAT */
+    int64_t largest;        /* largest LIST size */
+    int64_t listed;         /* LIST entries */
+    int64_t uidl_count;     /* UIDL entries */
+    int64_t top_octets;     /* octets of the TOP n 0 reply */
+    int64_t retr_octets;    /* octets of the RETR n message */
+    long top_msg, retr_msg; /* message numbers used, 0 if none */
 
-    int tls;                 /* 1 if the session was encrypted */
-    char tls_version[16];    /* "TLSv1.3", "" if unknown */
-    int64_t cert_not_after;  /* earliest expiry in the chain (Unix
-                                seconds), -1 if unknown */
-    char peer_ip[64];        /* address connected to */
+    int tls;                /* 1 if the session was encrypted */
+    char tls_version[16];   /* "TLSv1.3", "" if unknown */
+    int64_t cert_not_after; /* earliest expiry in the chain (Unix
+                               seconds), -1 if unknown */
+    char peer_ip[64];       /* address connected to */
     unsigned peer_port;
-    int ip_version;          /* 4, 6 or 0 */
-    int64_t started_at;      /* Unix seconds when the probe started */
+    int ip_version;     /* 4, 6 or 0 */
+    int64_t started_at; /* Unix seconds when the probe started */
 };
 
 /* Once per process, before any other call, and pop3check_global_cleanup()
@@ -213,12 +213,13 @@ struct pop3check_probe;
 
 /* Validates and copies opts. On error returns NULL and writes a one-line
  * reason into err (if errlen > 0). */
-POP3CHECK_API struct pop3check_probe *pop3check_probe_new(const struct pop3check_options *o,
-                                            char *err, size_t errlen);
+POP3CHECK_API struct pop3check_probe *
+pop3check_probe_new(const struct pop3check_options *o, char *err,
+                    size_t errlen);
 /* Runs the probe to completion (at most timeout_ms) and fills *r. May be
  * called again for a new probe with the same options. */
 POP3CHECK_API void pop3check_probe_run(struct pop3check_probe *p,
-                         struct pop3check_result *r);
+                                       struct pop3check_result *r);
 /* Frees the probe and wipes its copy of the password; NULL is a no-op. */
 POP3CHECK_API void pop3check_probe_free(struct pop3check_probe *p);
 
@@ -232,11 +233,13 @@ typedef void pop3check_done_fn(void *ctx, struct pop3check_probe *p,
 POP3CHECK_API struct pop3check_multi *pop3check_multi_new(void);
 /* Starts p. The probe must not be running already; it belongs to the multi
  * until done is called. 0 on success, -1 if it could not start. */
-POP3CHECK_API int pop3check_multi_add(struct pop3check_multi *m, struct pop3check_probe *p,
-                        pop3check_done_fn *done, void *ctx);
+POP3CHECK_API int pop3check_multi_add(struct pop3check_multi *m,
+                                      struct pop3check_probe *p,
+                                      pop3check_done_fn *done, void *ctx);
 /* Waits up to timeout_ms for activity, advances every probe, calls done
  * for the finished ones. Returns the number still running, or -1. */
-POP3CHECK_API int pop3check_multi_run(struct pop3check_multi *m, int timeout_ms);
+POP3CHECK_API int pop3check_multi_run(struct pop3check_multi *m,
+                                      int timeout_ms);
 /* Makes a pop3check_multi_run() waiting in another thread return early. */
 POP3CHECK_API int pop3check_multi_wakeup(struct pop3check_multi *m);
 /* Aborts the probes still running (done is not called); NULL is a no-op. */
@@ -259,19 +262,21 @@ POP3CHECK_API int pop3check_state_from_name(const char *name);
 /* A Monitoring Plugins range: alert when the value is outside
  * [start, end], or inside it when inside is set. */
 struct pop3check_range {
-    int set;          /* 0: no threshold */
-    int inside;       /* 1: '@' form */
-    int start_inf;    /* 1: start is -infinity ('~') */
-    int end_inf;      /* 1: no upper bound ('10:') */
+    int set;       /* 0: no threshold */
+    int inside;    /* 1: '@' form */
+    int start_inf; /* 1: start is -infinity ('~') */
+    int end_inf;   /* 1: no upper bound ('10:') */
     double start, end;
-    char text[32];    /* as the user wrote it, for perfdata */
+    char text[32]; /* as the user wrote it, for perfdata */
 };
 
 /* Parses "10", "10:", "~:10", "10:20", "@10:20". 0 on success, -1 if the
  * text is not a range (then *r is unset). */
-POP3CHECK_API int pop3check_range_parse(const char *text, struct pop3check_range *r);
+POP3CHECK_API int pop3check_range_parse(const char *text,
+                                        struct pop3check_range *r);
 /* 1 if value raises an alert against r, 0 if not or r is unset. */
-POP3CHECK_API int pop3check_range_alert(const struct pop3check_range *r, double value);
+POP3CHECK_API int pop3check_range_alert(const struct pop3check_range *r,
+                                        double value);
 
 /* Thresholds and policy that turn a result into a state. Time ranges are
  * in seconds. Zero-initialised means: no thresholds, timeout CRITICAL. */
@@ -282,15 +287,16 @@ struct pop3check_thresholds {
     struct pop3check_range octets_warn, octets_crit;
     int cert_warn_days; /* alert when fewer days left; 0: unset */
     int cert_crit_days;
-    int timeout_state_set;               /* 0: CRITICAL */
-    enum pop3check_state timeout_state;  /* state of a timed-out probe */
+    int timeout_state_set;              /* 0: CRITICAL */
+    enum pop3check_state timeout_state; /* state of a timed-out probe */
 };
 
 /* The state of r under t, and a short reason for it written into why
  * (e.g. "total time 3.2 s > 2"), "" when OK. */
-POP3CHECK_API enum pop3check_state pop3check_evaluate(const struct pop3check_result *r,
-                                        const struct pop3check_thresholds *t,
-                                        char *why, size_t whylen);
+POP3CHECK_API enum pop3check_state
+pop3check_evaluate(const struct pop3check_result *r,
+                   const struct pop3check_thresholds *t, char *why,
+                   size_t whylen);
 
 /* Days from the probe's start until the certificate expires (negative
  * once expired); only meaningful when r->cert_not_after >= 0. */

@@ -83,8 +83,8 @@ static void build_urls(struct pop3check_probe *p)
 {
     const struct pop3check_options *o = &p->o;
     const char *scheme = o->tls == POP3CHECK_TLS_IMPLICIT ? "pop3s" : "pop3";
-    unsigned port = o->port ? o->port
-                            : (o->tls == POP3CHECK_TLS_IMPLICIT ? 995 : 110);
+    unsigned port =
+        o->port ? o->port : (o->tls == POP3CHECK_TLS_IMPLICIT ? 995 : 110);
     int v6 = strchr(o->host, ':') != NULL;
 
     p->o.port = port;

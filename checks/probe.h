@@ -38,8 +38,7 @@ struct pop3check_probe {
 };
 
 /* connect.c */
-void p3_connect_finished(struct pop3check_probe *p, CURLcode code,
-                         int64_t now);
+void p3_connect_finished(struct pop3check_probe *p, CURLcode code, int64_t now);
 /* Fills the phases of the connect stage from curl's and the tracker's
  * times and returns the phase in progress at now; when failing, the time
  * up to now is charged to that phase. */

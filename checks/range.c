@@ -30,8 +30,7 @@ static int parse_bounds(const char *s, struct pop3check_range *r)
 
     if (colon == NULL) { /* "N" is 0:N, so N must not be negative */
         r->start = 0;
-        return parse_double(s, strlen(s), &r->end) == 0 && r->end >= 0 ? 0
-                                                                     : -1;
+        return parse_double(s, strlen(s), &r->end) == 0 && r->end >= 0 ? 0 : -1;
     }
     if (strchr(colon + 1, ':') != NULL)
         return -1;
@@ -77,7 +76,7 @@ int pop3check_range_alert(const struct pop3check_range *r, double value)
 
     if (r == NULL || !r->set)
         return 0;
-    outside = (!r->start_inf && value < r->start) ||
-              (!r->end_inf && value > r->end);
+    outside =
+        (!r->start_inf && value < r->start) || (!r->end_inf && value > r->end);
     return r->inside ? !outside : outside;
 }

@@ -5,13 +5,14 @@
 
 #include "internal.h"
 
-enum p3_status p3_reply_status(const char *line, size_t len,
-                               const char **text, size_t *textlen)
+enum p3_status p3_reply_status(const char *line, size_t len, const char **text,
+                               size_t *textlen)
 {
     enum p3_status st;
     size_t skip;
 
-    if (len >= 3 && memcmp(line, "+OK", 3) == 0 && (len == 3 || line[3] == ' ')) {
+    if (len >= 3 && memcmp(line, "+OK", 3) == 0 &&
+        (len == 3 || line[3] == ' ')) {
         st = P3_REPLY_OK;
         skip = 3;
     } else if (len >= 4 && memcmp(line, "-ERR", 4) == 0 &&
@@ -61,7 +62,8 @@ enum pop3check_rcode p3_reply_rcode(const char *text, size_t len)
     /* RFC 2449: codes are hierarchical ("SYS/TEMP/FOO" is a SYS/TEMP). */
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         size_t l = strlen(codes[i].name);
-        if (n > l && text[1 + l] == '/' && p3_word_eq(text + 1, l, codes[i].name))
+        if (n > l && text[1 + l] == '/' &&
+            p3_word_eq(text + 1, l, codes[i].name))
             return codes[i].code;
     }
     return POP3CHECK_RCODE_OTHER;
@@ -93,8 +95,7 @@ static void skip_spaces(const char *s, size_t len, size_t *pos)
         (*pos)++;
 }
 
-int p3_parse_stat(const char *text, size_t len, int64_t *count,
-                  int64_t *octets)
+int p3_parse_stat(const char *text, size_t len, int64_t *count, int64_t *octets)
 {
     size_t pos = 0;
 
@@ -108,8 +109,7 @@ int p3_parse_stat(const char *text, size_t len, int64_t *count,
     return (pos == len || text[pos] == ' ') ? 0 : -1;
 }
 
-int p3_parse_listing(const char *line, size_t len, int64_t *num,
-                     int64_t *size)
+int p3_parse_listing(const char *line, size_t len, int64_t *num, int64_t *size)
 {
     size_t pos = 0;
 
@@ -186,8 +186,7 @@ void p3_parse_capa_line(const char *line, size_t len, unsigned *capa,
     }
 }
 
-int p3_greeting_timestamp(const char *text, size_t len, char *ts,
-                          size_t tslen)
+int p3_greeting_timestamp(const char *text, size_t len, char *ts, size_t tslen)
 {
     const char *end = text + len;
 

@@ -65,8 +65,8 @@ void p3_session_fail(struct p3_session *s, enum pop3check_error e,
 
 /* A -ERR reply: remember the server's words, then leave politely. */
 static enum p3_sess_rc refused(struct p3_session *s, enum pop3check_error e,
-                               const char *what, const char *text,
-                               size_t len, int64_t now)
+                               const char *what, const char *text, size_t len,
+                               int64_t now)
 {
     struct pop3check_result *r = s->r;
     char msg[512];
@@ -205,11 +205,10 @@ static enum p3_sess_rc listing_line(struct p3_session *s, const char *line,
         line++; /* dot-stuffed (RFC 1939, section 3) */
         len--;
     }
-    rc = p3_parse_listing(line, len, &num,
-                          s->step == P3_S_LIST ? &size : NULL);
+    rc = p3_parse_listing(line, len, &num, s->step == P3_S_LIST ? &size : NULL);
     if (rc != 0 || num != s->list_count + 1)
-        return bad_reply(s, s->step == P3_S_LIST ? "LIST" : "UIDL", line,
-                         len, now);
+        return bad_reply(s, s->step == P3_S_LIST ? "LIST" : "UIDL", line, len,
+                         now);
     s->list_count++;
     if (s->step == P3_S_LIST) {
         s->list_sum += size;
@@ -268,7 +267,8 @@ static enum p3_sess_rc command_status(struct p3_session *s, const char *line,
             return P3_SESS_FAILED;
         }
         if (s->step == P3_S_TOP || s->step == P3_S_RETR)
-            p3_format(what, sizeof what, "%s %ld refused", step_command(s->step),
+            p3_format(what, sizeof what, "%s %ld refused",
+                      step_command(s->step),
                       s->step == P3_S_TOP ? s->r->top_msg : s->r->retr_msg);
         else
             p3_format(what, sizeof what, "%s refused", step_command(s->step));
@@ -392,8 +392,8 @@ static enum p3_sess_rc line_bytes(struct p3_session *s, const char *d,
     *used = nl ? n + 1 : n;
     if (s->line_len + n > sizeof s->line) {
         p3_format(s->scratch, sizeof s->scratch,
-                  "%s: reply line longer than %d bytes",
-                  step_command(s->step), P3_LINE_MAX);
+                  "%s: reply line longer than %d bytes", step_command(s->step),
+                  P3_LINE_MAX);
         p3_session_fail(s, POP3CHECK_E_PROTOCOL, s->scratch, now);
         return P3_SESS_FAILED;
     }

@@ -9,15 +9,15 @@
  * P3_S_STAT, commands after it. */
 enum p3_step {
     P3_S_START,
-    P3_S_USER,        /* USER sent */
-    P3_S_PASS,        /* PASS sent */
-    P3_S_APOP,        /* APOP sent */
-    P3_S_PLAIN,       /* AUTH PLAIN with initial response sent */
-    P3_S_LOGIN_NAME,  /* AUTH LOGIN sent, waiting for the user prompt */
-    P3_S_LOGIN_PASS,  /* user name sent, waiting for the password prompt */
-    P3_S_LOGIN_DONE,  /* password sent */
-    P3_S_CRAM,        /* AUTH CRAM-MD5 sent, waiting for the challenge */
-    P3_S_CRAM_DONE,   /* response sent */
+    P3_S_USER,       /* USER sent */
+    P3_S_PASS,       /* PASS sent */
+    P3_S_APOP,       /* APOP sent */
+    P3_S_PLAIN,      /* AUTH PLAIN with initial response sent */
+    P3_S_LOGIN_NAME, /* AUTH LOGIN sent, waiting for the user prompt */
+    P3_S_LOGIN_PASS, /* user name sent, waiting for the password prompt */
+    P3_S_LOGIN_DONE, /* password sent */
+    P3_S_CRAM,       /* AUTH CRAM-MD5 sent, waiting for the challenge */
+    P3_S_CRAM_DONE,  /* response sent */
     P3_S_STAT,
     P3_S_LIST,
     P3_S_UIDL,
@@ -37,9 +37,9 @@ struct p3_session {
     enum p3_step step;
     enum pop3check_phase phase;
     int64_t phase_start;
-    int failed;       /* an error is recorded; QUIT then report it */
-    int in_listing;   /* inside a LIST/UIDL scan listing */
-    int in_body;      /* inside a TOP/RETR message */
+    int failed;     /* an error is recorded; QUIT then report it */
+    int in_listing; /* inside a LIST/UIDL scan listing */
+    int in_body;    /* inside a TOP/RETR message */
     enum p3_body body_state;
     int64_t body_octets;
     int64_t list_count, list_sum;

@@ -125,8 +125,7 @@ static void on_capa_line(struct p3_tracker *t, const char *d, size_t n,
     p3_append(r->capa_text, sizeof r->capa_text, clean, strlen(clean));
 }
 
-static void on_reply(struct p3_tracker *t, const char *d, size_t n,
-                     int64_t now)
+static void on_reply(struct p3_tracker *t, const char *d, size_t n, int64_t now)
 {
     const char *text;
     size_t tl;

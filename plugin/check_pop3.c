@@ -101,8 +101,8 @@ struct transcript {
     struct outbuf out;
 };
 
-static void on_trace(void *ctx, enum pop3check_trace_dir dir,
-                     const char *line, size_t len)
+static void on_trace(void *ctx, enum pop3check_trace_dir dir, const char *line,
+                     size_t len)
 {
     static const char *const arrows[] = {"C: ", "S: ", "* "};
     struct transcript *t = ctx;
@@ -115,10 +115,10 @@ static volatile sig_atomic_t timeout_state = POP3CHECK_STATE_CRITICAL;
 /* Last resort if the engine ever overran its deadline. */
 static void on_alarm(int sig)
 {
-    static const char *const msgs[] = {
-        "POP3 OK - plugin timed out\n", "POP3 WARNING - plugin timed out\n",
-        "POP3 CRITICAL - plugin timed out\n",
-        "POP3 UNKNOWN - plugin timed out\n"};
+    static const char *const msgs[] = {"POP3 OK - plugin timed out\n",
+                                       "POP3 WARNING - plugin timed out\n",
+                                       "POP3 CRITICAL - plugin timed out\n",
+                                       "POP3 UNKNOWN - plugin timed out\n"};
     const char *m = msgs[timeout_state & 3];
 
     (void)sig;

@@ -151,8 +151,10 @@ static int parse_timeout(const char *s, struct plugin_opts *o, char *err,
     double v;
 
     if (n == 0 || n >= sizeof num)
-        return fail(err, errlen, "-t '%s': give seconds, e.g. -t 10 or "
-                                 "-t 10:warning", s);
+        return fail(err, errlen,
+                    "-t '%s': give seconds, e.g. -t 10 or "
+                    "-t 10:warning",
+                    s);
     memcpy(num, s, n);
     num[n] = '\0';
     errno = 0;
@@ -404,11 +406,10 @@ static int check_combinations(struct plugin_opts *o, const char *pwfile,
         return fail(err, errlen,
                     "--cafile, --insecure, --sni and -D need TLS: add -S "
                     "(POP3S) or --tls stls");
-    if (p->user == NULL && (pwfile || p->auth || p->list || p->uidl ||
-                            p->top || p->retr ||
-                            o->thr.messages_warn.set ||
-                            o->thr.messages_crit.set ||
-                            o->thr.octets_warn.set || o->thr.octets_crit.set))
+    if (p->user == NULL &&
+        (pwfile || p->auth || p->list || p->uidl || p->top || p->retr ||
+         o->thr.messages_warn.set || o->thr.messages_crit.set ||
+         o->thr.octets_warn.set || o->thr.octets_crit.set))
         return fail(err, errlen,
                     "--password-file, --auth, --list, --uidl, --top, --retr "
                     "and the mailbox thresholds need a login: add -u USER");

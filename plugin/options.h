@@ -13,9 +13,9 @@ struct plugin_opts {
     int verbose;
     int help, version;
     double timeout_s;
-    int tls_set;          /* --tls or -S given */
-    char password[256];   /* read from the file or environment; wiped */
-    char cert_warn[16];   /* -D as perfdata ranges ("30:") */
+    int tls_set;        /* --tls or -S given */
+    char password[256]; /* read from the file or environment; wiped */
+    char cert_warn[16]; /* -D as perfdata ranges ("30:") */
     char cert_crit[16];
 };
 

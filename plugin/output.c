@@ -36,16 +36,15 @@ void out_label(struct outbuf *b, const char *label)
         out_printf(b, "'");
 }
 
-void out_perf(struct outbuf *b, const char *label, double value,
-              int decimals, const char *uom, const char *warn,
-              const char *crit, const char *min, const char *max)
+void out_perf(struct outbuf *b, const char *label, double value, int decimals,
+              const char *uom, const char *warn, const char *crit,
+              const char *min, const char *max)
 {
     if (b->len > 0 && b->buf[b->len - 1] != ' ')
         out_printf(b, " ");
     out_label(b, label);
-    out_printf(b, "=%.*f%s;%s;%s;%s;%s", decimals, value, uom,
-               warn ? warn : "", crit ? crit : "", min ? min : "",
-               max ? max : "");
+    out_printf(b, "=%.*f%s;%s;%s;%s;%s", decimals, value, uom, warn ? warn : "",
+               crit ? crit : "", min ? min : "", max ? max : "");
     /* Trailing empty fields may be dropped (guidelines). */
     while (b->len > 0 && b->buf[b->len - 1] == ';')
         b->buf[--b->len] = '\0';
@@ -92,8 +91,8 @@ static void perf_mailbox(struct outbuf *b, const struct plugin_opts *o,
         out_perf(b, "largest", (double)r->largest, 0, "B", NULL, NULL, "0",
                  NULL);
     if (r->top_octets >= 0)
-        out_perf(b, "top_size", (double)r->top_octets, 0, "B", NULL, NULL,
-                 "0", NULL);
+        out_perf(b, "top_size", (double)r->top_octets, 0, "B", NULL, NULL, "0",
+                 NULL);
     if (r->retr_octets >= 0)
         out_perf(b, "retr_size", (double)r->retr_octets, 0, "B", NULL, NULL,
                  "0", NULL);
@@ -163,8 +162,9 @@ static void long_session(struct outbuf *b, const struct plugin_opts *o,
     if (r->capa & POP3CHECK_CAPA_APOP)
         out_printf(b, "\nAPOP offered (timestamp in the greeting)");
     if (o->probe.user != NULL && r->phase_us[POP3CHECK_PHASE_AUTH] >= 0)
-        out_printf(b, "\nlogin: %s as %s, %s%s", pop3check_auth_name(r->auth_used),
-                   o->probe.user, r->logged_in ? "accepted" : "refused",
+        out_printf(b, "\nlogin: %s as %s, %s%s",
+                   pop3check_auth_name(r->auth_used), o->probe.user,
+                   r->logged_in ? "accepted" : "refused",
                    r->tls ? "" : " (credentials sent without TLS)");
     if (r->messages >= 0)
         out_printf(b, "\nmailbox: %lld messages, %lld octets",
@@ -198,8 +198,8 @@ static void long_tls(struct outbuf *b, const struct pop3check_result *r)
 }
 
 void render_output(struct outbuf *b, const struct plugin_opts *o,
-                   const struct pop3check_result *r,
-                   enum pop3check_state state, const char *why)
+                   const struct pop3check_result *r, enum pop3check_state state,
+                   const char *why)
 {
     out_printf(b, "POP3 %s - ", pop3check_state_name(state));
     summary(b, o, r, why ? why : "");
@@ -213,7 +213,8 @@ void render_output(struct outbuf *b, const struct plugin_opts *o,
         if (r->server_text[0])
             out_printf(b, "\nserver said: -ERR %s", r->server_text);
         if (r->rcode != POP3CHECK_RCODE_NONE)
-            out_printf(b, " (response code %s)", pop3check_rcode_name(r->rcode));
+            out_printf(b, " (response code %s)",
+                       pop3check_rcode_name(r->rcode));
     }
     out_printf(b, "\n");
 }

@@ -24,14 +24,14 @@ void out_label(struct outbuf *b, const char *label);
 
 /* One perfdata item: 'label'=value[uom];warn;crit;min;max. value is
  * printed with %.*f using decimals; a NULL range prints nothing. */
-void out_perf(struct outbuf *b, const char *label, double value,
-              int decimals, const char *uom, const char *warn,
-              const char *crit, const char *min, const char *max);
+void out_perf(struct outbuf *b, const char *label, double value, int decimals,
+              const char *uom, const char *warn, const char *crit,
+              const char *min, const char *max);
 
 /* The whole plugin output (status line, perfdata, long output with -v,
  * ending in a newline) for r judged as state with reason why. */
 void render_output(struct outbuf *b, const struct plugin_opts *o,
-                   const struct pop3check_result *r,
-                   enum pop3check_state state, const char *why);
+                   const struct pop3check_result *r, enum pop3check_state state,
+                   const char *why);
 
 #endif

@@ -86,7 +86,8 @@ int main(int argc, char **argv)
     for (int i = 0; i < total; i++) {
         o.port = (unsigned)atoi(i < n ? argv[2] : argv[6]);
         probes[i] = pop3check_probe_new(&o, err, sizeof err);
-        if (probes[i] == NULL || pop3check_multi_add(m, probes[i], on_done, &t)) {
+        if (probes[i] == NULL ||
+            pop3check_multi_add(m, probes[i], on_done, &t)) {
             fprintf(stderr, "multiprobe: %s\n", err);
             return 1;
         }

@@ -251,7 +251,8 @@ static int loop(char **argv, const char *pass, long count)
             return -1;
         }
         clock_gettime(CLOCK_MONOTONIC, &b);
-        us[i] = (b.tv_sec - a.tv_sec) * 1000000L + (b.tv_nsec - a.tv_nsec) / 1000;
+        us[i] =
+            (b.tv_sec - a.tv_sec) * 1000000L + (b.tv_nsec - a.tv_nsec) / 1000;
     }
     qsort(us, (size_t)count, sizeof *us, cmp_long);
     printf("median_us %ld\n", us[count / 2]);
@@ -272,7 +273,8 @@ int main(int argc, char **argv)
             argc = 0;
     }
     if (argc != 5 && argc != 6) {
-        fprintf(stderr, "usage: popclient HOST PORT USER PASSWORD_FILE [COUNT]\n");
+        fprintf(stderr,
+                "usage: popclient HOST PORT USER PASSWORD_FILE [COUNT]\n");
         return 1;
     }
     if (read_password(argv[4], pass, sizeof pass) != 0)

@@ -69,7 +69,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "probeloop: %s\n", r.error_text);
             return 1;
         }
-        us[i] = (b.tv_sec - a.tv_sec) * 1000000L + (b.tv_nsec - a.tv_nsec) / 1000;
+        us[i] =
+            (b.tv_sec - a.tv_sec) * 1000000L + (b.tv_nsec - a.tv_nsec) / 1000;
     }
     qsort(us, (size_t)count, sizeof *us, cmp_long);
     printf("median_us %ld\n", us[count / 2]);

@@ -71,7 +71,7 @@ static void serve_bare(int c)
         buf[have] = '\0';
         while ((nl = strchr(buf, '\n')) != NULL) {
             int quit = strncmp(buf, "QUIT", 4) == 0;
-            const char *r = quit                             ? bye
+            const char *r = quit                           ? bye
                             : strncmp(buf, "CAPA", 4) == 0 ? capa
                                                            : no;
             if (write(c, r, strlen(r)) < 0 || quit)

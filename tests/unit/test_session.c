@@ -19,15 +19,14 @@ struct fixture {
     int64_t now;
 };
 
-static void on_trace(void *ctx, enum pop3check_trace_dir dir,
-                     const char *line, size_t len)
+static void on_trace(void *ctx, enum pop3check_trace_dir dir, const char *line,
+                     size_t len)
 {
     struct fixture *f = ctx;
     size_t have = strlen(f->trace);
 
     (void)dir;
-    snprintf(f->trace + have, sizeof f->trace - have, "%.*s\n", (int)len,
-             line);
+    snprintf(f->trace + have, sizeof f->trace - have, "%.*s\n", (int)len, line);
 }
 
 static int setup(void **state)
@@ -304,8 +303,7 @@ static void test_session_list_disagrees_with_stat(void **state)
     f->cfg.list = 1;
     login(f, "+OK 3 600\r\n");
     expect_sent(f, "LIST");
-    assert_int_equal(feed(f, "+OK\r\n1 100\r\n2 300\r\n.\r\n"),
-                     P3_SESS_FAILED);
+    assert_int_equal(feed(f, "+OK\r\n1 100\r\n2 300\r\n.\r\n"), P3_SESS_FAILED);
     assert_int_equal(f->r.error, POP3CHECK_E_PROTOCOL);
     assert_int_equal(f->r.failed_phase, POP3CHECK_PHASE_LIST);
 }
@@ -317,7 +315,8 @@ static void test_session_uidl_counts(void **state)
     f->cfg.uidl = 1;
     login(f, "+OK 2 10\r\n");
     expect_sent(f, "UIDL");
-    feed(f, "+OK\r\n1 whqtswO00WBw418f9t5JxYwZ\r\n2 QhdPYR:00WBw1Ph7x7\r\n.\r\n");
+    feed(f,
+         "+OK\r\n1 whqtswO00WBw418f9t5JxYwZ\r\n2 QhdPYR:00WBw1Ph7x7\r\n.\r\n");
     quit_ok(f, P3_SESS_DONE);
     assert_int_equal(f->r.uidl_count, 2);
 }
