@@ -26,11 +26,13 @@ CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
 CURL_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-SOVERSION = 1
+# VERSION is the release; the library's ABI version is SOVERSION.0.0 and
+# changes only with its interface.
 VERSION   = 0.1.0
+SOVERSION = 1
 LIBNAME   = libpop3check.so
 SONAME    = $(LIBNAME).$(SOVERSION)
-LIBFILE   = $(LIBNAME).$(VERSION)
+LIBFILE   = $(SONAME).0.0
 
 LIB_SRC = checks/alloc.c checks/names.c checks/text.c checks/reply.c checks/range.c \
           checks/evaluate.c checks/md5.c checks/base64.c checks/session.c \
@@ -66,7 +68,7 @@ endif
 .PHONY: all check unit symbols integration asan bench install uninstall \
         clean test demo lint format
 
-all: $(BUILD)/$(LIBFILE) $(BUILD)/check_pop3 $(BUILD)/pop3check.pc
+all: $(BUILD)/$(LIBFILE) $(BUILD)/check_pop3
 
 $(BUILD)/obj/checks/%.o: checks/%.c
 	@mkdir -p $(@D)
@@ -95,11 +97,6 @@ $(BUILD)/check_pop3: $(PLUGIN_OBJ) $(PLUGIN_LIB_OBJ) $(BUILD)/$(LIBFILE)
 	$(say) LD $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PLUGIN_OBJ) $(PLUGIN_LIB_OBJ) \
 	    -L$(BUILD) -lpop3check -lm
-
-$(BUILD)/pop3check.pc: checks/pop3check.pc.in
-	$(say) GEN $@
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
 # Unit tests link the objects directly, so they reach internal functions.
 $(BUILD)/tests/test_alloc: tests/unit/test_alloc.c $(ALLOC_OBJ)
@@ -169,7 +166,9 @@ install: all
 	ln -sf $(LIBFILE) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/$(LIBNAME)
 	install -m 0644 checks/pop3check.h $(DESTDIR)$(INCLUDEDIR)/
-	install -m 0644 $(BUILD)/pop3check.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    checks/pop3check.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/pop3check.pc
 	install -m 0755 $(BUILD)/check_pop3 $(DESTDIR)$(PLUGINDIR)/
 	install -m 0644 plugin/check_pop3.1 $(DESTDIR)$(MANDIR)/man1/
 
