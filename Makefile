@@ -34,7 +34,7 @@ LIBNAME   = libpop3check.so
 SONAME    = $(LIBNAME).$(SOVERSION)
 LIBFILE   = $(SONAME).0.0
 
-LIB_SRC = checks/alloc.c checks/names.c checks/text.c checks/reply.c checks/range.c \
+LIB_SRC = checks/alloc.c checks/body.c checks/names.c checks/text.c checks/reply.c checks/range.c \
           checks/evaluate.c checks/md5.c checks/base64.c checks/session.c \
           checks/auth.c checks/tracker.c checks/probe.c checks/connect.c \
           checks/io.c checks/multi.c
@@ -45,7 +45,7 @@ LIB_OBJ        = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 PLUGIN_LIB_OBJ = $(PLUGIN_LIB_SRC:%.c=$(BUILD)/obj/%.o)
 PLUGIN_OBJ     = $(PLUGIN_SRC:%.c=$(BUILD)/obj/%.o)
 
-UNIT_TESTS = range reply session digest evaluate names output options alloc
+UNIT_TESTS = range reply body session digest evaluate names output options alloc
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 TOOLS = $(BUILD)/tests/stallserver $(BUILD)/tests/popclient \

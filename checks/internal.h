@@ -61,6 +61,17 @@ void p3_parse_capa_line(const char *line, size_t len, unsigned *capa,
  * 0 if found, -1 if not. */
 int p3_greeting_timestamp(const char *text, size_t len, char *ts, size_t tslen);
 
+/* ---- multi-line message bodies (body.c), RFC 1939 section 3 ---- */
+struct p3_body {
+    enum { P3_BODY_BOL, P3_BODY_DOT, P3_BODY_DOTCR, P3_BODY_MID } state;
+    int64_t octets; /* as LIST counts them: unstuffed, CRLF included */
+};
+void p3_body_init(struct p3_body *b);
+/* Scans len bytes of a TOP/RETR reply after its +OK line; returns the
+ * bytes consumed and sets *done at the terminating ".CRLF" (bytes after
+ * it are not consumed). */
+size_t p3_body_scan(struct p3_body *b, const char *d, size_t len, int *done);
+
 /* ---- digests and encodings (md5.c, base64.c) ---- */
 void p3_md5(const void *data, size_t len, unsigned char out[16]);
 void p3_hmac_md5(const void *key, size_t keylen, const void *data, size_t len,

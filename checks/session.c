@@ -289,8 +289,7 @@ static enum p3_sess_rc command_status(struct p3_session *s, const char *line,
     case P3_S_TOP:
     case P3_S_RETR:
         s->in_body = 1;
-        s->body_state = P3_BODY_BOL;
-        s->body_octets = 0;
+        p3_body_init(&s->body);
         return P3_SESS_CONTINUE;
     default: /* QUIT */
         end_phase(s, now);
@@ -318,67 +317,16 @@ static enum p3_sess_rc handle_line(struct p3_session *s, const char *line,
     return p3_auth_reply(s, line, len, now);
 }
 
-/* A message body (TOP, RETR): counts octets as LIST does, that is after
- * removing byte-stuffing and before the terminating ".CRLF". Returns the
- * bytes consumed; sets in_body to 0 at the end. */
-static size_t body_bytes(struct p3_session *s, const char *d, size_t len)
-{
-    size_t i = 0;
-
-    while (i < len) {
-        switch (s->body_state) {
-        case P3_BODY_BOL:
-            if (d[i] == '.') {
-                s->body_state = P3_BODY_DOT;
-                i++;
-                continue;
-            }
-            s->body_state = P3_BODY_MID;
-            continue;
-        case P3_BODY_DOT:
-            if (d[i] == '\r') {
-                s->body_state = P3_BODY_DOTCR;
-                i++;
-                continue;
-            }
-            if (d[i] == '\n') { /* bare LF terminator: lenient */
-                s->in_body = 0;
-                return i + 1;
-            }
-            s->body_state = P3_BODY_MID; /* the dot was stuffing */
-            continue;
-        case P3_BODY_DOTCR:
-            if (d[i] == '\n') {
-                s->in_body = 0;
-                return i + 1;
-            }
-            s->body_octets++; /* the CR was content after a stuffed dot */
-            s->body_state = P3_BODY_MID;
-            continue;
-        case P3_BODY_MID: {
-            const char *nl = memchr(d + i, '\n', len - i);
-            size_t n = nl ? (size_t)(nl - (d + i)) + 1 : len - i;
-            s->body_octets += (int64_t)n;
-            i += n;
-            if (nl)
-                s->body_state = P3_BODY_BOL;
-            continue;
-        }
-        }
-    }
-    return i;
-}
-
 static enum p3_sess_rc body_done(struct p3_session *s, int64_t now)
 {
     char note[64];
 
     end_phase(s, now);
     if (s->step == P3_S_TOP)
-        s->r->top_octets = s->body_octets;
+        s->r->top_octets = s->body.octets;
     else
-        s->r->retr_octets = s->body_octets;
-    p3_format(note, sizeof note, "(%lld octets)", (long long)s->body_octets);
+        s->r->retr_octets = s->body.octets;
+    p3_format(note, sizeof note, "(%lld octets)", (long long)s->body.octets);
     trace(s, POP3CHECK_TRACE_INFO, note, strlen(note));
     return next_command(s, now);
 }
@@ -426,9 +374,13 @@ enum p3_sess_rc p3_session_input(struct p3_session *s, const char *data,
         if (s->step == P3_S_DONE || s->out_off < s->out_len)
             return bad_reply(s, step_command(s->step), data + i, len - i, now);
         if (s->in_body) {
-            i += body_bytes(s, data + i, len - i);
-            if (!s->in_body && (rc = body_done(s, now)) != P3_SESS_CONTINUE)
-                return rc;
+            int done = 0;
+            i += p3_body_scan(&s->body, data + i, len - i, &done);
+            if (done) {
+                s->in_body = 0;
+                if ((rc = body_done(s, now)) != P3_SESS_CONTINUE)
+                    return rc;
+            }
             continue;
         }
         rc = line_bytes(s, data + i, len - i, &used, now);

@@ -27,8 +27,6 @@ enum p3_step {
     P3_S_DONE
 };
 
-enum p3_body { P3_BODY_BOL, P3_BODY_DOT, P3_BODY_DOTCR, P3_BODY_MID };
-
 struct p3_session {
     struct p3_sess_config cfg; /* borrowed strings */
     struct pop3check_result *r;
@@ -40,8 +38,7 @@ struct p3_session {
     int failed;     /* an error is recorded; QUIT then report it */
     int in_listing; /* inside a LIST/UIDL scan listing */
     int in_body;    /* inside a TOP/RETR message */
-    enum p3_body body_state;
-    int64_t body_octets;
+    struct p3_body body;
     int64_t list_count, list_sum;
     char line[P3_LINE_MAX];
     size_t line_len;
