@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <arpa/inet.h>
 
 #include "probe.h"
 #include "session.h"
@@ -45,6 +46,9 @@ static int valid_cred(const char *s)
 
 static const char *check_options(const struct pop3check_options *o)
 {
+    struct in_addr a4;
+    struct in6_addr a6;
+
     if (!valid_host(o->host))
         return "host: give a host name or an IP address (letters, digits, "
                "'.', '-', ':' only)";
@@ -52,6 +56,10 @@ static const char *check_options(const struct pop3check_options *o)
         return "port: must be 1-65535";
     if (o->ip_version != 0 && o->ip_version != 4 && o->ip_version != 6)
         return "ip_version: must be 0, 4 or 6";
+    if (o->ip_version == 6 && inet_pton(AF_INET, o->host, &a4) == 1)
+        return "host: an IPv4 address cannot be reached over IPv6 (-6)";
+    if (o->ip_version == 4 && inet_pton(AF_INET6, o->host, &a6) == 1)
+        return "host: an IPv6 address cannot be reached over IPv4 (-4)";
     if ((unsigned)o->tls > POP3CHECK_TLS_IMPLICIT)
         return "tls: unknown mode";
     if ((unsigned)o->auth > POP3CHECK_AUTH_CRAM_MD5)

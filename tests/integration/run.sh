@@ -183,6 +183,7 @@ t "missing password" 3 '^POP3 UNKNOWN - -u needs a password' -- -H "$H" -u small
 t "unreadable password file" 3 "^POP3 UNKNOWN - --password-file '/nonexistent': No such file" -- -H "$H" -u small --password-file /nonexistent
 t "unknown option" 3 "^POP3 UNKNOWN - unknown option '--bogus'" -- -H "$H" --bogus
 t "bad timeout" 3 "^POP3 UNKNOWN - -t '0'" -- -H "$H" -t 0
+t "IPv4 address with -6" 3 '^POP3 UNKNOWN - host: an IPv4 address cannot be reached over IPv6' -- -H "$H" -6
 t "bad host characters" 3 '^POP3 UNKNOWN - host: ' -- -H 'mail.example.org/evil'
 t "help" 3 '^check_pop3 .* check a POP3 server' -- --help
 t "version" 3 '^check_pop3 [0-9]' -- -V
