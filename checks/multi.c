@@ -221,12 +221,10 @@ void pop3check_probe_run(struct pop3check_probe *p, struct pop3check_result *r)
     struct pop3check_multi *m = pop3check_multi_new();
 
     if (m == NULL) {
-        memset(r, 0, sizeof *r);
+        pop3check_result_init(r);
         r->error = POP3CHECK_E_INTERNAL;
         p3_format(r->error_text, sizeof r->error_text,
                   "cannot create the event loop");
-        for (int i = 0; i < POP3CHECK_PHASE_COUNT; i++)
-            r->phase_us[i] = -1;
         return;
     }
     pop3check_multi_add(m, p, NULL, NULL);

@@ -203,6 +203,11 @@ struct pop3check_result {
     int64_t started_at; /* Unix seconds when the probe started */
 };
 
+/* Fills r as for a probe that has not run: every phase not performed,
+ * every figure unknown (-1), no error. For front ends that show a target
+ * before its first probe, and for tests. */
+POP3CHECK_API void pop3check_result_init(struct pop3check_result *r);
+
 /* Once per process, before any other call, and pop3check_global_cleanup()
  * at the end (they wrap curl_global_init/cleanup). 0 on success. */
 POP3CHECK_API int pop3check_global_init(void);

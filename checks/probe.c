@@ -157,7 +157,7 @@ void pop3check_probe_free(struct pop3check_probe *p)
     free(p);
 }
 
-static void result_init(struct pop3check_result *r)
+void pop3check_result_init(struct pop3check_result *r)
 {
     memset(r, 0, sizeof *r);
     for (int i = 0; i < POP3CHECK_PHASE_COUNT; i++)
@@ -165,7 +165,6 @@ static void result_init(struct pop3check_result *r)
     r->messages = r->octets = r->largest = r->listed = -1;
     r->uidl_count = r->top_octets = r->retr_octets = -1;
     r->cert_not_after = -1;
-    r->started_at = (int64_t)time(NULL);
 }
 
 static int on_debug(CURL *h, curl_infotype type, char *data, size_t size,
@@ -278,7 +277,8 @@ static int setup_multi(struct pop3check_probe *p)
 int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop)
 {
     p3_probe_end(p);
-    result_init(&p->result);
+    pop3check_result_init(&p->result);
+    p->result.started_at = (int64_t)time(NULL);
     p->loop = loop;
     p->t0 = p3_now_us();
     p->deadline = p->t0 + (int64_t)p->o.timeout_ms * 1000;

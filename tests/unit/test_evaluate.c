@@ -19,14 +19,7 @@
 /* A result as the library starts one: nothing performed, nothing known. */
 static void blank_result(struct pop3check_result *r)
 {
-    memset(r, 0, sizeof *r);
-    r->error = POP3CHECK_E_OK;
-    r->rcode = POP3CHECK_RCODE_NONE;
-    for (int p = 0; p < POP3CHECK_PHASE_COUNT; p++)
-        r->phase_us[p] = -1;
-    r->messages = r->octets = r->largest = r->listed = -1;
-    r->uidl_count = r->top_octets = r->retr_octets = -1;
-    r->cert_not_after = -1;
+    pop3check_result_init(r);
     r->started_at = T0;
 }
 

@@ -34,10 +34,7 @@ static int setup(void **state)
     static struct fixture f;
 
     memset(&f, 0, sizeof f);
-    for (int i = 0; i < POP3CHECK_PHASE_COUNT; i++)
-        f.r.phase_us[i] = -1;
-    f.r.messages = f.r.octets = f.r.largest = f.r.listed = -1;
-    f.r.uidl_count = f.r.top_octets = f.r.retr_octets = -1;
+    pop3check_result_init(&f.r);
     f.cfg.user = "tim";
     f.cfg.password = "tanstaaf";
     f.cfg.trace = on_trace;
