@@ -25,6 +25,8 @@ WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
 CURL_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+EXPORTER_LIBS := $(shell $(PKG_CONFIG) --libs jansson yaml-0.1 libmicrohttpd \
+                   2>/dev/null || echo -ljansson -lyaml -lmicrohttpd) -lpthread
 
 # VERSION is the release; the library's ABI version is SOVERSION.0.0 and
 # changes only with its interface.
@@ -40,18 +42,28 @@ LIB_SRC = checks/alloc.c checks/body.c checks/names.c checks/text.c checks/reply
           checks/io.c checks/multi.c
 PLUGIN_LIB_SRC = plugin/options.c plugin/output.c
 PLUGIN_SRC = plugin/check_pop3.c
+# The exporters' parts that the unit tests reach, and the daemon's own.
+XCOMMON_SRC = exporters/common/config.c exporters/common/config_module.c \
+              exporters/common/config_yaml.c exporters/prometheus/expose.c \
+              exporters/prometheus/stats.c
+EXPORTER_SRC = exporters/prometheus/server.c exporters/prometheus/main.c
 
 LIB_OBJ        = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 PLUGIN_LIB_OBJ = $(PLUGIN_LIB_SRC:%.c=$(BUILD)/obj/%.o)
 PLUGIN_OBJ     = $(PLUGIN_SRC:%.c=$(BUILD)/obj/%.o)
+XCOMMON_OBJ    = $(XCOMMON_SRC:%.c=$(BUILD)/obj/%.o)
+EXPORTER_OBJ   = $(EXPORTER_SRC:%.c=$(BUILD)/obj/%.o)
 
-UNIT_TESTS = range reply body session digest evaluate names output options alloc
+UNIT_TESTS = range reply body session digest evaluate names output options \
+             alloc config expose
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 TOOLS = $(BUILD)/tests/stallserver $(BUILD)/tests/popclient \
-        $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop
+        $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop \
+        $(BUILD)/tests/expose_dump
 
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(CURL_CFLAGS) -Ichecks -MMD -MP
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(CURL_CFLAGS) -Ichecks -Iexporters/common \
+             -Iexporters/prometheus -MMD -MP
 
 # The allocation failure test needs the core built with its test hook.
 ALLOC_OBJ = $(LIB_SRC:%.c=$(BUILD)/obj-alloc/%.o)
@@ -65,10 +77,14 @@ Q = @
 say = @printf '  %-7s %s\n'
 endif
 
-.PHONY: all check unit symbols integration asan bench install uninstall \
+FORMAT_FILES = checks/*.[ch] plugin/*.[ch] exporters/*/*.[ch] tests/unit/*.c \
+               tests/tools/*.c tests/exporter/*.c
+
+.PHONY: all check unit symbols integration exporter asan bench install \
+        uninstall \
         clean test demo lint format
 
-all: $(BUILD)/$(LIBFILE) $(BUILD)/check_pop3
+all: $(BUILD)/$(LIBFILE) $(BUILD)/check_pop3 $(BUILD)/pop3_exporter
 
 $(BUILD)/obj/checks/%.o: checks/%.c
 	@mkdir -p $(@D)
@@ -98,6 +114,11 @@ $(BUILD)/check_pop3: $(PLUGIN_OBJ) $(PLUGIN_LIB_OBJ) $(BUILD)/$(LIBFILE)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PLUGIN_OBJ) $(PLUGIN_LIB_OBJ) \
 	    -L$(BUILD) -lpop3check -lm
 
+$(BUILD)/pop3_exporter: $(EXPORTER_OBJ) $(XCOMMON_OBJ) $(BUILD)/$(LIBFILE)
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(EXPORTER_OBJ) $(XCOMMON_OBJ) \
+	    -L$(BUILD) -lpop3check $(EXPORTER_LIBS) -lm
+
 # Unit tests link the objects directly, so they reach internal functions.
 $(BUILD)/tests/test_alloc: tests/unit/test_alloc.c $(ALLOC_OBJ)
 	@mkdir -p $(@D)
@@ -105,11 +126,13 @@ $(BUILD)/tests/test_alloc: tests/unit/test_alloc.c $(ALLOC_OBJ)
 	$(Q)$(CC) $(ALL_CFLAGS) -DP3_ALLOC_TEST $(LDFLAGS) -o $@ $< $(ALLOC_OBJ) \
 	    $(CURL_LIBS) $(CMOCKA_LIBS) -lm
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) $(PLUGIN_LIB_OBJ)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) $(PLUGIN_LIB_OBJ) \
+    $(XCOMMON_OBJ)
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -Iplugin $(LDFLAGS) -o $@ $< $(LIB_OBJ) \
-	    $(PLUGIN_LIB_OBJ) $(CURL_LIBS) $(CMOCKA_LIBS) -lm
+	    $(PLUGIN_LIB_OBJ) $(XCOMMON_OBJ) $(CURL_LIBS) $(EXPORTER_LIBS) \
+	    $(CMOCKA_LIBS) -lm
 
 # A user of the installed library: public header and the .so only.
 $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop: $(BUILD)/tests/%: \
@@ -117,6 +140,13 @@ $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop: $(BUILD)/tests/%: \
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(WARN) $(CFLAGS) -Ichecks $(LDFLAGS) -o $@ $< -L$(BUILD) -lpop3check
+
+$(BUILD)/tests/expose_dump: tests/exporter/expose_dump.c $(LIB_OBJ) \
+    $(XCOMMON_OBJ)
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(XCOMMON_OBJ) \
+	    $(CURL_LIBS) $(EXPORTER_LIBS) -lm
 
 $(BUILD)/tests/%: tests/tools/%.c
 	@mkdir -p $(@D)
@@ -132,7 +162,11 @@ symbols: $(BUILD)/$(LIBFILE)
 integration: all $(TOOLS)
 	@BUILD=$(BUILD) tests/integration/run.sh
 
-check: all unit symbols integration
+exporter: all $(TOOLS)
+	@BUILD=$(BUILD) tests/exporter/promtool.sh $(BUILD)/tests/expose_dump
+	@BUILD=$(BUILD) tests/exporter/run.sh
+
+check: all unit symbols integration exporter
 	@BUILD=$(BUILD) tests/summary.sh
 
 # -O1 keeps the sanitizers' reports readable; leaks are checked too.
@@ -170,24 +204,27 @@ install: all
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    checks/pop3check.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/pop3check.pc
 	install -m 0755 $(BUILD)/check_pop3 $(DESTDIR)$(PLUGINDIR)/
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BUILD)/pop3_exporter $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 plugin/check_pop3.1 $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(LIBFILE) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	    $(DESTDIR)$(LIBDIR)/$(LIBNAME) $(DESTDIR)$(INCLUDEDIR)/pop3check.h \
 	    $(DESTDIR)$(LIBDIR)/pkgconfig/pop3check.pc \
-	    $(DESTDIR)$(PLUGINDIR)/check_pop3 $(DESTDIR)$(MANDIR)/man1/check_pop3.1
+	    $(DESTDIR)$(PLUGINDIR)/check_pop3 $(DESTDIR)$(MANDIR)/man1/check_pop3.1 \
+	    $(DESTDIR)$(PREFIX)/bin/pop3_exporter
 
 lint:
-	clang-format --dry-run -Werror checks/*.[ch] plugin/*.[ch] tests/unit/*.c \
-	    tests/tools/*.c
-	cppcheck --error-exitcode=1 --quiet --inline-suppr -Ichecks checks plugin
+	clang-format --dry-run -Werror $(FORMAT_FILES)
+	cppcheck --error-exitcode=1 --quiet --inline-suppr -Ichecks checks plugin \
+	    exporters
 
 format:
-	clang-format -i checks/*.[ch] plugin/*.[ch] tests/unit/*.c tests/tools/*.c
+	clang-format -i $(FORMAT_FILES)
 
 clean:
 	rm -rf build build-asan build-clang
 
 -include $(LIB_OBJ:.o=.d) $(PLUGIN_OBJ:.o=.d) $(PLUGIN_LIB_OBJ:.o=.d) \
-    $(ALLOC_OBJ:.o=.d)
+    $(ALLOC_OBJ:.o=.d) $(XCOMMON_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d)

@@ -173,8 +173,8 @@ int pop3check_multi_run(struct pop3check_multi *m, int timeout_ms)
     int n;
 
     sweep(l);
-    if (l->running == 0)
-        return 0; /* nothing to wait for: never block forever */
+    if (l->running == 0 && timeout_ms < 0)
+        return 0; /* nothing could ever wake us */
     n = epoll_wait(l->epfd, evs, 64, wait_ms(l, timeout_ms));
     if (n < 0 && errno != EINTR)
         return -1;

@@ -241,8 +241,11 @@ POP3CHECK_API struct pop3check_multi *pop3check_multi_new(void);
 POP3CHECK_API int pop3check_multi_add(struct pop3check_multi *m,
                                       struct pop3check_probe *p,
                                       pop3check_done_fn *done, void *ctx);
-/* Waits up to timeout_ms for activity, advances every probe, calls done
- * for the finished ones. Returns the number still running, or -1. */
+/* Waits up to timeout_ms (-1: until a probe ends) for activity, advances
+ * every probe, calls done for the finished ones. With nothing running it
+ * still waits up to timeout_ms for pop3check_multi_wakeup(), but returns
+ * at once when timeout_ms is -1. Returns the number still running, or
+ * -1. */
 POP3CHECK_API int pop3check_multi_run(struct pop3check_multi *m,
                                       int timeout_ms);
 /* Makes a pop3check_multi_run() waiting in another thread return early. */

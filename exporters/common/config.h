@@ -1,0 +1,73 @@
+/* config.h - the YAML file shared by pop3_exporter and the SNMP agent:
+ * modules (how to probe) and targets (what to probe on a schedule).
+ * Modelled on blackbox_exporter's blackbox.yml. */
+#ifndef P3X_CONFIG_H
+#define P3X_CONFIG_H
+
+#include <stddef.h>
+
+#include "pop3check.h"
+
+#define P3X_TARGET_NAME_MAX 32 /* SnmpAdminString index of the MIB */
+
+struct p3x_module {
+    char *name;
+    /* Probe options; host is NULL (it comes from the target) and port is
+     * the module's default (0: by TLS mode). Strings point into storage
+     * owned by the module; password holds the content of password_file,
+     * wiped by p3x_config_free(). */
+    struct pop3check_options opts;
+    struct pop3check_thresholds thr;
+    char *password_file;
+    char **allowed; /* allowed_targets: "host" or "host:port", "*" */
+    size_t nallowed;
+    int line; /* where the module starts in the file */
+};
+
+struct p3x_target {
+    char *name; /* 1..P3X_TARGET_NAME_MAX characters */
+    char *host;
+    unsigned port; /* 0: the module's */
+    const struct p3x_module *module;
+    double interval_s;
+    int line;
+};
+
+struct p3x_config {
+    char *path;
+    struct p3x_module *modules;
+    size_t nmodules;
+    struct p3x_target *targets;
+    size_t ntargets;
+};
+
+/* Reads and validates path. On success returns 0 and *out (free it with
+ * p3x_config_free). On error returns -1 and writes one line into err:
+ * "FILE:LINE: KEY: what is wrong (what would be right)". */
+int p3x_config_load(const char *path, struct p3x_config **out, char *err,
+                    size_t errlen);
+/* The same from memory; name stands for the file in messages. */
+int p3x_config_parse(const char *yaml, size_t len, const char *name,
+                     struct p3x_config **out, char *err, size_t errlen);
+/* Frees c and wipes the passwords it holds; NULL is a no-op. */
+void p3x_config_free(struct p3x_config *c);
+
+/* The module called name, or NULL. */
+const struct p3x_module *p3x_config_module(const struct p3x_config *c,
+                                           const char *name);
+
+/* Splits "host", "host:port", "[v6]:port" or a bare IPv6 address into
+ * host (NUL-terminated) and port (0 when absent). -1 if malformed: empty,
+ * bad characters (only letters, digits, '.', '-', '_', ':' in hosts), a
+ * port outside 1-65535, or a host too long for hostlen. */
+int p3x_target_parse(const char *text, char *host, size_t hostlen,
+                     unsigned *port);
+
+/* 1 if m may probe host:port through /probe. A module without
+ * credentials allows "*"; one with credentials allows only what its
+ * allowed_targets list ("host" matches any port, "host:port" only that
+ * port; host names compare case-insensitively). */
+int p3x_module_allows(const struct p3x_module *m, const char *host,
+                      unsigned port);
+
+#endif

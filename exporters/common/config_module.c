@@ -1,0 +1,421 @@
+/* config_module.c - one module of the config file (modules.NAME): probe
+ * options and thresholds filled as check_pop3 fills them from its command
+ * line, the same rules and words, the password read from password_file. */
+#define _DEFAULT_SOURCE /* explicit_bzero, strdup, strcasecmp */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "config_internal.h"
+
+#define PASSWORD_MAX 255 /* as check_pop3's --password-file */
+
+static int tls_from_name(const char *s)
+{
+    static const char *const names[] = {"none", "stls", "implicit"};
+
+    for (int i = 0; i < 3; i++)
+        if (strcasecmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* TOP and RETR: a message number, first or last (as --top, --retr). */
+static int get_msg(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
+                   long *out)
+{
+    const char *s;
+
+    if (n == NULL)
+        return 0;
+    if (p3xc_scalar(x, n, key, &s) != 0)
+        return -1;
+    if (strcasecmp(s, "first") == 0)
+        *out = POP3CHECK_MSG_FIRST;
+    else if (strcasecmp(s, "last") == 0)
+        *out = POP3CHECK_MSG_LAST;
+    else if (p3xc_number(s, 1, 999999999, out) != 0)
+        return p3xc_fail(
+            x, P3XC_LINE(n), key,
+            "'%s' is not a message (a message number, first or last)", s);
+    return 0;
+}
+
+static int get_commands(struct p3xc_ctx *x, const yaml_node_t *n,
+                        struct pop3check_options *o)
+{
+    const yaml_node_item_t *i;
+
+    if (n == NULL)
+        return 0;
+    if (p3xc_want(x, n, "commands", YAML_SEQUENCE_NODE,
+                  "a list such as [list, uidl]") != 0)
+        return -1;
+    for (i = n->data.sequence.items.start; i < n->data.sequence.items.top;
+         i++) {
+        const yaml_node_t *it = p3xc_node(x, *i);
+        const char *s;
+        int *flag;
+
+        if (p3xc_scalar(x, it, "commands", &s) != 0)
+            return -1;
+        if (strcasecmp(s, "list") == 0)
+            flag = &o->list;
+        else if (strcasecmp(s, "uidl") == 0)
+            flag = &o->uidl;
+        else
+            return p3xc_fail(
+                x, P3XC_LINE(it), "commands",
+                "'%s' is not a command (list or uidl; top and retr "
+                "are keys of their own)",
+                s);
+        if (*flag)
+            return p3xc_fail(x, P3XC_LINE(it), "commands",
+                             "'%s' is listed twice", s);
+        *flag = 1;
+    }
+    return 0;
+}
+
+/* cert_days: { warning: DAYS, critical: DAYS }, as check_pop3's -D. */
+static int get_cert_days(struct p3xc_ctx *x, const yaml_node_t *n,
+                         struct pop3check_thresholds *t)
+{
+    static const char *const keys[] = {"warning", "critical"};
+    static const char what[] = "a number of days from 1 to 36500";
+    yaml_node_t *v[2];
+    int line[2];
+    long w = 0, c = 0;
+    size_t at;
+
+    if (n == NULL)
+        return 0;
+    if (p3xc_want(x, n, "cert_days", YAML_MAPPING_NODE,
+                  "a mapping such as { warning: 30, critical: 14 }") != 0)
+        return -1;
+    at = p3xc_push(x, "cert_days");
+    if (p3xc_fields(x, n, keys, 2, v, line) != 0 ||
+        p3xc_long(x, v[0], "warning", 1, 36500, &w, what) != 0 ||
+        p3xc_long(x, v[1], "critical", 1, 36500, &c, what) != 0)
+        return -1;
+    if (w && c > w)
+        return p3xc_fail(
+            x, line[1], "critical",
+            "%ld is more than warning (%ld): the critical days must not "
+            "exceed the warning days",
+            c, w);
+    p3xc_pop(x, at);
+    t->cert_warn_days = (int)w;
+    t->cert_crit_days = (int)c;
+    return 0;
+}
+
+/* phases: { PHASE: { warning, critical }, ... }; total has its own key. */
+static int get_phases(struct p3xc_ctx *x, const yaml_node_t *n,
+                      struct pop3check_thresholds *t)
+{
+    const char *names[POP3CHECK_PHASE_TOTAL];
+    yaml_node_t *v[POP3CHECK_PHASE_TOTAL];
+    int line[POP3CHECK_PHASE_TOTAL];
+    size_t at;
+
+    if (n == NULL)
+        return 0;
+    if (p3xc_want(x, n, "phases", YAML_MAPPING_NODE,
+                  "a mapping such as { auth: { warning: \"0.5\" } }") != 0)
+        return -1;
+    for (int i = 0; i < POP3CHECK_PHASE_TOTAL; i++)
+        names[i] = pop3check_phase_name((enum pop3check_phase)i);
+    at = p3xc_push(x, "phases");
+    if (p3xc_fields(x, n, names, POP3CHECK_PHASE_TOTAL, v, line) != 0)
+        return -1;
+    for (int i = 0; i < POP3CHECK_PHASE_TOTAL; i++)
+        if (p3xc_pair(x, v[i], names[i], &t->phase_warn[i],
+                      &t->phase_crit[i]) != 0)
+            return -1;
+    p3xc_pop(x, at);
+    return 0;
+}
+
+enum { T_TOTAL, T_PHASES, T_MESSAGES, T_OCTETS, T_CERT, T_COUNT };
+static const char *const thr_keys[T_COUNT] = {"total", "phases", "messages",
+                                              "octets", "cert_days"};
+
+static int get_thresholds(struct p3xc_ctx *x, const yaml_node_t *n,
+                          struct p3x_module *m)
+{
+    struct pop3check_thresholds *t = &m->thr;
+    yaml_node_t *v[T_COUNT];
+    int line[T_COUNT];
+    size_t at;
+
+    if (n == NULL)
+        return 0;
+    if (p3xc_want(x, n, "thresholds", YAML_MAPPING_NODE,
+                  "a mapping of total, phases, messages, octets, cert_days") !=
+        0)
+        return -1;
+    at = p3xc_push(x, "thresholds");
+    if (p3xc_fields(x, n, thr_keys, T_COUNT, v, line) != 0 ||
+        p3xc_pair(x, v[T_TOTAL], "total", &t->phase_warn[POP3CHECK_PHASE_TOTAL],
+                  &t->phase_crit[POP3CHECK_PHASE_TOTAL]) != 0 ||
+        get_phases(x, v[T_PHASES], t) != 0 ||
+        p3xc_pair(x, v[T_MESSAGES], "messages", &t->messages_warn,
+                  &t->messages_crit) != 0 ||
+        p3xc_pair(x, v[T_OCTETS], "octets", &t->octets_warn, &t->octets_crit) !=
+            0 ||
+        get_cert_days(x, v[T_CERT], t) != 0)
+        return -1;
+    if (m->opts.user == NULL && (t->messages_warn.set || t->messages_crit.set))
+        return p3xc_fail(x, line[T_MESSAGES], "messages",
+                         "needs a login: add user and password_file");
+    if (m->opts.user == NULL && (t->octets_warn.set || t->octets_crit.set))
+        return p3xc_fail(x, line[T_OCTETS], "octets",
+                         "needs a login: add user and password_file");
+    if (m->opts.tls == POP3CHECK_TLS_NONE &&
+        (t->cert_warn_days || t->cert_crit_days))
+        return p3xc_fail(x, line[T_CERT], "cert_days",
+                         "needs TLS: add tls: stls or tls: implicit");
+    p3xc_pop(x, at);
+    return 0;
+}
+
+enum {
+    M_TLS,
+    M_PORT,
+    M_CAFILE,
+    M_INSECURE,
+    M_SNI,
+    M_IP,
+    M_AUTH,
+    M_USER,
+    M_PWFILE,
+    M_COMMANDS,
+    M_TOP,
+    M_RETR,
+    M_TIMEOUT,
+    M_TSTATE,
+    M_THRESHOLDS,
+    M_ALLOWED,
+    M_COUNT
+};
+static const char *const module_keys[M_COUNT] = {
+    "tls",           "port",          "cafile",     "insecure",
+    "sni",           "ip_version",    "auth",       "user",
+    "password_file", "commands",      "top",        "retr",
+    "timeout",       "timeout_state", "thresholds", "allowed_targets"};
+
+struct fields {
+    yaml_node_t *v[M_COUNT];
+    int line[M_COUNT];
+};
+
+/* Where and how to connect and log in. */
+static int module_connection(struct p3xc_ctx *x, struct p3x_module *m,
+                             const struct fields *f)
+{
+    struct pop3check_options *o = &m->opts;
+    const char *pwfile = NULL;
+    long port = 0, ip = 0;
+    int tls = 0, auth = 0;
+
+    if (p3xc_word(x, f->v[M_TLS], "tls", tls_from_name, &tls,
+                  "a TLS mode (none, stls or implicit)") != 0 ||
+        p3xc_long(x, f->v[M_PORT], "port", 1, 65535, &port,
+                  "a port (1-65535)") != 0 ||
+        p3xc_dup(x, f->v[M_CAFILE], "cafile", &o->cafile) != 0 ||
+        p3xc_bool(x, f->v[M_INSECURE], "insecure", &o->insecure) != 0 ||
+        p3xc_dup(x, f->v[M_SNI], "sni", &o->sni) != 0 ||
+        p3xc_long(x, f->v[M_IP], "ip_version", 0, 6, &ip,
+                  "an IP version (4, 6, or 0 for either)") != 0 ||
+        p3xc_word(x, f->v[M_AUTH], "auth", pop3check_auth_from_name, &auth,
+                  "an auth mechanism (any, user, apop, plain, login or "
+                  "cram-md5)") != 0 ||
+        p3xc_dup(x, f->v[M_USER], "user", &o->user) != 0 ||
+        p3xc_dup(x, f->v[M_PWFILE], "password_file", &pwfile) != 0)
+        return -1;
+    m->password_file = (char *)pwfile;
+    if (ip != 0 && ip != 4 && ip != 6)
+        return p3xc_fail(x, f->line[M_IP], "ip_version",
+                         "'%ld' is not an IP version (4, 6, or 0 for either)",
+                         ip);
+    o->tls = (enum pop3check_tls)tls;
+    o->port = (unsigned)port;
+    o->ip_version = (int)ip;
+    o->auth = (enum pop3check_auth)auth;
+    return 0;
+}
+
+/* What to do after login, how long to wait, how to judge. */
+static int module_checks(struct p3xc_ctx *x, struct p3x_module *m,
+                         const struct fields *f)
+{
+    struct pop3check_options *o = &m->opts;
+    double timeout = 10;
+    int state = 0;
+
+    if (get_commands(x, f->v[M_COMMANDS], o) != 0 ||
+        get_msg(x, f->v[M_TOP], "top", &o->top) != 0 ||
+        get_msg(x, f->v[M_RETR], "retr", &o->retr) != 0 ||
+        p3xc_seconds(x, f->v[M_TIMEOUT], "timeout", 0.001, 3600, &timeout,
+                     "a timeout (above 0 and at most 3600 s, such as 500ms, "
+                     "10s, 1m or 10)") != 0 ||
+        p3xc_word(x, f->v[M_TSTATE], "timeout_state", pop3check_state_from_name,
+                  &state, "a state (ok, warning, critical or unknown)") != 0 ||
+        get_thresholds(x, f->v[M_THRESHOLDS], m) != 0)
+        return -1;
+    o->timeout_ms = (unsigned)(timeout * 1000 + 0.5);
+    if (f->v[M_TSTATE] != NULL) {
+        m->thr.timeout_state = (enum pop3check_state)state;
+        m->thr.timeout_state_set = 1;
+    }
+    return 0;
+}
+
+/* Settings that only make sense together (as check_pop3's). */
+static int module_rules(struct p3xc_ctx *x, const struct p3x_module *m,
+                        const struct fields *f)
+{
+    static const int need_tls[] = {M_CAFILE, M_INSECURE, M_SNI};
+    static const int need_login[] = {M_PWFILE, M_AUTH, M_COMMANDS, M_TOP,
+                                     M_RETR};
+    const struct pop3check_options *o = &m->opts;
+    int set[M_COUNT] = {0};
+
+    set[M_CAFILE] = o->cafile != NULL;
+    set[M_INSECURE] = o->insecure;
+    set[M_SNI] = o->sni != NULL;
+    set[M_PWFILE] = m->password_file != NULL;
+    set[M_AUTH] = o->auth != POP3CHECK_AUTH_ANY;
+    set[M_COMMANDS] = o->list || o->uidl;
+    set[M_TOP] = o->top != POP3CHECK_MSG_NONE;
+    set[M_RETR] = o->retr != POP3CHECK_MSG_NONE;
+    for (size_t i = 0; i < sizeof need_tls / sizeof need_tls[0]; i++)
+        if (set[need_tls[i]] && o->tls == POP3CHECK_TLS_NONE)
+            return p3xc_fail(x, f->line[need_tls[i]], module_keys[need_tls[i]],
+                             "needs TLS: add tls: stls or tls: implicit");
+    for (size_t i = 0; i < sizeof need_login / sizeof need_login[0]; i++)
+        if (set[need_login[i]] && o->user == NULL)
+            return p3xc_fail(
+                x, f->line[need_login[i]], module_keys[need_login[i]],
+                "needs a login: add user%s",
+                need_login[i] == M_PWFILE ? "" : " and password_file");
+    if (o->user != NULL && m->password_file == NULL)
+        return p3xc_fail(x, f->line[M_USER], "user",
+                         "needs password_file (a file whose first line is the "
+                         "password)");
+    return 0;
+}
+
+/* The password: the first line of password_file, without its line end.
+ * Read without stdio so that no unwiped buffer keeps a copy. */
+static int read_password(struct p3xc_ctx *x, struct p3x_module *m, int line)
+{
+    const char *path = m->password_file;
+    char buf[PASSWORD_MAX + 2];
+    size_t n = 0, len;
+    int fd, rc = -1, e = 0;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0 || p3xc_read_full(fd, buf, sizeof buf - 1, &n) != 0)
+        e = errno;
+    if (fd >= 0)
+        close(fd);
+    buf[n] = '\0';
+    len = strcspn(buf, "\r\n");
+    if (e != 0)
+        p3xc_fail(x, line, "password_file", "'%s': %s", path, strerror(e));
+    else if (len < n && buf[len] == '\0')
+        p3xc_fail(x, line, "password_file",
+                  "'%s': the first line contains a NUL byte", path);
+    else if (len > PASSWORD_MAX)
+        p3xc_fail(x, line, "password_file",
+                  "'%s': the password is longer than %d characters", path,
+                  PASSWORD_MAX);
+    else if (len == 0)
+        p3xc_fail(x, line, "password_file", "'%s': the first line is empty",
+                  path);
+    else
+        rc = 0;
+    buf[len] = '\0';
+    if (rc == 0 && (m->opts.password = strdup(buf)) == NULL)
+        rc = p3xc_fail(x, line, "password_file", "out of memory");
+    explicit_bzero(buf, sizeof buf);
+    return rc;
+}
+
+static int add_allowed(struct p3xc_ctx *x, struct p3x_module *m, const char *s,
+                       int line)
+{
+    if ((m->allowed[m->nallowed] = strdup(s)) == NULL)
+        return p3xc_fail(x, line, "allowed_targets", "out of memory");
+    m->nallowed++;
+    return 0;
+}
+
+/* allowed_targets; "*" (anything) is the default without credentials. */
+static int get_allowed(struct p3xc_ctx *x, struct p3x_module *m,
+                       const yaml_node_t *n)
+{
+    const yaml_node_item_t *i;
+    char host[P3XC_HOST_MAX];
+    unsigned port;
+    size_t count;
+
+    if (n == NULL && m->opts.user != NULL)
+        return 0; /* only its scheduled targets */
+    if (n != NULL && p3xc_want(x, n, "allowed_targets", YAML_SEQUENCE_NODE,
+                               "a list such as [\"mail.example.org\", "
+                               "\"10.0.0.1:995\"]") != 0)
+        return -1;
+    count =
+        n ? (size_t)(n->data.sequence.items.top - n->data.sequence.items.start)
+          : 1;
+    if ((m->allowed = calloc(count ? count : 1, sizeof *m->allowed)) == NULL)
+        return p3xc_fail(x, m->line, "allowed_targets", "out of memory");
+    if (n == NULL)
+        return add_allowed(x, m, "*", m->line);
+    for (i = n->data.sequence.items.start; i < n->data.sequence.items.top;
+         i++) {
+        const yaml_node_t *it = p3xc_node(x, *i);
+        const char *s;
+
+        if (p3xc_scalar(x, it, "allowed_targets", &s) != 0)
+            return -1;
+        if (strcmp(s, "*") == 0 && m->opts.user != NULL)
+            return p3xc_fail(x, P3XC_LINE(it), "allowed_targets",
+                             "'*' is not allowed for a module with credentials "
+                             "(list the hosts it may log in to)");
+        if (strcmp(s, "*") != 0 &&
+            p3x_target_parse(s, host, sizeof host, &port) != 0)
+            return p3xc_fail(
+                x, P3XC_LINE(it), "allowed_targets",
+                "'%s' is not a target (host, host:port, [IPv6]:port "
+                "or *)",
+                s);
+        if (add_allowed(x, m, s, P3XC_LINE(it)) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int p3xc_module_load(struct p3xc_ctx *x, struct p3x_module *m,
+                     const yaml_node_t *n)
+{
+    struct fields f = {
+        0}; /* p3xc_fields() fills it; cppcheck cannot see that */
+
+    m->opts.timeout_ms = 10000; /* check_pop3's default */
+    if (p3xc_want(x, n, NULL, YAML_MAPPING_NODE,
+                  "a mapping of settings (write {} for the defaults)") != 0 ||
+        p3xc_fields(x, n, module_keys, M_COUNT, f.v, f.line) != 0 ||
+        module_connection(x, m, &f) != 0 || module_checks(x, m, &f) != 0 ||
+        module_rules(x, m, &f) != 0 ||
+        (m->opts.user != NULL && read_password(x, m, f.line[M_PWFILE]) != 0) ||
+        get_allowed(x, m, f.v[M_ALLOWED]) != 0)
+        return -1;
+    return 0;
+}

@@ -1,0 +1,687 @@
+/* expose.c - metric families for Prometheus: collected from probe results
+ * and rendered as text format 0.0.4 or as JSON in prom2json's shape. */
+#include <jansson.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expose.h"
+
+/* Beyond expose.h: p3x_family() also returns NULL, and p3x_sample() -1,
+ * for input Prometheus would refuse: a metric name not matching
+ * [a-zA-Z_:][a-zA-Z0-9_:]*, a label name not matching [a-zA-Z_][a-zA-Z0-9_]*
+ * or given twice, more than P3X_MAX_LABELS labels, a NULL string, text
+ * that is not UTF-8, or an existing family asked for with another type.
+ * p3x_sample(NULL, ...) is -1, so a failed p3x_family() can be passed on.
+ * A family pointer is valid until the next p3x_family() on the same list.
+ * Families without samples are not rendered (nothing to say, and text and
+ * JSON stay alike). */
+
+#define VALUE_MAX 32 /* "-1.2345678901234567e-308" and more */
+
+#ifdef P3X_ALLOC_TEST
+/* Built for the unit tests only: the n-th allocation from now fails. */
+void p3x_alloc_test_fail_after(long n);
+
+static long alloc_budget = -1;
+
+void p3x_alloc_test_fail_after(long n)
+{
+    alloc_budget = n;
+}
+
+static int alloc_denied(void)
+{
+    if (alloc_budget < 0)
+        return 0;
+    if (alloc_budget == 0)
+        return 1;
+    alloc_budget--;
+    return 0;
+}
+#else
+static int alloc_denied(void)
+{
+    return 0;
+}
+#endif
+
+static void *x_realloc(void *p, size_t size)
+{
+    return alloc_denied() ? NULL : realloc(p, size);
+}
+
+static char *x_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = alloc_denied() ? NULL : malloc(n);
+
+    if (p != NULL)
+        memcpy(p, s, n);
+    return p;
+}
+
+/* arr with room for at least want elements of size bytes, or NULL (arr is
+ * then untouched). */
+static void *reserve(void *arr, size_t *cap, size_t want, size_t size)
+{
+    size_t ncap = *cap ? *cap : 8;
+    void *p;
+
+    if (want <= *cap)
+        return arr;
+    while (ncap < want && ncap <= SIZE_MAX / 2)
+        ncap *= 2;
+    if (ncap < want || ncap > SIZE_MAX / size)
+        return NULL;
+    p = x_realloc(arr, ncap * size);
+    if (p != NULL)
+        *cap = ncap;
+    return p;
+}
+
+/* ---- validation (ASCII by hand: isalpha() depends on the locale) ---- */
+
+static int valid_name(const char *s, int colons)
+{
+    if (s == NULL || s[0] == '\0')
+        return 0;
+    for (size_t i = 0; s[i] != '\0'; i++) {
+        char c = s[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+                 (colons && c == ':') || (i > 0 && c >= '0' && c <= '9');
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+/* Strict UTF-8: no overlong forms, surrogates or code points > U+10FFFF. */
+static int valid_utf8(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+
+    while (*s != '\0') {
+        unsigned c = *s++, cp, min;
+        int more;
+
+        if (c < 0x80)
+            continue;
+        if (c >= 0xc2 && c <= 0xdf) {
+            more = 1;
+            min = 0x80;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            more = 2;
+            min = 0x800;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            more = 3;
+            min = 0x10000;
+        } else {
+            return 0;
+        }
+        cp = c & (0x3fu >> more);
+        for (; more > 0; more--, s++) {
+            if ((*s & 0xc0) != 0x80) /* also stops at the NUL */
+                return 0;
+            cp = cp << 6 | (*s & 0x3fu);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+    }
+    return 1;
+}
+
+/* ---- families and samples ---- */
+
+static void sample_free(struct p3x_sample *s)
+{
+    for (int i = 0; i < s->nlabels; i++) {
+        free(s->label_names[i]);
+        free(s->label_values[i]);
+    }
+    s->nlabels = 0;
+}
+
+static void family_free(struct p3x_family *f)
+{
+    for (size_t i = 0; i < f->nsamples; i++)
+        sample_free(&f->samples[i]);
+    free(f->samples);
+    free(f->name);
+    free(f->help);
+}
+
+struct p3x_family *p3x_family(struct p3x_families *fs, const char *name,
+                              const char *help, enum p3x_type type)
+{
+    struct p3x_family *f, *fams;
+
+    if (!valid_name(name, 1) || help == NULL || !valid_utf8(help) ||
+        (type != P3X_GAUGE && type != P3X_COUNTER))
+        return NULL;
+    for (size_t i = 0; i < fs->n; i++)
+        if (strcmp(fs->fams[i].name, name) == 0)
+            return fs->fams[i].type == type ? &fs->fams[i] : NULL;
+    fams = reserve(fs->fams, &fs->cap, fs->n + 1, sizeof *fams);
+    if (fams == NULL)
+        return NULL;
+    fs->fams = fams;
+    f = &fams[fs->n];
+    memset(f, 0, sizeof *f);
+    f->name = x_strdup(name);
+    f->help = x_strdup(help);
+    if (f->name == NULL || f->help == NULL) {
+        family_free(f);
+        return NULL;
+    }
+    f->type = type;
+    fs->n++;
+    return f;
+}
+
+/* 1 if (name, value) may be label i of s. */
+static int label_ok(const struct p3x_sample *s, int i, const char *name,
+                    const char *value)
+{
+    if (!valid_name(name, 0) || value == NULL || !valid_utf8(value))
+        return 0;
+    for (int j = 0; j < i; j++)
+        if (strcmp(s->label_names[j], name) == 0)
+            return 0;
+    return 1;
+}
+
+int p3x_sample(struct p3x_family *f, double value, int nlabels, ...)
+{
+    struct p3x_sample s, *samples;
+    va_list ap;
+    int rc = -1;
+
+    if (f == NULL || nlabels < 0 || nlabels > P3X_MAX_LABELS)
+        return -1;
+    memset(&s, 0, sizeof s);
+    s.value = value;
+    va_start(ap, nlabels);
+    for (int i = 0; i < nlabels; i++) {
+        const char *name = va_arg(ap, const char *);
+        const char *val = va_arg(ap, const char *);
+
+        if (!label_ok(&s, i, name, val))
+            goto out;
+        s.nlabels = i + 1; /* so that sample_free() sees both copies */
+        s.label_names[i] = x_strdup(name);
+        s.label_values[i] = x_strdup(val);
+        if (s.label_names[i] == NULL || s.label_values[i] == NULL)
+            goto out;
+    }
+    samples = reserve(f->samples, &f->cap, f->nsamples + 1, sizeof *samples);
+    if (samples == NULL)
+        goto out;
+    f->samples = samples;
+    samples[f->nsamples++] = s;
+    rc = 0;
+out:
+    va_end(ap);
+    if (rc != 0)
+        sample_free(&s);
+    return rc;
+}
+
+void p3x_families_free(struct p3x_families *fs)
+{
+    if (fs == NULL)
+        return;
+    for (size_t i = 0; i < fs->n; i++)
+        family_free(&fs->fams[i]);
+    free(fs->fams);
+    memset(fs, 0, sizeof *fs);
+}
+
+/* ---- values ---- */
+
+/* The C library writes the locale's decimal point; Prometheus wants '.'. */
+static void dot_decimal_point(char *buf)
+{
+    const char *dp = localeconv()->decimal_point;
+    size_t n = dp != NULL ? strlen(dp) : 0;
+    char *at;
+
+    if (n == 0 || strcmp(dp, ".") == 0 || (at = strstr(buf, dp)) == NULL)
+        return;
+    *at = '.';
+    memmove(at + 1, at + n, strlen(at + n) + 1);
+}
+
+/* v as both formats write it: NaN, +Inf, -Inf; integers below 1e15
+ * without exponent (5000000003, and 0 for -0 too); otherwise the shortest
+ * %.Ng that reads back as the same double. */
+static void format_value(double v, char buf[VALUE_MAX])
+{
+    if (isnan(v)) {
+        memcpy(buf, "NaN", 4);
+    } else if (isinf(v)) {
+        memcpy(buf, v > 0 ? "+Inf" : "-Inf", 5);
+    } else if (v == 0) {
+        memcpy(buf, "0", 2);
+    } else if (fabs(v) < 1e15 && v == trunc(v)) {
+        snprintf(buf, VALUE_MAX, "%.0f", v);
+    } else {
+        for (int prec = 1; prec <= 17; prec++) {
+            snprintf(buf, VALUE_MAX, "%.*g", prec, v);
+            if (strtod(buf, NULL) == v)
+                break;
+        }
+        dot_decimal_point(buf);
+    }
+}
+
+/* ---- text format 0.0.4 ---- */
+
+struct buf {
+    char *p;
+    size_t len, cap;
+    int failed;
+};
+
+static void put(struct buf *b, const char *s, size_t n)
+{
+    char *p;
+
+    if (b->failed)
+        return;
+    if (n >= SIZE_MAX - b->len ||
+        (p = reserve(b->p, &b->cap, b->len + n + 1, 1)) == NULL) {
+        b->failed = 1;
+        return;
+    }
+    b->p = p;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void put_str(struct buf *b, const char *s)
+{
+    put(b, s, strlen(s));
+}
+
+/* s with backslash and newline escaped, and '"' too for label values. */
+static void put_escaped(struct buf *b, const char *s, int quote)
+{
+    size_t run = 0;
+
+    for (;; s++) {
+        const char *esc = *s == '\\'           ? "\\\\"
+                          : *s == '\n'         ? "\\n"
+                          : quote && *s == '"' ? "\\\""
+                                               : NULL;
+        if (esc == NULL && *s != '\0') {
+            run++;
+            continue;
+        }
+        put(b, s - run, run);
+        run = 0;
+        if (*s == '\0')
+            return;
+        put_str(b, esc);
+    }
+}
+
+static void put_sample(struct buf *b, const char *name,
+                       const struct p3x_sample *s)
+{
+    char v[VALUE_MAX];
+
+    put_str(b, name);
+    for (int i = 0; i < s->nlabels; i++) {
+        put_str(b, i == 0 ? "{" : ",");
+        put_str(b, s->label_names[i]);
+        put_str(b, "=\"");
+        put_escaped(b, s->label_values[i], 1);
+        put_str(b, "\"");
+    }
+    put_str(b, s->nlabels > 0 ? "} " : " ");
+    format_value(s->value, v);
+    put_str(b, v);
+    put_str(b, "\n");
+}
+
+int p3x_render_text(const struct p3x_families *fs, char **out, size_t *len)
+{
+    struct buf b = {NULL, 0, 0, 0};
+
+    *out = NULL;
+    put(&b, "", 0); /* an empty list still gives "" */
+    for (size_t i = 0; i < fs->n; i++) {
+        const struct p3x_family *f = &fs->fams[i];
+
+        if (f->nsamples == 0)
+            continue;
+        if (f->help[0] != '\0') {
+            put_str(&b, "# HELP ");
+            put_str(&b, f->name);
+            put_str(&b, " ");
+            put_escaped(&b, f->help, 0);
+            put_str(&b, "\n");
+        }
+        put_str(&b, "# TYPE ");
+        put_str(&b, f->name);
+        put_str(&b, f->type == P3X_COUNTER ? " counter\n" : " gauge\n");
+        for (size_t j = 0; j < f->nsamples; j++)
+            put_sample(&b, f->name, &f->samples[j]);
+    }
+    if (b.failed) {
+        free(b.p);
+        return -1;
+    }
+    *out = b.p;
+    if (len != NULL)
+        *len = b.len;
+    return 0;
+}
+
+/* ---- JSON (prom2json's shape) ---- */
+
+/* json_object_set_new() and json_array_append_new() take the value even
+ * when they fail, and fail on a NULL value, so calls can be nested. */
+static json_t *sample_json(const struct p3x_sample *s)
+{
+    json_t *m = json_object(), *labels = json_object();
+    char v[VALUE_MAX];
+    int bad;
+
+    if (m == NULL || labels == NULL)
+        goto fail;
+    for (int i = 0; i < s->nlabels; i++)
+        if (json_object_set_new(labels, s->label_names[i],
+                                json_string(s->label_values[i])) != 0)
+            goto fail;
+    bad = json_object_set_new(m, "labels", labels);
+    labels = NULL;
+    format_value(s->value, v);
+    if (bad || json_object_set_new(m, "value", json_string(v)) != 0)
+        goto fail;
+    return m;
+fail:
+    json_decref(labels);
+    json_decref(m);
+    return NULL;
+}
+
+static json_t *family_json(const struct p3x_family *f)
+{
+    json_t *o = json_object(), *metrics = json_array();
+    const char *type = f->type == P3X_COUNTER ? "COUNTER" : "GAUGE";
+    int bad;
+
+    if (o == NULL || metrics == NULL ||
+        json_object_set_new(o, "name", json_string(f->name)) != 0 ||
+        json_object_set_new(o, "help", json_string(f->help)) != 0 ||
+        json_object_set_new(o, "type", json_string(type)) != 0)
+        goto fail;
+    for (size_t i = 0; i < f->nsamples; i++)
+        if (json_array_append_new(metrics, sample_json(&f->samples[i])) != 0)
+            goto fail;
+    bad = json_object_set_new(o, "metrics", metrics);
+    metrics = NULL;
+    if (bad)
+        goto fail;
+    return o;
+fail:
+    json_decref(metrics);
+    json_decref(o);
+    return NULL;
+}
+
+/* *out comes from json_dumps(): jansson's allocator, which is malloc()
+ * unless the program changed it with json_set_alloc_funcs(). */
+int p3x_render_json(const struct p3x_families *fs, char **out, size_t *len)
+{
+    json_t *root = json_array();
+    int rc = -1;
+
+    *out = NULL;
+    if (root == NULL)
+        return -1;
+    for (size_t i = 0; i < fs->n; i++) {
+        if (fs->fams[i].nsamples == 0)
+            continue;
+        if (json_array_append_new(root, family_json(&fs->fams[i])) != 0)
+            goto out;
+    }
+    *out = json_dumps(root, JSON_COMPACT);
+    if (*out != NULL) {
+        rc = 0;
+        if (len != NULL)
+            *len = strlen(*out);
+    }
+out:
+    json_decref(root);
+    return rc;
+}
+
+/* ---- the families of one probe ---- */
+
+#define HELP_SUCCESS  "Displays whether or not the probe was a success"
+#define HELP_DURATION "Returns how long the probe took to complete in seconds"
+#define HELP_TIMEOUT  "Returns how long the probe timeout is in seconds"
+#define HELP_DNS      "Returns the time taken for probe dns lookup in seconds"
+#define HELP_IP       "Specifies whether probe ip protocol is IP4 or IP6"
+#define HELP_CERT     "Returns last SSL chain expiry in unixtime"
+#define HELP_TLS      "Returns the TLS version used or NaN when unknown"
+#define HELP_PHASE                                                             \
+    "Duration of each POP3 probe phase; 0 for phases not performed."
+#define HELP_STATUS                                                            \
+    "Verdict of the probe with thresholds applied: 0=OK, 1=WARNING, "          \
+    "2=CRITICAL, 3=UNKNOWN."
+#define HELP_ERROR                                                             \
+    "Whether the probe failed with this kind of error (1) or not (0)."
+#define HELP_ERROR_LAST                                                        \
+    "Whether the last probe failed with this kind of error (1) or not (0)."
+#define HELP_CAPA                                                              \
+    "Capabilities the server announced in reply to CAPA (RFC 2449), one "      \
+    "series each: apop means an APOP timestamp in the greeting, sasl_* a "     \
+    "SASL mechanism offered."
+
+/* Capabilities by the label value that names them. */
+struct flag_name {
+    unsigned flag;
+    const char *name;
+};
+
+static const struct flag_name capa_names[] = {
+    {POP3CHECK_CAPA_STLS, "stls"},
+    {POP3CHECK_CAPA_USER, "user"},
+    {POP3CHECK_CAPA_APOP, "apop"},
+    {POP3CHECK_CAPA_TOP, "top"},
+    {POP3CHECK_CAPA_UIDL, "uidl"},
+    {POP3CHECK_CAPA_PIPELINING, "pipelining"},
+    {POP3CHECK_CAPA_RESP_CODES, "resp_codes"},
+    {POP3CHECK_CAPA_AUTH_RESP_CODE, "auth_resp_code"},
+    {POP3CHECK_CAPA_LOGIN_DELAY, "login_delay"},
+    {POP3CHECK_CAPA_SASL, "sasl"},
+};
+
+static const struct flag_name sasl_names[] = {
+    {POP3CHECK_SASL_PLAIN, "sasl_plain"},
+    {POP3CHECK_SASL_LOGIN, "sasl_login"},
+    {POP3CHECK_SASL_CRAM_MD5, "sasl_cram_md5"},
+};
+
+struct probe_out {
+    struct p3x_families *fs;
+    const char *target; /* NULL: no target label */
+};
+
+/* One gauge sample, labelled (lname, lvalue) when lname is set, and with
+ * the probe's target when it has one. */
+static int gauge(const struct probe_out *o, const char *name, const char *help,
+                 const char *lname, const char *lvalue, double v)
+{
+    struct p3x_family *f = p3x_family(o->fs, name, help, P3X_GAUGE);
+
+    if (lname != NULL && o->target != NULL)
+        return p3x_sample(f, v, 2, lname, lvalue, "target", o->target);
+    if (lname != NULL)
+        return p3x_sample(f, v, 1, lname, lvalue);
+    if (o->target != NULL)
+        return p3x_sample(f, v, 1, "target", o->target);
+    return p3x_sample(f, v, 0);
+}
+
+static double seconds(int64_t us)
+{
+    return us < 0 ? 0 : (double)us / 1e6;
+}
+
+/* OpenSSL's "TLSv1.3" as blackbox_exporter writes it: "TLS 1.3" ("TLSv1"
+ * is TLS 1.0); "unknown" when libcurl did not say. */
+static void tls_version_label(const struct pop3check_result *r, char *out,
+                              size_t len)
+{
+    char v[sizeof r->tls_version + 1];
+
+    memcpy(v, r->tls_version, sizeof r->tls_version);
+    v[sizeof r->tls_version] = '\0';
+    if (strncmp(v, "TLSv", 4) == 0 && v[4] != '\0')
+        snprintf(out, len, "TLS %s%s", v + 4,
+                 strchr(v + 4, '.') != NULL ? "" : ".0");
+    else
+        snprintf(out, len, "%s", v[0] != '\0' ? v : "unknown");
+}
+
+/* The families blackbox_exporter has too, with the same meaning. A result
+ * that never ran (pop3check_result_init() only) is no success. */
+static int add_blackbox(const struct probe_out *o,
+                        const struct pop3check_result *r, double timeout_s)
+{
+    const int64_t *us = r->phase_us;
+    int ip = r->ip_version == 4 || r->ip_version == 6 ? r->ip_version : 0;
+    int ran = us[POP3CHECK_PHASE_TOTAL] >= 0;
+    char version[sizeof r->tls_version + 8];
+
+    if (gauge(o, "probe_success", HELP_SUCCESS, NULL, NULL,
+              ran && r->error == POP3CHECK_E_OK) != 0 ||
+        gauge(o, "probe_duration_seconds", HELP_DURATION, NULL, NULL,
+              seconds(us[POP3CHECK_PHASE_TOTAL])) != 0 ||
+        gauge(o, "probe_timeout_seconds", HELP_TIMEOUT, NULL, NULL,
+              timeout_s) != 0 ||
+        gauge(o, "probe_dns_lookup_time_seconds", HELP_DNS, NULL, NULL,
+              seconds(us[POP3CHECK_PHASE_RESOLVE])) != 0 ||
+        gauge(o, "probe_ip_protocol", HELP_IP, NULL, NULL, ip) != 0)
+        return -1;
+    if (r->cert_not_after >= 0 &&
+        gauge(o, "probe_ssl_earliest_cert_expiry", HELP_CERT, NULL, NULL,
+              (double)r->cert_not_after) != 0)
+        return -1;
+    if (!r->tls)
+        return 0;
+    tls_version_label(r, version, sizeof version);
+    return gauge(o, "probe_tls_version_info", HELP_TLS, "version", version,
+                 r->tls_version[0] != '\0' ? 1 : NAN);
+}
+
+static int add_pop3(const struct probe_out *o, const struct pop3check_result *r,
+                    enum pop3check_state state)
+{
+    const char *help = o->target != NULL ? HELP_ERROR_LAST : HELP_ERROR;
+
+    for (int p = 0; p < POP3CHECK_PHASE_TOTAL; p++)
+        if (gauge(o, "pop3_phase_duration_seconds", HELP_PHASE, "phase",
+                  pop3check_phase_name((enum pop3check_phase)p),
+                  seconds(r->phase_us[p])) != 0)
+            return -1;
+    if (gauge(o, "pop3_probe_status", HELP_STATUS, NULL, NULL, state) != 0)
+        return -1;
+    for (int e = POP3CHECK_E_OK + 1; e < POP3CHECK_E_COUNT; e++)
+        if (gauge(o, "pop3_probe_error", help, "kind",
+                  pop3check_error_name((enum pop3check_error)e),
+                  (int)r->error == e) != 0)
+            return -1;
+    return 0;
+}
+
+/* The figures the probe learnt, each only when known. */
+static int add_mailbox(const struct probe_out *o,
+                       const struct pop3check_result *r)
+{
+    const struct {
+        const char *name, *help;
+        int64_t v;
+    } fig[] = {
+        {"pop3_mailbox_messages",
+         "Number of messages in the maildrop, as reported by STAT.",
+         r->messages},
+        {"pop3_mailbox_size_bytes",
+         "Size of the maildrop in bytes, as reported by STAT.", r->octets},
+        {"pop3_mailbox_largest_bytes",
+         "Size of the largest message in the maildrop in bytes, as "
+         "reported by LIST.",
+         r->largest},
+        {"pop3_retr_size_bytes",
+         "Size of the message retrieved by RETR in bytes.", r->retr_octets},
+    };
+
+    for (size_t i = 0; i < sizeof fig / sizeof *fig; i++)
+        if (fig[i].v >= 0 && gauge(o, fig[i].name, fig[i].help, NULL, NULL,
+                                   (double)fig[i].v) != 0)
+            return -1;
+    return 0;
+}
+
+static int add_capabilities(const struct probe_out *o,
+                            const struct pop3check_result *r)
+{
+    if (!(r->capa & POP3CHECK_CAPA_KNOWN))
+        return 0;
+    for (size_t i = 0; i < sizeof capa_names / sizeof *capa_names; i++)
+        if ((r->capa & capa_names[i].flag) &&
+            gauge(o, "pop3_capability_info", HELP_CAPA, "capability",
+                  capa_names[i].name, 1) != 0)
+            return -1;
+    for (size_t i = 0; i < sizeof sasl_names / sizeof *sasl_names; i++)
+        if ((r->sasl & sasl_names[i].flag) &&
+            gauge(o, "pop3_capability_info", HELP_CAPA, "capability",
+                  sasl_names[i].name, 1) != 0)
+            return -1;
+    return 0;
+}
+
+/* Puts fs back as it was: nfams families holding had[i] samples each. */
+static void roll_back(struct p3x_families *fs, size_t nfams, const size_t *had)
+{
+    while (fs->n > nfams)
+        family_free(&fs->fams[--fs->n]);
+    for (size_t i = 0; i < nfams; i++) {
+        struct p3x_family *f = &fs->fams[i];
+        while (f->nsamples > had[i])
+            sample_free(&f->samples[--f->nsamples]);
+    }
+}
+
+/* On failure fs is left as it was (-1 also for a target that is not
+ * UTF-8, or a family of the same name added before with another type). */
+int p3x_add_probe(struct p3x_families *fs, const struct pop3check_result *r,
+                  enum pop3check_state state, double timeout_s,
+                  const char *target)
+{
+    struct probe_out o = {fs, target};
+    size_t nfams = fs->n, cap = 0, *had = NULL;
+
+    if (nfams > 0 && (had = reserve(NULL, &cap, nfams, sizeof *had)) == NULL)
+        return -1;
+    for (size_t i = 0; i < nfams; i++)
+        had[i] = fs->fams[i].nsamples;
+    if (add_blackbox(&o, r, timeout_s) != 0 || add_pop3(&o, r, state) != 0 ||
+        add_mailbox(&o, r) != 0 || add_capabilities(&o, r) != 0) {
+        roll_back(fs, nfams, had);
+        free(had);
+        return -1;
+    }
+    free(had);
+    return 0;
+}

@@ -1,0 +1,69 @@
+/* expose.h - metric families for Prometheus: built from probe results,
+ * rendered as text format 0.0.4 or as JSON in prom2json's shape. Pure: no
+ * I/O, the caller owns every buffer. */
+#ifndef P3X_EXPOSE_H
+#define P3X_EXPOSE_H
+
+#include <stddef.h>
+
+#include "pop3check.h"
+
+#define P3X_CONTENT_TYPE_TEXT "text/plain; version=0.0.4; charset=utf-8"
+#define P3X_CONTENT_TYPE_JSON "application/json"
+
+enum p3x_type { P3X_GAUGE, P3X_COUNTER };
+
+#define P3X_MAX_LABELS 4
+
+struct p3x_sample {
+    char *label_names[P3X_MAX_LABELS];
+    char *label_values[P3X_MAX_LABELS];
+    int nlabels;
+    double value;
+};
+
+struct p3x_family {
+    char *name, *help;
+    enum p3x_type type;
+    struct p3x_sample *samples;
+    size_t nsamples, cap;
+};
+
+/* A list of families in the order they were added. Zero-initialise. */
+struct p3x_families {
+    struct p3x_family *fams;
+    size_t n, cap;
+};
+
+/* The family called name, added (with help and type) if new. Strings are
+ * copied. NULL when out of memory. */
+struct p3x_family *p3x_family(struct p3x_families *fs, const char *name,
+                              const char *help, enum p3x_type type);
+/* Adds a sample with nlabels (name, value) string pairs given as varargs.
+ * Strings are copied. 0, or -1 when out of memory. */
+int p3x_sample(struct p3x_family *f, double value, int nlabels, ...);
+/* Frees everything; fs may be reused after (it is zeroed). */
+void p3x_families_free(struct p3x_families *fs);
+
+/* Adds the families of one probe: probe_success, probe_duration_seconds,
+ * probe_timeout_seconds, probe_dns_lookup_time_seconds, probe_ip_protocol,
+ * probe_ssl_earliest_cert_expiry (only when known), probe_tls_version_info
+ * (only over TLS), pop3_phase_duration_seconds{phase}, pop3_probe_status,
+ * pop3_probe_error{kind} (every kind but "ok", 0 or 1),
+ * pop3_mailbox_messages, pop3_mailbox_size_bytes, pop3_mailbox_largest_bytes,
+ * pop3_retr_size_bytes (each only when known), pop3_capability_info. With
+ * target not NULL every sample also gets target="<target>" (scheduled
+ * probes); families already present are extended. 0 or -1 (memory). */
+int p3x_add_probe(struct p3x_families *fs, const struct pop3check_result *r,
+                  enum pop3check_state state, double timeout_s,
+                  const char *target);
+
+/* Renders fs as text format 0.0.4 into a malloc'd NUL-terminated string
+ * (*out, length *len). 0, or -1 when out of memory. */
+int p3x_render_text(const struct p3x_families *fs, char **out, size_t *len);
+/* Renders fs as JSON in prom2json's shape:
+ * [{"name","help","type":"GAUGE"|"COUNTER","metrics":[{"labels":{},
+ * "value":"1"}]}], values as strings so NaN and +Inf survive. */
+int p3x_render_json(const struct p3x_families *fs, char **out, size_t *len);
+
+#endif

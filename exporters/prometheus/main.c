@@ -1,0 +1,158 @@
+/* main.c - pop3_exporter: flags, config, signals. SIGHUP reloads the
+ * config (a bad one is refused and the running one kept); SIGTERM and
+ * SIGINT stop after answering the probes in flight. */
+#define _DEFAULT_SOURCE
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "server.h"
+
+static const char usage[] =
+    "pop3_exporter " POP3CHECK_VERSION
+    " - Prometheus exporter for POP3 servers (multi-target, like "
+    "blackbox_exporter)\n"
+    "\n"
+    "Usage: pop3_exporter [--config.file FILE] [--web.listen-address ADDR]\n"
+    "                     [--config.check] [-h] [--version]\n"
+    "\n"
+    "  --config.file FILE          modules and targets (YAML), default\n"
+    "                              /etc/pop3check/pop3check.yml\n"
+    "  --web.listen-address ADDR   ADDRESS:PORT, [IPv6]:PORT or :PORT (all\n"
+    "                              addresses), default :19110\n"
+    "  --config.check              check the config file, print the result\n"
+    "                              and exit (0 valid, 1 not)\n"
+    "  -h, --help                  this text\n"
+    "      --version               version\n"
+    "\n"
+    "Endpoints:\n"
+    "  /probe?target=HOST[:PORT]&module=NAME[&format=json]\n"
+    "          probe one server, its metrics only (text format 0.0.4, or JSON\n"
+    "          with format=json or Accept: application/json); the deadline\n"
+    "          is X-Prometheus-Scrape-Timeout-Seconds less 0.5 s, at most the\n"
+    "          module's timeout\n"
+    "  /metrics the exporter's own metrics\n"
+    "\n"
+    "Signals: SIGHUP reloads the config; SIGTERM or SIGINT stop.\n";
+
+struct flags {
+    const char *config;
+    const char *listen;
+    int check;
+};
+
+static int parse_flags(int argc, char **argv, struct flags *f)
+{
+    static const struct option opts[] = {
+        {"config.file", required_argument, NULL, 'c'},
+        {"web.listen-address", required_argument, NULL, 'l'},
+        {"config.check", no_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    f->config = "/etc/pop3check/pop3check.yml";
+    f->listen = ":19110";
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            f->config = optarg;
+            break;
+        case 'l':
+            f->listen = optarg;
+            break;
+        case 'k':
+            f->check = 1;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        case 'V':
+            printf("pop3_exporter %s\n", POP3CHECK_VERSION);
+            return 0;
+        default:
+            fprintf(stderr,
+                    "pop3_exporter: unknown option or missing value: '%s' "
+                    "(see --help)\n",
+                    argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr,
+                "pop3_exporter: unexpected argument '%s' (see "
+                "--help)\n",
+                argv[optind]);
+        return 2;
+    }
+    return -1; /* go on */
+}
+
+/* Waits for signals on the main thread; the others have them blocked. */
+static void serve(struct p3x_server *s, const sigset_t *set)
+{
+    int sig;
+
+    for (;;) {
+        if (sigwait(set, &sig) != 0)
+            continue;
+        if (sig == SIGHUP) {
+            p3x_server_reload(s);
+            continue;
+        }
+        p3x_log("info", "signal %d: stopping after the probes in flight", sig);
+        return;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct flags f = {0};
+    struct p3x_config *cfg = NULL;
+    struct p3x_server *s;
+    char err[512];
+    sigset_t set;
+    int rc = parse_flags(argc, argv, &f);
+
+    if (rc >= 0)
+        return rc;
+    if (p3x_config_load(f.config, &cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "pop3_exporter: %s\n", err);
+        return 1;
+    }
+    if (f.check) {
+        printf("%s: ok, %zu modules, %zu targets\n", f.config, cfg->nmodules,
+               cfg->ntargets);
+        p3x_config_free(cfg);
+        return 0;
+    }
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by every thread */
+    signal(SIGPIPE, SIG_IGN);
+    if (pop3check_global_init() != 0) {
+        fprintf(stderr, "pop3_exporter: cannot initialise libcurl\n");
+        p3x_config_free(cfg);
+        return 1;
+    }
+    struct p3x_server_opts so = {.listen = f.listen, .config_path = f.config};
+    s = p3x_server_start(&so, cfg, err, sizeof err);
+    if (s == NULL) {
+        fprintf(stderr, "pop3_exporter: %s\n", err);
+        pop3check_global_cleanup();
+        return 1;
+    }
+    p3x_log("info", "listening on %s (port %u), config %s", f.listen,
+            p3x_server_port(s), f.config);
+    serve(s, &set);
+    p3x_server_stop(s);
+    pop3check_global_cleanup();
+    return 0;
+}

@@ -1,0 +1,254 @@
+#!/bin/bash
+# pop3_exporter end to end: the exporter on a loopback port, probing the
+# sandbox Dovecot and a stalling server; every exposition goes through
+# promtool; bad requests and bad configs get their errors while the
+# exporter keeps serving. Counts go to $BUILD/results/exporter.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+BUILD=${BUILD:-build}
+build=$(cd "$BUILD" && pwd)
+results="$build/results"
+mkdir -p "$results"
+export LD_LIBRARY_PATH="$build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+
+for tool in promtool curl python3; do
+    command -v "$tool" >/dev/null || {
+        echo "exporter tests: $tool is missing (apt-get install prometheus curl python3, or run 'make test')" >&2
+        exit 1
+    }
+done
+[ "$(id -u)" -eq 0 ] || { echo "exporter tests: need root for the sandbox Dovecot" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/pop3check-ex.XXXXXX)
+chmod 0711 "$work"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+    "$top/tests/integration/sandbox.sh" stop "$work/sandbox" >/dev/null 2>&1
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+"$top/tests/integration/sandbox.sh" start "$work/sandbox" >/dev/null || exit 1
+# shellcheck disable=SC1091
+. "$work/sandbox/env"
+"$build/tests/stallserver" "$work/stall.port" silent >/dev/null 2>&1 &
+pids+=("$!")
+for _ in $(seq 50); do [ -s "$work/stall.port" ] && break; sleep 0.1; done
+STALL=$(cat "$work/stall.port")
+printf 'not-the-password\n' > "$work/wrong.pw"
+
+write_config() {
+    cat > "$work/pop3check.yml" <<EOF
+modules:
+  banner:
+    timeout: 5s
+  login:
+    user: $USER_SMALL
+    password_file: $SANDBOX_DIR/pass/$USER_SMALL
+    commands: [list]
+    retr: last
+    thresholds:
+      messages: { warning: "2" }
+    allowed_targets: ["127.0.0.1"]
+  stls:
+    tls: stls
+    cafile: $CA_FILE
+    user: $USER_SMALL
+    password_file: $SANDBOX_DIR/pass/$USER_SMALL
+    allowed_targets: ["127.0.0.1:$PORT_PLAIN"]
+  wrongpw:
+    user: $USER_SMALL
+    password_file: $work/wrong.pw
+    allowed_targets: ["127.0.0.1"]
+EOF
+}
+write_config
+
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/     | /' | head -15; }
+
+echo "== config check"
+if out=$("$build/pop3_exporter" --config.file "$work/pop3check.yml" --config.check 2>&1); then
+    ok "--config.check accepts a good file: $out"
+else
+    ko "--config.check on a good file" "$out"
+fi
+printf 'modules:\n  m:\n    tls: tsl\n' > "$work/bad.yml"
+if out=$("$build/pop3_exporter" --config.file "$work/bad.yml" --config.check 2>&1); then
+    ko "--config.check accepted a bad file" "$out"
+elif [[ $out =~ bad\.yml:3:.*tls ]]; then
+    ok "--config.check names file, line and key: $out"
+else
+    ko "--config.check message" "$out"
+fi
+
+echo "== start"
+"$build/pop3_exporter" --config.file "$work/pop3check.yml" \
+    --web.listen-address 127.0.0.1:0 2> "$work/exporter.log" &
+EXPORTER=$!
+pids+=("$EXPORTER")
+for _ in $(seq 50); do grep -q 'listening' "$work/exporter.log" && break; sleep 0.1; done
+PORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$work/exporter.log" | head -1)
+[ -n "$PORT" ] || { cat "$work/exporter.log"; echo "exporter did not start" >&2; exit 1; }
+base="http://127.0.0.1:$PORT"
+
+# get NAME URL [curl args]: fetches URL into $work/NAME.body, headers in
+# NAME.head; sets $status.
+get() {
+    local name=$1 url=$2
+    shift 2
+    status=$(curl -s -o "$work/$name.body" -D "$work/$name.head" -w '%{http_code}' --max-time 20 "$@" "$url")
+}
+
+# probe NAME QUERY [curl args]: a /probe that must answer 200 with the
+# exact text Content-Type and pass promtool.
+probe() {
+    local name=$1 query=$2
+    shift 2
+    get "$name" "$base/probe?$query" "$@"
+    local ctype
+    ctype=$(grep -i '^content-type:' "$work/$name.head" | cut -d' ' -f2- | tr -d '\r')
+    if [ "$status" != 200 ] || [ "$ctype" != "text/plain; version=0.0.4; charset=utf-8" ]; then
+        ko "$name: HTTP $status, Content-Type '$ctype'" "$(cat "$work/$name.body")"
+        return 1
+    fi
+    if ! out=$(promtool check metrics < "$work/$name.body" 2>&1); then
+        ko "$name: promtool check metrics" "$out"
+        return 1
+    fi
+    ok "$name: 200, text 0.0.4, promtool clean"
+}
+
+# has NAME LINE: the body holds exactly this sample line.
+has() {
+    if grep -qxF -- "$2" "$work/$1.body"; then ok "$1: $2"; else ko "$1: no line '$2'" "$(grep -v '^#' "$work/$1.body")"; fi
+}
+
+echo "== /probe"
+probe good "target=127.0.0.1:$PORT_PLAIN&module=login"
+has good "probe_success 1"
+has good "pop3_mailbox_messages $SMALL_MESSAGES"
+has good "pop3_mailbox_size_bytes $SMALL_OCTETS"
+has good "pop3_mailbox_largest_bytes $SMALL_LARGEST"
+has good "pop3_probe_status 1"
+has good 'pop3_probe_error{kind="auth"} 0'
+probe banner "target=127.0.0.1:$PORT_PLAIN&module=banner"
+has banner "probe_success 1"
+probe stls "target=127.0.0.1:$PORT_PLAIN&module=stls"
+has stls 'probe_tls_version_info{version="TLS 1.3"} 1'
+has stls "probe_success 1"
+probe wrongpw "target=127.0.0.1:$PORT_PLAIN&module=wrongpw"
+has wrongpw "probe_success 0"
+has wrongpw 'pop3_probe_error{kind="auth"} 1'
+probe refused "target=127.0.0.1:1&module=banner"
+has refused 'pop3_probe_error{kind="connect"} 1'
+start=$(date +%s.%N)
+probe stalled "target=127.0.0.1:$STALL&module=banner" -H 'X-Prometheus-Scrape-Timeout-Seconds: 1.5'
+took=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
+has stalled 'pop3_probe_error{kind="timeout"} 1'
+has stalled "probe_timeout_seconds 1"
+if awk -v t="$took" 'BEGIN { exit !(t < 1.5) }'; then ok "stalled: answered in $took s, before Prometheus' 1.5 s"; else ko "stalled: took $took s"; fi
+
+echo "== JSON"
+get json "$base/probe?target=127.0.0.1:$PORT_PLAIN&module=login&format=json"
+get jsontext "$base/probe?target=127.0.0.1:$PORT_PLAIN&module=login"
+# Two probes: their timings differ, everything else must not.
+if [ "$status" = 200 ] && out=$(python3 "$here/compare.py" "$work/jsontext.body" "$work/json.body" '(duration|lookup_time)_seconds$' 2>&1); then
+    ok "format=json: same families, samples and values as the text ($out)"
+else
+    ko "format=json against the text" "$out"
+fi
+get accept "$base/probe?target=127.0.0.1:$PORT_PLAIN&module=banner" -H 'Accept: application/json'
+if grep -qi '^content-type: application/json' "$work/accept.head" && python3 -m json.tool "$work/accept.body" >/dev/null; then
+    ok "Accept: application/json gives JSON"
+else
+    ko "Accept: application/json" "$(cat "$work/accept.head")"
+fi
+
+echo "== bad requests: 400 and one line"
+bad() {
+    local name=$1 want=$2 regex=$3 url=$4
+    shift 4
+    get "$name" "$url" "$@"
+    if [ "$status" = "$want" ] && grep -Eq -- "$regex" "$work/$name.body"; then
+        ok "$name: $status $(head -1 "$work/$name.body")"
+    else
+        ko "$name: HTTP $status" "$(cat "$work/$name.body")"
+    fi
+}
+bad "no target" 400 'target parameter is missing' "$base/probe?module=banner"
+bad "malformed target" 400 "is not host\\[:port\\]" "$base/probe?target=a/b&module=banner"
+bad "bad port" 400 "is not host" "$base/probe?target=127.0.0.1:99999&module=banner"
+bad "unknown module" 400 "unknown module 'nope'" "$base/probe?target=127.0.0.1&module=nope"
+bad "target not allowed" 400 "may not probe" "$base/probe?target=192.0.2.1:110&module=login"
+bad "port not allowed" 400 "may not probe" "$base/probe?target=127.0.0.1:1&module=stls"
+bad "unknown path" 404 'not found' "$base/nothing"
+bad "POST" 405 'only GET' "$base/probe?target=127.0.0.1&module=banner" -X POST
+bad "credentials in the URL are not a thing" 400 "unknown module" "$base/probe?target=127.0.0.1&module=x&user=a&password=b"
+
+echo "== /metrics"
+get metrics "$base/metrics"
+if [ "$status" = 200 ] && out=$(promtool check metrics < "$work/metrics.body" 2>&1); then ok "/metrics: promtool clean"; else ko "/metrics" "$out"; fi
+has metrics 'pop3_exporter_probes_total{module="login",result="success"} 3'
+has metrics 'pop3_exporter_probes_total{module="wrongpw",result="failure"} 1'
+has metrics 'pop3_exporter_bad_requests_total 7'
+has metrics 'pop3_exporter_config_last_reload_successful 1'
+if grep -q '^process_resident_memory_bytes [0-9]' "$work/metrics.body" && grep -q '^process_open_fds [0-9]' "$work/metrics.body"; then
+    ok "/metrics: process RSS and open fds"
+else
+    ko "/metrics: process figures missing"
+fi
+
+echo "== many at once"
+curls=()
+for i in $(seq 40); do
+    curl -s -o "$work/par$i.body" --max-time 20 "$base/probe?target=127.0.0.1:$PORT_PLAIN&module=login" &
+    curls+=("$!")
+done
+curl -s -o "$work/parstall.body" --max-time 20 -H 'X-Prometheus-Scrape-Timeout-Seconds: 2' "$base/probe?target=127.0.0.1:$STALL&module=banner" &
+curls+=("$!")
+wait_ok=1
+for pid in "${curls[@]}"; do wait "$pid" || wait_ok=0; done
+n=$(grep -lx 'probe_success 1' "$work"/par[0-9]*.body | wc -l)
+if [ "$wait_ok" = 1 ] && [ "$n" = 40 ]; then ok "40 parallel probes all succeeded next to a stalled one"; else ko "parallel probes: $n of 40 succeeded"; fi
+
+echo "== reload"
+printf 'modules:\n  banner:\n    timeout: forever\n' > "$work/pop3check.yml"
+kill -HUP "$EXPORTER"
+sleep 0.5
+get metrics2 "$base/metrics"
+has metrics2 'pop3_exporter_config_last_reload_successful 0'
+if grep -q "reload refused.*pop3check.yml:3" "$work/exporter.log"; then ok "bad reload logged with file and line"; else ko "bad reload not logged" "$(tail -3 "$work/exporter.log")"; fi
+probe afterbad "target=127.0.0.1:$PORT_PLAIN&module=login"
+has afterbad "probe_success 1"
+write_config
+printf '  extra:\n    timeout: 2s\n' >> "$work/pop3check.yml"
+kill -HUP "$EXPORTER"
+sleep 0.5
+probe extra "target=127.0.0.1:$PORT_PLAIN&module=extra"
+get metrics3 "$base/metrics"
+has metrics3 'pop3_exporter_config_last_reload_successful 1'
+
+echo "== secrets"
+if grep -rqF -e "$PASS_SMALL" "$work"/*.body "$work"/*.head "$work/exporter.log"; then
+    ko "a password appears in a response or the log"
+else
+    ok "no password in any response or in the log"
+fi
+
+echo "== stop"
+kill -TERM "$EXPORTER"
+stopped=0
+for _ in $(seq 100); do kill -0 "$EXPORTER" 2>/dev/null || { stopped=1; break; }; sleep 0.1; done
+if [ "$stopped" = 1 ] && wait "$EXPORTER"; then ok "SIGTERM: clean exit"; else ko "SIGTERM: exporter still running or failed" "$(tail -5 "$work/exporter.log")"; fi
+if grep -q 'level=error' "$work/exporter.log" && ! grep -q 'reload refused' "$work/exporter.log"; then
+    ko "errors in the exporter's log" "$(grep level=error "$work/exporter.log")"
+fi
+
+echo "exporter $pass $fail" > "$results/exporter"
+echo "exporter: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,976 @@
+/* test_config.c - unit tests of the YAML config file shared by pop3_exporter
+ * and the SNMP agent (exporters/common/config*.c): every setting, every
+ * error a user can make (as FILE:LINE: KEY: ...), password files, target
+ * strings and the allowed_targets rule. */
+#define _DEFAULT_SOURCE /* mkstemp, mkdtemp, before any system header */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#define EXAMPLE    "exporters/common/pop3check.yml.example"
+#define EXAMPLE_PW "/etc/pop3check/monitor.pw"
+#define PASSWORD   "s3cret pass"
+
+static char err[512];
+static char pwpath[64]; /* a password file holding PASSWORD, for all tests */
+
+/* Writes len bytes of content into a new temporary file named in path. */
+static void make_file(char *path, size_t pathlen, const void *content,
+                      size_t len)
+{
+    int fd;
+
+    snprintf(path, pathlen, "/tmp/test_config_XXXXXX");
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, content, len), (ssize_t)len);
+    assert_int_equal(close(fd), 0);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    make_file(pwpath, sizeof pwpath, PASSWORD "\nsecond line\n",
+              strlen(PASSWORD "\nsecond line\n"));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    unlink(pwpath);
+    return 0;
+}
+
+/* text with every from replaced by to; free the result. */
+static char *replace(const char *text, const char *from, const char *to)
+{
+    size_t cap = strlen(text) * (strlen(to) + 1) + 1, n = 0;
+    char *out = malloc(cap);
+    const char *p;
+
+    assert_non_null(out);
+    while ((p = strstr(text, from)) != NULL) {
+        memcpy(out + n, text, (size_t)(p - text));
+        n += (size_t)(p - text);
+        memcpy(out + n, to, strlen(to));
+        n += strlen(to);
+        text = p + strlen(from);
+    }
+    memcpy(out + n, text, strlen(text) + 1);
+    return out;
+}
+
+/* yaml with every "@PW@" replaced by path; free the result. */
+static char *subst(const char *yaml, const char *path)
+{
+    return replace(yaml, "@PW@", path);
+}
+
+static int parse(const char *yaml, struct p3x_config **c)
+{
+    char *text = subst(yaml, pwpath);
+    int rc;
+
+    memset(err, 0, sizeof err);
+    rc = p3x_config_parse(text, strlen(text), "t.yml", c, err, sizeof err);
+    free(text);
+    return rc;
+}
+
+static struct p3x_config *parse_ok(const char *yaml)
+{
+    struct p3x_config *c = NULL;
+
+    if (parse(yaml, &c) != 0)
+        fail_msg("rejected: %s", err);
+    assert_non_null(c);
+    return c;
+}
+
+/* Refused with one line that starts with prefix and mentions word. */
+static void expect_error(const char *yaml, const char *prefix, const char *word)
+{
+    struct p3x_config *c = (struct p3x_config *)&c; /* must become NULL */
+
+    if (parse(yaml, &c) != -1)
+        fail_msg("accepted, expected '%s ... %s'", prefix, word);
+    assert_null(c);
+    if (strchr(err, '\n') != NULL)
+        fail_msg("message has a newline: %s", err);
+    if (strncmp(err, prefix, strlen(prefix)) != 0)
+        fail_msg("message '%s' does not start with '%s'", err, prefix);
+    if (strstr(err, word) == NULL)
+        fail_msg("message '%s' does not mention '%s'", err, word);
+    if (strstr(err, PASSWORD) != NULL)
+        fail_msg("message shows the password: %s", err);
+}
+
+struct bad {
+    const char *yaml, *prefix, *word;
+};
+
+static void expect_errors(const struct bad *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        expect_error(t[i].yaml, t[i].prefix, t[i].word);
+}
+
+#define M "modules:\n  m:\n" /* module m; its settings start at line 3 */
+#define LOGIN                                                                  \
+    "    user: monitor\n"                                                      \
+    "    password_file: @PW@\n"
+
+/* ---- valid files ---- */
+
+static const char full_yaml[] =
+    "modules:\n"                                            /* 1 */
+    "  pop3_login:\n"                                       /* 2 */
+    "    tls: stls\n"                                       /* 3 */
+    "    port: 110\n"                                       /* 4 */
+    "    cafile: /etc/ssl/certs/ca.pem\n"                   /* 5 */
+    "    insecure: false\n"                                 /* 6 */
+    "    sni: mail.example.org\n"                           /* 7 */
+    "    ip_version: 4\n"                                   /* 8 */
+    "    auth: cram-md5\n"                                  /* 9 */
+    "    user: monitor\n"                                   /* 10 */
+    "    password_file: @PW@\n"                             /* 11 */
+    "    commands: [list, uidl]\n"                          /* 12 */
+    "    top: first\n"                                      /* 13 */
+    "    retr: last\n"                                      /* 14 */
+    "    timeout: 2500ms\n"                                 /* 15 */
+    "    timeout_state: warning\n"                          /* 16 */
+    "    thresholds:\n"                                     /* 17 */
+    "      total:    { warning: \"2\", critical: \"5\" }\n" /* 18 */
+    "      phases:   { auth: { warning: \"0.5\", critical: \"2\" },\n"
+    "                  connect: { critical: \"1:2\" } }\n"
+    "      messages: { warning: \"1000\", critical: \"5000\" }\n"
+    "      octets:   { warning: 100000000, critical: \"@0:10\" }\n"
+    "      cert_days: { warning: 30, critical: 14 }\n"
+    "    allowed_targets: [ \"mail1.example.org\", \"127.0.0.1:995\" ]\n"
+    "  banner:\n" /* 25 */
+    "    tls: implicit\n"
+    "targets:\n"
+    "  - name: alpha\n" /* 28 */
+    "    target: mail1.example.org:995\n"
+    "    module: pop3_login\n"
+    "    interval: 90s\n"
+    "  - name: b.e_t-a\n" /* 32 */
+    "    target: \"[::1]:1995\"\n"
+    "    module: banner\n";
+
+static void test_config_full_file_fills_every_field(void **state)
+{
+    struct p3x_config *c = parse_ok(full_yaml);
+    const struct p3x_module *m = &c->modules[0];
+    const struct pop3check_options *o = &m->opts;
+    const struct pop3check_thresholds *t = &m->thr;
+
+    (void)state;
+    assert_string_equal(c->path, "t.yml");
+    assert_int_equal(c->nmodules, 2);
+    assert_string_equal(m->name, "pop3_login");
+    assert_int_equal(m->line, 2);
+    assert_null(o->host);
+    assert_int_equal(o->tls, POP3CHECK_TLS_STLS);
+    assert_int_equal(o->port, 110);
+    assert_string_equal(o->cafile, "/etc/ssl/certs/ca.pem");
+    assert_int_equal(o->insecure, 0);
+    assert_string_equal(o->sni, "mail.example.org");
+    assert_int_equal(o->ip_version, 4);
+    assert_int_equal(o->auth, POP3CHECK_AUTH_CRAM_MD5);
+    assert_string_equal(o->user, "monitor");
+    assert_string_equal(o->password, PASSWORD);
+    assert_string_equal(m->password_file, pwpath);
+    assert_int_equal(o->list, 1);
+    assert_int_equal(o->uidl, 1);
+    assert_int_equal(o->top, POP3CHECK_MSG_FIRST);
+    assert_int_equal(o->retr, POP3CHECK_MSG_LAST);
+    assert_int_equal(o->timeout_ms, 2500);
+    assert_null(o->trace);
+    assert_int_equal(t->timeout_state_set, 1);
+    assert_int_equal(t->timeout_state, POP3CHECK_STATE_WARNING);
+    assert_string_equal(t->phase_warn[POP3CHECK_PHASE_TOTAL].text, "2");
+    assert_string_equal(t->phase_crit[POP3CHECK_PHASE_TOTAL].text, "5");
+    assert_true(t->phase_crit[POP3CHECK_PHASE_TOTAL].end == 5.0);
+    assert_string_equal(t->phase_warn[POP3CHECK_PHASE_AUTH].text, "0.5");
+    assert_true(t->phase_warn[POP3CHECK_PHASE_AUTH].end == 0.5);
+    assert_string_equal(t->phase_crit[POP3CHECK_PHASE_AUTH].text, "2");
+    assert_int_equal(t->phase_warn[POP3CHECK_PHASE_CONNECT].set, 0);
+    assert_string_equal(t->phase_crit[POP3CHECK_PHASE_CONNECT].text, "1:2");
+    assert_int_equal(t->phase_warn[POP3CHECK_PHASE_RETR].set, 0);
+    assert_string_equal(t->messages_warn.text, "1000");
+    assert_string_equal(t->messages_crit.text, "5000");
+    assert_string_equal(t->octets_warn.text, "100000000");
+    assert_string_equal(t->octets_crit.text, "@0:10");
+    assert_int_equal(t->octets_crit.inside, 1);
+    assert_int_equal(t->cert_warn_days, 30);
+    assert_int_equal(t->cert_crit_days, 14);
+    assert_int_equal(m->nallowed, 2);
+    assert_string_equal(m->allowed[0], "mail1.example.org");
+    assert_string_equal(m->allowed[1], "127.0.0.1:995");
+
+    assert_string_equal(c->modules[1].name, "banner");
+    assert_int_equal(c->modules[1].line, 25);
+    assert_int_equal(c->modules[1].opts.tls, POP3CHECK_TLS_IMPLICIT);
+
+    assert_int_equal(c->ntargets, 2);
+    assert_string_equal(c->targets[0].name, "alpha");
+    assert_string_equal(c->targets[0].host, "mail1.example.org");
+    assert_int_equal(c->targets[0].port, 995);
+    assert_ptr_equal(c->targets[0].module, &c->modules[0]);
+    assert_true(c->targets[0].interval_s == 90.0);
+    assert_int_equal(c->targets[0].line, 28);
+    assert_string_equal(c->targets[1].name, "b.e_t-a");
+    assert_string_equal(c->targets[1].host, "::1");
+    assert_int_equal(c->targets[1].port, 1995);
+    assert_ptr_equal(c->targets[1].module, &c->modules[1]);
+    assert_int_equal(c->targets[1].line, 32);
+
+    assert_ptr_equal(p3x_config_module(c, "banner"), &c->modules[1]);
+    assert_null(p3x_config_module(c, "nope"));
+    assert_null(p3x_config_module(c, NULL));
+    assert_null(p3x_config_module(NULL, "banner"));
+    p3x_config_free(c);
+    p3x_config_free(NULL);
+}
+
+static void test_config_defaults(void **state)
+{
+    struct p3x_config *c = parse_ok("modules:\n  m: {}\n"
+                                    "targets:\n"
+                                    "  - { name: a, target: h, module: m }\n");
+    const struct p3x_module *m = &c->modules[0];
+    struct pop3check_thresholds zero;
+
+    (void)state;
+    memset(&zero, 0, sizeof zero);
+    assert_int_equal(m->opts.tls, POP3CHECK_TLS_NONE);
+    assert_int_equal(m->opts.port, 0);
+    assert_int_equal(m->opts.ip_version, 0);
+    assert_int_equal(m->opts.auth, POP3CHECK_AUTH_ANY);
+    assert_null(m->opts.user);
+    assert_null(m->opts.password);
+    assert_null(m->opts.cafile);
+    assert_null(m->opts.sni);
+    assert_null(m->password_file);
+    assert_int_equal(m->opts.top, POP3CHECK_MSG_NONE);
+    assert_int_equal(m->opts.retr, POP3CHECK_MSG_NONE);
+    assert_int_equal(m->opts.timeout_ms, 10000); /* as check_pop3 */
+    assert_memory_equal(&m->thr, &zero, sizeof zero);
+    assert_int_equal(m->nallowed, 1);
+    assert_string_equal(m->allowed[0], "*");
+    assert_true(c->targets[0].interval_s == 60.0);
+    assert_int_equal(c->targets[0].port, 0);
+    p3x_config_free(c);
+
+    /* targets are optional; so is allowed_targets with credentials */
+    c = parse_ok(M LOGIN);
+    assert_int_equal(c->ntargets, 0);
+    assert_null(c->targets);
+    assert_int_equal(c->modules[0].nallowed, 0);
+    p3x_config_free(c);
+    c = parse_ok("targets: []\nmodules:\n  m: {}\n");
+    assert_int_equal(c->ntargets, 0);
+    p3x_config_free(c);
+}
+
+static void test_config_words_and_numbers(void **state)
+{
+    static const struct {
+        const char *yaml;
+        unsigned timeout_ms;
+        int insecure, ip;
+    } t[] = {
+        {M "    timeout: 500ms\n", 500, 0, 0},
+        {M "    timeout: 10s\n", 10000, 0, 0},
+        {M "    timeout: 1m\n", 60000, 0, 0},
+        {M "    timeout: 7\n", 7000, 0, 0},
+        {M "    timeout: 2.5\n", 2500, 0, 0},
+        {M "    timeout: 3600\n", 3600000, 0, 0},
+        {M "    timeout: 1h\n", 3600000, 0, 0},
+        {M "    timeout: \"1ms\"\n", 1, 0, 0},
+        {M "    tls: IMPLICIT\n    insecure: true\n", 10000, 1, 0},
+        {M "    tls: stls\n    insecure: yes\n", 10000, 1, 0},
+        {M "    tls: stls\n    insecure: False\n", 10000, 0, 0},
+        {M "    insecure: false\n", 10000, 0, 0}, /* as check_pop3 */
+        {M "    ip_version: 6\n", 10000, 0, 6},
+        {M "    ip_version: 0\n", 10000, 0, 0},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        struct p3x_config *c = parse_ok(t[i].yaml);
+        assert_int_equal(c->modules[0].opts.timeout_ms, t[i].timeout_ms);
+        assert_int_equal(c->modules[0].opts.insecure, t[i].insecure);
+        assert_int_equal(c->modules[0].opts.ip_version, t[i].ip);
+        p3x_config_free(c);
+    }
+}
+
+static void test_config_messages_and_auth(void **state)
+{
+    struct p3x_config *c;
+
+    (void)state;
+    c = parse_ok(M LOGIN "    top: 3\n    retr: FIRST\n    auth: APOP\n"
+                         "    commands: [UIDL]\n");
+    assert_int_equal(c->modules[0].opts.top, 3);
+    assert_int_equal(c->modules[0].opts.retr, POP3CHECK_MSG_FIRST);
+    assert_int_equal(c->modules[0].opts.auth, POP3CHECK_AUTH_APOP);
+    assert_int_equal(c->modules[0].opts.list, 0);
+    assert_int_equal(c->modules[0].opts.uidl, 1);
+    p3x_config_free(c);
+    c = parse_ok(M "    auth: any\n    commands: []\n"); /* as check_pop3 */
+    assert_int_equal(c->modules[0].opts.auth, POP3CHECK_AUTH_ANY);
+    p3x_config_free(c);
+    c = parse_ok(M "    tls: implicit\n"
+                   "    thresholds:\n"
+                   "      cert_days: { warning: 10 }\n"
+                   "      total: { critical: \"~:3\" }\n"
+                   "      phases: { greeting: {} }\n");
+    assert_int_equal(c->modules[0].thr.cert_warn_days, 10);
+    assert_int_equal(c->modules[0].thr.cert_crit_days, 0);
+    assert_string_equal(
+        c->modules[0].thr.phase_crit[POP3CHECK_PHASE_TOTAL].text, "~:3");
+    assert_int_equal(
+        c->modules[0].thr.phase_crit[POP3CHECK_PHASE_TOTAL].start_inf, 1);
+    p3x_config_free(c);
+}
+
+/* ---- errors: FILE:LINE: KEY ---- */
+
+static void test_config_unknown_keys(void **state)
+{
+    static const struct bad t[] = {
+        {M "    tsl: stls\n", "t.yml:3: modules.m.tsl: ", "unknown key"},
+        {M "    tls: stls\n    TLS: stls\n",
+         "t.yml:4: modules.m.TLS: ", "unknown key"},
+        {"module:\n  m: {}\n", "t.yml:1: module: ", "unknown key"},
+        {M "    thresholds:\n      totl: {}\n",
+         "t.yml:4: modules.m.thresholds.totl: ", "unknown key"},
+        {M "    thresholds:\n      phases: { login: {} }\n",
+         "t.yml:4: modules.m.thresholds.phases.login: ", "resolve"},
+        {M "    thresholds:\n      phases: { total: {} }\n",
+         "t.yml:4: modules.m.thresholds.phases.total: ", "unknown key"},
+        {M "    thresholds:\n      total: { warn: \"1\" }\n",
+         "t.yml:4: modules.m.thresholds.total.warn: ", "warning, critical"},
+        {M "    tls: stls\n    thresholds:\n      cert_days: { days: 3 }\n",
+         "t.yml:5: modules.m.thresholds.cert_days.days: ", "unknown key"},
+        {"modules:\n  m: {}\ntargets:\n  - nmae: a\n",
+         "t.yml:4: targets[0].nmae: ", "name, target, module, interval"},
+        {M "    ? [a, b]\n    : c\n", "t.yml:3: modules.m: ", "keys"},
+    };
+
+    (void)state;
+    expect_errors(t, sizeof t / sizeof t[0]);
+}
+
+static void test_config_password_key_refused(void **state)
+{
+    (void)state;
+    expect_error(M "    user: monitor\n    password: " PASSWORD "\n",
+                 "t.yml:4: modules.m.password: ", "password_file");
+    expect_error(M "    user: monitor\n    password_file: @PW@\n"
+                   "    password: \"" PASSWORD "\"\n",
+                 "t.yml:5: modules.m.password: ", "password_file");
+}
+
+static void test_config_duplicates(void **state)
+{
+    static const struct bad t[] = {
+        {M "    tls: stls\n    port: 1\n    tls: none\n",
+         "t.yml:5: modules.m.tls: ", "line 3"},
+        {"modules:\n  m: {}\nmodules:\n  n: {}\n",
+         "t.yml:3: modules: ", "duplicate key"},
+        {"modules:\n  m: {}\n  n: {}\n  m: {}\n",
+         "t.yml:4: modules.m: ", "duplicate module name"},
+        {M "    thresholds:\n      total: { warning: 1, warning: 2 }\n",
+         "t.yml:4: modules.m.thresholds.total.warning: ", "duplicate"},
+        {"modules:\n  m: {}\ntargets:\n"
+         "  - { name: a, target: h, module: m }\n"
+         "  - { name: b, target: h, module: m }\n"
+         "  - { name: a, target: i, module: m }\n",
+         "t.yml:6: targets[2].name: ", "line 4"},
+        {"modules:\n  m: {}\ntargets:\n"
+         "  - { name: a, target: h, module: m, module: m }\n",
+         "t.yml:4: targets[0].module: ", "duplicate"},
+        {M "    commands: [list, LIST]\n",
+         "t.yml:3: modules.m.commands: ", "twice"},
+    };
+
+    (void)state;
+    expect_errors(t, sizeof t / sizeof t[0]);
+}
+
+static void test_config_wrong_types(void **state)
+{
+    static const struct bad t[] = {
+        {"- a\n- b\n", "t.yml:1: ", "must be a mapping"},
+        {"just words\n", "t.yml:1: ", "must be a mapping"},
+        {"modules: [a]\n", "t.yml:1: modules: ", "not a list"},
+        {"modules:\n", "t.yml:1: modules: ", "needs a value"},
+        {"modules:\n  m:\n", "t.yml:2: modules.m: ", "{}"},
+        {"modules:\n  m: text\n", "t.yml:2: modules.m: ", "mapping"},
+        {M "    tls: [stls]\n", "t.yml:3: modules.m.tls: ", "not a list"},
+        {M "    port: { a: 1 }\n",
+         "t.yml:3: modules.m.port: ", "not a mapping"},
+        {M "    port:\n", "t.yml:3: modules.m.port: ", "needs a value"},
+        {M "    port: ~\n", "t.yml:3: modules.m.port: ", "needs a value"},
+        {M "    user: \"\"\n", "t.yml:3: modules.m.user: ", "needs a value"},
+        {M "    commands: list\n", "t.yml:3: modules.m.commands: ", "list"},
+        {M "    commands: [[list]]\n",
+         "t.yml:3: modules.m.commands: ", "not a list"},
+        {M "    thresholds: 5\n", "t.yml:3: modules.m.thresholds: ", "mapping"},
+        {M "    thresholds:\n      total: \"5\"\n",
+         "t.yml:4: modules.m.thresholds.total: ", "mapping"},
+        {M "    thresholds:\n      phases: [auth]\n",
+         "t.yml:4: modules.m.thresholds.phases: ", "not a list"},
+        {M "    thresholds:\n      total: { warning: [1] }\n",
+         "t.yml:4: modules.m.thresholds.total.warning: ", "not a list"},
+        {M "    allowed_targets: host\n",
+         "t.yml:3: modules.m.allowed_targets: ", "list"},
+        {M "    allowed_targets: [{ a: b }]\n",
+         "t.yml:3: modules.m.allowed_targets: ", "not a mapping"},
+        {"modules:\n  m: {}\ntargets:\n  a: b\n", "t.yml:4: targets: ", "list"},
+        {"modules:\n  m: {}\ntargets:\n",
+         "t.yml:3: targets: ", "needs a value"},
+        {"modules:\n  m: {}\ntargets:\n  - a\n",
+         "t.yml:4: targets[0]: ", "mapping"},
+        {"modules:\n  m: {}\ntargets:\n  - { name: [a], target: h, "
+         "module: m }\n",
+         "t.yml:4: targets[0].name: ", "not a list"},
+        {M "    user: \"a\\0b\"\n", "t.yml:3: modules.m.user: ", "NUL"},
+    };
+
+    (void)state;
+    expect_errors(t, sizeof t / sizeof t[0]);
+}
+
+static void test_config_bad_values(void **state)
+{
+    static const struct bad t[] = {
+        {M "    tls: tsl\n", "t.yml:3: modules.m.tls: ",
+         "'tsl' is not a TLS mode (none, stls or implicit)"},
+        {M "    port: 0\n", "t.yml:3: modules.m.port: ", "1-65535"},
+        {M "    port: 70000\n", "t.yml:3: modules.m.port: ", "1-65535"},
+        {M "    port: +110\n", "t.yml:3: modules.m.port: ", "'+110'"},
+        {M "    port: 0x6e\n", "t.yml:3: modules.m.port: ", "port"},
+        {M "    ip_version: 5\n", "t.yml:3: modules.m.ip_version: ", "4, 6"},
+        {M "    ip_version: ipv4\n",
+         "t.yml:3: modules.m.ip_version: ", "IP version"},
+        {M "    insecure: maybe\n",
+         "t.yml:3: modules.m.insecure: ", "true or false"},
+        {M "    auth: digest-md5\n", "t.yml:3: modules.m.auth: ", "cram-md5"},
+        {M LOGIN "    commands: [stat]\n",
+         "t.yml:5: modules.m.commands: ", "list or uidl"},
+        {M LOGIN "    top: 0\n", "t.yml:5: modules.m.top: ", "first or last"},
+        {M LOGIN "    retr: -1\n", "t.yml:5: modules.m.retr: ", "message"},
+        {M LOGIN "    retr: latest\n", "t.yml:5: modules.m.retr: ", "last"},
+        {M "    timeout: 0\n", "t.yml:3: modules.m.timeout: ", "above 0"},
+        {M "    timeout: 0s\n", "t.yml:3: modules.m.timeout: ", "3600"},
+        {M "    timeout: 3601\n", "t.yml:3: modules.m.timeout: ", "3600"},
+        {M "    timeout: 2h\n", "t.yml:3: modules.m.timeout: ", "timeout"},
+        {M "    timeout: 10 s\n", "t.yml:3: modules.m.timeout: ", "500ms"},
+        {M "    timeout: -5\n", "t.yml:3: modules.m.timeout: ", "'-5'"},
+        {M "    timeout: 1e3\n", "t.yml:3: modules.m.timeout: ", "'1e3'"},
+        {M "    timeout: inf\n", "t.yml:3: modules.m.timeout: ", "'inf'"},
+        {M "    timeout: 1.2.3s\n", "t.yml:3: modules.m.timeout: ", "1.2.3"},
+        {M "    timeout_state: bad\n", "t.yml:3: modules.m.timeout_state: ",
+         "ok, warning, critical or unknown"},
+        {M "    thresholds:\n      total: { warning: \"2:1\" }\n",
+         "t.yml:4: modules.m.thresholds.total.warning: ", "not a range"},
+        {M "    thresholds:\n      phases:\n        auth: { critical: x }\n",
+         "t.yml:5: modules.m.thresholds.phases.auth.critical: ",
+         "'x' is not a range"},
+        {M "    tls: stls\n    thresholds:\n      cert_days: { warning: 0 }\n",
+         "t.yml:5: modules.m.thresholds.cert_days.warning: ", "days"},
+        {M "    tls: stls\n    thresholds:\n"
+           "      cert_days: { warning: 14, critical: 30 }\n",
+         "t.yml:5: modules.m.thresholds.cert_days.critical: ",
+         "must not exceed"},
+        {"modules:\n  \"a b\": {}\n", "t.yml:2: modules: ", "module name"},
+        {"modules:\n  "
+         "m12345678901234567890123456789012345678901234567890123456789012345:"
+         " {}\n",
+         "t.yml:2: modules: ", "1 to 64"},
+    };
+
+    (void)state;
+    expect_errors(t, sizeof t / sizeof t[0]);
+}
+
+static void test_config_settings_that_need_others(void **state)
+{
+    static const struct bad t[] = {
+        {M "    cafile: /ca.pem\n", "t.yml:3: modules.m.cafile: ", "TLS"},
+        {M "    insecure: true\n",
+         "t.yml:3: modules.m.insecure: ", "tls: stls"},
+        {M "    tls: none\n    sni: x\n", "t.yml:4: modules.m.sni: ", "TLS"},
+        {M "    thresholds:\n      cert_days: { warning: 3 }\n",
+         "t.yml:4: modules.m.thresholds.cert_days: ", "TLS"},
+        {M "    password_file: @PW@\n",
+         "t.yml:3: modules.m.password_file: ", "add user"},
+        {M "    user: monitor\n", "t.yml:3: modules.m.user: ", "password_file"},
+        {M "    auth: plain\n", "t.yml:3: modules.m.auth: ", "login"},
+        {M "    commands: [list]\n",
+         "t.yml:3: modules.m.commands: ", "add user"},
+        {M "    top: 1\n", "t.yml:3: modules.m.top: ", "login"},
+        {M "    retr: last\n", "t.yml:3: modules.m.retr: ", "login"},
+        {M "    thresholds:\n      messages: { warning: \"5\" }\n",
+         "t.yml:4: modules.m.thresholds.messages: ", "login"},
+        {M "    thresholds:\n      octets: { critical: \"5\" }\n",
+         "t.yml:4: modules.m.thresholds.octets: ", "login"},
+        {M LOGIN "    allowed_targets: [a.example.org, \"*\"]\n",
+         "t.yml:5: modules.m.allowed_targets: ", "'*'"},
+        {M "    allowed_targets: [\"ho st\"]\n",
+         "t.yml:3: modules.m.allowed_targets: ", "'ho st'"},
+        {M "    allowed_targets: [\"h:0\"]\n",
+         "t.yml:3: modules.m.allowed_targets: ", "not a target"},
+    };
+
+    (void)state;
+    expect_errors(t, sizeof t / sizeof t[0]);
+}
+
+static void test_config_targets(void **state)
+{
+    static const struct bad t[] = {
+        {"modules:\n  m: {}\ntargets:\n  - target: h\n    module: m\n",
+         "t.yml:4: targets[0].name: ", "missing"},
+        {"modules:\n  m: {}\ntargets:\n  - name: a\n    module: m\n",
+         "t.yml:4: targets[0].target: ", "missing"},
+        {"modules:\n  m: {}\ntargets:\n  - name: a\n    target: h\n",
+         "t.yml:4: targets[0].module: ", "missing"},
+        {"modules:\n  m: {}\ntargets:\n  - name: a b\n    target: h\n"
+         "    module: m\n",
+         "t.yml:4: targets[0].name: ", "target name"},
+        {"modules:\n  m: {}\ntargets:\n"
+         "  - name: abcdefghijabcdefghijabcdefghijabc\n"
+         "    target: h\n    module: m\n",
+         "t.yml:4: targets[0].name: ", "1 to 32"},
+        {"modules:\n  m: {}\ntargets:\n  - name: a\n    target: \"h:\"\n"
+         "    module: m\n",
+         "t.yml:5: targets[0].target: ", "'h:' is not a target"},
+        {"modules:\n  m: {}\ntargets:\n  - name: a\n    target: h\n"
+         "    module: n\n",
+         "t.yml:6: targets[0].module: ", "'n'"},
+        {"modules:\n  m: {}\ntargets:\n  - name: a\n    target: h\n"
+         "    module: m\n    interval: 0.5s\n",
+         "t.yml:7: targets[0].interval: ", "1 s"},
+        {"modules:\n  m: {}\ntargets:\n  - name: a\n    target: h\n"
+         "    module: m\n    interval: 2d\n",
+         "t.yml:7: targets[0].interval: ", "interval"},
+        {"targets:\n  - { name: a, target: h, module: m }\n",
+         "t.yml:1: modules: ", "no modules"},
+    };
+
+    (void)state;
+    expect_errors(t, sizeof t / sizeof t[0]);
+}
+
+static void test_config_empty_and_syntax(void **state)
+{
+    static const char bad_utf8[] = "modules:\n  m: {}\n  \xff: {}\n";
+    static const struct bad t[] = {
+        {"", "t.yml:1: modules: ", "no modules"},
+        {"# nothing but a comment\n\n", "t.yml:1: modules: ", "no modules"},
+        {"modules: {}\n", "t.yml:1: modules: ", "no modules"},
+        {"{}\n", "t.yml:1: modules: ", "no modules"},
+        {"---\n...\n", "t.yml:1: modules: ", "no modules"},
+        {M "    thresholds: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]"
+           "]]]]]]]]]]]]]]]]]]]]]]]]\n",
+         "t.yml:3: nested deeper than 32", "levels"},
+        {"modules:\n  m: {\n", "t.yml:3: YAML syntax error: ", "expected"},
+        {"modules:\n  m: {}\n\tn: {}\n",
+         "t.yml:3: YAML syntax error: ", "cannot start any token"},
+        {M "    tls: stls\n   port: 1\n",
+         "t.yml:4: YAML syntax error: ", "expected key"},
+        {M "    thresholds:\n      total: { warning: 10: }\n",
+         "t.yml:4: YAML syntax error: ", ""},
+        {"modules:\n  base: &b { tls: stls }\n  m: *b\n",
+         "t.yml:3: YAML aliases (*b) are not supported", "write the value"},
+        {"modules:\n  m: {}\n---\nmodules:\n  n: {}\n",
+         "t.yml:3: a second YAML document", "---"},
+    };
+    struct p3x_config *c = NULL;
+
+    (void)state;
+    expect_errors(t, sizeof t / sizeof t[0]);
+    /* a reader error carries no mark: the line is counted */
+    assert_int_equal(p3x_config_parse(bad_utf8, strlen(bad_utf8), "u.yml", &c,
+                                      err, sizeof err),
+                     -1);
+    assert_null(c);
+    assert_true(strncmp(err, "u.yml:3: YAML syntax error: ", 28) == 0);
+    /* no place for the result, no text */
+    assert_int_equal(p3x_config_parse("a", 1, "t.yml", NULL, err, sizeof err),
+                     -1);
+    assert_int_equal(p3x_config_parse(NULL, 3, "t.yml", &c, err, sizeof err),
+                     -1);
+    /* no room for a message is fine too */
+    assert_int_equal(p3x_config_parse("", 0, NULL, &c, NULL, 0), -1);
+    assert_null(c);
+}
+
+static void test_config_message_is_one_line(void **state)
+{
+    (void)state;
+    expect_error(M "    tls: \"st\\nls\\r\"\n",
+                 "t.yml:3: modules.m.tls: ", "'st?ls?'");
+    expect_error("modules:\n  \"a\\tb\": {}\n", "t.yml:2: modules: ", "'a?b'");
+}
+
+/* ---- password files ---- */
+
+/* A module whose password_file holds content; returns the parse result. */
+static int parse_with_password(const void *content, size_t len,
+                               struct p3x_config **c)
+{
+    char path[64];
+    char *yaml;
+    int rc;
+
+    make_file(path, sizeof path, content, len);
+    yaml = subst(M "    user: u\n    password_file: @PW@\n", path);
+    memset(err, 0, sizeof err);
+    rc = p3x_config_parse(yaml, strlen(yaml), "t.yml", c, err, sizeof err);
+    free(yaml);
+    unlink(path);
+    return rc;
+}
+
+static void test_config_password_file_first_line(void **state)
+{
+    static const struct {
+        const char *content, *password;
+    } t[] = {
+        {"pw", "pw"},
+        {"pw\n", "pw"},
+        {"pw\r\n", "pw"},
+        {"p w\rnext", "p w"},
+        {"pw\nsecond\nthird\n", "pw"},
+        {" spaced \n", " spaced "},
+    };
+    struct p3x_config *c;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        if (parse_with_password(t[i].content, strlen(t[i].content), &c) != 0)
+            fail_msg("'%s' rejected: %s", t[i].content, err);
+        assert_string_equal(c->modules[0].opts.password, t[i].password);
+        p3x_config_free(c);
+    }
+}
+
+static void test_config_password_file_lengths(void **state)
+{
+    char pw[300];
+    struct p3x_config *c;
+
+    (void)state;
+    memset(pw, 'x', sizeof pw);
+    assert_int_equal(parse_with_password(pw, 255, &c), 0);
+    assert_int_equal(strlen(c->modules[0].opts.password), 255);
+    p3x_config_free(c);
+    pw[255] = '\n';
+    assert_int_equal(parse_with_password(pw, sizeof pw, &c), 0);
+    assert_int_equal(strlen(c->modules[0].opts.password), 255);
+    p3x_config_free(c);
+    pw[255] = 'x';
+    assert_int_equal(parse_with_password(pw, 256, &c), -1);
+    assert_null(c);
+    assert_true(strncmp(err, "t.yml:4: modules.m.password_file: ", 34) == 0);
+    assert_non_null(strstr(err, "longer than 255"));
+    assert_int_equal(parse_with_password(pw, sizeof pw, &c), -1);
+    assert_non_null(strstr(err, "longer than 255"));
+    assert_null(strstr(err, "xxxx"));
+}
+
+static void test_config_password_file_errors(void **state)
+{
+    struct p3x_config *c;
+    char dir[] = "/tmp/test_config_dir_XXXXXX";
+    char *yaml;
+
+    (void)state;
+    assert_int_equal(parse_with_password("", 0, &c), -1);
+    assert_non_null(strstr(err, "first line is empty"));
+    assert_int_equal(parse_with_password("\nsecond\n", 8, &c), -1);
+    assert_non_null(strstr(err, "first line is empty"));
+    assert_int_equal(parse_with_password("\r\n", 2, &c), -1);
+    assert_non_null(strstr(err, "first line is empty"));
+    assert_int_equal(parse_with_password("a\0b\n", 4, &c), -1);
+    assert_non_null(strstr(err, "NUL"));
+    assert_null(c);
+
+    expect_error(M "    user: u\n    password_file: /nonexistent/pw\n",
+                 "t.yml:4: modules.m.password_file: ",
+                 "'/nonexistent/pw': No such file or directory");
+    assert_non_null(mkdtemp(dir));
+    yaml = subst(M "    user: u\n    password_file: @PW@\n", dir);
+    assert_int_equal(
+        p3x_config_parse(yaml, strlen(yaml), "t.yml", &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "Is a directory"));
+    free(yaml);
+    rmdir(dir);
+}
+
+/* An error after the password was read frees and wipes it (ASan checks
+ * the freeing; the wipe is explicit_bzero in p3x_config_free). */
+static void test_config_error_after_password_read(void **state)
+{
+    (void)state;
+    expect_error(M LOGIN "    allowed_targets: [\"*\"]\n"
+                         "  n:\n" LOGIN "    tls: bad\n",
+                 "t.yml:5: modules.m.allowed_targets: ", "credentials");
+    expect_error(M LOGIN "  n:\n    tls: bad\n",
+                 "t.yml:6: modules.n.tls: ", "'bad'");
+    expect_error(M LOGIN "targets:\n  - { name: a, target: h, module: x }\n",
+                 "t.yml:6: targets[0].module: ", "'x'");
+}
+
+/* ---- files ---- */
+
+static void test_config_load_file(void **state)
+{
+    static const char text[] = "modules:\n  m: {}\n";
+    struct p3x_config *c = NULL;
+    char path[64];
+
+    (void)state;
+    make_file(path, sizeof path, text, strlen(text));
+    if (p3x_config_load(path, &c, err, sizeof err) != 0)
+        fail_msg("rejected: %s", err);
+    assert_string_equal(c->path, path);
+    assert_string_equal(c->modules[0].name, "m");
+    p3x_config_free(c);
+    unlink(path);
+
+    assert_int_equal(p3x_config_load("/nonexistent/p.yml", &c, err, sizeof err),
+                     -1);
+    assert_null(c);
+    assert_string_equal(err, "/nonexistent/p.yml: No such file or directory");
+
+    make_file(path, sizeof path, "modules:\n  m: {x: 1}\n", 20);
+    assert_int_equal(p3x_config_load(path, &c, err, sizeof err), -1);
+    assert_true(strncmp(err, path, strlen(path)) == 0);
+    assert_non_null(strstr(err, ":2: modules.m.x: unknown key"));
+    unlink(path);
+}
+
+static char *read_example(void)
+{
+    FILE *f = fopen(EXAMPLE, "r");
+    char *text = calloc(1, 65536);
+    size_t n;
+
+    if (f == NULL)
+        fail_msg("%s: cannot open (run from the top of the tree)", EXAMPLE);
+    assert_non_null(text);
+    n = fread(text, 1, 65535, f);
+    fclose(f);
+    assert_true(n > 0 && n < 65535);
+    return text;
+}
+
+static void test_config_example_file(void **state)
+{
+    char *text = read_example(), *yaml, *pw, prefix[128], path[64];
+    struct p3x_config *c = NULL;
+    int line = 1;
+
+    (void)state;
+    /* As shipped, only the password file is missing (unless it exists):
+     * the error names its line. */
+    pw = strstr(text, "password_file: " EXAMPLE_PW);
+    assert_non_null(pw);
+    for (const char *p = text; p < pw; p++)
+        line += *p == '\n';
+    snprintf(prefix, sizeof prefix,
+             "%s:%d: modules.pop3_login.password_file: '%s': ", EXAMPLE, line,
+             EXAMPLE_PW);
+    if (p3x_config_load(EXAMPLE, &c, err, sizeof err) != 0 &&
+        strncmp(err, prefix, strlen(prefix)) != 0)
+        fail_msg("'%s' does not start with '%s'", err, prefix);
+    p3x_config_free(c);
+
+    /* With a password file that exists, everything loads. */
+    yaml = replace(text, EXAMPLE_PW, pwpath);
+    make_file(path, sizeof path, yaml, strlen(yaml));
+    if (p3x_config_load(path, &c, err, sizeof err) != 0)
+        fail_msg("example rejected: %s", err);
+    assert_int_equal(c->nmodules, 2);
+    assert_int_equal(c->ntargets, 2);
+    assert_int_equal(c->modules[0].opts.tls, POP3CHECK_TLS_IMPLICIT);
+    assert_null(c->modules[0].opts.user);
+    assert_true(p3x_module_allows(&c->modules[0], "anything.example", 995));
+    assert_int_equal(c->modules[1].opts.tls, POP3CHECK_TLS_STLS);
+    assert_string_equal(c->modules[1].opts.password, PASSWORD);
+    assert_true(p3x_module_allows(&c->modules[1], "mail1.example.org", 0));
+    assert_true(p3x_module_allows(&c->modules[1], "mail2.example.org", 110));
+    assert_false(p3x_module_allows(&c->modules[1], "mail2.example.org", 995));
+    assert_false(p3x_module_allows(&c->modules[1], "other.example", 110));
+    assert_ptr_equal(c->targets[0].module, &c->modules[0]);
+    assert_ptr_equal(c->targets[1].module, &c->modules[1]);
+    p3x_config_free(c);
+    unlink(path);
+    free(yaml);
+    free(text);
+}
+
+/* ---- target strings and allowed targets ---- */
+
+static void test_config_target_parse(void **state)
+{
+    static const struct {
+        const char *text, *host;
+        unsigned port;
+    } good[] = {
+        {"host", "host", 0},
+        {"host:110", "host", 110},
+        {"mail.example.org:995", "mail.example.org", 995},
+        {"a-b_c.d", "a-b_c.d", 0},
+        {"127.0.0.1:65535", "127.0.0.1", 65535},
+        {"h:1", "h", 1},
+        {"[::1]:995", "::1", 995},
+        {"[::1]", "::1", 0},
+        {"::1", "::1", 0},
+        {"2001:db8::1", "2001:db8::1", 0},
+        {"[2001:db8::1]:110", "2001:db8::1", 110},
+        {"[::ffff:10.0.0.1]:110", "::ffff:10.0.0.1", 110},
+    };
+    static const char *const bad[] = {
+        "",        "host:",     "host:0",    "host:70000",   "host:-1",
+        "host:+1", "host:1x",   "ho st",     "a/b",          "[::1",
+        "[::1]:",  "[::1]x",    "[]:110",    "[host]:110",   "a:b:c",
+        ":110",    "host:1:2x", "h\xc3\xa9", "host:0110000",
+    };
+    char host[64];
+    unsigned port;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        port = 12345;
+        if (p3x_target_parse(good[i].text, host, sizeof host, &port) != 0)
+            fail_msg("'%s' rejected", good[i].text);
+        assert_string_equal(host, good[i].host);
+        assert_int_equal(port, good[i].port);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (p3x_target_parse(bad[i], host, sizeof host, &port) == 0)
+            fail_msg("'%s' accepted", bad[i]);
+    /* the host must fit: 15 characters and the NUL */
+    assert_int_equal(p3x_target_parse("abcdefghijklmno", host, 16, &port), 0);
+    assert_int_equal(p3x_target_parse("abcdefghijklmnop", host, 16, &port), -1);
+    assert_int_equal(p3x_target_parse("abcdefghijklmnop:1", host, 16, &port),
+                     -1);
+    assert_int_equal(p3x_target_parse("h", host, 0, &port), -1);
+    assert_int_equal(p3x_target_parse(NULL, host, 16, &port), -1);
+    assert_int_equal(p3x_target_parse("h:7", host, 16, NULL), 0);
+}
+
+static void test_config_module_allows(void **state)
+{
+    struct p3x_config *c = parse_ok(
+        "modules:\n"
+        "  open: {}\n"
+        "  listed:\n"
+        "    tls: implicit\n"
+        "    allowed_targets: [a.example, \"b.example:2110\"]\n"
+        "  creds:\n" LOGIN
+        "    allowed_targets: [Mail.Example.org, \"10.0.0.1:110\",\n"
+        "                      \"[::1]:995\", \"c.example:995\"]\n"
+        "  creds_none:\n" LOGIN "  creds_port:\n" LOGIN "    port: 2110\n"
+        "    allowed_targets: [\"d.example:2110\"]\n");
+    static const struct {
+        const char *module, *host;
+        unsigned port;
+        int allowed;
+    } t[] = {
+        {"open", "anything.example", 0, 1},
+        {"open", "10.1.2.3", 9999, 1},
+        {"open", "", 0, 0},
+        {"listed", "a.example", 0, 1},
+        {"listed", "a.example", 12, 1},
+        {"listed", "b.example", 2110, 1},
+        {"listed", "b.example", 0, 0}, /* 995 by tls: implicit */
+        {"listed", "c.example", 0, 0},
+        {"creds", "mail.example.org", 0, 1},
+        {"creds", "MAIL.EXAMPLE.ORG", 995, 1},
+        {"creds", "mail.example.org.evil", 0, 0},
+        {"creds", "10.0.0.1", 110, 1},
+        {"creds", "10.0.0.1", 0, 1}, /* 110 by tls: none */
+        {"creds", "10.0.0.1", 995, 0},
+        {"creds", "::1", 995, 1},
+        {"creds", "::1", 110, 0},
+        {"creds", "c.example", 995, 1},
+        {"creds", "c.example", 0, 0},
+        {"creds", "other.example", 110, 0},
+        {"creds_none", "mail.example.org", 0, 0},
+        {"creds_port", "d.example", 0, 1}, /* the module's port */
+        {"creds_port", "d.example", 2110, 1},
+        {"creds_port", "d.example", 110, 0},
+    };
+    struct p3x_module fake;
+    char star[] = "*";
+    char *list[] = {star};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        const struct p3x_module *m = p3x_config_module(c, t[i].module);
+        assert_non_null(m);
+        if (p3x_module_allows(m, t[i].host, t[i].port) != t[i].allowed)
+            fail_msg("%s: %s:%u should be %s", t[i].module, t[i].host,
+                     t[i].port, t[i].allowed ? "allowed" : "refused");
+    }
+    assert_false(p3x_module_allows(NULL, "a.example", 0));
+    assert_false(p3x_module_allows(c->modules, NULL, 0));
+    p3x_config_free(c);
+
+    /* "*" never opens a module with credentials, however it got there */
+    memset(&fake, 0, sizeof fake);
+    fake.allowed = list;
+    fake.nallowed = 1;
+    assert_true(p3x_module_allows(&fake, "x.example", 110));
+    fake.opts.user = "u";
+    assert_false(p3x_module_allows(&fake, "x.example", 110));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_config_full_file_fills_every_field),
+        cmocka_unit_test(test_config_defaults),
+        cmocka_unit_test(test_config_words_and_numbers),
+        cmocka_unit_test(test_config_messages_and_auth),
+        cmocka_unit_test(test_config_unknown_keys),
+        cmocka_unit_test(test_config_password_key_refused),
+        cmocka_unit_test(test_config_duplicates),
+        cmocka_unit_test(test_config_wrong_types),
+        cmocka_unit_test(test_config_bad_values),
+        cmocka_unit_test(test_config_settings_that_need_others),
+        cmocka_unit_test(test_config_targets),
+        cmocka_unit_test(test_config_empty_and_syntax),
+        cmocka_unit_test(test_config_message_is_one_line),
+        cmocka_unit_test(test_config_password_file_first_line),
+        cmocka_unit_test(test_config_password_file_lengths),
+        cmocka_unit_test(test_config_password_file_errors),
+        cmocka_unit_test(test_config_error_after_password_read),
+        cmocka_unit_test(test_config_load_file),
+        cmocka_unit_test(test_config_example_file),
+        cmocka_unit_test(test_config_target_parse),
+        cmocka_unit_test(test_config_module_allows),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
