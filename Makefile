@@ -126,6 +126,15 @@ $(BUILD)/tests/test_alloc: tests/unit/test_alloc.c $(ALLOC_OBJ)
 	$(Q)$(CC) $(ALL_CFLAGS) -DP3_ALLOC_TEST $(LDFLAGS) -o $@ $< $(ALLOC_OBJ) \
 	    $(CURL_LIBS) $(CMOCKA_LIBS) -lm
 
+# expose.c with its allocation-failure hook, as test_alloc does for the core.
+$(BUILD)/tests/test_expose: tests/unit/test_expose.c \
+    exporters/prometheus/expose.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -DP3X_ALLOC_TEST $(LDFLAGS) -o $@ $< \
+	    exporters/prometheus/expose.c $(LIB_OBJ) $(CURL_LIBS) \
+	    $(EXPORTER_LIBS) $(CMOCKA_LIBS) -lm
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) $(PLUGIN_LIB_OBJ) \
     $(XCOMMON_OBJ)
 	@mkdir -p $(@D)
@@ -206,6 +215,9 @@ install: all
 	install -m 0755 $(BUILD)/check_pop3 $(DESTDIR)$(PLUGINDIR)/
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/pop3_exporter $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/share/doc/pop3check
+	install -m 0644 exporters/common/pop3check.yml.example \
+	    $(DESTDIR)$(PREFIX)/share/doc/pop3check/
 	install -m 0644 plugin/check_pop3.1 $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
@@ -213,7 +225,8 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/$(LIBNAME) $(DESTDIR)$(INCLUDEDIR)/pop3check.h \
 	    $(DESTDIR)$(LIBDIR)/pkgconfig/pop3check.pc \
 	    $(DESTDIR)$(PLUGINDIR)/check_pop3 $(DESTDIR)$(MANDIR)/man1/check_pop3.1 \
-	    $(DESTDIR)$(PREFIX)/bin/pop3_exporter
+	    $(DESTDIR)$(PREFIX)/bin/pop3_exporter \
+	    $(DESTDIR)$(PREFIX)/share/doc/pop3check/pop3check.yml.example
 
 lint:
 	clang-format --dry-run -Werror $(FORMAT_FILES)
