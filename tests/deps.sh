@@ -46,7 +46,9 @@ if [ ! -e "$policy" ]; then
     "${sudo[@]}" chmod 0755 "$policy"
     own_policy=1
 fi
-restore() { [ "$own_policy" = 1 ] && "${sudo[@]}" rm -f "$policy"; }
+restore() {
+    if [ "$own_policy" = 1 ]; then "${sudo[@]}" rm -f "$policy"; fi
+}
 trap restore EXIT
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq

@@ -43,7 +43,8 @@ struct p3x_config {
 
 /* Reads and validates path. On success returns 0 and *out (free it with
  * p3x_config_free). On error returns -1 and writes one line into err:
- * "FILE:LINE: KEY: what is wrong (what would be right)". */
+ * "FILE:LINE: KEY: what is wrong (what would be right)", or "FILE: reason"
+ * when the file itself cannot be read. */
 int p3x_config_load(const char *path, struct p3x_config **out, char *err,
                     size_t errlen);
 /* The same from memory; name stands for the file in messages. */
@@ -64,9 +65,11 @@ int p3x_target_parse(const char *text, char *host, size_t hostlen,
                      unsigned *port);
 
 /* 1 if m may probe host:port through /probe. A module without
- * credentials allows "*"; one with credentials allows only what its
- * allowed_targets list ("host" matches any port, "host:port" only that
- * port; host names compare case-insensitively). */
+ * credentials allows "*" unless it lists allowed_targets; one with
+ * credentials allows only what its allowed_targets list ("host" matches
+ * any port, "host:port" only that port, a request without a port is taken
+ * to the module's port; host names compare case-insensitively) and
+ * nothing when it has no list. */
 int p3x_module_allows(const struct p3x_module *m, const char *host,
                       unsigned port);
 

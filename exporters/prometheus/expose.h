@@ -36,11 +36,16 @@ struct p3x_families {
 };
 
 /* The family called name, added (with help and type) if new. Strings are
- * copied. NULL when out of memory. */
+ * copied. NULL when out of memory, for a name that is not a metric name
+ * or help that is not UTF-8, or for an existing name with another type.
+ * The pointer is valid until the next p3x_family() call (the array may
+ * move). */
 struct p3x_family *p3x_family(struct p3x_families *fs, const char *name,
                               const char *help, enum p3x_type type);
 /* Adds a sample with nlabels (name, value) string pairs given as varargs.
- * Strings are copied. 0, or -1 when out of memory. */
+ * Strings are copied. 0, or -1 when out of memory, for f NULL (so that a
+ * failed p3x_family() can be passed straight in), bad or repeated label
+ * names, values that are NULL or not UTF-8, or more than P3X_MAX_LABELS. */
 int p3x_sample(struct p3x_family *f, double value, int nlabels, ...);
 /* Frees everything; fs may be reused after (it is zeroed). */
 void p3x_families_free(struct p3x_families *fs);
@@ -51,15 +56,19 @@ void p3x_families_free(struct p3x_families *fs);
  * (only over TLS), pop3_phase_duration_seconds{phase}, pop3_probe_status,
  * pop3_probe_error{kind} (every kind but "ok", 0 or 1),
  * pop3_mailbox_messages, pop3_mailbox_size_bytes, pop3_mailbox_largest_bytes,
- * pop3_retr_size_bytes (each only when known), pop3_capability_info. With
- * target not NULL every sample also gets target="<target>" (scheduled
- * probes); families already present are extended. 0 or -1 (memory). */
+ * pop3_retr_size_bytes (each only when known), and
+ * pop3_capability_info{capability="stls"|"user"|"sasl_plain"|...} 1, one
+ * series per capability the server listed (only when it answered CAPA).
+ * With target not NULL every sample also gets target="<target>"
+ * (scheduled probes); families already present are extended. 0, or -1
+ * when out of memory, and then fs is left as it was. */
 int p3x_add_probe(struct p3x_families *fs, const struct pop3check_result *r,
                   enum pop3check_state state, double timeout_s,
                   const char *target);
 
 /* Renders fs as text format 0.0.4 into a malloc'd NUL-terminated string
- * (*out, length *len). 0, or -1 when out of memory. */
+ * (*out, length *len unless len is NULL; free() it). Families without
+ * samples are left out. 0, or -1 when out of memory. */
 int p3x_render_text(const struct p3x_families *fs, char **out, size_t *len);
 /* Renders fs as JSON in prom2json's shape:
  * [{"name","help","type":"GAUGE"|"COUNTER","metrics":[{"labels":{},

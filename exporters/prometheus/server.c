@@ -240,7 +240,8 @@ static enum MHD_Result start_probe(struct p3x_server *s,
                            "target '%.200s' is not host[:port] (a name or an "
                            "address, port 1-65535)",
                            target);
-    if (module == NULL || module[0] == '\0')
+    int defaulted = module == NULL || module[0] == '\0';
+    if (defaulted)
         module = "default";
     j = calloc(1, sizeof *j);
     if (j == NULL)
@@ -263,6 +264,10 @@ static enum MHD_Result start_probe(struct p3x_server *s,
     pthread_mutex_unlock(&s->lock);
     if (j->probe == NULL) {
         free(j);
+        if (!known && defaulted)
+            return bad_request(s, c,
+                               "module parameter is missing (and no module "
+                               "is called 'default')");
         if (!known)
             return bad_request(s, c, "unknown module '%.64s'", module);
         if (!allowed)

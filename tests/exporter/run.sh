@@ -183,6 +183,7 @@ bad() {
 bad "no target" 400 'target parameter is missing' "$base/probe?module=banner"
 bad "malformed target" 400 "is not host\\[:port\\]" "$base/probe?target=a/b&module=banner"
 bad "bad port" 400 "is not host" "$base/probe?target=127.0.0.1:99999&module=banner"
+bad "no module" 400 'module parameter is missing' "$base/probe?target=127.0.0.1"
 bad "unknown module" 400 "unknown module 'nope'" "$base/probe?target=127.0.0.1&module=nope"
 bad "target not allowed" 400 "may not probe" "$base/probe?target=192.0.2.1:110&module=login"
 bad "port not allowed" 400 "may not probe" "$base/probe?target=127.0.0.1:1&module=stls"
@@ -195,7 +196,7 @@ get metrics "$base/metrics"
 if [ "$status" = 200 ] && out=$(promtool check metrics < "$work/metrics.body" 2>&1); then ok "/metrics: promtool clean"; else ko "/metrics" "$out"; fi
 has metrics 'pop3_exporter_probes_total{module="login",result="success"} 3'
 has metrics 'pop3_exporter_probes_total{module="wrongpw",result="failure"} 1'
-has metrics 'pop3_exporter_bad_requests_total 7'
+has metrics 'pop3_exporter_bad_requests_total 8'
 has metrics 'pop3_exporter_config_last_reload_successful 1'
 if grep -q '^process_resident_memory_bytes [0-9]' "$work/metrics.body" && grep -q '^process_open_fds [0-9]' "$work/metrics.body"; then
     ok "/metrics: process RSS and open fds"
