@@ -46,7 +46,8 @@ PLUGIN_SRC = plugin/check_pop3.c
 XCOMMON_SRC = exporters/common/config.c exporters/common/config_module.c \
               exporters/common/config_yaml.c exporters/prometheus/expose.c \
               exporters/prometheus/stats.c
-EXPORTER_SRC = exporters/prometheus/server.c exporters/prometheus/main.c
+EXPORTER_SRC = exporters/prometheus/server.c exporters/prometheus/main.c \
+               exporters/prometheus/schedule.c
 
 LIB_OBJ        = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 PLUGIN_LIB_OBJ = $(PLUGIN_LIB_SRC:%.c=$(BUILD)/obj/%.o)

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "expose.h"
+#include "schedule.h"
 #include "server.h"
 #include "stats.h"
 
@@ -44,7 +45,9 @@ struct p3x_server {
     pthread_t engine;
     int stop;
     unsigned port;
-    struct p3x_stats stats; /* under lock */
+    struct p3x_stats stats;    /* under lock */
+    struct p3x_schedule sched; /* the engine's; swapped under lock */
+    unsigned config_gen;       /* bumped by a reload, under lock */
 };
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -96,20 +99,48 @@ static void refuse_job(struct job *j, const char *why)
     on_probe_done(j, j->probe, &r);
 }
 
-/* Takes new jobs and drives every probe until told to stop; then lets
- * the probes in flight end at their deadlines, so that every suspended
- * request is answered. */
+/* Rebuilds the schedule from the config after a (re)load; the targets
+ * of the old one end when their probes do. */
+static void reschedule(struct p3x_server *s)
+{
+    struct p3x_schedule fresh, old;
+    char err[256];
+
+    pthread_mutex_lock(&s->lock);
+    if (p3x_schedule_build(&fresh, s->config, &s->sched, &s->lock, err,
+                           sizeof err) != 0) {
+        pthread_mutex_unlock(&s->lock);
+        p3x_log("error", "scheduled targets not updated: %s", err);
+        return;
+    }
+    old = s->sched;
+    s->sched = fresh;
+    pthread_mutex_unlock(&s->lock);
+    p3x_schedule_retire(&old);
+}
+
+/* Takes new jobs, starts the scheduled probes when due and drives every
+ * probe until told to stop; then lets the probes in flight end at their
+ * deadlines, so that every suspended request is answered. */
 static void *engine_main(void *arg)
 {
     struct p3x_server *s = arg;
-    int running = 0;
+    unsigned gen = 0;
+    int running = 0, wait = 1000;
 
     for (;;) {
         pthread_mutex_lock(&s->lock);
         struct job *todo = s->incoming;
         int stop = s->stop;
+        unsigned want = s->config_gen;
         s->incoming = NULL;
         pthread_mutex_unlock(&s->lock);
+        if (!stop && want != gen) {
+            reschedule(s);
+            gen = want;
+        }
+        if (!stop)
+            wait = p3x_schedule_tick(&s->sched, s->multi, p3x_now_ms(), 1000);
         for (struct job *j = todo, *next; j; j = next) {
             next = j->next;
             j->next = NULL;
@@ -121,7 +152,7 @@ static void *engine_main(void *arg)
         }
         if (stop && running == 0)
             break;
-        running = pop3check_multi_run(s->multi, 1000);
+        running = pop3check_multi_run(s->multi, stop ? 1000 : wait);
     }
     return NULL;
 }
@@ -324,6 +355,8 @@ static enum MHD_Result send_metrics(struct p3x_server *s,
 
     pthread_mutex_lock(&s->lock);
     rc = p3x_stats_families(&s->stats, &fs);
+    if (rc == 0)
+        rc = p3x_schedule_families(&s->sched, &fs);
     pthread_mutex_unlock(&s->lock);
     if (rc != 0) {
         p3x_families_free(&fs);
@@ -467,6 +500,7 @@ struct p3x_server *p3x_server_start(const struct p3x_server_opts *o,
         goto fail;
     }
     s->config = config;
+    s->config_gen = 1; /* the engine builds the schedule first thing */
     config = NULL;
     pthread_mutex_init(&s->lock, NULL);
     p3x_stats_init(&s->stats);
@@ -481,6 +515,7 @@ struct p3x_server *p3x_server_start(const struct p3x_server_opts *o,
         pthread_mutex_unlock(&s->lock);
         pop3check_multi_wakeup(s->multi);
         pthread_join(s->engine, NULL);
+        p3x_schedule_retire(&s->sched);
         goto fail_lock;
     }
     info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
@@ -514,14 +549,19 @@ int p3x_server_reload(struct p3x_server *s)
     pthread_mutex_lock(&s->lock);
     p3x_stats_reload(&s->stats, rc == 0);
     old = rc == 0 ? s->config : NULL;
-    if (rc == 0)
+    if (rc == 0) {
         s->config = fresh;
+        s->config_gen++;
+    }
     pthread_mutex_unlock(&s->lock);
     if (rc != 0) {
         p3x_log("error", "reload refused, keeping the running config: %s", err);
         return -1;
     }
-    p3x_config_free(old); /* probes in flight hold copies, not pointers */
+    /* Probes in flight hold copies, not pointers; the engine rebuilds
+     * the schedule from the new config under the lock. */
+    p3x_config_free(old);
+    pop3check_multi_wakeup(s->multi);
     p3x_log("info", "reloaded %s: %zu modules, %zu targets", s->config_path,
             fresh->nmodules, fresh->ntargets);
     return 0;
@@ -538,6 +578,7 @@ void p3x_server_stop(struct p3x_server *s)
     pop3check_multi_wakeup(s->multi);
     pthread_join(s->engine, NULL); /* every suspended request resumed */
     MHD_stop_daemon(s->mhd);
+    p3x_schedule_retire(&s->sched); /* nothing runs any more */
     pop3check_multi_free(s->multi);
     p3x_config_free(s->config);
     p3x_stats_free(&s->stats);

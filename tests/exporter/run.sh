@@ -63,6 +63,16 @@ modules:
     user: $USER_SMALL
     password_file: $work/wrong.pw
     allowed_targets: ["127.0.0.1"]
+${1:-}
+targets:
+  - name: alpha
+    target: 127.0.0.1:$PORT_PLAIN
+    module: login
+    interval: 1s
+  - name: beta
+    target: 127.0.0.1:$PORT_PLAIN
+    module: wrongpw
+    interval: 1s
 EOF
 }
 write_config
@@ -204,6 +214,27 @@ else
     ko "/metrics: process figures missing"
 fi
 
+echo "== scheduled targets on /metrics"
+sleep 2.2 # alpha and beta run at once, then every second
+get sched "$base/metrics"
+if out=$(promtool check metrics < "$work/sched.body" 2>&1); then ok "/metrics with targets: promtool clean"; else ko "/metrics with targets" "$out"; fi
+has sched 'probe_success{target="alpha"} 1'
+has sched 'probe_success{target="beta"} 0'
+has sched "pop3_mailbox_messages{target=\"alpha\"} $SMALL_MESSAGES"
+has sched 'pop3_probe_error{kind="auth",target="beta"} 1'
+n1=$(sed -n 's/^pop3_probes_total{target="alpha"} //p' "$work/sched.body")
+sleep 2
+get sched2 "$base/metrics"
+n2=$(sed -n 's/^pop3_probes_total{target="alpha"} //p' "$work/sched2.body")
+if [ -n "$n1" ] && [ -n "$n2" ] && [ $((n2 - n1)) -ge 1 ] && [ $((n2 - n1)) -le 3 ]; then
+    ok "alpha probed every second: $n1, then $n2 two seconds later"
+else
+    ko "pop3_probes_total for alpha: '${n1:-}' then '${n2:-}'"
+fi
+n=$(sed -n 's/^pop3_probe_errors_total{kind="auth",target="beta"} //p' "$work/sched.body")
+if [ "${n:-0}" -ge 2 ]; then ok "beta's auth errors counted: $n"; else ko "pop3_probe_errors_total for beta: '${n:-}'"; fi
+if grep -q '^pop3_last_probe_timestamp_seconds{target="alpha"} 1[0-9]\{9\}' "$work/sched.body"; then ok "last probe timestamp"; else ko "no last probe timestamp"; fi
+
 echo "== many at once"
 curls=()
 for i in $(seq 40); do
@@ -226,8 +257,7 @@ has metrics2 'pop3_exporter_config_last_reload_successful 0'
 if grep -q "reload refused.*pop3check.yml:3" "$work/exporter.log"; then ok "bad reload logged with file and line"; else ko "bad reload not logged" "$(tail -3 "$work/exporter.log")"; fi
 probe afterbad "target=127.0.0.1:$PORT_PLAIN&module=login"
 has afterbad "probe_success 1"
-write_config
-printf '  extra:\n    timeout: 2s\n' >> "$work/pop3check.yml"
+write_config "$(printf '  extra:\n    timeout: 2s')"
 kill -HUP "$EXPORTER"
 sleep 0.5
 probe extra "target=127.0.0.1:$PORT_PLAIN&module=extra"

@@ -1,0 +1,195 @@
+/* schedule.c - scheduled probes of the config's targets: each target's
+ * probe runs on its interval in the engine thread's multi loop; its last
+ * result and counters are served on /metrics with target="<name>". */
+#define _DEFAULT_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "schedule.h"
+
+int64_t p3x_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void target_free(struct p3x_sched_target *t)
+{
+    if (t == NULL)
+        return;
+    pop3check_probe_free(t->probe);
+    free(t);
+}
+
+static struct p3x_sched_target *target_new(const struct p3x_target *ct,
+                                           pthread_mutex_t *lock, char *err,
+                                           size_t errlen)
+{
+    struct p3x_sched_target *t = calloc(1, sizeof *t);
+    struct pop3check_options o;
+
+    if (t == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    o = ct->module->opts;
+    o.host = ct->host;
+    if (ct->port)
+        o.port = ct->port;
+    snprintf(t->name, sizeof t->name, "%s", ct->name);
+    t->probe = pop3check_probe_new(&o, err, errlen);
+    if (t->probe == NULL) {
+        free(t);
+        return NULL;
+    }
+    t->thr = ct->module->thr;
+    t->timeout_s = (o.timeout_ms ? o.timeout_ms : 10000) / 1000.0;
+    t->interval_ms = (int64_t)(ct->interval_s * 1000);
+    t->lock = lock;
+    pop3check_result_init(&t->last);
+    return t;
+}
+
+/* Keeps what /metrics showed for a target of the same name. */
+static void carry_over(struct p3x_sched_target *t,
+                       const struct p3x_schedule *old)
+{
+    for (size_t i = 0; old && i < old->n; i++) {
+        const struct p3x_sched_target *o = old->t[i];
+        if (strcmp(o->name, t->name) != 0)
+            continue;
+        t->have_result = o->have_result;
+        t->last = o->last;
+        t->state = o->state;
+        t->probes_total = o->probes_total;
+        memcpy(t->errors_total, o->errors_total, sizeof t->errors_total);
+        t->next_due = o->next_due;
+        return;
+    }
+}
+
+int p3x_schedule_build(struct p3x_schedule *out, const struct p3x_config *c,
+                       const struct p3x_schedule *old, pthread_mutex_t *lock,
+                       char *err, size_t errlen)
+{
+    int64_t now = p3x_now_ms();
+
+    out->t = NULL;
+    out->n = 0;
+    if (c->ntargets == 0)
+        return 0;
+    out->t = calloc(c->ntargets, sizeof *out->t);
+    if (out->t == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < c->ntargets; i++) {
+        struct p3x_sched_target *t =
+            target_new(&c->targets[i], lock, err, errlen);
+        if (t == NULL) {
+            p3x_schedule_retire(out);
+            return -1;
+        }
+        /* Spread the first probes over a second, not all at once. */
+        t->next_due = now + (int64_t)(i * 1000 / c->ntargets);
+        carry_over(t, old);
+        out->t[out->n++] = t;
+    }
+    return 0;
+}
+
+void p3x_schedule_retire(struct p3x_schedule *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->t[i]->running)
+            s->t[i]->retired = 1; /* freed by on_done */
+        else
+            target_free(s->t[i]);
+    }
+    free(s->t);
+    s->t = NULL;
+    s->n = 0;
+}
+
+static void on_done(void *ctx, struct pop3check_probe *p,
+                    const struct pop3check_result *r)
+{
+    struct p3x_sched_target *t = ctx;
+    enum pop3check_state st;
+
+    (void)p;
+    t->running = 0;
+    if (t->retired) {
+        target_free(t);
+        return;
+    }
+    st = pop3check_evaluate(r, &t->thr, NULL, 0);
+    pthread_mutex_lock(t->lock);
+    t->last = *r;
+    t->state = st;
+    t->have_result = 1;
+    t->probes_total++;
+    if (r->error != POP3CHECK_E_OK && (unsigned)r->error < POP3CHECK_E_COUNT)
+        t->errors_total[r->error]++;
+    pthread_mutex_unlock(t->lock);
+}
+
+int p3x_schedule_tick(struct p3x_schedule *s, struct pop3check_multi *m,
+                      int64_t now, int max_wait)
+{
+    int64_t wait = max_wait;
+
+    for (size_t i = 0; i < s->n; i++) {
+        struct p3x_sched_target *t = s->t[i];
+        if (!t->running && t->next_due <= now) {
+            /* The next run is due one interval after this one starts. */
+            t->next_due = now + t->interval_ms;
+            if (pop3check_multi_add(m, t->probe, on_done, t) == 0)
+                t->running = 1;
+        }
+        if (!t->running && t->next_due - now < wait)
+            wait = t->next_due - now;
+    }
+    return wait < 0 ? 0 : (int)wait;
+}
+
+#define FAM(name, help, type)                                                  \
+    if ((f = p3x_family(fs, name, help, type)) == NULL)                        \
+        return -1;
+
+static int counters(const struct p3x_sched_target *t, struct p3x_families *fs)
+{
+    struct p3x_family *f;
+
+    FAM("pop3_probes_total", "Probes completed since the daemon started.",
+        P3X_COUNTER);
+    if (p3x_sample(f, (double)t->probes_total, 1, "target", t->name) != 0)
+        return -1;
+    FAM("pop3_probe_errors_total",
+        "Failed probes since the daemon started, by kind of error.",
+        P3X_COUNTER);
+    for (int k = 1; k < POP3CHECK_E_COUNT; k++)
+        if (p3x_sample(f, (double)t->errors_total[k], 2, "kind",
+                       pop3check_error_name(k), "target", t->name) != 0)
+            return -1;
+    FAM("pop3_last_probe_timestamp_seconds",
+        "Unix time at which the last completed probe started.", P3X_GAUGE);
+    return p3x_sample(f, (double)t->last.started_at, 1, "target", t->name);
+}
+
+int p3x_schedule_families(const struct p3x_schedule *s, struct p3x_families *fs)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const struct p3x_sched_target *t = s->t[i];
+        if (!t->have_result)
+            continue;
+        if (p3x_add_probe(fs, &t->last, t->state, t->timeout_s, t->name) != 0 ||
+            counters(t, fs) != 0)
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,55 @@
+/* schedule.h - the config's targets: probes on their intervals, their
+ * last results and counters for /metrics. Owned by the engine thread; the
+ * fields /metrics reads change only under the caller's lock. */
+#ifndef P3X_SCHEDULE_H
+#define P3X_SCHEDULE_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "expose.h"
+
+struct p3x_sched_target {
+    char name[P3X_TARGET_NAME_MAX + 1];
+    struct pop3check_probe *probe;
+    struct pop3check_thresholds thr;
+    double timeout_s;
+    int64_t interval_ms;
+    int64_t next_due;      /* monotonic ms */
+    int running;           /* in the multi now */
+    int retired;           /* dropped by a reload: free when its probe ends */
+    pthread_mutex_t *lock; /* guards the fields below */
+    int have_result;
+    struct pop3check_result last;
+    enum pop3check_state state;
+    unsigned long probes_total;
+    unsigned long errors_total[POP3CHECK_E_COUNT];
+};
+
+struct p3x_schedule {
+    struct p3x_sched_target **t;
+    size_t n;
+};
+
+/* Builds the schedule of c's targets; results and counters of targets
+ * with the same name in old carry over. 0, or -1 with a reason in err. */
+int p3x_schedule_build(struct p3x_schedule *out, const struct p3x_config *c,
+                       const struct p3x_schedule *old, pthread_mutex_t *lock,
+                       char *err, size_t errlen);
+/* Drops every target: idle ones are freed now, running ones are marked
+ * retired and freed when their probe ends. s is empty after. */
+void p3x_schedule_retire(struct p3x_schedule *s);
+/* Starts the probes that are due at now (monotonic ms). Returns the ms
+ * until the next one is due (at most max_wait). */
+int p3x_schedule_tick(struct p3x_schedule *s, struct pop3check_multi *m,
+                      int64_t now, int max_wait);
+/* Adds the families of every target that has a result, with
+ * target="<name>", and the counters. Call with the lock held. */
+int p3x_schedule_families(const struct p3x_schedule *s,
+                          struct p3x_families *fs);
+
+/* Monotonic milliseconds. */
+int64_t p3x_now_ms(void);
+
+#endif
