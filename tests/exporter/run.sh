@@ -264,6 +264,54 @@ probe extra "target=127.0.0.1:$PORT_PLAIN&module=extra"
 get metrics3 "$base/metrics"
 has metrics3 'pop3_exporter_config_last_reload_successful 1'
 
+echo "== a real Prometheus scrapes /probe with the usual relabelling"
+PROM_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat > "$work/prometheus.yml" <<EOF
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: pop3
+    metrics_path: /probe
+    params:
+      module: [login]
+    static_configs:
+      - targets: ["127.0.0.1:$PORT_PLAIN"]
+    relabel_configs:
+      - source_labels: [__address__]
+        target_label: __param_target
+      - source_labels: [__param_target]
+        target_label: instance
+      - target_label: __address__
+        replacement: 127.0.0.1:$PORT
+EOF
+if out=$(promtool check config "$work/prometheus.yml" 2>&1); then ok "promtool check config"; else ko "promtool check config" "$out"; fi
+prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
+    --web.listen-address="127.0.0.1:$PROM_PORT" > "$work/prometheus.log" 2>&1 &
+PROM=$!
+pids+=("$PROM")
+query() { curl -s --max-time 5 "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=$1" |
+    python3 -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")' 2>/dev/null; }
+got_success="" got_messages=""
+for _ in $(seq 60); do
+    got_success=$(query 'probe_success{job="pop3",instance="127.0.0.1:'"$PORT_PLAIN"'"}')
+    got_messages=$(query 'pop3_mailbox_messages{job="pop3"}')
+    [ -n "$got_success" ] && [ -n "$got_messages" ] && break
+    sleep 0.5
+done
+if [ "$got_success" = 1 ]; then
+    ok "Prometheus API: probe_success = 1"
+else
+    ko "Prometheus API: probe_success = '$got_success'" "$(tail -5 "$work/prometheus.log")"
+fi
+if [ "$got_messages" = "$SMALL_MESSAGES" ]; then
+    ok "Prometheus API: pop3_mailbox_messages = $got_messages"
+else
+    ko "Prometheus API: pop3_mailbox_messages = '$got_messages'"
+fi
+kill "$PROM" 2>/dev/null
+wait "$PROM" 2>/dev/null
+
 echo "== secrets"
 if grep -rqF -e "$PASS_SMALL" "$work"/*.body "$work"/*.head "$work/exporter.log"; then
     ko "a password appears in a response or the log"
