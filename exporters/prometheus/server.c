@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "expose.h"
+#include "history.h"
 #include "schedule.h"
 #include "server.h"
 #include "stats.h"
@@ -30,8 +31,10 @@ struct job {
     enum pop3check_state state;
     struct pop3check_thresholds thr;
     char module[72];
+    char target[272];
     double timeout_s;
-    int json;
+    int json, debug;
+    struct p3x_log log; /* the probe's transcript, secrets redacted */
     struct job *next;
 };
 
@@ -45,9 +48,10 @@ struct p3x_server {
     pthread_t engine;
     int stop;
     unsigned port;
-    struct p3x_stats stats;    /* under lock */
-    struct p3x_schedule sched; /* the engine's; swapped under lock */
-    unsigned config_gen;       /* bumped by a reload, under lock */
+    struct p3x_stats stats;      /* under lock */
+    struct p3x_history *history; /* under lock */
+    struct p3x_schedule sched;   /* the engine's; swapped under lock */
+    unsigned config_gen;         /* bumped by a reload, under lock */
 };
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -286,6 +290,8 @@ static enum MHD_Result start_probe(struct p3x_server *s,
         o.host = host;
         if (port)
             o.port = port;
+        o.trace = p3x_log_trace;
+        o.trace_ctx = &j->log;
         j->timeout_s = probe_timeout(
             c, (m->opts.timeout_ms ? m->opts.timeout_ms : 10000) / 1000.0);
         o.timeout_ms = (unsigned)(j->timeout_s * 1000);
@@ -309,8 +315,12 @@ static enum MHD_Result start_probe(struct p3x_server *s,
         return bad_request(s, c, "%s", err);
     }
     snprintf(j->module, sizeof j->module, "%s", module);
+    snprintf(j->target, sizeof j->target, "%s", target);
     j->conn = c;
     j->json = wants_json(c);
+    const char *dbg =
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "debug");
+    j->debug = dbg != NULL && strcmp(dbg, "true") == 0;
     pthread_mutex_lock(&s->lock);
     if (s->stop) {
         pthread_mutex_unlock(&s->lock);
@@ -330,6 +340,32 @@ static enum MHD_Result start_probe(struct p3x_server *s,
     return MHD_YES;
 }
 
+/* debug=true: the transcript, then the metrics, as blackbox_exporter. */
+static enum MHD_Result send_debug(struct MHD_Connection *c, struct job *j,
+                                  struct p3x_families *fs)
+{
+    char *metrics = NULL, *body;
+    size_t mlen = 0, len;
+    int rc = p3x_render_text(fs, &metrics, &mlen);
+
+    p3x_families_free(fs);
+    len = j->log.len + mlen + 128;
+    body = rc == 0 ? malloc(len) : NULL;
+    if (body == NULL) {
+        free(metrics);
+        return MHD_NO;
+    }
+    len =
+        (size_t)snprintf(body, len,
+                         "Logs for the probe:\n%.*s%s\nMetrics that would "
+                         "have been returned:\n%s",
+                         (int)j->log.len, j->log.text,
+                         j->log.truncated ? "(log truncated)\n" : "", metrics);
+    free(metrics);
+    return reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", body, len,
+                 MHD_RESPMEM_MUST_FREE);
+}
+
 static enum MHD_Result finish_probe(struct p3x_server *s,
                                     struct MHD_Connection *c, struct job *j)
 {
@@ -337,12 +373,53 @@ static enum MHD_Result finish_probe(struct p3x_server *s,
 
     pthread_mutex_lock(&s->lock);
     p3x_stats_probe(&s->stats, j->module, &j->result);
+    p3x_history_add(s->history, j->target, j->module, &j->result, j->state,
+                    &j->log);
     pthread_mutex_unlock(&s->lock);
     if (p3x_add_probe(&fs, &j->result, j->state, j->timeout_s, NULL) != 0) {
         p3x_families_free(&fs);
         return MHD_NO;
     }
+    if (j->debug)
+        return send_debug(c, j, &fs);
     return send_families(c, &fs, j->json);
+}
+
+static enum MHD_Result send_index(struct p3x_server *s,
+                                  struct MHD_Connection *c)
+{
+    size_t len = 0;
+    char *html;
+
+    pthread_mutex_lock(&s->lock);
+    html = p3x_history_html(s->history, &len);
+    pthread_mutex_unlock(&s->lock);
+    if (html == NULL)
+        return MHD_NO;
+    return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", html, len,
+                 MHD_RESPMEM_MUST_FREE);
+}
+
+static enum MHD_Result send_log(struct p3x_server *s, struct MHD_Connection *c)
+{
+    const char *arg =
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "id");
+    char *end;
+    unsigned long id = arg ? strtoul(arg, &end, 10) : 0;
+    const struct p3x_history_entry *e;
+    enum MHD_Result rc;
+
+    if (arg == NULL || end == arg || *end != '\0')
+        return bad_request(s, c, "id parameter is missing or not a number");
+    pthread_mutex_lock(&s->lock);
+    e = p3x_history_find(s->history, id);
+    rc = e ? reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8",
+                   (char *)e->log.text, e->log.len, MHD_RESPMEM_MUST_COPY)
+           : reply(c, MHD_HTTP_NOT_FOUND, "text/plain",
+                   "no such probe (only the last 100 are kept)\n", 43,
+                   MHD_RESPMEM_PERSISTENT);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
 }
 
 /* ---- dispatch ---- */
@@ -370,11 +447,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *version, const char *upload,
                                   size_t *upload_size, void **req)
 {
-    static const char index_page[] =
-        "<html><head><title>pop3_exporter</title></head><body>"
-        "<h1>pop3_exporter</h1><p><a href=\"/metrics\">Metrics</a></p>"
-        "<p>Probe: /probe?target=host[:port]&amp;module=NAME"
-        "[&amp;format=json]</p></body></html>\n";
     struct p3x_server *s = cls;
 
     (void)version;
@@ -391,9 +463,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     if (strcmp(url, "/metrics") == 0)
         return send_metrics(s, c);
     if (strcmp(url, "/") == 0)
-        return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8",
-                     (char *)index_page, sizeof index_page - 1,
-                     MHD_RESPMEM_PERSISTENT);
+        return send_index(s, c);
+    if (strcmp(url, "/logs") == 0)
+        return send_log(s, c);
     return reply(c, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", 10,
                  MHD_RESPMEM_PERSISTENT);
 }
@@ -495,7 +567,8 @@ struct p3x_server *p3x_server_start(const struct p3x_server_opts *o,
     const union MHD_DaemonInfo *info;
 
     if (s == NULL || (s->multi = pop3check_multi_new()) == NULL ||
-        (s->config_path = strdup(o->config_path)) == NULL) {
+        (s->config_path = strdup(o->config_path)) == NULL ||
+        (s->history = calloc(1, sizeof *s->history)) == NULL) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
@@ -528,6 +601,7 @@ fail:
         pop3check_multi_free(s->multi);
         p3x_config_free(s->config);
         p3x_stats_free(&s->stats);
+        free(s->history);
         free(s->config_path);
         free(s);
     }
@@ -583,6 +657,7 @@ void p3x_server_stop(struct p3x_server *s)
     p3x_config_free(s->config);
     p3x_stats_free(&s->stats);
     pthread_mutex_destroy(&s->lock);
+    free(s->history);
     free(s->config_path);
     free(s);
 }

@@ -179,6 +179,25 @@ else
     ko "Accept: application/json" "$(cat "$work/accept.head")"
 fi
 
+echo "== debug, status page and logs"
+get debug "$base/probe?target=127.0.0.1:$PORT_PLAIN&module=login&debug=true"
+if [ "$status" = 200 ] && grep -q '^Logs for the probe:' "$work/debug.body" &&
+    grep -q '^C: AUTH CRAM-MD5' "$work/debug.body" && grep -qx 'C: \*\{8\}' "$work/debug.body" &&
+    grep -q '^Metrics that would have been returned:' "$work/debug.body" && grep -qx 'probe_success 1' "$work/debug.body"; then
+    ok "debug=true: transcript with the secret redacted, then the metrics"
+else
+    ko "debug=true" "$(head -30 "$work/debug.body")"
+fi
+get index "$base/"
+if [ "$status" = 200 ] && grep -q "127.0.0.1:$PORT_PLAIN" "$work/index.body" && grep -q 'class=bar' "$work/index.body"; then
+    ok "/: recent probes with their phase bars"
+else
+    ko "/ status page" "$(head -5 "$work/index.body")"
+fi
+logid=$(grep -o '/logs?id=[0-9]*' "$work/index.body" | head -1 | cut -d= -f2)
+get log "$base/logs?id=${logid:-0}"
+if [ "$status" = 200 ] && grep -q '^S: +OK' "$work/log.body"; then ok "/logs?id=$logid: the newest probe's transcript"; else ko "/logs?id=${logid:-}" "$(head -5 "$work/log.body")"; fi
+
 echo "== bad requests: 400 and one line"
 bad() {
     local name=$1 want=$2 regex=$3 url=$4
@@ -198,15 +217,17 @@ bad "unknown module" 400 "unknown module 'nope'" "$base/probe?target=127.0.0.1&m
 bad "target not allowed" 400 "may not probe" "$base/probe?target=192.0.2.1:110&module=login"
 bad "port not allowed" 400 "may not probe" "$base/probe?target=127.0.0.1:1&module=stls"
 bad "unknown path" 404 'not found' "$base/nothing"
+bad "log of a forgotten probe" 404 'no such probe' "$base/logs?id=99999"
+bad "log id not a number" 400 'id parameter' "$base/logs?id=x"
 bad "POST" 405 'only GET' "$base/probe?target=127.0.0.1&module=banner" -X POST
 bad "credentials in the URL are not a thing" 400 "unknown module" "$base/probe?target=127.0.0.1&module=x&user=a&password=b"
 
 echo "== /metrics"
 get metrics "$base/metrics"
 if [ "$status" = 200 ] && out=$(promtool check metrics < "$work/metrics.body" 2>&1); then ok "/metrics: promtool clean"; else ko "/metrics" "$out"; fi
-has metrics 'pop3_exporter_probes_total{module="login",result="success"} 3'
+has metrics 'pop3_exporter_probes_total{module="login",result="success"} 4'
 has metrics 'pop3_exporter_probes_total{module="wrongpw",result="failure"} 1'
-has metrics 'pop3_exporter_bad_requests_total 8'
+has metrics 'pop3_exporter_bad_requests_total 9'
 has metrics 'pop3_exporter_config_last_reload_successful 1'
 if grep -q '^process_resident_memory_bytes [0-9]' "$work/metrics.body" && grep -q '^process_open_fds [0-9]' "$work/metrics.body"; then
     ok "/metrics: process RSS and open fds"

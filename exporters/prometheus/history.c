@@ -1,0 +1,195 @@
+/* history.c - a ring of the last probes answered on /probe and the status
+ * page that lists them, one bar per phase, with a link to each log. */
+#define _DEFAULT_SOURCE
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "history.h"
+
+void p3x_log_trace(void *ctx, enum pop3check_trace_dir dir, const char *line,
+                   size_t len)
+{
+    static const char *const prefix[] = {"C: ", "S: ", "* "};
+    struct p3x_log *l = ctx;
+    size_t room = sizeof l->text - 1 - l->len;
+    int n;
+
+    if (l->truncated)
+        return;
+    n = snprintf(l->text + l->len, room + 1, "%s%.*s\n",
+                 prefix[(unsigned)dir % 3], (int)len, line);
+    if (n < 0 || (size_t)n > room) {
+        l->truncated = 1;
+        l->len = sizeof l->text - 1;
+        return;
+    }
+    l->len += (size_t)n;
+}
+
+unsigned long p3x_history_add(struct p3x_history *h, const char *target,
+                              const char *module,
+                              const struct pop3check_result *r,
+                              enum pop3check_state state,
+                              const struct p3x_log *log)
+{
+    unsigned long id = ++h->next_id;
+    struct p3x_history_entry *e = &h->e[id % P3X_HISTORY_SIZE];
+
+    e->id = id;
+    snprintf(e->target, sizeof e->target, "%s", target);
+    snprintf(e->module, sizeof e->module, "%s", module);
+    e->result = *r;
+    e->state = state;
+    if (log != NULL)
+        e->log = *log;
+    else
+        memset(&e->log, 0, sizeof e->log);
+    return id;
+}
+
+const struct p3x_history_entry *p3x_history_find(const struct p3x_history *h,
+                                                 unsigned long id)
+{
+    const struct p3x_history_entry *e = &h->e[id % P3X_HISTORY_SIZE];
+
+    return id != 0 && e->id == id ? e : NULL;
+}
+
+/* ---- HTML ---- */
+
+struct page {
+    char *buf;
+    size_t len, cap;
+    int oom;
+};
+
+static void put(struct page *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void put(struct page *p, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (p->oom)
+        return;
+    for (;;) {
+        va_start(ap, fmt);
+        n = vsnprintf(p->buf + p->len, p->cap - p->len, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            p->oom = 1;
+            return;
+        }
+        if ((size_t)n < p->cap - p->len)
+            break;
+        size_t cap = (p->cap + (size_t)n + 1) * 2;
+        char *b = realloc(p->buf, cap);
+        if (b == NULL) {
+            p->oom = 1;
+            return;
+        }
+        p->buf = b;
+        p->cap = cap;
+    }
+    p->len += (size_t)n;
+}
+
+/* Text from servers and users goes through here: <, >, &, " escaped. */
+static void put_text(struct page *p, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<':
+            put(p, "&lt;");
+            break;
+        case '>':
+            put(p, "&gt;");
+            break;
+        case '&':
+            put(p, "&amp;");
+            break;
+        case '"':
+            put(p, "&quot;");
+            break;
+        default:
+            put(p, "%c", *s);
+        }
+    }
+}
+
+static void put_bars(struct page *p, const struct pop3check_result *r)
+{
+    static const char *const colours[] = {"#8dd3c7", "#bebada", "#fb8072",
+                                          "#80b1d3", "#fdb462", "#b3de69"};
+    double total = (double)r->phase_us[POP3CHECK_PHASE_TOTAL];
+
+    put(p, "<div class=bar>");
+    for (int ph = 0; ph < POP3CHECK_PHASE_TOTAL && total > 0; ph++) {
+        if (r->phase_us[ph] <= 0)
+            continue;
+        put(p,
+            "<span style=\"width:%.2f%%;background:%s\" title=\"%s %.6f "
+            "s\"></span>",
+            100.0 * (double)r->phase_us[ph] / total, colours[ph % 6],
+            pop3check_phase_name(ph), r->phase_us[ph] / 1e6);
+    }
+    put(p, "</div>");
+}
+
+static void put_entry(struct page *p, const struct p3x_history_entry *e)
+{
+    const struct pop3check_result *r = &e->result;
+    char when[32] = "";
+    time_t t = (time_t)r->started_at;
+    struct tm tm;
+
+    if (gmtime_r(&t, &tm) != NULL)
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+    put(p, "<tr><td>%s</td><td>", when);
+    put_text(p, e->target);
+    put(p, "</td><td>");
+    put_text(p, e->module);
+    put(p, "</td><td class=%s>%s</td><td>", r->error ? "bad" : "good",
+        r->error ? pop3check_error_name(r->error) : "success");
+    put_text(p, r->error ? r->error_text : "");
+    put(p, "</td><td>%.3f s", r->phase_us[POP3CHECK_PHASE_TOTAL] / 1e6);
+    put_bars(p, r);
+    put(p, "</td><td><a href=\"/logs?id=%lu\">log</a></td></tr>\n", e->id);
+}
+
+char *p3x_history_html(const struct p3x_history *h, size_t *len)
+{
+    struct page p = {0};
+
+    put(&p, "<!DOCTYPE html>\n<html><head><meta charset=utf-8>"
+            "<title>pop3_exporter</title><style>"
+            "body{font-family:sans-serif}td{padding:2px 8px}"
+            ".bar{width:200px;height:8px;display:flex;background:#eee}"
+            ".bar span{display:block;height:8px}"
+            ".good{color:green}.bad{color:#b00}</style></head><body>"
+            "<h1>pop3_exporter " POP3CHECK_VERSION "</h1>"
+            "<p><a href=\"/metrics\">Metrics</a> &middot; probe with "
+            "<code>/probe?target=HOST[:PORT]&amp;module=NAME</code> "
+            "(<code>&amp;debug=true</code> for its log)</p>"
+            "<h2>Recent probes</h2><table><tr><th>started (UTC)</th>"
+            "<th>target</th><th>module</th><th>result</th><th>error</th>"
+            "<th>duration per phase</th><th></th></tr>\n");
+    for (unsigned long i = 0; i < P3X_HISTORY_SIZE; i++) {
+        unsigned long id = h->next_id - i;
+        const struct p3x_history_entry *e = p3x_history_find(h, id);
+        if (id == 0 || e == NULL)
+            break;
+        put_entry(&p, e);
+    }
+    put(&p, "</table></body></html>\n");
+    if (p.oom) {
+        free(p.buf);
+        return NULL;
+    }
+    *len = p.len;
+    return p.buf;
+}
