@@ -16,12 +16,16 @@ static const char usage[] =
     "blackbox_exporter)\n"
     "\n"
     "Usage: pop3_exporter [--config.file FILE] [--web.listen-address ADDR]\n"
-    "                     [--config.check] [-h] [--version]\n"
+    "                     [--textfile.path FILE] [--config.check] [-h]\n"
+    "                     [--version]\n"
     "\n"
     "  --config.file FILE          modules and targets (YAML), default\n"
     "                              /etc/pop3check/pop3check.yml\n"
     "  --web.listen-address ADDR   ADDRESS:PORT, [IPv6]:PORT or :PORT (all\n"
     "                              addresses), default :19110\n"
+    "  --textfile.path FILE        also write the scheduled targets' metrics\n"
+    "                              to FILE (node_exporter's textfile\n"
+    "                              collector), each second, atomically\n"
     "  --config.check              check the config file, print the result\n"
     "                              and exit (0 valid, 1 not)\n"
     "  -h, --help                  this text\n"
@@ -33,13 +37,16 @@ static const char usage[] =
     "          with format=json or Accept: application/json); the deadline\n"
     "          is X-Prometheus-Scrape-Timeout-Seconds less 0.5 s, at most the\n"
     "          module's timeout\n"
-    "  /metrics the exporter's own metrics\n"
+    "  /metrics the exporter's own metrics, and those of the config's\n"
+    "          targets: (probed on their intervals) with target=\"NAME\"\n"
+    "  /       the recent probes; /logs?id=N the log of one\n"
     "\n"
     "Signals: SIGHUP reloads the config; SIGTERM or SIGINT stop.\n";
 
 struct flags {
     const char *config;
     const char *listen;
+    const char *textfile;
     int check;
 };
 
@@ -49,6 +56,7 @@ static int parse_flags(int argc, char **argv, struct flags *f)
         {"config.file", required_argument, NULL, 'c'},
         {"web.listen-address", required_argument, NULL, 'l'},
         {"config.check", no_argument, NULL, 'k'},
+        {"textfile.path", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -68,6 +76,9 @@ static int parse_flags(int argc, char **argv, struct flags *f)
             break;
         case 'k':
             f->check = 1;
+            break;
+        case 't':
+            f->textfile = optarg;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -142,7 +153,8 @@ int main(int argc, char **argv)
         p3x_config_free(cfg);
         return 1;
     }
-    struct p3x_server_opts so = {.listen = f.listen, .config_path = f.config};
+    struct p3x_server_opts so = {
+        .listen = f.listen, .config_path = f.config, .textfile = f.textfile};
     s = p3x_server_start(&so, cfg, err, sizeof err);
     if (s == NULL) {
         fprintf(stderr, "pop3_exporter: %s\n", err);

@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "expose.h"
 #include "history.h"
@@ -51,6 +52,7 @@ struct p3x_server {
     struct p3x_stats stats;      /* under lock */
     struct p3x_history *history; /* under lock */
     struct p3x_schedule sched;   /* the engine's; swapped under lock */
+    char *textfile;              /* NULL or the textfile collector's file */
     unsigned config_gen;         /* bumped by a reload, under lock */
 };
 
@@ -123,6 +125,38 @@ static void reschedule(struct p3x_server *s)
     p3x_schedule_retire(&old);
 }
 
+/* Writes the scheduled targets' metrics for node_exporter's textfile
+ * collector: a temporary file renamed over the old one, so that the
+ * collector never reads half a file. */
+static void write_textfile(struct p3x_server *s)
+{
+    struct p3x_families fs = {0};
+    char tmp[4200];
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f;
+    int rc;
+
+    pthread_mutex_lock(&s->lock);
+    rc = p3x_schedule_families(&s->sched, &fs);
+    pthread_mutex_unlock(&s->lock);
+    if (rc == 0)
+        rc = p3x_render_text(&fs, &text, &len);
+    p3x_families_free(&fs);
+    snprintf(tmp, sizeof tmp, "%s.tmp", s->textfile);
+    if (rc != 0 || (f = fopen(tmp, "w")) == NULL) {
+        free(text);
+        p3x_log("error", "cannot write %s", tmp);
+        return;
+    }
+    rc = fwrite(text, 1, len, f) == len ? 0 : -1;
+    if (fclose(f) != 0 || rc != 0 || rename(tmp, s->textfile) != 0) {
+        p3x_log("error", "cannot write %s", s->textfile);
+        unlink(tmp);
+    }
+    free(text);
+}
+
 /* Takes new jobs, starts the scheduled probes when due and drives every
  * probe until told to stop; then lets the probes in flight end at their
  * deadlines, so that every suspended request is answered. */
@@ -131,6 +165,7 @@ static void *engine_main(void *arg)
     struct p3x_server *s = arg;
     unsigned gen = 0;
     int running = 0, wait = 1000;
+    int64_t written = 0;
 
     for (;;) {
         pthread_mutex_lock(&s->lock);
@@ -145,6 +180,10 @@ static void *engine_main(void *arg)
         }
         if (!stop)
             wait = p3x_schedule_tick(&s->sched, s->multi, p3x_now_ms(), 1000);
+        if (s->textfile && !stop && p3x_now_ms() - written >= 1000) {
+            write_textfile(s);
+            written = p3x_now_ms();
+        }
         for (struct job *j = todo, *next; j; j = next) {
             next = j->next;
             j->next = NULL;
@@ -572,6 +611,10 @@ struct p3x_server *p3x_server_start(const struct p3x_server_opts *o,
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
+    if (o->textfile != NULL && (s->textfile = strdup(o->textfile)) == NULL) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
     s->config = config;
     s->config_gen = 1; /* the engine builds the schedule first thing */
     config = NULL;
@@ -602,6 +645,7 @@ fail:
         p3x_config_free(s->config);
         p3x_stats_free(&s->stats);
         free(s->history);
+        free(s->textfile);
         free(s->config_path);
         free(s);
     }
@@ -658,6 +702,7 @@ void p3x_server_stop(struct p3x_server *s)
     p3x_stats_free(&s->stats);
     pthread_mutex_destroy(&s->lock);
     free(s->history);
+    free(s->textfile);
     free(s->config_path);
     free(s);
 }

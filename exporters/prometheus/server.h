@@ -13,6 +13,8 @@ struct p3x_server;
 struct p3x_server_opts {
     const char *listen;      /* "[host]:port", e.g. ":19110", "127.0.0.1:0" */
     const char *config_path; /* for reloads; the config below came from it */
+    const char *textfile;    /* NULL, or a .prom file for node_exporter's
+                                textfile collector, rewritten each second */
 };
 
 /* Starts serving with config (taken over: freed by the server). Returns

@@ -98,7 +98,8 @@ fi
 
 echo "== start"
 "$build/pop3_exporter" --config.file "$work/pop3check.yml" \
-    --web.listen-address 127.0.0.1:0 2> "$work/exporter.log" &
+    --web.listen-address 127.0.0.1:0 --textfile.path "$work/pop3.prom" \
+    2> "$work/exporter.log" &
 EXPORTER=$!
 pids+=("$EXPORTER")
 for _ in $(seq 50); do grep -q 'listening' "$work/exporter.log" && break; sleep 0.1; done
@@ -255,6 +256,13 @@ fi
 n=$(sed -n 's/^pop3_probe_errors_total{kind="auth",target="beta"} //p' "$work/sched.body")
 if [ "${n:-0}" -ge 2 ]; then ok "beta's auth errors counted: $n"; else ko "pop3_probe_errors_total for beta: '${n:-}'"; fi
 if grep -q '^pop3_last_probe_timestamp_seconds{target="alpha"} 1[0-9]\{9\}' "$work/sched.body"; then ok "last probe timestamp"; else ko "no last probe timestamp"; fi
+
+if [ -s "$work/pop3.prom" ] && out=$(promtool check metrics < "$work/pop3.prom" 2>&1) &&
+    grep -q '^probe_success{target="alpha"} 1$' "$work/pop3.prom" && [ ! -e "$work/pop3.prom.tmp" ]; then
+    ok "--textfile.path: the targets' metrics, promtool clean, no temporary file left"
+else
+    ko "--textfile.path" "$out$(head -5 "$work/pop3.prom" 2>&1)"
+fi
 
 echo "== many at once"
 curls=()
