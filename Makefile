@@ -187,6 +187,7 @@ asan:
 
 bench: all $(TOOLS)
 	@BUILD=$(BUILD) tests/bench/bench.sh
+	@BUILD=$(BUILD) tests/bench/exporter.sh
 
 # What a new user runs (see README): installs what is missing, then tests
 # with gcc, with clang (warnings are errors on both) and under sanitizers.

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "server.h"
 
@@ -104,6 +105,19 @@ static int parse_flags(int argc, char **argv, struct flags *f)
     return -1; /* go on */
 }
 
+/* A request in flight needs a descriptor for its client and one for its
+ * probe: 1,024 would cap the exporter near 500 concurrent probes. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max)
+        return;
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        p3x_log("warn", "cannot raise the open files limit");
+}
+
 /* Waits for signals on the main thread; the others have them blocked. */
 static void serve(struct p3x_server *s, const sigset_t *set)
 {
@@ -148,6 +162,7 @@ int main(int argc, char **argv)
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by every thread */
     signal(SIGPIPE, SIG_IGN);
+    raise_fd_limit();
     if (pop3check_global_init() != 0) {
         fprintf(stderr, "pop3_exporter: cannot initialise libcurl\n");
         p3x_config_free(cfg);

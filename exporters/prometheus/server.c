@@ -24,6 +24,9 @@
 #include "stats.h"
 
 #define MARGIN_S 0.5 /* left of Prometheus' scrape timeout, as blackbox */
+/* Each request in flight holds two descriptors (client and probe): main()
+ * raises RLIMIT_NOFILE to match. */
+#define CONNECTION_LIMIT 10000
 
 struct job {
     struct MHD_Connection *conn;
@@ -578,18 +581,20 @@ static struct MHD_Daemon *start_mhd(struct p3x_server *s, const char *listen,
                  listen);
         return NULL;
     }
+    struct MHD_OptionItem opts[] = {
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s},
+        {MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, NULL},
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 8192, NULL},
+        {any ? MHD_OPTION_END : MHD_OPTION_SOCK_ADDR, 0, &sa},
+        {MHD_OPTION_END, 0, NULL},
+    };
     if (any)
-        d = MHD_start_daemon(flags | MHD_USE_DUAL_STACK, (uint16_t)port, NULL,
-                             NULL, on_request, s, MHD_OPTION_NOTIFY_COMPLETED,
-                             on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
-                             (unsigned)60, MHD_OPTION_END);
-    else
-        d = MHD_start_daemon(
-            flags | (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-            (uint16_t)port, NULL, NULL, on_request, s,
-            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_SOCK_ADDR,
-            (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-            MHD_OPTION_END);
+        flags |= MHD_USE_DUAL_STACK;
+    else if (sa.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s,
+                         MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
     if (d == NULL)
         snprintf(err, errlen,
                  "cannot listen on '%s' (in use, or not an "
