@@ -47,6 +47,7 @@ XCOMMON_SRC = exporters/common/config.c exporters/common/config_module.c \
               exporters/common/config_yaml.c exporters/prometheus/expose.c \
               exporters/prometheus/stats.c
 EXPORTER_SRC = exporters/prometheus/server.c exporters/prometheus/main.c \
+               exporters/prometheus/engine.c exporters/prometheus/http.c \
                exporters/prometheus/schedule.c exporters/prometheus/history.c
 
 LIB_OBJ        = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)

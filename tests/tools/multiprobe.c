@@ -71,12 +71,12 @@ int main(int argc, char **argv)
                         "STALL_PORT N\n");
         return 2;
     }
-    n = atoi(argv[7]);
+    n = (int)strtol(argv[7], NULL, 10);
     stalled = n / 4;
     total = n + stalled;
     if (n < 1 || total > 2000)
         return 2;
-    t.want_messages = atol(argv[5]);
+    t.want_messages = strtol(argv[5], NULL, 10);
     pop3check_global_init();
     struct pop3check_multi *m = pop3check_multi_new();
     o.host = argv[1];
@@ -84,7 +84,7 @@ int main(int argc, char **argv)
     o.password = password;
     o.timeout_ms = 1000;
     for (int i = 0; i < total; i++) {
-        o.port = (unsigned)atoi(i < n ? argv[2] : argv[6]);
+        o.port = (unsigned)strtoul(i < n ? argv[2] : argv[6], NULL, 10);
         probes[i] = pop3check_probe_new(&o, err, sizeof err);
         if (probes[i] == NULL ||
             pop3check_multi_add(m, probes[i], on_done, &t)) {

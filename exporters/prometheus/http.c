@@ -1,0 +1,334 @@
+/* http.c - pop3_exporter's HTTP endpoints on libmicrohttpd: /probe runs
+ * one probe (blackbox_exporter's multi-target pattern) while its request
+ * is suspended, /metrics, the status page "/" and /logs. */
+#define _DEFAULT_SOURCE
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server_internal.h"
+
+/* ---- responses ---- */
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
+                             const char *type, char *body, size_t len,
+                             enum MHD_ResponseMemoryMode mode)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, body, mode);
+    enum MHD_Result rc;
+
+    if (r == NULL)
+        return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    rc = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+/* A one-line reason for a bad request, as blackbox_exporter answers. */
+static enum MHD_Result bad_request(struct p3x_server *s,
+                                   struct MHD_Connection *c, const char *fmt,
+                                   ...) __attribute__((format(printf, 3, 4)));
+
+static enum MHD_Result bad_request(struct p3x_server *s,
+                                   struct MHD_Connection *c, const char *fmt,
+                                   ...)
+{
+    char msg[512];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(msg, sizeof msg - 1, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    if ((size_t)n > sizeof msg - 2)
+        n = sizeof msg - 2;
+    msg[n] = '\n';
+    msg[n + 1] = '\0';
+    pthread_mutex_lock(&s->lock);
+    s->stats.bad_requests++;
+    pthread_mutex_unlock(&s->lock);
+    return reply(c, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8", msg,
+                 strlen(msg), MHD_RESPMEM_MUST_COPY);
+}
+
+static enum MHD_Result send_families(struct MHD_Connection *c,
+                                     struct p3x_families *fs, int json)
+{
+    char *body = NULL;
+    size_t len = 0;
+    int rc = json ? p3x_render_json(fs, &body, &len)
+                  : p3x_render_text(fs, &body, &len);
+
+    p3x_families_free(fs);
+    if (rc != 0)
+        return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
+                     "out of memory\n", 14, MHD_RESPMEM_PERSISTENT);
+    return reply(c, MHD_HTTP_OK,
+                 json ? P3X_CONTENT_TYPE_JSON : P3X_CONTENT_TYPE_TEXT, body,
+                 len, MHD_RESPMEM_MUST_FREE);
+}
+
+static int wants_json(struct MHD_Connection *c)
+{
+    const char *f =
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+    const char *acc =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+
+    if (f != NULL)
+        return strcmp(f, "json") == 0;
+    return acc != NULL && strstr(acc, "application/json") != NULL &&
+           strstr(acc, "text/plain") == NULL;
+}
+
+/* ---- /probe ---- */
+
+/* The deadline: Prometheus' scrape timeout less a margin, capped by the
+ * module's own timeout. */
+static double probe_timeout(struct MHD_Connection *c, double module_s)
+{
+    const char *h = MHD_lookup_connection_value(
+        c, MHD_HEADER_KIND, "X-Prometheus-Scrape-Timeout-Seconds");
+    char *end;
+    double t;
+
+    if (h == NULL)
+        return module_s;
+    t = strtod(h, &end);
+    if (end == h || *end != '\0' || !(t > 0) || t > 3600)
+        return module_s;
+    t = t > 2 * MARGIN_S ? t - MARGIN_S : t / 2;
+    return t < module_s ? t : module_s;
+}
+
+static enum MHD_Result start_probe(struct p3x_server *s,
+                                   struct MHD_Connection *c, void **req)
+{
+    const char *target =
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "target");
+    const char *module =
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "module");
+    char host[256], err[256];
+    unsigned port;
+    struct job *j;
+
+    if (target == NULL || target[0] == '\0')
+        return bad_request(s, c, "target parameter is missing");
+    if (p3x_target_parse(target, host, sizeof host, &port) != 0)
+        return bad_request(s, c,
+                           "target '%.200s' is not host[:port] (a name or an "
+                           "address, port 1-65535)",
+                           target);
+    int defaulted = module == NULL || module[0] == '\0';
+    if (defaulted)
+        module = "default";
+    j = calloc(1, sizeof *j);
+    if (j == NULL)
+        return MHD_NO;
+    /* The module is read under the lock: a reload may free it. */
+    pthread_mutex_lock(&s->lock);
+    const struct p3x_module *m = p3x_config_module(s->config, module);
+    int known = m != NULL, allowed = m && p3x_module_allows(m, host, port);
+    if (allowed) {
+        struct pop3check_options o = m->opts;
+        o.host = host;
+        if (port)
+            o.port = port;
+        o.trace = p3x_log_trace;
+        o.trace_ctx = &j->log;
+        j->timeout_s = probe_timeout(
+            c, (m->opts.timeout_ms ? m->opts.timeout_ms : 10000) / 1000.0);
+        o.timeout_ms = (unsigned)(j->timeout_s * 1000);
+        j->thr = m->thr;
+        j->probe = pop3check_probe_new(&o, err, sizeof err);
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (j->probe == NULL) {
+        free(j);
+        if (!known && defaulted)
+            return bad_request(s, c,
+                               "module parameter is missing (and no module "
+                               "is called 'default')");
+        if (!known)
+            return bad_request(s, c, "unknown module '%.64s'", module);
+        if (!allowed)
+            return bad_request(s, c,
+                               "module '%.64s' may not probe '%.200s' (see "
+                               "its allowed_targets)",
+                               module, target);
+        return bad_request(s, c, "%s", err);
+    }
+    snprintf(j->module, sizeof j->module, "%s", module);
+    snprintf(j->target, sizeof j->target, "%s", target);
+    j->conn = c;
+    j->json = wants_json(c);
+    const char *dbg =
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "debug");
+    j->debug = dbg != NULL && strcmp(dbg, "true") == 0;
+    pthread_mutex_lock(&s->lock);
+    if (s->stop) {
+        pthread_mutex_unlock(&s->lock);
+        pop3check_probe_free(j->probe);
+        free(j);
+        return reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain",
+                     "shutting down\n", 14, MHD_RESPMEM_PERSISTENT);
+    }
+    /* Suspended before the engine can see the job, so that its resume
+     * always comes after. */
+    *req = j;
+    MHD_suspend_connection(c);
+    j->next = s->incoming;
+    s->incoming = j;
+    pthread_mutex_unlock(&s->lock);
+    pop3check_multi_wakeup(s->multi);
+    return MHD_YES;
+}
+
+/* debug=true: the transcript, then the metrics, as blackbox_exporter. */
+static enum MHD_Result send_debug(struct MHD_Connection *c, struct job *j,
+                                  struct p3x_families *fs)
+{
+    char *metrics = NULL, *body;
+    size_t mlen = 0, len;
+    int rc = p3x_render_text(fs, &metrics, &mlen);
+
+    p3x_families_free(fs);
+    len = j->log.len + mlen + 128;
+    body = rc == 0 ? malloc(len) : NULL;
+    if (body == NULL) {
+        free(metrics);
+        return MHD_NO;
+    }
+    len =
+        (size_t)snprintf(body, len,
+                         "Logs for the probe:\n%.*s%s\nMetrics that would "
+                         "have been returned:\n%s",
+                         (int)j->log.len, j->log.text,
+                         j->log.truncated ? "(log truncated)\n" : "", metrics);
+    free(metrics);
+    return reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", body, len,
+                 MHD_RESPMEM_MUST_FREE);
+}
+
+static enum MHD_Result finish_probe(struct p3x_server *s,
+                                    struct MHD_Connection *c, struct job *j)
+{
+    struct p3x_families fs = {0};
+
+    pthread_mutex_lock(&s->lock);
+    p3x_stats_probe(&s->stats, j->module, &j->result);
+    p3x_history_add(s->history, j->target, j->module, &j->result, j->state,
+                    &j->log);
+    pthread_mutex_unlock(&s->lock);
+    if (p3x_add_probe(&fs, &j->result, j->state, j->timeout_s, NULL) != 0) {
+        p3x_families_free(&fs);
+        return MHD_NO;
+    }
+    if (j->debug)
+        return send_debug(c, j, &fs);
+    return send_families(c, &fs, j->json);
+}
+
+static enum MHD_Result send_index(struct p3x_server *s,
+                                  struct MHD_Connection *c)
+{
+    size_t len = 0;
+    char *html;
+
+    pthread_mutex_lock(&s->lock);
+    html = p3x_history_html(s->history, &len);
+    pthread_mutex_unlock(&s->lock);
+    if (html == NULL)
+        return MHD_NO;
+    return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", html, len,
+                 MHD_RESPMEM_MUST_FREE);
+}
+
+static enum MHD_Result send_log(struct p3x_server *s, struct MHD_Connection *c)
+{
+    const char *arg =
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "id");
+    char *end;
+    unsigned long id = arg ? strtoul(arg, &end, 10) : 0;
+    const struct p3x_history_entry *e;
+    enum MHD_Result rc;
+
+    if (arg == NULL || end == arg || *end != '\0')
+        return bad_request(s, c, "id parameter is missing or not a number");
+    pthread_mutex_lock(&s->lock);
+    e = p3x_history_find(s->history, id);
+    rc = e ? reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8",
+                   (char *)e->log.text, e->log.len, MHD_RESPMEM_MUST_COPY)
+           : reply(c, MHD_HTTP_NOT_FOUND, "text/plain",
+                   "no such probe (only the last 100 are kept)\n", 43,
+                   MHD_RESPMEM_PERSISTENT);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* ---- dispatch ---- */
+
+static enum MHD_Result send_metrics(struct p3x_server *s,
+                                    struct MHD_Connection *c)
+{
+    struct p3x_families fs = {0};
+    int rc;
+
+    pthread_mutex_lock(&s->lock);
+    rc = p3x_stats_families(&s->stats, &fs);
+    if (rc == 0)
+        rc = p3x_schedule_families(&s->sched, &fs);
+    pthread_mutex_unlock(&s->lock);
+    if (rc != 0) {
+        p3x_families_free(&fs);
+        return MHD_NO;
+    }
+    return send_families(c, &fs, wants_json(c));
+}
+
+enum MHD_Result p3x_http_request(void *cls, struct MHD_Connection *c,
+                                 const char *url, const char *method,
+                                 const char *version, const char *upload,
+                                 size_t *upload_size, void **req)
+{
+    struct p3x_server *s = cls;
+
+    (void)version;
+    (void)upload;
+    if (*req != NULL)
+        return finish_probe(s, c, *req);
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
+                     "only GET and HEAD\n", 18, MHD_RESPMEM_PERSISTENT);
+    if (*upload_size != 0)
+        return bad_request(s, c, "no request body expected");
+    if (strcmp(url, "/probe") == 0)
+        return start_probe(s, c, req);
+    if (strcmp(url, "/metrics") == 0)
+        return send_metrics(s, c);
+    if (strcmp(url, "/") == 0)
+        return send_index(s, c);
+    if (strcmp(url, "/logs") == 0)
+        return send_log(s, c);
+    return reply(c, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", 10,
+                 MHD_RESPMEM_PERSISTENT);
+}
+
+void p3x_http_completed(void *cls, struct MHD_Connection *c, void **req,
+                        enum MHD_RequestTerminationCode why)
+{
+    struct job *j = *req;
+
+    (void)cls;
+    (void)c;
+    (void)why;
+    if (j == NULL)
+        return;
+    pop3check_probe_free(j->probe);
+    free(j);
+    *req = NULL;
+}
