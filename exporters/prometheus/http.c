@@ -272,6 +272,33 @@ static enum MHD_Result send_log(struct p3x_server *s, struct MHD_Connection *c)
 
 /* ---- dispatch ---- */
 
+/* Compares in time that depends on the lengths only. */
+static int same_secret(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned char diff = la != lb;
+
+    for (size_t i = 0; i < la && i < lb; i++)
+        diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+static int authorised(struct p3x_server *s, struct MHD_Connection *c)
+{
+    char *pass = NULL;
+    char *user = MHD_basic_auth_get_username_password(c, &pass);
+    int ok = user != NULL && pass != NULL && same_secret(user, s->auth_user) &&
+             same_secret(pass, s->auth_pass);
+
+    if (pass != NULL) {
+        explicit_bzero(pass, strlen(pass));
+        MHD_free(pass);
+    }
+    if (user != NULL)
+        MHD_free(user);
+    return ok;
+}
+
 static enum MHD_Result send_metrics(struct p3x_server *s,
                                     struct MHD_Connection *c)
 {
@@ -301,6 +328,15 @@ enum MHD_Result p3x_http_request(void *cls, struct MHD_Connection *c,
     (void)upload;
     if (*req != NULL)
         return finish_probe(s, c, *req);
+    if (s->auth_user != NULL && !authorised(s, c)) {
+        struct MHD_Response *r = MHD_create_response_from_buffer(
+            14, (void *)"unauthorised\n", MHD_RESPMEM_PERSISTENT);
+        enum MHD_Result rc =
+            r ? MHD_queue_basic_auth_fail_response(c, "pop3_exporter", r)
+              : MHD_NO;
+        MHD_destroy_response(r);
+        return rc;
+    }
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
         return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
                      "only GET and HEAD\n", 18, MHD_RESPMEM_PERSISTENT);

@@ -3,7 +3,9 @@
  * SIGINT stop after answering the probes in flight. */
 #define _DEFAULT_SOURCE
 #include <getopt.h>
+#include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,8 +19,9 @@ static const char usage[] =
     "blackbox_exporter)\n"
     "\n"
     "Usage: pop3_exporter [--config.file FILE] [--web.listen-address ADDR]\n"
-    "                     [--textfile.path FILE] [--config.check] [-h]\n"
-    "                     [--version]\n"
+    "                     [--textfile.path FILE] [--web.tls-cert FILE\n"
+    "                     --web.tls-key FILE] [--web.basic-auth-file FILE]\n"
+    "                     [--config.check] [-h] [--version]\n"
     "\n"
     "  --config.file FILE          modules and targets (YAML), default\n"
     "                              /etc/pop3check/pop3check.yml\n"
@@ -27,6 +30,11 @@ static const char usage[] =
     "  --textfile.path FILE        also write the scheduled targets' metrics\n"
     "                              to FILE (node_exporter's textfile\n"
     "                              collector), each second, atomically\n"
+    "  --web.tls-cert FILE         serve HTTPS with this PEM certificate\n"
+    "  --web.tls-key FILE          and this PEM private key\n"
+    "  --web.basic-auth-file FILE  require HTTP basic auth on every\n"
+    "                              endpoint; the file's first line is\n"
+    "                              USER:PASSWORD (keep it mode 0600)\n"
     "  --config.check              check the config file, print the result\n"
     "                              and exit (0 valid, 1 not)\n"
     "  -h, --help                  this text\n"
@@ -48,6 +56,7 @@ struct flags {
     const char *config;
     const char *listen;
     const char *textfile;
+    const char *tls_cert, *tls_key, *auth_file;
     int check;
 };
 
@@ -58,6 +67,9 @@ static int parse_flags(int argc, char **argv, struct flags *f)
         {"web.listen-address", required_argument, NULL, 'l'},
         {"config.check", no_argument, NULL, 'k'},
         {"textfile.path", required_argument, NULL, 't'},
+        {"web.tls-cert", required_argument, NULL, 'C'},
+        {"web.tls-key", required_argument, NULL, 'K'},
+        {"web.basic-auth-file", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -81,6 +93,15 @@ static int parse_flags(int argc, char **argv, struct flags *f)
         case 't':
             f->textfile = optarg;
             break;
+        case 'C':
+            f->tls_cert = optarg;
+            break;
+        case 'K':
+            f->tls_key = optarg;
+            break;
+        case 'A':
+            f->auth_file = optarg;
+            break;
         case 'h':
             fputs(usage, stdout);
             return 0;
@@ -95,6 +116,11 @@ static int parse_flags(int argc, char **argv, struct flags *f)
             return 2;
         }
     }
+    if (!f->tls_cert != !f->tls_key) {
+        fprintf(stderr, "pop3_exporter: --web.tls-cert and --web.tls-key go "
+                        "together\n");
+        return 2;
+    }
     if (optind < argc) {
         fprintf(stderr,
                 "pop3_exporter: unexpected argument '%s' (see "
@@ -103,6 +129,59 @@ static int parse_flags(int argc, char **argv, struct flags *f)
         return 2;
     }
     return -1; /* go on */
+}
+
+/* The whole of a small file (at most 1 MiB), NUL-terminated; NULL with a
+ * message on stderr. */
+static char *slurp(const char *flag, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *buf = malloc(1 << 20);
+    size_t n = 0;
+
+    if (f == NULL || buf == NULL) {
+        fprintf(stderr, "pop3_exporter: %s '%s': %s\n", flag, path,
+                f ? "out of memory" : strerror(errno));
+        if (f)
+            fclose(f);
+        free(buf);
+        return NULL;
+    }
+    n = fread(buf, 1, (1 << 20) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    if (n == 0 || n == (1 << 20) - 1) {
+        fprintf(stderr, "pop3_exporter: %s '%s': empty or larger than 1 MiB\n",
+                flag, path);
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* --web.basic-auth-file: USER:PASSWORD on the first line. */
+static int read_auth(const char *path, char **user, char **pass)
+{
+    char *text = slurp("--web.basic-auth-file", path);
+    char *colon;
+
+    if (text == NULL)
+        return -1;
+    text[strcspn(text, "\r\n")] = '\0';
+    colon = strchr(text, ':');
+    if (colon == NULL || colon == text || colon[1] == '\0') {
+        fprintf(stderr,
+                "pop3_exporter: --web.basic-auth-file '%s': the "
+                "first line must be USER:PASSWORD\n",
+                path);
+        explicit_bzero(text, strlen(text));
+        free(text);
+        return -1;
+    }
+    *colon = '\0';
+    *user = text;
+    *pass = colon + 1;
+    return 0;
 }
 
 /* A request in flight needs a descriptor for its client and one for its
@@ -170,7 +249,29 @@ int main(int argc, char **argv)
     }
     struct p3x_server_opts so = {
         .listen = f.listen, .config_path = f.config, .textfile = f.textfile};
+    char *cert = NULL, *key = NULL, *user = NULL, *pass = NULL;
+    if ((f.tls_cert && ((cert = slurp("--web.tls-cert", f.tls_cert)) == NULL ||
+                        (key = slurp("--web.tls-key", f.tls_key)) == NULL)) ||
+        (f.auth_file && read_auth(f.auth_file, &user, &pass) != 0)) {
+        free(cert);
+        free(key);
+        p3x_config_free(cfg);
+        pop3check_global_cleanup();
+        return 1;
+    }
+    so.tls_cert = cert;
+    so.tls_key = key;
+    so.auth_user = user;
+    so.auth_pass = pass;
     s = p3x_server_start(&so, cfg, err, sizeof err);
+    /* The server keeps its own copies; libmicrohttpd has loaded the key. */
+    if (key != NULL)
+        explicit_bzero(key, strlen(key));
+    if (user != NULL)
+        explicit_bzero(user, strlen(user) + 1 + strlen(pass));
+    free(cert);
+    free(key);
+    free(user);
     if (s == NULL) {
         fprintf(stderr, "pop3_exporter: %s\n", err);
         pop3check_global_cleanup();

@@ -39,6 +39,14 @@ void p3x_log(const char *level, const char *fmt, ...)
 
 /* ---- life cycle ---- */
 
+static void free_auth(struct p3x_server *s)
+{
+    if (s->auth_pass != NULL)
+        explicit_bzero(s->auth_pass, strlen(s->auth_pass));
+    free(s->auth_pass);
+    free(s->auth_user);
+}
+
 /* "[addr]:port", "addr:port" or ":port" (all addresses). Addresses only:
  * a name could resolve to something else tomorrow. */
 static int parse_listen(const char *text, struct sockaddr_storage *sa,
@@ -74,8 +82,9 @@ static int parse_listen(const char *text, struct sockaddr_storage *sa,
     return inet_pton(AF_INET, addr, &a4->sin_addr) == 1 ? 0 : -1;
 }
 
-static struct MHD_Daemon *start_mhd(struct p3x_server *s, const char *listen,
-                                    char *err, size_t errlen)
+static struct MHD_Daemon *start_mhd(struct p3x_server *s,
+                                    const struct p3x_server_opts *o, char *err,
+                                    size_t errlen)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
                      MHD_ALLOW_SUSPEND_RESUME;
@@ -84,6 +93,8 @@ static struct MHD_Daemon *start_mhd(struct p3x_server *s, const char *listen,
     int any;
     struct MHD_Daemon *d;
 
+    const char *listen = o->listen;
+
     if (parse_listen(listen, &sa, &port, &any) != 0) {
         snprintf(err, errlen,
                  "--web.listen-address '%s': write ADDRESS:PORT, [IPv6]:PORT "
@@ -91,14 +102,24 @@ static struct MHD_Daemon *start_mhd(struct p3x_server *s, const char *listen,
                  listen);
         return NULL;
     }
-    struct MHD_OptionItem opts[] = {
+    struct MHD_OptionItem opts[8] = {
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)p3x_http_completed, s},
         {MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
         {MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, NULL},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 8192, NULL},
-        {any ? MHD_OPTION_END : MHD_OPTION_SOCK_ADDR, 0, &sa},
-        {MHD_OPTION_END, 0, NULL},
     };
+    int n = 4;
+
+    if (!any)
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &sa};
+    if (o->tls_cert != NULL) {
+        flags |= MHD_USE_TLS;
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0,
+                                            (void *)o->tls_cert};
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0,
+                                            (void *)o->tls_key};
+    }
+    opts[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     if (any)
         flags |= MHD_USE_DUAL_STACK;
     else if (sa.ss_family == AF_INET6)
@@ -126,7 +147,10 @@ struct p3x_server *p3x_server_start(const struct p3x_server_opts *o,
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
-    if (o->textfile != NULL && (s->textfile = strdup(o->textfile)) == NULL) {
+    if ((o->textfile != NULL && (s->textfile = strdup(o->textfile)) == NULL) ||
+        (o->auth_user != NULL &&
+         ((s->auth_user = strdup(o->auth_user)) == NULL ||
+          (s->auth_pass = strdup(o->auth_pass)) == NULL))) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
@@ -139,7 +163,7 @@ struct p3x_server *p3x_server_start(const struct p3x_server_opts *o,
         snprintf(err, errlen, "cannot start the probe thread");
         goto fail_lock;
     }
-    s->mhd = start_mhd(s, o->listen, err, errlen);
+    s->mhd = start_mhd(s, o, err, errlen);
     if (s->mhd == NULL) {
         pthread_mutex_lock(&s->lock);
         s->stop = 1;
@@ -161,6 +185,7 @@ fail:
         p3x_stats_free(&s->stats);
         free(s->history);
         free(s->textfile);
+        free_auth(s);
         free(s->config_path);
         free(s);
     }
@@ -218,6 +243,7 @@ void p3x_server_stop(struct p3x_server *s)
     pthread_mutex_destroy(&s->lock);
     free(s->history);
     free(s->textfile);
+    free_auth(s);
     free(s->config_path);
     free(s);
 }

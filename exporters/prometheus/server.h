@@ -15,6 +15,10 @@ struct p3x_server_opts {
     const char *config_path; /* for reloads; the config below came from it */
     const char *textfile;    /* NULL, or a .prom file for node_exporter's
                                 textfile collector, rewritten each second */
+    const char *tls_cert;    /* PEM certificate chain: serve HTTPS */
+    const char *tls_key;     /* PEM private key, with tls_cert */
+    const char *auth_user;   /* HTTP basic auth for every endpoint */
+    const char *auth_pass;   /* copied, wiped on stop */
 };
 
 /* Starts serving with config (taken over: freed by the server). Returns

@@ -45,6 +45,7 @@ struct p3x_server {
     struct p3x_schedule sched;   /* the engine's; swapped under lock */
     char *textfile;              /* NULL or the textfile collector's file */
     unsigned config_gen;         /* bumped by a reload, under lock */
+    char *auth_user, *auth_pass; /* basic auth, or NULL; wiped on stop */
 };
 
 /* engine.c: the probe thread. */

@@ -341,6 +341,29 @@ fi
 kill "$PROM" 2>/dev/null
 wait "$PROM" 2>/dev/null
 
+echo "== HTTPS and basic auth"
+printf 'prom:web-secret-7\n' > "$work/web.auth"
+chmod 0600 "$work/web.auth"
+"$build/pop3_exporter" --config.file "$work/pop3check.yml" --web.listen-address 127.0.0.1:0 \
+    --web.tls-cert "$SANDBOX_DIR/tls/good.pem" --web.tls-key "$SANDBOX_DIR/tls/good.key" \
+    --web.basic-auth-file "$work/web.auth" 2> "$work/tls.log" &
+TLSEX=$!
+pids+=("$TLSEX")
+for _ in $(seq 50); do grep -q listening "$work/tls.log" && break; sleep 0.1; done
+TLSPORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$work/tls.log" | head -1)
+tls="https://127.0.0.1:$TLSPORT"
+get tls_noauth "$tls/metrics" --cacert "$CA_FILE"
+if [ "$status" = 401 ] && grep -qi '^www-authenticate: basic' "$work/tls_noauth.head"; then ok "HTTPS without credentials: 401 asking for basic auth"; else ko "HTTPS without credentials: $status"; fi
+get tls_wrong "$tls/metrics" --cacert "$CA_FILE" -u prom:wrong
+if [ "$status" = 401 ]; then ok "HTTPS with a wrong password: 401"; else ko "HTTPS with a wrong password: $status"; fi
+get tls_ok "$tls/probe?target=127.0.0.1:$PORT_PLAIN&module=login" --cacert "$CA_FILE" -u prom:web-secret-7
+if [ "$status" = 200 ] && grep -qx 'probe_success 1' "$work/tls_ok.body"; then ok "HTTPS with the right credentials: /probe works"; else ko "HTTPS /probe: $status" "$(cat "$work/tls_ok.body")"; fi
+get tls_plain "http://127.0.0.1:$TLSPORT/metrics" -u prom:web-secret-7
+if [ "$status" != 200 ]; then ok "plain HTTP on the HTTPS port gets nothing"; else ko "plain HTTP answered on the HTTPS port"; fi
+if grep -q 'web-secret-7' "$work/tls.log"; then ko "the web password is in the log"; else ok "the web password is not in the log"; fi
+kill -TERM "$TLSEX"
+wait "$TLSEX" 2>/dev/null
+
 echo "== secrets"
 if grep -rqF -e "$PASS_SMALL" "$work"/*.body "$work"/*.head "$work/exporter.log"; then
     ko "a password appears in a response or the log"
