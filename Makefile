@@ -45,6 +45,7 @@ PLUGIN_SRC = plugin/check_pop3.c
 # The exporters' parts that the unit tests reach, and the daemon's own.
 XCOMMON_SRC = exporters/common/config.c exporters/common/config_module.c \
               exporters/common/config_yaml.c exporters/prometheus/expose.c \
+              exporters/prometheus/expose_probe.c \
               exporters/prometheus/stats.c
 EXPORTER_SRC = exporters/prometheus/server.c exporters/prometheus/main.c \
                exporters/prometheus/engine.c exporters/prometheus/http.c \
@@ -130,11 +131,13 @@ $(BUILD)/tests/test_alloc: tests/unit/test_alloc.c $(ALLOC_OBJ)
 
 # expose.c with its allocation-failure hook, as test_alloc does for the core.
 $(BUILD)/tests/test_expose: tests/unit/test_expose.c \
-    exporters/prometheus/expose.c $(LIB_OBJ)
+    exporters/prometheus/expose.c exporters/prometheus/expose_probe.c \
+    $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -DP3X_ALLOC_TEST $(LDFLAGS) -o $@ $< \
-	    exporters/prometheus/expose.c $(LIB_OBJ) $(CURL_LIBS) \
+	    exporters/prometheus/expose.c exporters/prometheus/expose_probe.c \
+	    $(LIB_OBJ) $(CURL_LIBS) \
 	    $(EXPORTER_LIBS) $(CMOCKA_LIBS) -lm
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) $(PLUGIN_LIB_OBJ) \

@@ -50,6 +50,17 @@ int p3x_sample(struct p3x_family *f, double value, int nlabels, ...);
 /* Frees everything; fs may be reused after (it is zeroed). */
 void p3x_families_free(struct p3x_families *fs);
 
+/* A mark of what fs holds, to undo a group of additions that failed
+ * half-way. p3x_mark() returns -1 when out of memory. */
+struct p3x_mark {
+    size_t nfams;
+    size_t *had; /* samples of each family at the mark */
+};
+int p3x_mark(const struct p3x_families *fs, struct p3x_mark *m);
+/* Puts fs back as it was at m. */
+void p3x_roll_back(struct p3x_families *fs, const struct p3x_mark *m);
+void p3x_mark_free(struct p3x_mark *m);
+
 /* Adds the families of one probe: probe_success, probe_duration_seconds,
  * probe_timeout_seconds, probe_dns_lookup_time_seconds, probe_ip_protocol,
  * probe_ssl_earliest_cert_expiry (only when known), probe_tls_version_info
