@@ -225,6 +225,10 @@ install: all
 	install -m 0644 exporters/common/pop3check.yml.example \
 	    $(DESTDIR)$(PREFIX)/share/doc/pop3check/
 	install -m 0644 plugin/check_pop3.1 $(DESTDIR)$(MANDIR)/man1/
+	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 exporters/common/pop3check.yml.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 exporters/prometheus/pop3_exporter.8 \
+	    $(DESTDIR)$(MANDIR)/man8/
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(LIBFILE) $(DESTDIR)$(LIBDIR)/$(SONAME) \
@@ -232,6 +236,8 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/pkgconfig/pop3check.pc \
 	    $(DESTDIR)$(PLUGINDIR)/check_pop3 $(DESTDIR)$(MANDIR)/man1/check_pop3.1 \
 	    $(DESTDIR)$(PREFIX)/bin/pop3_exporter \
+	    $(DESTDIR)$(MANDIR)/man5/pop3check.yml.5 \
+	    $(DESTDIR)$(MANDIR)/man8/pop3_exporter.8 \
 	    $(DESTDIR)$(PREFIX)/share/doc/pop3check/pop3check.yml.example
 
 lint:

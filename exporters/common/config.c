@@ -199,6 +199,41 @@ static int load_root(struct p3xc_ctx *x)
     return 0;
 }
 
+/* What only the probe library can tell (a user name with a space, an
+ * IPv4 target with ip_version 6, ...): every module and every target is
+ * tried with pop3check_probe_new(), so that a config that loads is a
+ * config that probes. */
+static int check_with_library(struct p3xc_ctx *x)
+{
+    const struct p3x_config *c = x->c;
+    char why[256], key[128];
+
+    for (size_t i = 0; i < c->nmodules; i++) {
+        struct pop3check_options o = c->modules[i].opts;
+        o.host = "localhost";
+        struct pop3check_probe *p = pop3check_probe_new(&o, why, sizeof why);
+        if (p == NULL) {
+            snprintf(key, sizeof key, "modules.%s", c->modules[i].name);
+            return p3xc_fail(x, c->modules[i].line, key, "%s", why);
+        }
+        pop3check_probe_free(p);
+    }
+    for (size_t i = 0; i < c->ntargets; i++) {
+        const struct p3x_target *t = &c->targets[i];
+        struct pop3check_options o = t->module->opts;
+        o.host = t->host;
+        if (t->port)
+            o.port = t->port;
+        struct pop3check_probe *p = pop3check_probe_new(&o, why, sizeof why);
+        if (p == NULL) {
+            snprintf(key, sizeof key, "targets.%s", t->name);
+            return p3xc_fail(x, t->line, key, "%s", why);
+        }
+        pop3check_probe_free(p);
+    }
+    return 0;
+}
+
 int p3x_config_parse(const char *yaml, size_t len, const char *name,
                      struct p3x_config **out, char *err, size_t errlen)
 {
@@ -220,7 +255,8 @@ int p3x_config_parse(const char *yaml, size_t len, const char *name,
         return p3xc_fail(&x, 1, NULL, "out of memory");
     }
     if (p3xc_parse(&x, (const unsigned char *)(yaml ? yaml : ""), len,
-                   load_root) != 0) {
+                   load_root) != 0 ||
+        check_with_library(&x) != 0) {
         p3x_config_free(x.c);
         return -1;
     }

@@ -325,12 +325,13 @@ enum MHD_Result p3x_http_request(void *cls, struct MHD_Connection *c,
     struct p3x_server *s = cls;
 
     (void)version;
-    (void)upload;
+    (void)upload; /* GET and HEAD only: a body is never read */
+    (void)upload_size;
     if (*req != NULL)
         return finish_probe(s, c, *req);
     if (s->auth_user != NULL && !authorised(s, c)) {
         struct MHD_Response *r = MHD_create_response_from_buffer(
-            14, (void *)"unauthorised\n", MHD_RESPMEM_PERSISTENT);
+            13, (void *)"unauthorised\n", MHD_RESPMEM_PERSISTENT);
         enum MHD_Result rc =
             r ? MHD_queue_basic_auth_fail_response(c, "pop3_exporter", r)
               : MHD_NO;
@@ -340,8 +341,6 @@ enum MHD_Result p3x_http_request(void *cls, struct MHD_Connection *c,
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
         return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
                      "only GET and HEAD\n", 18, MHD_RESPMEM_PERSISTENT);
-    if (*upload_size != 0)
-        return bad_request(s, c, "no request body expected");
     if (strcmp(url, "/probe") == 0)
         return start_probe(s, c, req);
     if (strcmp(url, "/metrics") == 0)

@@ -162,6 +162,10 @@ int p3x_stats_families(const struct p3x_stats *st, struct p3x_families *fs)
         P3X_GAUGE);
     if (p3x_sample(f, st->reload_ok, 0) != 0)
         return -1;
+    FAM("pop3_exporter_config_reload_failures_total",
+        "Configuration reloads refused since the daemon started.", P3X_COUNTER);
+    if (p3x_sample(f, (double)st->reload_failures, 0) != 0)
+        return -1;
     FAM("pop3_exporter_config_last_reload_success_timestamp_seconds",
         "Timestamp of the last successful configuration reload.", P3X_GAUGE);
     if (p3x_sample(f, st->reload_time, 0) != 0)

@@ -283,6 +283,7 @@ kill -HUP "$EXPORTER"
 sleep 0.5
 get metrics2 "$base/metrics"
 has metrics2 'pop3_exporter_config_last_reload_successful 0'
+has metrics2 'pop3_exporter_config_reload_failures_total 1'
 if grep -q "reload refused.*pop3check.yml:3" "$work/exporter.log"; then ok "bad reload logged with file and line"; else ko "bad reload not logged" "$(tail -3 "$work/exporter.log")"; fi
 probe afterbad "target=127.0.0.1:$PORT_PLAIN&module=login"
 has afterbad "probe_success 1"
@@ -353,7 +354,12 @@ for _ in $(seq 50); do grep -q listening "$work/tls.log" && break; sleep 0.1; do
 TLSPORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$work/tls.log" | head -1)
 tls="https://127.0.0.1:$TLSPORT"
 get tls_noauth "$tls/metrics" --cacert "$CA_FILE"
-if [ "$status" = 401 ] && grep -qi '^www-authenticate: basic' "$work/tls_noauth.head"; then ok "HTTPS without credentials: 401 asking for basic auth"; else ko "HTTPS without credentials: $status"; fi
+if [ "$status" = 401 ] && grep -qi '^www-authenticate: basic' "$work/tls_noauth.head" &&
+    [ "$(cat "$work/tls_noauth.body")" = unauthorised ] && [ "$(wc -c < "$work/tls_noauth.body")" -eq 13 ]; then
+    ok "HTTPS without credentials: 401 asking for basic auth"
+else
+    ko "HTTPS without credentials: $status" "$(od -c "$work/tls_noauth.body" | head -3)"
+fi
 get tls_wrong "$tls/metrics" --cacert "$CA_FILE" -u prom:wrong
 if [ "$status" = 401 ]; then ok "HTTPS with a wrong password: 401"; else ko "HTTPS with a wrong password: $status"; fi
 get tls_ok "$tls/probe?target=127.0.0.1:$PORT_PLAIN&module=login" --cacert "$CA_FILE" -u prom:web-secret-7

@@ -630,6 +630,19 @@ static void test_config_message_is_one_line(void **state)
     expect_error("modules:\n  \"a\\tb\": {}\n", "t.yml:2: modules: ", "'a?b'");
 }
 
+/* What only the probe library knows is still refused at load. */
+static void test_config_checked_by_the_library(void **state)
+{
+    (void)state;
+    expect_error("modules:\n  m6:\n    ip_version: 6\ntargets:\n"
+                 "  - name: alpha\n    target: 127.0.0.1:110\n"
+                 "    module: m6\n",
+                 "t.yml:5: targets.alpha: ", "IPv6");
+    expect_error("modules:\n  m:\n    user: two words\n"
+                 "    password_file: @PW@\n",
+                 "t.yml:2: modules.m: ", "no spaces");
+}
+
 /* ---- password files ---- */
 
 /* A module whose password_file holds content; returns the parse result. */
@@ -962,6 +975,7 @@ int main(void)
         cmocka_unit_test(test_config_targets),
         cmocka_unit_test(test_config_empty_and_syntax),
         cmocka_unit_test(test_config_message_is_one_line),
+        cmocka_unit_test(test_config_checked_by_the_library),
         cmocka_unit_test(test_config_password_file_first_line),
         cmocka_unit_test(test_config_password_file_lengths),
         cmocka_unit_test(test_config_password_file_errors),
