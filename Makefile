@@ -63,7 +63,7 @@ UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 TOOLS = $(BUILD)/tests/stallserver $(BUILD)/tests/popclient \
         $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop \
-        $(BUILD)/tests/expose_dump
+        $(BUILD)/tests/expose_dump $(BUILD)/tests/fastpop3
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(CURL_CFLAGS) -Ichecks -Iexporters/common \
              -Iexporters/prometheus -MMD -MP

@@ -10,7 +10,7 @@ case ${1:-} in
 demo) want=("${build[@]}" "${server[@]}") ;;
 test) want=("${build[@]}" "${server[@]}" clang libcmocka-dev binutils
             monitoring-plugins-basic hyperfine time python3 curl
-            prometheus python3-jsonschema) ;;
+            prometheus python3-jsonschema prometheus-blackbox-exporter) ;;
 *) echo "usage: $0 demo|test" >&2; exit 2 ;;
 esac
 
