@@ -166,8 +166,6 @@ struct p3_loop;
 /* Starts a run of p on loop; the result is kept in the probe. -1 if it
  * could not start (then the probe is already finished, with the error). */
 int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop);
-/* The result of the last run. */
-const struct pop3check_result *p3_probe_result(const struct pop3check_probe *p);
 /* Socket activity for the probe; events are EPOLL* bits. */
 void p3_probe_on_socket(struct pop3check_probe *p, int fd, unsigned events);
 /* The monotonic time in us of the probe's next timer, or INT64_MAX. */

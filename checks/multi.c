@@ -233,8 +233,3 @@ void pop3check_probe_run(struct pop3check_probe *p, struct pop3check_result *r)
     *r = p->result;
     pop3check_multi_free(m);
 }
-
-const struct pop3check_result *p3_probe_result(const struct pop3check_probe *p)
-{
-    return &p->result;
-}
