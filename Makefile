@@ -81,7 +81,7 @@ say = @printf '  %-7s %s\n'
 endif
 
 FORMAT_FILES = checks/*.[ch] plugin/*.[ch] exporters/*/*.[ch] tests/unit/*.c \
-               tests/tools/*.c tests/exporter/*.c
+               tests/tools/*.[ch] tests/exporter/*.c
 
 .PHONY: all check unit symbols integration exporter asan bench install \
         uninstall \

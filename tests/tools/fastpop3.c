@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loopback.h"
+
 #define MAX_CLIENTS 8192
 
 struct client {
@@ -26,27 +28,6 @@ struct client {
 
 static struct pollfd fds[MAX_CLIENTS + 1];
 static struct client clients[MAX_CLIENTS + 1];
-
-static int listen_loopback(unsigned short *port)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET};
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-
-    if (fd < 0)
-        return -1;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-        listen(fd, 4096) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-        close(fd);
-        return -1;
-    }
-    *port = ntohs(a.sin_port);
-    return fd;
-}
 
 static void say(int fd, const char *s)
 {
@@ -95,16 +76,6 @@ static int serve(int i)
     return c->len >= sizeof c->in - 1;
 }
 
-static void raise_fd_limit(void)
-{
-    struct rlimit rl;
-
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
-}
-
 static void accept_one(int lfd, nfds_t *n)
 {
     int c = accept(lfd, NULL, NULL);
@@ -126,7 +97,6 @@ int main(int argc, char **argv)
     unsigned short port;
     time_t end = time(NULL) + (argc > 2 ? strtol(argv[2], NULL, 10) : 300);
     nfds_t n = 1;
-    FILE *f;
 
     if (argc < 2) {
         fprintf(stderr, "usage: fastpop3 PORTFILE [LIFETIME]\n");
@@ -135,12 +105,10 @@ int main(int argc, char **argv)
     raise_fd_limit();
     fds[0].fd = listen_loopback(&port);
     fds[0].events = POLLIN;
-    if (fds[0].fd < 0 || (f = fopen(argv[1], "w")) == NULL) {
+    if (fds[0].fd < 0 || write_port(argv[1], port) != 0) {
         perror("fastpop3");
         return 1;
     }
-    fprintf(f, "%u\n", port);
-    fclose(f);
     while (time(NULL) < end) {
         if (poll(fds, n, 1000) <= 0)
             continue;

@@ -16,53 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loopback.h"
+
 #define MAX_CLIENTS 4096 /* the exporter benchmark holds 1,000 at once */
-
-static int listen_loopback(unsigned short *port)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET};
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-
-    if (fd < 0)
-        return -1;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-        listen(fd, 4096) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-        close(fd);
-        return -1;
-    }
-    *port = ntohs(a.sin_port);
-    return fd;
-}
-
-static void raise_fd_limit(void)
-{
-    struct rlimit rl;
-
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
-}
-
-static int write_port(const char *path, unsigned short port)
-{
-    char tmp[4096];
-    FILE *f;
-
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    f = fopen(tmp, "w");
-    if (f == NULL)
-        return -1;
-    fprintf(f, "%u\n", port);
-    if (fclose(f) != 0)
-        return -1;
-    return rename(tmp, path); /* readers never see a half-written file */
-}
 
 /* One client at a time: CAPA lists only USER, QUIT ends; anything else
  * is refused. Enough to show that a forced mechanism is not faked. */
