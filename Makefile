@@ -62,7 +62,7 @@ UNIT_TESTS = range reply body session digest evaluate names output options \
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 TOOLS = $(BUILD)/tests/stallserver $(BUILD)/tests/popclient \
-        $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop \
+        $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop $(BUILD)/tests/deadconn \
         $(BUILD)/tests/expose_dump $(BUILD)/tests/fastpop3
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(CURL_CFLAGS) -Ichecks -Iexporters/common \
@@ -149,7 +149,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) $(PLUGIN_LIB_OBJ) \
 	    $(CMOCKA_LIBS) -lm
 
 # A user of the installed library: public header and the .so only.
-$(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop: $(BUILD)/tests/%: \
+$(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop $(BUILD)/tests/deadconn: $(BUILD)/tests/%: \
     tests/tools/%.c $(BUILD)/$(LIBFILE)
 	@mkdir -p $(@D)
 	$(say) LD $@

@@ -14,8 +14,8 @@ void p3_probe_finish(struct pop3check_probe *p, int64_t now)
     p->result.phase_us[POP3CHECK_PHASE_TOTAL] = now - p->t0;
     if (p->fd >= 0)
         p3_loop_unwatch(p->loop, p->fd);
-    p->fd = -1;
-    p->stage = P3_FINISHED;
+    p->fd_events = 0;
+    p->stage = P3_FINISHED; /* p3_probe_end shuts p->fd down */
 }
 
 static void watch(struct pop3check_probe *p)
@@ -114,10 +114,11 @@ void p3_dialog_start(struct pop3check_probe *p, int64_t now)
     curl_socket_t fd = CURL_SOCKET_BAD;
 
     p->stage = P3_DIALOG;
+    if (curl_easy_getinfo(p->easy, CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK &&
+        fd != CURL_SOCKET_BAD)
+        p->fd = (int)fd; /* from here on p3_probe_end shuts it down */
     p->sess = p3_session_new(&cfg, &p->result, p->trk.apop_ts, p->t0);
-    if (p->sess == NULL ||
-        curl_easy_getinfo(p->easy, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK ||
-        fd == CURL_SOCKET_BAD) {
+    if (p->sess == NULL || p->fd < 0) {
         p->result.error = POP3CHECK_E_INTERNAL;
         p->result.failed_phase = POP3CHECK_PHASE_AUTH;
         p3_format(p->result.error_text, sizeof p->result.error_text,
@@ -125,7 +126,6 @@ void p3_dialog_start(struct pop3check_probe *p, int64_t now)
         p3_probe_finish(p, now);
         return;
     }
-    p->fd = (int)fd;
     p->fd_events = 0;
     settle(p, p3_session_start(p->sess, now), now);
 }

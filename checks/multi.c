@@ -1,6 +1,20 @@
 /* multi.c - runs many probes on one thread: one epoll set for every
  * socket (libcurl's during connect, ours during the dialog) and the
- * probes' timers, checked each turn. */
+ * probes' timers, checked each turn; one libcurl multi handle shared by
+ * the probes of the loop (per-multi state is most of libcurl's memory).
+ *
+ * Sharing a multi handle means sharing its connection cache, so:
+ * - DNS answers are not cached (each probe times its own resolve), and
+ *   CONNECT_ONLY connections are never reused (libcurl refuses);
+ * - the cache never evicts (CURLMOPT_MAXCONNECTS 0) and connections
+ *   never age out (CURLOPT_MAXAGE_CONN), so libcurl closes an idle
+ *   connection whose dialog we drive only when it is dead: the server
+ *   closed it or the socket is in error. Our close-socket callback sees
+ *   that and ends that probe with "server closed the connection";
+ * - a finished probe shuts its socket down, so that the server sees the
+ *   end at once and libcurl's next check drops the connection; the
+ *   multi handle itself is freed whenever no probe is in libcurl's
+ *   hands, which closes whatever is left. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <stdint.h>
@@ -19,6 +33,9 @@ struct p3_loop {
     size_t nbyfd;
     struct pop3check_probe *head; /* running probes */
     int running;
+    CURLM *cm;             /* shared by the probes; NULL when none uses it */
+    unsigned curl_users;   /* easy handles added to cm */
+    int64_t curl_timer_at; /* libcurl's timer, INT64_MAX when unset */
 };
 
 struct pop3check_multi {
@@ -32,6 +49,7 @@ struct pop3check_multi *pop3check_multi_new(void)
 
     if (m == NULL)
         return NULL;
+    m->loop.curl_timer_at = INT64_MAX;
     m->loop.epfd = epoll_create1(EPOLL_CLOEXEC);
     m->loop.wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (m->loop.epfd < 0 || m->loop.wakefd < 0 ||
@@ -95,6 +113,121 @@ void p3_loop_unwatch(struct p3_loop *l, int fd)
     epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
 }
 
+/* ---- the shared libcurl multi handle ---- */
+
+static struct pop3check_probe *probe_of(CURL *h)
+{
+    char *priv = NULL;
+
+    if (h == NULL || curl_easy_getinfo(h, CURLINFO_PRIVATE, &priv) != CURLE_OK)
+        return NULL;
+    return (struct pop3check_probe *)(void *)priv;
+}
+
+static int on_socket(CURL *h, curl_socket_t s, int what, void *ctx, void *sp)
+{
+    struct p3_loop *l = ctx;
+    struct pop3check_probe *p;
+
+    (void)sp;
+    if (what == CURL_POLL_REMOVE) {
+        p3_loop_unwatch(l, s);
+        return 0;
+    }
+    p = probe_of(h);
+    if (p == NULL)
+        return 0;
+    /* A failure is that probe's alone (finished by its next timer
+     * check): an error returned here would fail every transfer. */
+    if (p3_loop_watch(l, p, s,
+                      (what & CURL_POLL_IN ? 1u : 0) |
+                          (what & CURL_POLL_OUT ? 4u : 0)) != 0)
+        p->broken = 1;
+    return 0;
+}
+
+static int on_timer(CURLM *m, long timeout_ms, void *ctx)
+{
+    struct p3_loop *l = ctx;
+
+    (void)m;
+    l->curl_timer_at =
+        timeout_ms < 0 ? INT64_MAX : p3_now_us() + (int64_t)timeout_ms * 1000;
+    return 0;
+}
+
+int p3_loop_close_socket(void *ctx, curl_socket_t s)
+{
+    struct p3_loop *l = ctx;
+
+    if (s >= 0 && (size_t)s < l->nbyfd && l->byfd[s] != NULL) {
+        struct pop3check_probe *p = l->byfd[s];
+        if (p->stage == P3_DIALOG && p->fd == s) {
+            p->fd = -1; /* libcurl found it dead: see the top of this file */
+            p->closed = 1;
+        }
+        p3_loop_unwatch(l, s);
+    }
+    return close(s);
+}
+
+int p3_loop_curl_add(struct p3_loop *l, CURL *easy)
+{
+    if (l->cm == NULL) {
+        l->cm = curl_multi_init();
+        if (l->cm == NULL ||
+            curl_multi_setopt(l->cm, CURLMOPT_SOCKETFUNCTION, on_socket) ||
+            curl_multi_setopt(l->cm, CURLMOPT_SOCKETDATA, l) ||
+            curl_multi_setopt(l->cm, CURLMOPT_TIMERFUNCTION, on_timer) ||
+            curl_multi_setopt(l->cm, CURLMOPT_TIMERDATA, l) ||
+            curl_multi_setopt(l->cm, CURLMOPT_MAXCONNECTS, 0L)) {
+            curl_multi_cleanup(l->cm);
+            l->cm = NULL;
+            return -1;
+        }
+    }
+    if (curl_multi_add_handle(l->cm, easy) != CURLM_OK) {
+        if (l->curl_users == 0) {
+            curl_multi_cleanup(l->cm);
+            l->cm = NULL;
+        }
+        return -1;
+    }
+    l->curl_users++;
+    return 0;
+}
+
+void p3_loop_curl_remove(struct p3_loop *l, CURL *easy)
+{
+    curl_multi_remove_handle(l->cm, easy);
+    curl_easy_cleanup(easy);
+    if (--l->curl_users == 0) {
+        curl_multi_cleanup(l->cm);
+        l->cm = NULL;
+        l->curl_timer_at = INT64_MAX;
+    }
+}
+
+void p3_loop_curl_action(struct p3_loop *l, int fd, int flags)
+{
+    int running;
+    CURLMsg *msg;
+    int left;
+
+    if (l->cm == NULL)
+        return;
+    curl_multi_socket_action(l->cm, fd, flags, &running);
+    while (l->cm != NULL && (msg = curl_multi_info_read(l->cm, &left))) {
+        CURL *h = msg->easy_handle;
+        CURLcode code = msg->data.result;
+        struct pop3check_probe *p = probe_of(h);
+
+        if (msg->msg == CURLMSG_DONE && p != NULL && p->easy == h &&
+            p->stage == P3_CURL)
+            p3_connect_finished(p, code, p3_now_us());
+    }
+}
+
 static void unlink_probe(struct p3_loop *l, struct pop3check_probe *p)
 {
     if (p->prev)
@@ -132,7 +265,14 @@ int pop3check_multi_add(struct pop3check_multi *m, struct pop3check_probe *p,
 static void sweep(struct p3_loop *l)
 {
     int64_t now = p3_now_us();
-    struct pop3check_probe *p = l->head;
+    struct pop3check_probe *p;
+
+    if (l->curl_timer_at <= now) {
+        l->curl_timer_at = INT64_MAX;
+        p3_loop_curl_action(l, CURL_SOCKET_TIMEOUT, 0);
+        now = p3_now_us();
+    }
+    p = l->head;
 
     while (p != NULL) {
         struct pop3check_probe *next = p->next;
@@ -151,7 +291,7 @@ static void sweep(struct p3_loop *l)
 static int wait_ms(const struct p3_loop *l, int timeout_ms)
 {
     int64_t now = p3_now_us();
-    int64_t next = INT64_MAX;
+    int64_t next = l->curl_timer_at;
 
     for (const struct pop3check_probe *p = l->head; p; p = p->next) {
         int64_t t = p3_probe_next_timer(p);
@@ -210,6 +350,8 @@ void pop3check_multi_free(struct pop3check_multi *m)
         p3_probe_end(p);
         p->loop = NULL;
     }
+    if (m->loop.cm != NULL) /* cannot happen: the last probe freed it */
+        curl_multi_cleanup(m->loop.cm);
     close(m->loop.epfd);
     close(m->loop.wakefd);
     free(m->loop.byfd);

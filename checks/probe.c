@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 
 #include "probe.h"
 #include "session.h"
@@ -177,35 +178,6 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t size,
     return 0;
 }
 
-static int on_socket(CURL *h, curl_socket_t s, int what, void *ctx, void *sp)
-{
-    struct pop3check_probe *p = ctx;
-
-    (void)h;
-    (void)sp;
-    if (what == CURL_POLL_REMOVE) {
-        p3_loop_unwatch(p->loop, s);
-        return 0;
-    }
-    if (p3_loop_watch(p->loop, p, s,
-                      (what & CURL_POLL_IN ? 1u : 0) |
-                          (what & CURL_POLL_OUT ? 4u : 0)) != 0) {
-        p->broken = 1; /* finished by the next timer check */
-        return -1;
-    }
-    return 0;
-}
-
-static int on_timer(CURLM *m, long timeout_ms, void *ctx)
-{
-    struct pop3check_probe *p = ctx;
-
-    (void)m;
-    p->curl_timer_at =
-        timeout_ms < 0 ? INT64_MAX : p3_now_us() + (int64_t)timeout_ms * 1000;
-    return 0;
-}
-
 #define SET(opt, val)                                                          \
     do {                                                                       \
         if (curl_easy_setopt(p->easy, opt, val) != CURLE_OK)                   \
@@ -239,6 +211,14 @@ static int setup_easy(struct pop3check_probe *p)
                                     : CURL_IPRESOLVE_WHATEVER;
 
     SET(CURLOPT_URL, p->url);
+    SET(CURLOPT_PRIVATE, (char *)p);
+    /* The multi handle is shared (multi.c): no DNS answer from another
+     * probe, no connection aged out while its dialog runs, and libcurl
+     * tells the loop when it closes a socket. */
+    SET(CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+    SET(CURLOPT_MAXAGE_CONN, 2L * 3600);
+    SET(CURLOPT_CLOSESOCKETFUNCTION, p3_loop_close_socket);
+    SET(CURLOPT_CLOSESOCKETDATA, p->loop);
     SET(CURLOPT_PROTOCOLS_STR, "pop3,pop3s");
     SET(CURLOPT_CONNECT_ONLY, 1L);
     SET(CURLOPT_NOSIGNAL, 1L);
@@ -262,21 +242,6 @@ static int setup_easy(struct pop3check_probe *p)
     return setup_tls(p);
 }
 
-/* Each probe gets its own multi handle: connections are private to it, so
- * libcurl never prunes a connection whose dialog we are driving, and the
- * DNS cache cannot hide the resolve time. */
-static int setup_multi(struct pop3check_probe *p)
-{
-    p->cm = curl_multi_init();
-    if (p->cm == NULL ||
-        curl_multi_setopt(p->cm, CURLMOPT_SOCKETFUNCTION, on_socket) ||
-        curl_multi_setopt(p->cm, CURLMOPT_SOCKETDATA, p) ||
-        curl_multi_setopt(p->cm, CURLMOPT_TIMERFUNCTION, on_timer) ||
-        curl_multi_setopt(p->cm, CURLMOPT_TIMERDATA, p))
-        return -1;
-    return curl_multi_add_handle(p->cm, p->easy) == CURLM_OK ? 0 : -1;
-}
-
 int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop)
 {
     p3_probe_end(p);
@@ -285,13 +250,16 @@ int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop)
     p->loop = loop;
     p->t0 = p3_now_us();
     p->deadline = p->t0 + (int64_t)p->o.timeout_ms * 1000;
-    p->curl_timer_at = INT64_MAX;
     p->broken = 0;
+    p->closed = 0;
     p->errbuf[0] = '\0';
     p3_tracker_init(&p->trk, &p->result, p->t0, p->o.trace, p->o.trace_ctx);
     p->stage = P3_CURL;
     p->easy = curl_easy_init();
-    if (p->easy == NULL || setup_easy(p) != 0 || setup_multi(p) != 0) {
+    if (p->easy != NULL && setup_easy(p) == 0 &&
+        p3_loop_curl_add(loop, p->easy) == 0)
+        p->in_multi = 1;
+    if (!p->in_multi) {
         p->result.error = POP3CHECK_E_INTERNAL;
         p->result.failed_phase = POP3CHECK_PHASE_RESOLVE;
         p3_format(p->result.error_text, sizeof p->result.error_text,
@@ -304,44 +272,31 @@ int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop)
 
 void p3_probe_end(struct pop3check_probe *p)
 {
-    if (p->fd >= 0 && p->loop != NULL)
-        p3_loop_unwatch(p->loop, p->fd);
+    if (p->fd >= 0) {
+        if (p->loop != NULL)
+            p3_loop_unwatch(p->loop, p->fd);
+        /* The connection stays in libcurl's cache: end it now for the
+         * server, libcurl closes the socket (multi.c). */
+        shutdown(p->fd, SHUT_RDWR);
+    }
     p->fd = -1;
     p->fd_events = 0;
     p3_session_free(p->sess);
     p->sess = NULL;
-    if (p->cm != NULL && p->easy != NULL)
-        curl_multi_remove_handle(p->cm, p->easy);
-    if (p->easy != NULL)
+    if (p->in_multi)
+        p3_loop_curl_remove(p->loop, p->easy);
+    else if (p->easy != NULL)
         curl_easy_cleanup(p->easy);
-    if (p->cm != NULL)
-        curl_multi_cleanup(p->cm);
     p->easy = NULL;
-    p->cm = NULL;
+    p->in_multi = 0;
     curl_slist_free_all(p->connect_to_list);
     p->connect_to_list = NULL;
     if (p->stage != P3_FINISHED)
         p->stage = P3_IDLE;
 }
 
-static void curl_progress(struct pop3check_probe *p)
-{
-    int running;
-    CURLMsg *msg;
-    int left;
-
-    while ((msg = curl_multi_info_read(p->cm, &left)) != NULL) {
-        if (msg->msg == CURLMSG_DONE && p->stage == P3_CURL) {
-            p3_connect_finished(p, msg->data.result, p3_now_us());
-            return;
-        }
-    }
-    (void)running;
-}
-
 void p3_probe_on_socket(struct pop3check_probe *p, int fd, unsigned events)
 {
-    int running;
     int flags = 0;
 
     if (p->stage == P3_DIALOG && fd == p->fd) {
@@ -353,23 +308,23 @@ void p3_probe_on_socket(struct pop3check_probe *p, int fd, unsigned events)
     flags |= (events & 1u) ? CURL_CSELECT_IN : 0;
     flags |= (events & 4u) ? CURL_CSELECT_OUT : 0;
     flags |= (events & ~5u) ? CURL_CSELECT_ERR : 0;
-    curl_multi_socket_action(p->cm, fd, flags, &running);
-    curl_progress(p);
+    p3_loop_curl_action(p->loop, fd, flags);
 }
 
 int64_t p3_probe_next_timer(const struct pop3check_probe *p)
 {
-    if (p->stage == P3_FINISHED || p->broken)
+    if (p->stage == P3_FINISHED || p->broken || p->closed)
         return INT64_MIN;
-    if (p->stage == P3_CURL && p->curl_timer_at < p->deadline)
-        return p->curl_timer_at;
     return p->deadline;
 }
 
 void p3_probe_on_timer(struct pop3check_probe *p, int64_t now)
 {
-    int running;
-
+    if (p->closed && p->stage == P3_DIALOG) {
+        p3_session_input(p->sess, "", 0, now); /* "server closed ..." */
+        p3_probe_finish(p, now);
+        return;
+    }
     if (p->broken && p->stage != P3_FINISHED) {
         static const char msg[] = "cannot watch the socket (out of memory?)";
         if (p->stage == P3_DIALOG) {
@@ -381,12 +336,6 @@ void p3_probe_on_timer(struct pop3check_probe *p, int64_t now)
                       msg);
         }
         p3_probe_finish(p, now);
-        return;
-    }
-    if (p->stage == P3_CURL && p->curl_timer_at <= now && now < p->deadline) {
-        p->curl_timer_at = INT64_MAX;
-        curl_multi_socket_action(p->cm, CURL_SOCKET_TIMEOUT, 0, &running);
-        curl_progress(p);
         return;
     }
     if (now < p->deadline || p->stage == P3_FINISHED)

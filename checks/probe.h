@@ -20,15 +20,16 @@ struct pop3check_probe {
     enum p3_stage stage;
     struct p3_loop *loop;
     struct pop3check_result result;
-    CURLM *cm; /* a multi per probe: see probe.c */
     CURL *easy;
+    int in_multi; /* easy is in the loop's multi handle */
     struct curl_slist *connect_to_list;
     char errbuf[CURL_ERROR_SIZE];
     struct p3_tracker trk;
     struct p3_session *sess;
-    int64_t t0, deadline, curl_timer_at;
-    int fd;             /* the dialog's socket, -1 before */
+    int64_t t0, deadline;
+    int fd;             /* the dialog's socket, -1 before and after */
     int broken;         /* the loop could not watch a socket (memory) */
+    int closed;         /* libcurl closed the dialog's dead connection */
     unsigned fd_events; /* what the loop watches on fd */
 
     /* owned by the multi */
@@ -36,6 +37,16 @@ struct pop3check_probe {
     void *done_ctx;
     struct pop3check_probe *prev, *next;
 };
+
+/* multi.c: the loop's libcurl multi handle, shared by its probes. */
+int p3_loop_curl_add(struct p3_loop *l, CURL *easy);
+/* Removes and cleans up easy. */
+void p3_loop_curl_remove(struct p3_loop *l, CURL *easy);
+/* curl_multi_socket_action, then ends the connect stage of the probes
+ * libcurl has finished with. */
+void p3_loop_curl_action(struct p3_loop *l, int fd, int flags);
+/* CURLOPT_CLOSESOCKETFUNCTION, with the loop as its data. */
+int p3_loop_close_socket(void *loop, curl_socket_t s);
 
 /* connect.c */
 void p3_connect_finished(struct pop3check_probe *p, CURLcode code, int64_t now);

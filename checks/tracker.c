@@ -42,13 +42,29 @@ static void emit(struct p3_tracker *t, enum pop3check_trace_dir dir,
     t->trace(t->trace_ctx, dir, clean, strlen(clean));
 }
 
+static int starts(const char *d, size_t n, const char *word)
+{
+    size_t wl = strlen(word);
+
+    return n >= wl && memcmp(d, word, wl) == 0;
+}
+
 static void on_text(struct p3_tracker *t, const char *d, size_t n)
 {
     static const char tls[] = "SSL connection using ";
     const size_t tl = sizeof tls - 1;
+    size_t sp = 0;
 
-    if (n > 8 && memcmp(d, "reached ", 8) == 0)
+    if (starts(d, n, "reached "))
         return; /* libcurl's internal trace of curl_easy_recv */
+    /* The multi handle is shared: before connecting, libcurl may close
+     * another probe's dead connection and say so on this probe's stream. */
+    if (starts(d, n, "Connection #") || starts(d, n, "Closing connection"))
+        return;
+    while (sp < n && d[sp] == ' ')
+        sp++;
+    if (starts(d + sp, n - sp, "Trying "))
+        t->connecting = 1;
     emit(t, POP3CHECK_TRACE_INFO, d, n);
     if (n > tl && memcmp(d, tls, tl) == 0) {
         size_t v = 0;
@@ -169,7 +185,7 @@ void p3_tracker_event(struct p3_tracker *t, int type, const char *data,
         on_command(t, data, n, now);
         break;
     case 6: /* CURLINFO_SSL_DATA_OUT: the TCP connection is up */
-        if (t->tls_first < 0)
+        if (t->tls_first < 0 && t->connecting)
             t->tls_first = now;
         break;
     default: /* payload and incoming TLS records: nothing to learn */

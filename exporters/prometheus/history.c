@@ -14,19 +14,41 @@ void p3x_log_trace(void *ctx, enum pop3check_trace_dir dir, const char *line,
 {
     static const char *const prefix[] = {"C: ", "S: ", "* "};
     struct p3x_log *l = ctx;
-    size_t room = sizeof l->text - 1 - l->len;
-    int n;
+    const char *pre = prefix[(unsigned)dir % 3];
+    size_t pl = strlen(pre);
+    size_t need = l->len + pl + len + 2; /* prefix, line, "\n", NUL */
 
     if (l->truncated)
         return;
-    n = snprintf(l->text + l->len, room + 1, "%s%.*s\n",
-                 prefix[(unsigned)dir % 3], (int)len, line);
-    if (n < 0 || (size_t)n > room) {
+    if (need > P3X_LOG_MAX) {
         l->truncated = 1;
-        l->len = sizeof l->text - 1;
         return;
     }
-    l->len += (size_t)n;
+    if (need > l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 512;
+        while (cap < need)
+            cap *= 2;
+        if (cap > P3X_LOG_MAX)
+            cap = P3X_LOG_MAX;
+        char *t = realloc(l->text, cap);
+        if (t == NULL) {
+            l->truncated = 1;
+            return;
+        }
+        l->text = t;
+        l->cap = cap;
+    }
+    memcpy(l->text + l->len, pre, pl);
+    memcpy(l->text + l->len + pl, line, len);
+    l->len += pl + len;
+    l->text[l->len++] = '\n';
+    l->text[l->len] = '\0';
+}
+
+void p3x_log_free(struct p3x_log *l)
+{
+    free(l->text);
+    memset(l, 0, sizeof *l);
 }
 
 unsigned long p3x_history_add(struct p3x_history *h, const char *target,
@@ -43,11 +65,20 @@ unsigned long p3x_history_add(struct p3x_history *h, const char *target,
     snprintf(e->module, sizeof e->module, "%s", module);
     e->result = *r;
     e->state = state;
-    if (log != NULL)
-        e->log = *log;
-    else
-        memset(&e->log, 0, sizeof e->log);
+    p3x_log_free(&e->log);
+    if (log != NULL && log->len > 0 &&
+        (e->log.text = malloc(log->len + 1)) != NULL) {
+        memcpy(e->log.text, log->text, log->len + 1);
+        e->log.len = e->log.cap = log->len;
+        e->log.truncated = log->truncated;
+    }
     return id;
+}
+
+void p3x_history_clear(struct p3x_history *h)
+{
+    for (size_t i = 0; i < P3X_HISTORY_SIZE; i++)
+        p3x_log_free(&h->e[i].log);
 }
 
 const struct p3x_history_entry *p3x_history_find(const struct p3x_history *h,

@@ -11,12 +11,15 @@
 #define P3X_HISTORY_SIZE 100
 #define P3X_LOG_MAX      16384
 
-/* A transcript being written by a probe's trace callback. */
+/* A transcript being written by a probe's trace callback: grown on
+ * demand (most are a few hundred bytes), at most P3X_LOG_MAX. */
 struct p3x_log {
-    char text[P3X_LOG_MAX];
-    size_t len;
+    char *text; /* NUL-terminated; NULL while empty */
+    size_t len, cap;
     int truncated;
 };
+
+void p3x_log_free(struct p3x_log *l);
 
 /* A pop3check_trace_fn writing into the struct p3x_log given as ctx. */
 void p3x_log_trace(void *ctx, enum pop3check_trace_dir dir, const char *line,
@@ -42,6 +45,8 @@ unsigned long p3x_history_add(struct p3x_history *h, const char *target,
                               const struct pop3check_result *r,
                               enum pop3check_state state,
                               const struct p3x_log *log);
+/* Frees the logs the entries hold (not h itself). */
+void p3x_history_clear(struct p3x_history *h);
 /* The entry with id, or NULL once it has been overwritten. */
 const struct p3x_history_entry *p3x_history_find(const struct p3x_history *h,
                                                  unsigned long id);

@@ -207,7 +207,7 @@ static enum MHD_Result send_debug(struct MHD_Connection *c, struct job *j,
         (size_t)snprintf(body, len,
                          "Logs for the probe:\n%.*s%s\nMetrics that would "
                          "have been returned:\n%s",
-                         (int)j->log.len, j->log.text,
+                         (int)j->log.len, j->log.text ? j->log.text : "",
                          j->log.truncated ? "(log truncated)\n" : "", metrics);
     free(metrics);
     return reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", body, len,
@@ -262,7 +262,8 @@ static enum MHD_Result send_log(struct p3x_server *s, struct MHD_Connection *c)
     pthread_mutex_lock(&s->lock);
     e = p3x_history_find(s->history, id);
     rc = e ? reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8",
-                   (char *)e->log.text, e->log.len, MHD_RESPMEM_MUST_COPY)
+                   e->log.text ? e->log.text : (char *)"", e->log.len,
+                   MHD_RESPMEM_MUST_COPY)
            : reply(c, MHD_HTTP_NOT_FOUND, "text/plain",
                    "no such probe (only the last 100 are kept)\n", 43,
                    MHD_RESPMEM_PERSISTENT);
@@ -364,6 +365,7 @@ void p3x_http_completed(void *cls, struct MHD_Connection *c, void **req,
     if (j == NULL)
         return;
     pop3check_probe_free(j->probe);
+    p3x_log_free(&j->log);
     free(j);
     *req = NULL;
 }

@@ -106,7 +106,7 @@ static struct MHD_Daemon *start_mhd(struct p3x_server *s,
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)p3x_http_completed, s},
         {MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
         {MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, NULL},
-        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 8192, NULL},
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 4096, NULL},
     };
     int n = 4;
 
@@ -183,6 +183,8 @@ fail:
         pop3check_multi_free(s->multi);
         p3x_config_free(s->config);
         p3x_stats_free(&s->stats);
+        if (s->history != NULL)
+            p3x_history_clear(s->history);
         free(s->history);
         free(s->textfile);
         free_auth(s);
@@ -241,6 +243,7 @@ void p3x_server_stop(struct p3x_server *s)
     p3x_config_free(s->config);
     p3x_stats_free(&s->stats);
     pthread_mutex_destroy(&s->lock);
+    p3x_history_clear(s->history);
     free(s->history);
     free(s->textfile);
     free_auth(s);

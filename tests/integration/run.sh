@@ -38,7 +38,7 @@ trap cleanup EXIT INT TERM
 pw="$SANDBOX_DIR/pass"
 
 # A server that accepts and never speaks, one that greets and then stalls,
-# and one that offers nothing but USER.
+# one that offers nothing but USER, and one that hangs up after CAPA.
 start_stall() {
     "$build/tests/stallserver" "$work/$1.port" "$1" > /dev/null 2>&1 &
     stall_pids+=("$!")
@@ -49,9 +49,11 @@ start_stall() {
 start_stall silent
 start_stall greet
 start_stall bare
+start_stall hangup
 SILENT=$(cat "$work/silent.port")
 GREET=$(cat "$work/greet.port")
 BARE=$(cat "$work/bare.port")
+HANGUP=$(cat "$work/hangup.port")
 
 pass=0 fail=0
 all_output="$work/all-output"
@@ -172,6 +174,11 @@ if out=$(timeout 30 "$build/tests/multiprobe" "$H" "$PORT_PLAIN" "$USER_SMALL" "
     pass=$((pass + 1)); echo "ok   $out"
 else
     fail=$((fail + 1)); echo "FAIL multiprobe:"; printf '%s\n' "$out" | sed 's/^/     | /' | tail -10
+fi
+if out=$(timeout 20 "$build/tests/deadconn" "$HANGUP" 2>&1); then
+    pass=$((pass + 1)); echo "ok   hang-up while the loop is busy: $out"
+else
+    fail=$((fail + 1)); echo "FAIL deadconn: $out"
 fi
 
 echo "== bad options: exit 3 and one line"

@@ -1,9 +1,10 @@
 /* stallserver.c - a POP3 server for the tests that behaves in ways
  * Dovecot will not: it accepts and then says nothing ("silent"), greets
- * and then never answers ("greet"), or offers only USER and no APOP
- * timestamp ("bare": answers CAPA and QUIT, nothing else). Bound to
- * 127.0.0.1 only; exits by itself after 120 s.
- * Usage: stallserver PORTFILE silent|greet|bare */
+ * and then never answers ("greet"), offers only USER and no APOP
+ * timestamp ("bare": answers CAPA and QUIT, nothing else), or answers
+ * CAPA like "bare" and hangs up 1 s after the next command ("hangup").
+ * Bound to 127.0.0.1 only; exits by itself after 120 s.
+ * Usage: stallserver PORTFILE silent|greet|bare|hangup */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -22,7 +23,7 @@
 
 /* One client at a time: CAPA lists only USER, QUIT ends; anything else
  * is refused. Enough to show that a forced mechanism is not faked. */
-static void serve_bare(int c)
+static void serve_bare(int c, int hangup)
 {
     static const char capa[] = "+OK\r\nUSER\r\nUIDL\r\n.\r\n";
     static const char bye[] = "+OK bye\r\n";
@@ -39,9 +40,12 @@ static void serve_bare(int c)
         buf[have] = '\0';
         while ((nl = strchr(buf, '\n')) != NULL) {
             int quit = strncmp(buf, "QUIT", 4) == 0;
-            const char *r = quit                           ? bye
-                            : strncmp(buf, "CAPA", 4) == 0 ? capa
-                                                           : no;
+            int is_capa = strncmp(buf, "CAPA", 4) == 0;
+            const char *r = quit ? bye : is_capa ? capa : no;
+            if (hangup && !is_capa) {
+                sleep(1);
+                return;
+            }
             if (write(c, r, strlen(r)) < 0 || quit)
                 return;
             have -= (size_t)(nl + 1 - buf);
@@ -59,16 +63,18 @@ int main(int argc, char **argv)
     int nclients = 0;
     unsigned short port;
     time_t end = time(NULL) + 120;
-    int greet, bare, lfd;
+    int greet, bare, hangup, lfd;
 
     if (argc != 3 || (strcmp(argv[2], "silent") && strcmp(argv[2], "greet") &&
-                      strcmp(argv[2], "bare"))) {
-        fprintf(stderr, "usage: stallserver PORTFILE silent|greet|bare\n");
+                      strcmp(argv[2], "bare") && strcmp(argv[2], "hangup"))) {
+        fprintf(stderr,
+                "usage: stallserver PORTFILE silent|greet|bare|hangup\n");
         return 2;
     }
     greet = strcmp(argv[2], "silent") != 0;
     raise_fd_limit();
-    bare = strcmp(argv[2], "bare") == 0;
+    hangup = strcmp(argv[2], "hangup") == 0;
+    bare = hangup || strcmp(argv[2], "bare") == 0;
     lfd = listen_loopback(&port);
     if (lfd < 0 || write_port(argv[1], port) != 0) {
         perror("stallserver");
@@ -86,7 +92,7 @@ int main(int argc, char **argv)
             continue;
         }
         if (bare) {
-            serve_bare(c);
+            serve_bare(c, hangup);
             close(c);
         } else if (nclients < MAX_CLIENTS) {
             clients[nclients++] = c; /* kept open, never answered */
