@@ -27,6 +27,11 @@ CURL_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 EXPORTER_LIBS := $(shell $(PKG_CONFIG) --libs jansson yaml-0.1 libmicrohttpd \
                    2>/dev/null || echo -ljansson -lyaml -lmicrohttpd) -lpthread
+YAML_LIBS   := $(shell $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null || echo -lyaml)
+# The subagent needs libnetsnmpmibs too: Net-SNMP's AgentX client is there.
+SNMP_CFLAGS := $(shell $(PKG_CONFIG) --cflags netsnmp-agent 2>/dev/null)
+SNMP_LIBS   := $(shell $(PKG_CONFIG) --libs netsnmp-agent 2>/dev/null || \
+                 echo -lnetsnmpmibs -lnetsnmpagent -lnetsnmp)
 
 # VERSION is the release; the library's ABI version is SOVERSION.0.0 and
 # changes only with its interface.
@@ -43,19 +48,31 @@ LIB_SRC = checks/alloc.c checks/body.c checks/names.c checks/text.c checks/reply
 PLUGIN_LIB_SRC = plugin/options.c plugin/output.c
 PLUGIN_SRC = plugin/check_pop3.c
 # The exporters' parts that the unit tests reach, and the daemon's own.
-XCOMMON_SRC = exporters/common/config.c exporters/common/config_module.c \
-              exporters/common/config_yaml.c exporters/prometheus/expose.c \
+CONFIG_SRC  = exporters/common/config.c exporters/common/config_module.c \
+              exporters/common/config_yaml.c exporters/common/schedule.c
+XCOMMON_SRC = $(CONFIG_SRC) exporters/prometheus/expose.c \
               exporters/prometheus/expose_probe.c \
               exporters/prometheus/stats.c
 EXPORTER_SRC = exporters/prometheus/server.c exporters/prometheus/main.c \
                exporters/prometheus/engine.c exporters/prometheus/http.c \
-               exporters/prometheus/schedule.c exporters/prometheus/history.c
+               exporters/prometheus/sched_metrics.c exporters/prometheus/history.c
+
+# The SNMP module: in the subagent, and as a .so for snmpd's dlmod.
+SNMP_MODULE_SRC = exporters/snmp/pop3monitor.c
+SNMP_AGENT_SRC  = exporters/snmp/agent.c
+SNMP_SO         = pop3monitor.so
 
 LIB_OBJ        = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 PLUGIN_LIB_OBJ = $(PLUGIN_LIB_SRC:%.c=$(BUILD)/obj/%.o)
 PLUGIN_OBJ     = $(PLUGIN_SRC:%.c=$(BUILD)/obj/%.o)
 XCOMMON_OBJ    = $(XCOMMON_SRC:%.c=$(BUILD)/obj/%.o)
 EXPORTER_OBJ   = $(EXPORTER_SRC:%.c=$(BUILD)/obj/%.o)
+CONFIG_OBJ     = $(CONFIG_SRC:%.c=$(BUILD)/obj/%.o)
+SNMP_OBJ       = $(SNMP_MODULE_SRC:%.c=$(BUILD)/obj/%.o) \
+                 $(SNMP_AGENT_SRC:%.c=$(BUILD)/obj/%.o)
+# The .so's objects: position-independent, only init_/deinit_ exported.
+SNMP_PIC_OBJ   = $(SNMP_MODULE_SRC:%.c=$(BUILD)/obj-pic/%.o) \
+                 $(CONFIG_SRC:%.c=$(BUILD)/obj-pic/%.o)
 
 UNIT_TESTS = range reply body session digest evaluate names output options \
              alloc config expose
@@ -83,11 +100,12 @@ endif
 FORMAT_FILES = checks/*.[ch] plugin/*.[ch] exporters/*/*.[ch] tests/unit/*.c \
                tests/tools/*.[ch] tests/exporter/*.c
 
-.PHONY: all check unit symbols integration exporter asan bench install \
+.PHONY: all check unit symbols integration exporter snmp asan bench install \
         uninstall \
         clean test demo lint format
 
-all: $(BUILD)/$(LIBFILE) $(BUILD)/check_pop3 $(BUILD)/pop3_exporter
+all: $(BUILD)/$(LIBFILE) $(BUILD)/check_pop3 $(BUILD)/pop3_exporter \
+     $(BUILD)/pop3_snmp_agent $(BUILD)/$(SNMP_SO)
 
 $(BUILD)/obj/checks/%.o: checks/%.c
 	@mkdir -p $(@D)
@@ -98,6 +116,16 @@ $(BUILD)/obj-alloc/checks/%.o: checks/%.c
 	@mkdir -p $(@D)
 	$(say) CC $@
 	$(Q)$(CC) $(ALL_CFLAGS) -DP3_ALLOC_TEST -c $< -o $@
+
+$(BUILD)/obj/exporters/snmp/%.o: exporters/snmp/%.c
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(SNMP_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj-pic/%.o: %.c
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(SNMP_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -121,6 +149,19 @@ $(BUILD)/pop3_exporter: $(EXPORTER_OBJ) $(XCOMMON_OBJ) $(BUILD)/$(LIBFILE)
 	$(say) LD $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(EXPORTER_OBJ) $(XCOMMON_OBJ) \
 	    -L$(BUILD) -lpop3check $(EXPORTER_LIBS) -lm
+
+$(BUILD)/pop3_snmp_agent: $(SNMP_OBJ) $(CONFIG_OBJ) $(BUILD)/$(LIBFILE)
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SNMP_OBJ) $(CONFIG_OBJ) \
+	    -L$(BUILD) -lpop3check $(YAML_LIBS) $(SNMP_LIBS) -lpthread
+
+$(BUILD)/$(SNMP_SO): $(SNMP_PIC_OBJ) exporters/snmp/pop3monitor.map \
+    $(BUILD)/$(LIBFILE)
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared \
+	    -Wl,--version-script=exporters/snmp/pop3monitor.map \
+	    -Wl,--no-undefined -o $@ $(SNMP_PIC_OBJ) -L$(BUILD) -lpop3check \
+	    $(YAML_LIBS) $(SNMP_LIBS) -lpthread
 
 # Unit tests link the objects directly, so they reach internal functions.
 $(BUILD)/tests/test_alloc: tests/unit/test_alloc.c $(ALLOC_OBJ)
@@ -180,7 +221,10 @@ exporter: all $(TOOLS)
 	@BUILD=$(BUILD) tests/exporter/promtool.sh $(BUILD)/tests/expose_dump
 	@BUILD=$(BUILD) tests/exporter/run.sh
 
-check: all unit symbols integration exporter
+snmp: all $(TOOLS)
+	@BUILD=$(BUILD) tests/snmp/run.sh
+
+check: all unit symbols integration exporter snmp
 	@BUILD=$(BUILD) tests/summary.sh
 
 # -O1 keeps the sanitizers' reports readable; leaks are checked too.
@@ -252,4 +296,5 @@ clean:
 	rm -rf build build-asan build-clang
 
 -include $(LIB_OBJ:.o=.d) $(PLUGIN_OBJ:.o=.d) $(PLUGIN_LIB_OBJ:.o=.d) \
-    $(ALLOC_OBJ:.o=.d) $(XCOMMON_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d)
+    $(ALLOC_OBJ:.o=.d) $(XCOMMON_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) \
+    $(SNMP_OBJ:.o=.d) $(SNMP_PIC_OBJ:.o=.d)

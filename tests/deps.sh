@@ -4,13 +4,14 @@
 set -euo pipefail
 
 build=(gcc make pkg-config libcurl4-openssl-dev ca-certificates
-       libjansson-dev libyaml-dev libmicrohttpd-dev)
+       libjansson-dev libyaml-dev libmicrohttpd-dev libsnmp-dev)
 server=(dovecot-core dovecot-pop3d openssl iproute2)
 case ${1:-} in
 demo) want=("${build[@]}" "${server[@]}") ;;
 test) want=("${build[@]}" "${server[@]}" clang libcmocka-dev binutils
             monitoring-plugins-basic hyperfine time python3 curl
-            prometheus python3-jsonschema prometheus-blackbox-exporter) ;;
+            prometheus python3-jsonschema prometheus-blackbox-exporter
+            snmpd snmp snmptrapd smitools) ;;
 *) echo "usage: $0 demo|test" >&2; exit 2 ;;
 esac
 

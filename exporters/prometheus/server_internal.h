@@ -7,6 +7,7 @@
 #include <pthread.h>
 
 #include "history.h"
+#include "sched_metrics.h"
 #include "schedule.h"
 #include "server.h"
 #include "stats.h"

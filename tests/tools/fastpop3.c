@@ -1,8 +1,9 @@
 /* fastpop3.c - a fast scripted POP3 server for the exporter benchmark, so
  * that the exporters, not the mail server, are what is measured: every
  * login succeeds, STAT says "2 320", one poll() loop serves thousands of
- * clients. Bound to 127.0.0.1; exits by itself after LIFETIME seconds.
- * Usage: fastpop3 PORTFILE [LIFETIME] */
+ * clients. Bound to 127.0.0.1 (PORT, or one of the kernel's choice);
+ * exits by itself after LIFETIME seconds (default 300).
+ * Usage: fastpop3 PORTFILE [LIFETIME [PORT]] */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -94,12 +95,12 @@ static void accept_one(int lfd, nfds_t *n)
 
 int main(int argc, char **argv)
 {
-    unsigned short port;
+    unsigned short port = (unsigned short)(argc > 3 ? atoi(argv[3]) : 0);
     time_t end = time(NULL) + (argc > 2 ? strtol(argv[2], NULL, 10) : 300);
     nfds_t n = 1;
 
     if (argc < 2) {
-        fprintf(stderr, "usage: fastpop3 PORTFILE [LIFETIME]\n");
+        fprintf(stderr, "usage: fastpop3 PORTFILE [LIFETIME [PORT]]\n");
         return 2;
     }
     raise_fd_limit();

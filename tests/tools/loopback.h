@@ -1,6 +1,7 @@
 /* loopback.h - what the test servers share: a listening socket on
- * 127.0.0.1 with a port of the kernel's choice, that port written to a
- * file atomically, and the open-files limit raised for many clients. */
+ * 127.0.0.1 with a port of the kernel's choice (or the one given, to come
+ * back on the same port), that port written to a file atomically, and
+ * the open-files limit raised for many clients. */
 #ifndef P3_TEST_LOOPBACK_H
 #define P3_TEST_LOOPBACK_H
 
@@ -11,9 +12,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* *port: 0 for any, or the port to bind; the port bound on return. */
 static inline int listen_loopback(unsigned short *port)
 {
-    struct sockaddr_in a = {.sin_family = AF_INET};
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(*port)};
     socklen_t len = sizeof a;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;

@@ -61,7 +61,7 @@ int main(int argc, char **argv)
     static const char greeting[] = "+OK stallserver ready\r\n";
     static int clients[MAX_CLIENTS];
     int nclients = 0;
-    unsigned short port;
+    unsigned short port = 0;
     time_t end = time(NULL) + 120;
     int greet, bare, hangup, lfd;
 

@@ -1,6 +1,7 @@
 /* schedule.h - the config's targets: probes on their intervals, their
- * last results and counters for /metrics. Owned by the engine thread; the
- * fields /metrics reads change only under the caller's lock. */
+ * last results and counters, for pop3_exporter's /metrics and the SNMP
+ * agent's table. Owned by the thread that runs the multi loop; the
+ * fields the front ends read change only under the caller's lock. */
 #ifndef P3X_SCHEDULE_H
 #define P3X_SCHEDULE_H
 
@@ -8,7 +9,6 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "expose.h"
 
 struct p3x_sched_target {
     char name[P3X_TARGET_NAME_MAX + 1];
@@ -25,6 +25,8 @@ struct p3x_sched_target {
     enum pop3check_state state;
     unsigned long probes_total;
     unsigned long errors_total[POP3CHECK_E_COUNT];
+    void (*notify)(void *ctx); /* called after each result, unlocked */
+    void *notify_ctx;
 };
 
 struct p3x_schedule {
@@ -40,14 +42,17 @@ int p3x_schedule_build(struct p3x_schedule *out, const struct p3x_config *c,
 /* Drops every target: idle ones are freed now, running ones are marked
  * retired and freed when their probe ends. s is empty after. */
 void p3x_schedule_retire(struct p3x_schedule *s);
+/* Frees every target at once; only once the multi loop that ran them has
+ * been freed (pop3check_multi_free), which drops the probes in flight. */
+void p3x_schedule_free(struct p3x_schedule *s);
 /* Starts the probes that are due at now (monotonic ms). Returns the ms
  * until the next one is due (at most max_wait). */
 int p3x_schedule_tick(struct p3x_schedule *s, struct pop3check_multi *m,
                       int64_t now, int max_wait);
-/* Adds the families of every target that has a result, with
- * target="<name>", and the counters. Call with the lock held. */
-int p3x_schedule_families(const struct p3x_schedule *s,
-                          struct p3x_families *fs);
+/* Has fn(ctx) called on the loop's thread after each new result (after
+ * the lock is released), for a front end that must be told. */
+void p3x_schedule_set_notify(struct p3x_schedule *s, void (*fn)(void *),
+                             void *ctx);
 
 /* Monotonic milliseconds. */
 int64_t p3x_now_ms(void);

@@ -1,6 +1,7 @@
-/* schedule.c - scheduled probes of the config's targets: each target's
- * probe runs on its interval in the engine thread's multi loop; its last
- * result and counters are served on /metrics with target="<name>". */
+/* schedule.c - scheduled probes of the config's targets, shared by
+ * pop3_exporter and the SNMP agent: each target's probe runs on its
+ * interval in the caller's multi loop; its last result and counters are
+ * kept for the front end to serve. */
 #define _DEFAULT_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,15 @@ int p3x_schedule_build(struct p3x_schedule *out, const struct p3x_config *c,
     return 0;
 }
 
+void p3x_schedule_set_notify(struct p3x_schedule *s, void (*fn)(void *),
+                             void *ctx)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        s->t[i]->notify = fn;
+        s->t[i]->notify_ctx = ctx;
+    }
+}
+
 void p3x_schedule_retire(struct p3x_schedule *s)
 {
     for (size_t i = 0; i < s->n; i++) {
@@ -110,6 +120,15 @@ void p3x_schedule_retire(struct p3x_schedule *s)
         else
             target_free(s->t[i]);
     }
+    free(s->t);
+    s->t = NULL;
+    s->n = 0;
+}
+
+void p3x_schedule_free(struct p3x_schedule *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        target_free(s->t[i]);
     free(s->t);
     s->t = NULL;
     s->n = 0;
@@ -136,6 +155,8 @@ static void on_done(void *ctx, struct pop3check_probe *p,
     if (r->error != POP3CHECK_E_OK && (unsigned)r->error < POP3CHECK_E_COUNT)
         t->errors_total[r->error]++;
     pthread_mutex_unlock(t->lock);
+    if (t->notify != NULL)
+        t->notify(t->notify_ctx);
 }
 
 int p3x_schedule_tick(struct p3x_schedule *s, struct pop3check_multi *m,
@@ -155,41 +176,4 @@ int p3x_schedule_tick(struct p3x_schedule *s, struct pop3check_multi *m,
             wait = t->next_due - now;
     }
     return wait < 0 ? 0 : (int)wait;
-}
-
-#define FAM(name, help, type)                                                  \
-    if ((f = p3x_family(fs, name, help, type)) == NULL)                        \
-        return -1;
-
-static int counters(const struct p3x_sched_target *t, struct p3x_families *fs)
-{
-    struct p3x_family *f;
-
-    FAM("pop3_probes_total", "Probes completed since the daemon started.",
-        P3X_COUNTER);
-    if (p3x_sample(f, (double)t->probes_total, 1, "target", t->name) != 0)
-        return -1;
-    FAM("pop3_probe_errors_total",
-        "Failed probes since the daemon started, by kind of error.",
-        P3X_COUNTER);
-    for (int k = 1; k < POP3CHECK_E_COUNT; k++)
-        if (p3x_sample(f, (double)t->errors_total[k], 2, "kind",
-                       pop3check_error_name(k), "target", t->name) != 0)
-            return -1;
-    FAM("pop3_last_probe_timestamp_seconds",
-        "Unix time at which the last completed probe started.", P3X_GAUGE);
-    return p3x_sample(f, (double)t->last.started_at, 1, "target", t->name);
-}
-
-int p3x_schedule_families(const struct p3x_schedule *s, struct p3x_families *fs)
-{
-    for (size_t i = 0; i < s->n; i++) {
-        const struct p3x_sched_target *t = s->t[i];
-        if (!t->have_result)
-            continue;
-        if (p3x_add_probe(fs, &t->last, t->state, t->timeout_s, t->name) != 0 ||
-            counters(t, fs) != 0)
-            return -1;
-    }
-    return 0;
 }

@@ -1,0 +1,40 @@
+/* sched_metrics.c - the scheduled targets as metric families: the probe
+ * families with target="<name>", and the counters. */
+#include "sched_metrics.h"
+
+#define FAM(name, help, type)                                                  \
+    if ((f = p3x_family(fs, name, help, type)) == NULL)                        \
+        return -1;
+
+static int counters(const struct p3x_sched_target *t, struct p3x_families *fs)
+{
+    struct p3x_family *f;
+
+    FAM("pop3_probes_total", "Probes completed since the daemon started.",
+        P3X_COUNTER);
+    if (p3x_sample(f, (double)t->probes_total, 1, "target", t->name) != 0)
+        return -1;
+    FAM("pop3_probe_errors_total",
+        "Failed probes since the daemon started, by kind of error.",
+        P3X_COUNTER);
+    for (int k = 1; k < POP3CHECK_E_COUNT; k++)
+        if (p3x_sample(f, (double)t->errors_total[k], 2, "kind",
+                       pop3check_error_name(k), "target", t->name) != 0)
+            return -1;
+    FAM("pop3_last_probe_timestamp_seconds",
+        "Unix time at which the last completed probe started.", P3X_GAUGE);
+    return p3x_sample(f, (double)t->last.started_at, 1, "target", t->name);
+}
+
+int p3x_schedule_families(const struct p3x_schedule *s, struct p3x_families *fs)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const struct p3x_sched_target *t = s->t[i];
+        if (!t->have_result)
+            continue;
+        if (p3x_add_probe(fs, &t->last, t->state, t->timeout_s, t->name) != 0 ||
+            counters(t, fs) != 0)
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,186 @@
+/* agent.c - pop3_snmp_agent: the AgentX subagent that serves
+ * POP3-MONITOR-MIB (pop3monitor.c) through a master agent such as snmpd
+ * ("master agentx" in snmpd.conf). It reconnects when the master
+ * restarts and stops cleanly on SIGTERM or SIGINT. */
+#define _DEFAULT_SOURCE
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pop3check.h"
+#include "pop3monitor.h"
+
+#define NAME "pop3_snmp_agent"
+
+static const char usage[] = NAME
+    " " POP3CHECK_VERSION " - AgentX subagent serving POP3-MONITOR-MIB\n"
+    "\n"
+    "Usage: " NAME " [--config.file FILE] [--agentx.socket ADDR]\n"
+    "                       [--agentx.ping-interval SECONDS] [--config.check]\n"
+    "                       [-h] [--version]\n"
+    "\n"
+    "  --config.file FILE          targets and modules (YAML, the file\n"
+    "                              pop3_exporter reads), default\n"
+    "                              " POP3MON_DEFAULT_CONFIG "\n"
+    "  --agentx.socket ADDR        the master agent's AgentX address, as in\n"
+    "                              snmpd.conf's agentXSocket: a socket path\n"
+    "                              or tcp:HOST:PORT; default\n"
+    "                              /var/agentx/master\n"
+    "  --agentx.ping-interval S    check the master every S seconds and\n"
+    "                              reconnect when it is gone (default 5)\n"
+    "  --config.check              check the config file, print the result\n"
+    "                              and exit (0 valid, 1 not)\n"
+    "  -h, --help                  this text\n"
+    "      --version               version\n"
+    "\n"
+    "The config's targets: are probed on their intervals and served as\n"
+    "pop3ProbeTable (1.3.6.1.4.1.8072.9999.9999.110.1.1), one row per\n"
+    "target; pop3ProbeFailed and pop3ProbeRecovered are sent through the\n"
+    "master (its trap2sink/trapsess) when a target's verdict changes.\n"
+    "Logs go to stderr. Signals: SIGTERM or SIGINT stop.\n";
+
+struct flags {
+    const char *config;
+    const char *socket;
+    int ping;
+    int check;
+};
+
+static int parse_flags(int argc, char **argv, struct flags *f)
+{
+    static const struct option opts[] = {
+        {"config.file", required_argument, NULL, 'c'},
+        {"agentx.socket", required_argument, NULL, 's'},
+        {"agentx.ping-interval", required_argument, NULL, 'p'},
+        {"config.check", no_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    char *end;
+    long v;
+    int c;
+
+    f->config = POP3MON_DEFAULT_CONFIG;
+    f->ping = 5;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            f->config = optarg;
+            break;
+        case 's':
+            f->socket = optarg;
+            break;
+        case 'p':
+            v = strtol(optarg, &end, 10);
+            if (end == optarg || *end != '\0' || v < 1 || v > 3600) {
+                fprintf(stderr,
+                        NAME ": --agentx.ping-interval '%s': give whole "
+                             "seconds, 1-3600\n",
+                        optarg);
+                return 2;
+            }
+            f->ping = (int)v;
+            break;
+        case 'k':
+            f->check = 1;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        case 'V':
+            printf(NAME " %s\n", POP3CHECK_VERSION);
+            return 0;
+        default:
+            fprintf(stderr,
+                    NAME ": unknown option or missing value: '%s' (see "
+                         "--help)\n",
+                    argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, NAME ": unexpected argument '%s' (see --help)\n",
+                argv[optind]);
+        return 2;
+    }
+    return -1; /* go on */
+}
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+    stopping = sig;
+}
+
+int main(int argc, char **argv)
+{
+    struct flags f = {0};
+    struct sigaction sa;
+    char err[512];
+    int rc = parse_flags(argc, argv, &f);
+
+    if (rc >= 0)
+        return rc;
+    if (pop3monitor_load(f.config, err, sizeof err) != 0) {
+        fprintf(stderr, NAME ": %s\n", err);
+        return 1;
+    }
+    if (f.check) {
+        printf(NAME ": %s is valid\n", f.config);
+        return 0;
+    }
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: the loop must see it */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    snmp_enable_stderrlog();
+    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+    /* No snmpd.conf-style files and no persistent state: everything is in
+     * the YAML file and on the command line. */
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+                           NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+                           NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+                           NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+                           NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+    if (f.socket != NULL)
+        netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
+                              NETSNMP_DS_AGENT_X_SOCKET, f.socket);
+    setenv("MIBS", "", 1); /* numeric OIDs only: no MIB files to read */
+    if (init_agent(NAME) != 0) {
+        fprintf(stderr, NAME ": cannot initialise the agent\n");
+        return 1;
+    }
+    /* After init_agent, which sets Net-SNMP's default of 15 s. */
+    netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
+                       NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, f.ping);
+    init_pop3monitor();
+    init_snmp(NAME);
+    snmp_log(LOG_INFO, NAME " %s: config %s, AgentX master %s\n",
+             POP3CHECK_VERSION, f.config,
+             f.socket ? f.socket : "/var/agentx/master");
+
+    while (!stopping)
+        agent_check_and_process(1);
+
+    snmp_log(LOG_INFO, NAME ": signal %d, stopping\n", (int)stopping);
+    deinit_pop3monitor();
+    snmp_shutdown(NAME);
+    shutdown_agent();
+    return 0;
+}
