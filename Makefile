@@ -4,6 +4,7 @@
 #   make asan       the same suite under AddressSanitizer + UBSan
 #   make bench      benchmark against a sandbox Dovecot (see tests/bench)
 #   make install    PREFIX=/usr/local DESTDIR= PLUGINDIR=/usr/lib/nagios/plugins
+#                   SNMPMODDIR=$(LIBDIR)/pop3check MIBDIR=$(PREFIX)/share/snmp/mibs
 #   make test       install missing Debian packages, then everything above
 #   make demo       install missing packages, run check_pop3 against a
 #                   sandbox Dovecot (or HOST=... [ARGS=...] for a real one)
@@ -13,6 +14,8 @@ LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
 PLUGINDIR  ?= /usr/lib/nagios/plugins
+SNMPMODDIR ?= $(LIBDIR)/pop3check
+MIBDIR     ?= $(PREFIX)/share/snmp/mibs
 DESTDIR    ?=
 
 CC         ?= cc
@@ -236,6 +239,7 @@ asan:
 bench: all $(TOOLS)
 	@BUILD=$(BUILD) tests/bench/bench.sh
 	@BUILD=$(BUILD) tests/bench/exporter.sh
+	@BUILD=$(BUILD) tests/bench/snmp.sh
 
 # What a new user runs (see README): installs what is missing, then tests
 # with gcc, with clang (warnings are errors on both) and under sanitizers.
@@ -272,7 +276,11 @@ install: all
 	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0644 exporters/common/pop3check.yml.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 exporters/prometheus/pop3_exporter.8 \
-	    $(DESTDIR)$(MANDIR)/man8/
+	    exporters/snmp/pop3_snmp_agent.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0755 $(BUILD)/pop3_snmp_agent $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(SNMPMODDIR) $(DESTDIR)$(MIBDIR)
+	install -m 0644 $(BUILD)/$(SNMP_SO) $(DESTDIR)$(SNMPMODDIR)/
+	install -m 0644 exporters/snmp/POP3-MONITOR-MIB.txt $(DESTDIR)$(MIBDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(LIBFILE) $(DESTDIR)$(LIBDIR)/$(SONAME) \
@@ -282,6 +290,10 @@ uninstall:
 	    $(DESTDIR)$(PREFIX)/bin/pop3_exporter \
 	    $(DESTDIR)$(MANDIR)/man5/pop3check.yml.5 \
 	    $(DESTDIR)$(MANDIR)/man8/pop3_exporter.8 \
+	    $(DESTDIR)$(MANDIR)/man8/pop3_snmp_agent.8 \
+	    $(DESTDIR)$(PREFIX)/bin/pop3_snmp_agent \
+	    $(DESTDIR)$(SNMPMODDIR)/$(SNMP_SO) \
+	    $(DESTDIR)$(MIBDIR)/POP3-MONITOR-MIB.txt \
 	    $(DESTDIR)$(PREFIX)/share/doc/pop3check/pop3check.yml.example
 
 lint:

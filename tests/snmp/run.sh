@@ -40,7 +40,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # Net-SNMP's tools and daemons: no MIB files, state in the work folder.
-export MIBS= SNMP_PERSISTENT_DIR="$work/persist"
+export MIBS='' SNMP_PERSISTENT_DIR="$work/persist"
 mkdir -p "$SNMP_PERSISTENT_DIR"
 
 "$top/tests/integration/sandbox.sh" start "$work/sandbox" || exit 1
@@ -93,7 +93,10 @@ pids+=("$!")
 "$build/tests/fastpop3" "$work/flap.port" 300 > /dev/null 2>&1 &
 flap_pid=$!
 pids+=("$flap_pid")
-wait_file "$work/silent.port" && wait_file "$work/flap.port" || { echo "snmp: test servers did not start" >&2; exit 1; }
+if ! wait_file "$work/silent.port" || ! wait_file "$work/flap.port"; then
+    echo "snmp: test servers did not start" >&2
+    exit 1
+fi
 SILENT=$(cat "$work/silent.port")
 FLAP=$(cat "$work/flap.port")
 REFUSED=$(free_port tcp)
@@ -213,7 +216,7 @@ rows_ready() {
         local all=1
         for t in good pop3s wrong-password refused flappy; do
             runs=$(val 33 "$t")
-            [[ "$runs" =~ ^[0-9]+$ ]] && [ "$runs" -ge "$want" ] || { all=0; break; }
+            if ! [[ "$runs" =~ ^[0-9]+$ ]] || [ "$runs" -lt "$want" ]; then all=0; break; fi
         done
         [ "$all" = 1 ] && return 0
         sleep 0.2
