@@ -78,6 +78,12 @@ idx() {
 col() { snmp snmpget "$AGENT" "$ENTRY.$1.$(idx "$2")" 2>/dev/null | sed 's/^[^=]*= //'; }
 # val COLUMN NAME: the value alone, strings without their quotes.
 val() { col "$@" | sed -e 's/^[A-Za-z0-9-]*: //' -e 's/^"\(.*\)"$/\1/' -e 's/ *$//'; }
+# pair COL1 COL2 NAME: "v1 v2" of two numeric cells read in one request,
+# so that no probe result lands between them.
+pair() {
+    snmp snmpget "$AGENT" "$ENTRY.$1.$(idx "$3")" "$ENTRY.$2.$(idx "$3")" 2>/dev/null |
+        sed 's/^.*: //' | paste -sd' '
+}
 # DateAndTime (Hex-STRING) as "YYYY-MM-DD HH:MM:SS".
 date_of() {
     local -a b
@@ -275,9 +281,12 @@ for c in 15 16 18 19 21 22 27 28; do
     fi
 done
 for c in 17 20 23 24 25 26; do check "good: phase not performed, column $c" "$(val "$c" good)" 0; done
-total=$(val 28 good)
-sum=0
-for c in $(seq 15 27); do sum=$((sum + $(val "$c" good))); done
+# Every phase and the total in one request: the same probe's.
+oids=()
+for c in $(seq 15 28); do oids+=("$ENTRY.$c.$(idx good)"); done
+times=$(snmp snmpget "$AGENT" "${oids[@]}" 2>/dev/null | sed 's/^.*: //')
+total=$(tail -1 <<< "$times")
+sum=$(head -13 <<< "$times" | awk '{ s += $1 } END { print s }')
 if [ "$sum" -le "$total" ]; then ok "good: phases add up to at most the total ($sum <= $total us)"; else ko "good: phases $sum > total $total"; fi
 check "good: messages = check_pop3's (29)" "$(val 29 good)" "$(perf "$cp_good" messages)"
 check "good: messages = Dovecot's" "$(val 29 good)" "$SMALL_MESSAGES"
@@ -307,9 +316,10 @@ check "wrong-password: failed phase auth(8)" "$(val 10 wrong-password)" 8
 check "wrong-password: error kind auth(8)" "$(val 45 wrong-password)" 8
 text=$(val 11 wrong-password)
 if [ -n "$text" ] && grep -qF -- "$text" <<< "$cp_wrong"; then ok "wrong-password: error text as check_pop3 says it: $text"; else ko "wrong-password: error text '$text'" "$cp_wrong"; fi
-runs=$(val 33 wrong-password)
-check "wrong-password: every run failed (34 = 33)" "$(val 34 wrong-password)" "$runs"
-check "wrong-password: auth errors (41) = runs" "$(val 41 wrong-password)" "$runs"
+read -r runs failures <<< "$(pair 33 34 wrong-password)"
+check "wrong-password: every run failed (34 = 33)" "$failures" "$runs"
+read -r runs errors <<< "$(pair 33 41 wrong-password)"
+check "wrong-password: auth errors (41) = runs" "$errors" "$runs"
 check "wrong-password: messages unknown, 0" "$(val 29 wrong-password)" 0
 
 check "refused: status = check_pop3's" "$(val 7 refused)" "$cp_refused_rc"
@@ -317,7 +327,8 @@ check "refused: failed phase connect(3)" "$(val 10 refused)" 3
 check "refused: error kind connect(3)" "$(val 45 refused)" 3
 text=$(val 11 refused)
 if [ -n "$text" ] && grep -qF -- "$text" <<< "$cp_refused"; then ok "refused: error text as check_pop3 says it: $text"; else ko "refused: error text '$text'" "$cp_refused"; fi
-check "refused: connect errors (36) = runs" "$(val 36 refused)" "$(val 33 refused)"
+read -r runs errors <<< "$(pair 33 36 refused)"
+check "refused: connect errors (36) = runs" "$errors" "$runs"
 check "refused: phases completed: resolve only" "$(val 14 refused)" "80 00"
 check "refused: port" "$(val 3 refused)" "$REFUSED"
 
