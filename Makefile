@@ -101,9 +101,10 @@ say = @printf '  %-7s %s\n'
 endif
 
 FORMAT_FILES = checks/*.[ch] plugin/*.[ch] exporters/*/*.[ch] tests/unit/*.c \
-               tests/tools/*.[ch] tests/exporter/*.c
+               tests/tools/*.[ch] tests/exporter/*.c tests/fuzz/*.c
 
-.PHONY: all check unit symbols integration exporter snmp asan bench install \
+.PHONY: all check unit symbols integration exporter snmp asan bench fuzz \
+        fuzzers install \
         uninstall \
         clean test demo lint format
 
@@ -241,6 +242,23 @@ bench: all $(TOOLS)
 	@BUILD=$(BUILD) tests/bench/exporter.sh
 	@BUILD=$(BUILD) tests/bench/snmp.sh
 
+# libFuzzer targets (clang), FUZZ_SECONDS each; see tests/fuzz/run.sh.
+FUZZ_TARGETS = reply listing session tracker range config target
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined" fuzzers
+	tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+fuzzers: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJ) $(CONFIG_OBJ)
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(LIB_OBJ) \
+	    $(CONFIG_OBJ) $(CURL_LIBS) $(YAML_LIBS) -lpthread -lm
+
 # What a new user runs (see README): installs what is missing, then tests
 # with gcc, with clang (warnings are errors on both) and under sanitizers.
 test:
@@ -248,6 +266,7 @@ test:
 	$(MAKE) clean
 	$(MAKE) BUILD=build-clang CC=clang all unit
 	$(MAKE) asan
+	$(MAKE) fuzz FUZZ_SECONDS=10
 	$(MAKE) check
 
 demo:
@@ -305,7 +324,7 @@ format:
 	clang-format -i $(FORMAT_FILES)
 
 clean:
-	rm -rf build build-asan build-clang
+	rm -rf build build-asan build-clang build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(PLUGIN_OBJ:.o=.d) $(PLUGIN_LIB_OBJ:.o=.d) \
     $(ALLOC_OBJ:.o=.d) $(XCOMMON_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) \

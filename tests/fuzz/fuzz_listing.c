@@ -1,0 +1,39 @@
+/* fuzz_listing.c - libFuzzer target: the numbers and lists a server
+ * sends: STAT's "count octets", a LIST/UIDL scan line, a CAPA line, and a
+ * multi-line body (dot-stuffing, the terminating ".") fed in two pieces. */
+#include <stdint.h>
+#include <string.h>
+
+#include "internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *d = (const char *)data;
+    int64_t a = 0, b = 0;
+    unsigned capa = 0, sasl = 0;
+    struct p3_body body;
+    size_t cut = size ? data[0] % (size + 1) : 0;
+    size_t used;
+    int done = 0;
+
+    if (p3_parse_stat(d, size, &a, &b) == 0 && (a < 0 || b < 0))
+        __builtin_trap(); /* accepted numbers are never negative */
+    if (p3_parse_listing(d, size, &a, NULL) == 0 && a < 0)
+        __builtin_trap();
+    if (p3_parse_listing(d, size, &a, &b) == 0 && (a < 0 || b < 0))
+        __builtin_trap();
+    p3_parse_capa_line(d, size, &capa, &sasl);
+
+    p3_body_init(&body);
+    used = p3_body_scan(&body, d, cut, &done);
+    if (used > cut)
+        __builtin_trap();
+    if (!done) {
+        size_t more = p3_body_scan(&body, d + cut, size - cut, &done);
+        if (more > size - cut)
+            __builtin_trap();
+    }
+    return 0;
+}

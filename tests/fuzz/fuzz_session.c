@@ -1,0 +1,97 @@
+/* fuzz_session.c - libFuzzer target: the whole dialog from the login on
+ * (session.c, auth.c, body.c) against whatever a hostile server sends,
+ * cut into pieces of any size. The first two bytes choose the settings
+ * (mechanism, commands) and what the connect phase learnt (CAPA, SASL,
+ * APOP). Whatever happens, the password never reaches a text that
+ * people read, and the session ends. */
+#include <stdint.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define SECRET "fuzz-Secret-7"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void no_secret(const char *text)
+{
+    if (strstr(text, SECRET) != NULL)
+        __builtin_trap();
+}
+
+static void trace(void *ctx, enum pop3check_trace_dir dir, const char *line,
+                  size_t len)
+{
+    char copy[P3_LINE_MAX + 64];
+
+    (void)ctx;
+    (void)dir;
+    if (len >= sizeof copy)
+        __builtin_trap();
+    memcpy(copy, line, len);
+    copy[len] = '\0';
+    no_secret(copy);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct pop3check_result r;
+    struct p3_sess_config cfg = {0};
+    struct p3_session *s;
+    enum p3_sess_rc rc;
+    int64_t now = 1000;
+    unsigned steps = 0;
+
+    if (size < 2)
+        return 0;
+    pop3check_result_init(&r);
+    r.capa = POP3CHECK_CAPA_KNOWN | POP3CHECK_CAPA_USER |
+             (data[1] & 1u ? POP3CHECK_CAPA_APOP : 0) |
+             (data[1] & 2u ? POP3CHECK_CAPA_SASL : 0) |
+             (data[1] & 4u ? POP3CHECK_CAPA_RESP_CODES : 0);
+    r.sasl = (data[1] >> 3) & 7u;
+    cfg.user = data[0] & 0x80 ? NULL : "fuzzuser";
+    cfg.password = SECRET;
+    cfg.auth = (enum pop3check_auth)(data[0] % 6);
+    cfg.list = data[0] & 0x08;
+    cfg.uidl = data[0] & 0x10;
+    cfg.top = data[0] & 0x20 ? POP3CHECK_MSG_FIRST : POP3CHECK_MSG_NONE;
+    cfg.retr = data[0] & 0x40 ? POP3CHECK_MSG_LAST : POP3CHECK_MSG_NONE;
+    cfg.trace = trace;
+    s = p3_session_new(
+        &cfg, &r, data[1] & 1u ? "<1896.697170952@dbc.mtview.ca.us>" : "", 0);
+    if (s == NULL)
+        return 0;
+    data += 2;
+    size -= 2;
+    rc = p3_session_start(s, now);
+    while (rc == P3_SESS_CONTINUE && size > 0) {
+        const char *out;
+        size_t n = p3_session_pending(s, &out);
+        size_t chunk = 1 + data[0] % 97;
+
+        p3_session_sent(s, n);
+        data++;
+        size--;
+        if (chunk > size)
+            chunk = size;
+        if (chunk == 0)
+            break;
+        rc = p3_session_input(s, (const char *)data, chunk, ++now);
+        data += chunk;
+        size -= chunk;
+        if (++steps > 100000)
+            __builtin_trap(); /* bounded by the input */
+    }
+    if (rc == P3_SESS_CONTINUE)
+        rc = p3_session_input(s, "", 0, ++now); /* the server hangs up */
+    if (rc == P3_SESS_CONTINUE)
+        __builtin_trap(); /* end of input must end the session */
+    no_secret(r.error_text);
+    no_secret(r.server_text);
+    if (strlen(r.error_text) >= sizeof r.error_text ||
+        strlen(r.server_text) >= sizeof r.server_text)
+        __builtin_trap();
+    p3_session_free(s);
+    return 0;
+}
