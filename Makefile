@@ -103,7 +103,7 @@ endif
 FORMAT_FILES = checks/*.[ch] plugin/*.[ch] exporters/*/*.[ch] tests/unit/*.c \
                tests/tools/*.[ch] tests/exporter/*.c tests/fuzz/*.c
 
-.PHONY: all check unit symbols integration exporter snmp asan bench fuzz \
+.PHONY: all check unit symbols integration exporter snmp faults asan bench fuzz \
         fuzzers install \
         uninstall \
         clean test demo lint format
@@ -228,7 +228,10 @@ exporter: all $(TOOLS)
 snmp: all $(TOOLS)
 	@BUILD=$(BUILD) tests/snmp/run.sh
 
-check: all unit symbols integration exporter snmp
+faults: all $(TOOLS)
+	@BUILD=$(BUILD) tests/faults/run.sh
+
+check: all unit symbols integration exporter snmp faults
 	@BUILD=$(BUILD) tests/summary.sh
 
 # -O1 keeps the sanitizers' reports readable; leaks are checked too.

@@ -31,6 +31,10 @@ static enum pop3check_phase after_greeting(const struct pop3check_probe *p,
 {
     const struct p3_tracker *t = &p->trk;
 
+    if (t->bad_greeting) {
+        *start = t->greeting_at;
+        return POP3CHECK_PHASE_GREETING;
+    }
     switch (t->step) {
     case P3_TRK_CAPA:
         *start = t->cmd_at;

@@ -143,6 +143,7 @@ struct p3_tracker {
     int64_t tls_end;     /* first command after the handshake */
     int64_t tls_first;   /* first TLS record sent, -1 before */
     int connecting;      /* libcurl has begun this probe's TCP connect */
+    int bad_greeting;    /* the greeting is not "+OK": the probe fails */
     int capa_ok;         /* the last CAPA was answered +OK */
     int capa_lines;      /* capability lines of the current CAPA */
     char apop_ts[256];   /* greeting timestamp, "" if none */

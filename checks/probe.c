@@ -313,13 +313,18 @@ void p3_probe_on_socket(struct pop3check_probe *p, int fd, unsigned events)
 
 int64_t p3_probe_next_timer(const struct pop3check_probe *p)
 {
-    if (p->stage == P3_FINISHED || p->broken || p->closed)
+    if (p->stage == P3_FINISHED || p->broken || p->closed ||
+        (p->stage == P3_CURL && p->trk.bad_greeting))
         return INT64_MIN;
     return p->deadline;
 }
 
 void p3_probe_on_timer(struct pop3check_probe *p, int64_t now)
 {
+    if (p->stage == P3_CURL && p->trk.bad_greeting) {
+        p3_connect_finished(p, CURLE_WEIRD_SERVER_REPLY, now);
+        return;
+    }
     if (p->closed && p->stage == P3_DIALOG) {
         p3_session_input(p->sess, "", 0, now); /* "server closed ..." */
         p3_probe_finish(p, now);

@@ -263,7 +263,19 @@ static enum p3_sess_rc command_status(struct p3_session *s, const char *line,
 
     if (st == P3_REPLY_ERR) {
         if (s->step == P3_S_QUIT) {
-            p3_session_fail(s, POP3CHECK_E_COMMAND, "QUIT: -ERR", now);
+            /* Said once the rest went well; the first failure stays. */
+            if (s->r->error == POP3CHECK_E_OK) {
+                char msg[320];
+                p3_sanitise(s->r->server_text, sizeof s->r->server_text, text,
+                            tlen, s->cfg.password);
+                s->r->rcode = p3_reply_rcode(text, tlen);
+                p3_format(msg, sizeof msg, "QUIT refused: -ERR %s",
+                          s->r->server_text);
+                p3_session_fail(s, POP3CHECK_E_COMMAND, msg, now);
+            } else {
+                end_phase(s, now);
+                s->step = P3_S_DONE;
+            }
             return P3_SESS_FAILED;
         }
         if (s->step == P3_S_TOP || s->step == P3_S_RETR)

@@ -105,8 +105,12 @@ static void on_greeting(struct p3_tracker *t, const char *d, size_t n,
 
     t->greeting_at = now;
     t->step = P3_TRK_IDLE;
-    if (p3_reply_status(d, n, &text, &tl) != P3_REPLY_OK)
+    /* libcurl fails on "-ERR" but waits for more on "220 ..." or garbage
+     * (lines it does not take for a reply): the probe ends here. */
+    if (p3_reply_status(d, n, &text, &tl) != P3_REPLY_OK) {
+        t->bad_greeting = 1;
         return;
+    }
     p3_sanitise(t->r->greeting, sizeof t->r->greeting, text, tl, NULL);
     if (p3_greeting_timestamp(text, tl, t->apop_ts, sizeof t->apop_ts) == 0)
         t->r->capa |= POP3CHECK_CAPA_APOP;
@@ -147,6 +151,8 @@ static void on_reply(struct p3_tracker *t, const char *d, size_t n, int64_t now)
     size_t tl;
 
     emit(t, POP3CHECK_TRACE_RECEIVED, d, n);
+    if (t->bad_greeting)
+        return; /* last_line keeps the greeting, for the message */
     p3_sanitise(t->last_line, sizeof t->last_line, d, n, NULL);
     switch (t->step) {
     case P3_TRK_GREETING:

@@ -11,7 +11,7 @@ demo) want=("${build[@]}" "${server[@]}") ;;
 test) want=("${build[@]}" "${server[@]}" clang libcmocka-dev binutils
             monitoring-plugins-basic hyperfine time python3 curl
             prometheus python3-jsonschema prometheus-blackbox-exporter
-            snmpd snmp snmptrapd smitools) ;;
+            snmpd snmp snmptrapd smitools valgrind) ;;
 *) echo "usage: $0 demo|test" >&2; exit 2 ;;
 esac
 

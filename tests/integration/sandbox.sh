@@ -5,6 +5,10 @@
 #   sandbox.sh start DIR   generate config, TLS material and mailboxes in DIR,
 #                          start dovecot, wait until it answers, write DIR/env
 #   sandbox.sh stop DIR    stop the dovecot started in DIR (idempotent)
+#   sandbox.sh certs DIR   only the TLS material, in DIR/tls: the test CA,
+#                          good, expired, soon, notyet (valid from
+#                          tomorrow), wronghost (for wrong.example only) and
+#                          selfsigned certificates with their keys
 #
 # Needs root (dovecot switches to the mail/login uids), dovecot-core,
 # dovecot-pop3d and openssl. Ports: random free pair in 20000-60000, or
@@ -33,7 +37,7 @@ note() {
 }
 
 usage() {
-	echo "usage: $PROG start|stop DIR" >&2
+	echo "usage: $PROG start|stop|certs DIR" >&2
 	exit 2
 }
 
@@ -149,6 +153,14 @@ extendedKeyUsage = serverAuth
 subjectAltName = DNS:localhost, IP:$HOST_GOOD, IP:$HOST_EXPIRED, IP:$HOST_SOON
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+
+[ wronghost_ext ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:wrong.example
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 EOF
 }
 
@@ -158,15 +170,16 @@ new_ec_key() {
 	chmod 0600 "$1"
 }
 
-# issue_cert NAME STARTDATE ENDDATE  (dates as YYYYMMDDHHMMSSZ, UTC)
+# issue_cert DIR NAME STARTDATE ENDDATE [EXTENSIONS]  (dates as
+# YYYYMMDDHHMMSSZ, UTC; EXTENSIONS a section of openssl.cnf)
 issue_cert() {
-	local tls=$1 name=$2 start=$3 end=$4
+	local tls=$1 name=$2 start=$3 end=$4 ext=${5:-server_ext}
 	new_ec_key "$tls/$name.key"
 	openssl req -new -config "$tls/openssl.cnf" -key "$tls/$name.key" \
 		-subj "/O=pop3check sandbox/OU=$name/CN=localhost" \
 		-out "$tls/$name.csr" 2>/dev/null
 	# 'openssl ca' is the OpenSSL 3.0 way to set arbitrary (past) dates.
-	openssl ca -batch -notext -config "$tls/openssl.cnf" \
+	openssl ca -batch -notext -config "$tls/openssl.cnf" -extensions "$ext" \
 		-startdate "$start" -enddate "$end" \
 		-in "$tls/$name.csr" -out "$tls/$name.pem" 2>"$tls/$name.ca.log" ||
 		die "openssl ca failed for '$name' certificate: $(tail -n 5 "$tls/$name.ca.log")"
@@ -196,6 +209,18 @@ make_tls() {
 	issue_cert "$tls" expired 20200101000000Z 20210101000000Z
 	issue_cert "$tls" soon "$(utc_stamp '-1 hour')" "$(utc_stamp '+5 days')"
 	chmod 0644 "$tls/ca.pem" "$tls/good.pem" "$tls/expired.pem" "$tls/soon.pem"
+}
+
+# The certificates only the fault tests need.
+make_bad_tls() {
+	local tls=$SANDBOX_DIR/tls
+	issue_cert "$tls" notyet "$(utc_stamp '+1 day')" "$(utc_stamp '+365 days')"
+	issue_cert "$tls" wronghost "$(utc_stamp '-1 hour')" "$(utc_stamp '+365 days')" wronghost_ext
+	new_ec_key "$tls/selfsigned.key"
+	openssl req -new -x509 -config "$tls/openssl.cnf" -extensions server_ext \
+		-key "$tls/selfsigned.key" -subj "/O=pop3check sandbox/CN=localhost" \
+		-days 365 -out "$tls/selfsigned.pem" 2>/dev/null
+	chmod 0644 "$tls/notyet.pem" "$tls/wronghost.pem" "$tls/selfsigned.pem"
 }
 
 # ---------------------------------------------------------------- mail -----
@@ -779,6 +804,12 @@ main() {
 	stop)
 		require_root "$@"
 		cmd_stop "$2"
+		;;
+	certs)
+		SANDBOX_DIR=$(resolve_dir "$2")
+		mkdir -p "$SANDBOX_DIR"
+		make_tls
+		make_bad_tls
 		;;
 	*) usage ;;
 	esac

@@ -442,6 +442,42 @@ static void test_session_unsolicited_data(void **state)
     assert_int_equal(f->r.error, POP3CHECK_E_PROTOCOL);
 }
 
+/* -ERR to QUIT (RFC 1939: the update failed) is the server's failure,
+ * with its words; after an earlier failure, that one stays. */
+static void test_session_quit_refused(void **state)
+{
+    struct fixture *f = *state;
+
+    login(f, "+OK 1 100\r\n");
+    expect_sent(f, "QUIT");
+    assert_int_equal(feed(f, "-ERR [SYS/TEMP] cannot update the maildrop\r\n"),
+                     P3_SESS_FAILED);
+    assert_int_equal(f->r.error, POP3CHECK_E_COMMAND);
+    assert_int_equal(f->r.failed_phase, POP3CHECK_PHASE_QUIT);
+    assert_int_equal(f->r.rcode, POP3CHECK_RCODE_SYS_TEMP);
+    assert_string_equal(f->r.error_text,
+                        "QUIT refused: -ERR [SYS/TEMP] cannot update the "
+                        "maildrop");
+}
+
+static void test_session_quit_refused_after_failure(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.auth = POP3CHECK_AUTH_USER;
+    start(f, "");
+    expect_sent(f, "USER tim");
+    feed(f, "+OK\r\n");
+    expect_sent(f, "PASS tanstaaf");
+    feed(f, "-ERR [AUTH] no\r\n");
+    expect_sent(f, "QUIT");
+    assert_int_equal(feed(f, "-ERR go away\r\n"), P3_SESS_FAILED);
+    assert_int_equal(f->r.error, POP3CHECK_E_AUTH);
+    assert_int_equal(f->r.failed_phase, POP3CHECK_PHASE_AUTH);
+    assert_int_equal(f->r.rcode, POP3CHECK_RCODE_AUTH);
+    assert_true(f->r.phase_us[POP3CHECK_PHASE_QUIT] >= 0);
+}
+
 static void test_session_fail_charges_current_phase(void **state)
 {
     struct fixture *f = *state;
@@ -460,6 +496,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_session_user_pass_stat_quit),
+        T(test_session_quit_refused),
+        T(test_session_quit_refused_after_failure),
         T(test_session_no_user_only_quits),
         T(test_session_apop_rfc1939_example),
         T(test_session_cram_md5_rfc2195_example),

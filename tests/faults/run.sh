@@ -1,0 +1,281 @@
+#!/bin/bash
+# Fault tests: every scenario of tests/faults/scenarios (a scripted POP3
+# server, faultserver.py, doing what a real one will not) against
+# check_pop3 (exit code, first line, failed phase and error kind, time
+# within the timeout + 0.5 s), pop3_exporter (probe_success,
+# pop3_probe_status, pop3_probe_error{kind}) and the SNMP agent's row
+# (status, error kind, failed phase); check_pop3 under valgrind memcheck
+# for success and each kind of failure; the test password in no output
+# and in no process's command line. Records its counts in
+# $BUILD/results/faults for tests/summary.sh.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+BUILD=${BUILD:-build}
+build=$(cd "$BUILD" && pwd)
+results="$build/results"
+mkdir -p "$results"
+export LD_LIBRARY_PATH="$build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+check="$build/check_pop3"
+SECRET=fault-Secret-42
+
+for tool in python3 openssl curl snmpd snmpget snmpwalk; do
+    command -v "$tool" >/dev/null || {
+        echo "faults: $tool is missing (run 'make test', which installs what is needed)" >&2
+        exit 1
+    }
+done
+
+work=$(mktemp -d /tmp/pop3check-faults.XXXXXX)
+chmod 0711 "$work"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/     | /' | head -12; }
+free_port() {
+    python3 -c "import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1] == 'udp' else socket.SOCK_STREAM)
+s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])" "$1"
+}
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+all="$work/all-output" # everything any program printed, for the secret test
+: > "$all"
+
+"$top/tests/integration/sandbox.sh" certs "$work" > /dev/null || exit 1
+CA="$work/tls/ca.pem"
+printf '%s\n' "$SECRET" > "$work/pw"
+chmod 0600 "$work/pw"
+python3 "$here/faultserver.py" "$here/scenarios" "$work/tls" "$work/ports" 2> "$work/faultserver.log" &
+pids+=("$!")
+for _ in $(seq 100); do [ -s "$work/ports" ] && break; sleep 0.1; done
+[ -s "$work/ports" ] || { echo "faults: the fault server did not start:" >&2; cat "$work/faultserver.log" >&2; exit 1; }
+REFUSED=$(free_port tcp)
+
+# key FILE KEY [DEFAULT]: a scenario's setting.
+key() { local v; v=$(sed -n "s/^$2 //p" "$1" | head -1); echo "${v:-${3:-}}"; }
+
+# The scenarios, read once: name, where to probe, how, what to expect.
+declare -A S_HOST S_PORT S_TLS S_LOGIN S_AUTH S_CMDS S_TIMEOUT S_STATE S_KIND S_PHASE S_LINE
+names=()
+for f in "$here"/scenarios/*.scn; do
+    n=$(basename "$f" .scn)
+    names+=("$n")
+    S_HOST[$n]=$(key "$f" host 127.0.0.1)
+    S_PORT[$n]=$(awk -v n="$n" '$1 == n { print $2 }' "$work/ports")
+    [ "$(key "$f" port)" = refused ] && S_PORT[$n]=$REFUSED
+    S_TLS[$n]=$(key "$f" client-tls "$(key "$f" tls none)")
+    S_LOGIN[$n]=$(key "$f" login yes)
+    S_AUTH[$n]=$(key "$f" auth user)
+    S_CMDS[$n]=$(key "$f" commands)
+    S_TIMEOUT[$n]=$(key "$f" timeout 2)
+    read -r "S_STATE[$n]" "S_KIND[$n]" "S_PHASE[$n]" <<< "$(key "$f" expect)"
+    S_LINE[$n]=$(key "$f" line)
+done
+
+# check_args NAME: check_pop3's options for a scenario.
+check_args() {
+    local n=$1 c
+    args=(-H "${S_HOST[$n]}" -p "${S_PORT[$n]}" -t "${S_TIMEOUT[$n]}")
+    [ "${S_TLS[$n]}" != none ] && args+=(--tls "${S_TLS[$n]}" --cafile "$CA")
+    [ "${S_LOGIN[$n]}" = yes ] && args+=(-u fault --password-file "$work/pw" --auth "${S_AUTH[$n]}")
+    for c in ${S_CMDS[$n]}; do
+        case $c in list) args+=(--list) ;; uidl) args+=(--uidl) ;; top) args+=(--top 1) ;; retr) args+=(--retr 1) ;; esac
+    done
+}
+# one_of WORD ALTERNATIVES: WORD is one of "a|b|c".
+one_of() { [[ "|$2|" == *"|$1|"* ]]; }
+
+echo "== check_pop3: ${#names[@]} scenarios"
+for n in "${names[@]}"; do
+    check_args "$n"
+    start=$(now_ms)
+    out=$("$check" "${args[@]}" -v 2>&1)
+    rc=$?
+    ms=$(($(now_ms) - start))
+    printf '%s\n' "$out" >> "$all"
+    first=$(head -1 <<< "$out")
+    failed=$(grep -m1 -o '^[a-z]\+ .*<- failed: [a-z]\+$' <<< "$out")
+    phase=none kind=ok
+    [ -n "$failed" ] && phase=${failed%% *} kind=${failed##* }
+    limit=$((${S_TIMEOUT[$n]} * 1000 + 500))
+    why=""
+    [ "$rc" = "${S_STATE[$n]}" ] || why+=" exit $rc (want ${S_STATE[$n]});"
+    one_of "$kind" "${S_KIND[$n]}" || why+=" kind $kind (want ${S_KIND[$n]});"
+    [ "$phase" = "${S_PHASE[$n]}" ] || why+=" phase $phase (want ${S_PHASE[$n]});"
+    [[ "$first" =~ ${S_LINE[$n]} ]] || why+=" first line does not match '${S_LINE[$n]}';"
+    [ "$ms" -le "$limit" ] || why+=" took $ms ms (limit $limit);"
+    if [ -z "$why" ]; then
+        ok "$n: exit $rc, $kind in $phase, $ms ms"
+    else
+        ko "$n:$why" "$first"
+    fi
+done
+
+echo "== pop3_exporter: the same scenarios through /probe"
+{
+    echo "modules:"
+    for n in "${names[@]}"; do
+        echo "  $n:"
+        echo "    tls: ${S_TLS[$n]}"
+        [ "${S_TLS[$n]}" != none ] && echo "    cafile: $CA"
+        if [ "${S_LOGIN[$n]}" = yes ]; then
+            echo "    user: fault"
+            echo "    password_file: $work/pw"
+            echo "    auth: ${S_AUTH[$n]}"
+        fi
+        cmds=""
+        for c in ${S_CMDS[$n]}; do
+            case $c in list | uidl) cmds+="${cmds:+, }$c" ;; top) echo "    top: 1" ;; retr) echo "    retr: 1" ;; esac
+        done
+        [ -n "$cmds" ] && echo "    commands: [$cmds]"
+        echo "    timeout: ${S_TIMEOUT[$n]}s"
+        echo "    allowed_targets: [\"127.0.0.1\", \"pop3.nosuch.invalid\"]"
+    done
+    echo "targets:"
+    for n in "${names[@]}"; do
+        echo "  - name: $n"
+        echo "    target: ${S_HOST[$n]}:${S_PORT[$n]}"
+        echo "    module: $n"
+        echo "    interval: 600s"
+    done
+} > "$work/pop3check.yml"
+"$build/pop3_exporter" --config.file "$work/pop3check.yml" --web.listen-address 127.0.0.1:0 \
+    2> "$work/exporter.log" &
+pids+=("$!")
+for _ in $(seq 50); do grep -q listening "$work/exporter.log" && break; sleep 0.1; done
+EP=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$work/exporter.log")
+[ -n "$EP" ] || { ko "exporter did not start" "$(cat "$work/exporter.log")"; EP=1; }
+for n in "${names[@]}"; do
+    start=$(now_ms)
+    body=$(curl -s -H 'X-Prometheus-Scrape-Timeout-Seconds: 30' \
+        "http://127.0.0.1:$EP/probe?target=${S_HOST[$n]}:${S_PORT[$n]}&module=$n&debug=true")
+    ms=$(($(now_ms) - start))
+    printf '%s\n' "$body" >> "$all"
+    success=$(sed -n 's/^probe_success //p' <<< "$body")
+    status=$(sed -n 's/^pop3_probe_status //p' <<< "$body")
+    kinds=$(sed -n 's/^pop3_probe_error{kind="\([a-z]*\)"} 1$/\1/p' <<< "$body" | paste -sd' ')
+    want_success=$([ "${S_STATE[$n]}" = 0 ] && echo 1 || echo 0)
+    why=""
+    [ "$success" = "$want_success" ] || why+=" probe_success '$success' (want $want_success);"
+    [ "$status" = "${S_STATE[$n]}" ] || why+=" pop3_probe_status '$status' (want ${S_STATE[$n]});"
+    if [ "${S_KIND[$n]}" = ok ]; then
+        [ -z "$kinds" ] || why+=" error kinds '$kinds' (want none);"
+    else
+        one_of "$kinds" "${S_KIND[$n]}" || why+=" error kind '$kinds' (want ${S_KIND[$n]});"
+    fi
+    [ "$ms" -le $((${S_TIMEOUT[$n]} * 1000 + 700)) ] || why+=" took $ms ms;"
+    if [ -z "$why" ]; then ok "$n: probe_success $success, status $status, kind ${kinds:-none}, $ms ms"; else ko "$n:$why"; fi
+done
+
+echo "== SNMP agent: the same scenarios as rows of pop3ProbeTable"
+export MIBS='' SNMP_PERSISTENT_DIR="$work/persist"
+mkdir -p "$SNMP_PERSISTENT_DIR"
+SNMP_PORT=$(free_port udp)
+AGENT=127.0.0.1:$SNMP_PORT
+cat > "$work/snmpd.conf" <<EOF
+[snmp] clientaddr 127.0.0.1
+agentAddress udp:$AGENT
+master agentx
+agentXSocket $work/agentx.sock
+rocommunity public 127.0.0.1
+EOF
+snmpd -f -C -c "$work/snmpd.conf" -I -smux -Lf "$work/snmpd.log" &
+pids+=("$!")
+for _ in $(seq 100); do [ -S "$work/agentx.sock" ] && break; sleep 0.1; done
+"$build/pop3_snmp_agent" --config.file "$work/pop3check.yml" --agentx.socket "$work/agentx.sock" \
+    --agentx.ping-interval 1 2> "$work/agent.log" &
+pids+=("$!")
+ENTRY=1.3.6.1.4.1.8072.9999.9999.110.1.1.1
+idx() {
+    local s=$1 i out=${#1}
+    for ((i = 0; i < ${#s}; i++)); do out+=".$(printf '%d' "'${s:i:1}")"; done
+    echo "$out"
+}
+# The numbers of POP3-MONITOR-MIB's Pop3ErrorKind and Pop3ProbePhase.
+kind_no() { local k=(ok resolve connect timeout tls certificate protocol auth command internal) i; for i in "${!k[@]}"; do [ "${k[$i]}" = "$1" ] && echo $((i + 1)); done; }
+phase_no() { local p=(none resolve connect tls greeting capa stls auth stat list uidl top retr quit) i; for i in "${!p[@]}"; do [ "${p[$i]}" = "$1" ] && echo $((i + 1)); done; }
+# Every row probed once: the slowest scenario takes its timeout.
+for _ in $(seq 150); do
+    n=$(snmpwalk -v2c -c public -On -t 2 "$AGENT" "$ENTRY.33" 2>/dev/null | grep -c 'Counter32: [1-9]')
+    [ "$n" -ge "${#names[@]}" ] && break
+    sleep 0.2
+done
+snmpwalk -v2c -c public -On -t 5 "$AGENT" "$ENTRY" > "$work/walk.txt" 2>&1
+cat "$work/walk.txt" >> "$all"
+cell() { sed -n "s/^.$ENTRY\.$1\.$(idx "$2") = [A-Za-z0-9]*: //p" "$work/walk.txt"; }
+for n in "${names[@]}"; do
+    status=$(cell 7 "$n")
+    kind=$(cell 45 "$n")
+    phase=$(cell 10 "$n")
+    why=""
+    [ "$status" = "${S_STATE[$n]}" ] || why+=" status '$status' (want ${S_STATE[$n]});"
+    good_kind=0
+    for k in ${S_KIND[$n]//|/ }; do [ "$kind" = "$(kind_no "$k")" ] && good_kind=1; done
+    [ "$good_kind" = 1 ] || why+=" error kind '$kind' (want ${S_KIND[$n]});"
+    [ "$phase" = "$(phase_no "${S_PHASE[$n]}")" ] || why+=" failed phase '$phase' (want ${S_PHASE[$n]});"
+    if [ -z "$why" ]; then ok "$n: status $status, error kind $kind, failed phase $phase"; else ko "$n:$why"; fi
+done
+
+echo "== valgrind memcheck: check_pop3 on success and each kind of failure"
+if command -v valgrind > /dev/null; then
+    for n in ok-stls refused dns-invalid silent tls-handshake-fail cert-expired \
+        greeting-not-ok pass-err-echo stat-err stat-malformed retr-cut; do
+        check_args "$n"
+        args[5]=10 # -t: valgrind is slow; the stalling ones still stall
+        [ "$n" = silent ] && args[5]=2
+        out=$(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
+            --show-leak-kinds=definite,indirect --error-exitcode=99 \
+            --log-file="$work/vg-$n.log" "$check" "${args[@]}" 2>&1)
+        rc=$?
+        printf '%s\n' "$out" >> "$all"
+        if [ "$rc" = "${S_STATE[$n]}" ] && [ ! -s "$work/vg-$n.log" ]; then
+            ok "$n under valgrind: exit $rc, no error, no leak"
+        else
+            ko "$n under valgrind: exit $rc (want ${S_STATE[$n]})" "$(head -30 "$work/vg-$n.log")"
+        fi
+    done
+else
+    ko "valgrind is missing: apt-get install valgrind"
+fi
+
+echo "== secrets"
+# A probe in flight: its command line is what ps and /proc show to all.
+check_args silent
+args[5]=5
+"$check" "${args[@]}" > /dev/null 2>&1 &
+cp_pid=$!
+POP3_PASSWORD=$SECRET "$check" -H 127.0.0.1 -p "${S_PORT[silent]}" -u fault -t 5 > /dev/null 2>&1 &
+env_pid=$!
+sleep 0.5
+for p in "$cp_pid:--password-file" "$env_pid:POP3_PASSWORD"; do
+    pid=${p%%:*}
+    if [ -r "/proc/$pid/cmdline" ] && ! tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "$SECRET"; then
+        ok "password given by ${p#*:}: not in /proc/$pid/cmdline"
+    else
+        ko "password given by ${p#*:}: in the command line, or no process to look at"
+    fi
+done
+kill "$cp_pid" "$env_pid" 2>/dev/null
+wait "$cp_pid" "$env_pid" 2>/dev/null
+for f in exporter.log agent.log snmpd.log faultserver.log; do cat "$work/$f" >> "$all"; done
+# The -vvv transcript of a login, and of the server echoing the password.
+for n in ok-plain pass-err-echo; do
+    check_args "$n"
+    "$check" "${args[@]}" -vvv >> "$all" 2>&1
+done
+if grep -c . "$all" > /dev/null && ! grep -qF -- "$SECRET" "$all"; then
+    ok "the password is in none of $(wc -l < "$all") lines of output (status lines, perfdata, -v/-vvv, metrics, debug transcripts, SNMP values, logs)"
+else
+    ko "the password appears in an output" "$(grep -F -- "$SECRET" "$all" | head -5)"
+fi
+
+echo "faults ${pass} ${fail}" > "$results/faults"
+echo "faults: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
