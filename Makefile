@@ -103,7 +103,7 @@ endif
 FORMAT_FILES = checks/*.[ch] plugin/*.[ch] exporters/*/*.[ch] tests/unit/*.c \
                tests/tools/*.[ch] tests/exporter/*.c tests/fuzz/*.c
 
-.PHONY: all check unit symbols integration exporter snmp faults asan bench fuzz \
+.PHONY: all check unit symbols integration exporter snmp faults asan bench fuzz soak \
         fuzzers install \
         uninstall \
         clean test demo lint format
@@ -240,13 +240,16 @@ asan:
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined" check
 
+soak: all $(TOOLS)
+	@BUILD=$(BUILD) tests/soak/soak.sh
+
 bench: all $(TOOLS)
 	@BUILD=$(BUILD) tests/bench/bench.sh
 	@BUILD=$(BUILD) tests/bench/exporter.sh
 	@BUILD=$(BUILD) tests/bench/snmp.sh
 
 # libFuzzer targets (clang), FUZZ_SECONDS each; see tests/fuzz/run.sh.
-FUZZ_TARGETS = reply listing session tracker range config target
+FUZZ_TARGETS = reply listing session tracker range config target http
 FUZZ_SECONDS ?= 60
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang \
@@ -255,6 +258,15 @@ fuzz:
 	tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 fuzzers: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+
+# The exporter in process, without its main().
+FUZZ_HTTP_OBJ = $(filter-out $(BUILD)/obj/exporters/prometheus/main.o,$(EXPORTER_OBJ))
+$(BUILD)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(LIB_OBJ) $(XCOMMON_OBJ) \
+    $(FUZZ_HTTP_OBJ)
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(LIB_OBJ) \
+	    $(XCOMMON_OBJ) $(FUZZ_HTTP_OBJ) $(CURL_LIBS) $(EXPORTER_LIBS) -lm
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJ) $(CONFIG_OBJ)
 	@mkdir -p $(@D)

@@ -109,7 +109,9 @@ static void put(struct page *p, const char *fmt, ...)
         return;
     for (;;) {
         va_start(ap, fmt);
-        n = vsnprintf(p->buf + p->len, p->cap - p->len, fmt, ap);
+        /* No pointer arithmetic on the NULL of an empty page (UB). */
+        n = vsnprintf(p->buf ? p->buf + p->len : NULL, p->cap - p->len, fmt,
+                      ap);
         va_end(ap);
         if (n < 0) {
             p->oom = 1;

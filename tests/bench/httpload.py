@@ -5,6 +5,10 @@
       and the fastest, median and slowest answer in seconds.
   httpload.py rate PORT PATH CONCURRENCY SECONDS
       CONCURRENCY clients in a loop for SECONDS; prints requests per second.
+  httpload.py mix PORT PATHFILE TOTAL CONCURRENCY
+      TOTAL requests, CONCURRENCY at a time, cycling through the paths of
+      PATHFILE (one a line); prints the count of each HTTP status and of
+      failed connections, and the time taken.
 
 Plain asyncio sockets (HTTP/1.0, one request per connection), so that the
 load generator itself stays light."""
@@ -58,8 +62,36 @@ async def rate(port, path, concurrency, seconds):
     return 0 if failed == 0 else 1
 
 
+async def mix(port, pathfile, total, concurrency):
+    with open(pathfile, encoding='utf-8') as f:
+        paths = [line.strip() for line in f if line.strip()]
+    hdr = 'X-Prometheus-Scrape-Timeout-Seconds: 30\r\n'
+    counts = {}
+    start = time.monotonic()
+    next_i = 0
+
+    async def client():
+        nonlocal next_i
+        while next_i < total:
+            i = next_i
+            next_i += 1
+            try:
+                status, _, _ = await get(port, paths[i % len(paths)], hdr)
+            except OSError:
+                status = 'connection-failed'
+            counts[status] = counts.get(status, 0) + 1
+
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    took = time.monotonic() - start
+    print(' '.join(f'{k}:{v}' for k, v in sorted(counts.items(), key=str)),
+          f'in {took:.1f} s ({total / took:.0f}/s)')
+    return 0 if set(counts) == {200} else 1
+
+
 def main():
     mode, port, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    if mode == 'mix':
+        return asyncio.run(mix(port, path, int(sys.argv[4]), int(sys.argv[5])))
     if mode == 'burst':
         return asyncio.run(burst(port, path, int(sys.argv[4]),
                                  float(sys.argv[5])))
