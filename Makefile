@@ -85,7 +85,7 @@ TOOLS = $(BUILD)/tests/stallserver $(BUILD)/tests/popclient \
         $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop $(BUILD)/tests/deadconn \
         $(BUILD)/tests/expose_dump $(BUILD)/tests/fastpop3
 
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(CURL_CFLAGS) -Ichecks -Iexporters/common \
+ALL_CFLAGS = $(WARN) $(CPPFLAGS) $(CFLAGS) $(CURL_CFLAGS) -Ichecks -Iexporters/common \
              -Iexporters/prometheus -MMD -MP
 
 # The allocation failure test needs the core built with its test hook.
@@ -104,6 +104,7 @@ FORMAT_FILES = checks/*.[ch] plugin/*.[ch] exporters/*/*.[ch] tests/unit/*.c \
                tests/tools/*.[ch] tests/exporter/*.c tests/fuzz/*.c
 
 .PHONY: all check unit symbols integration exporter snmp faults asan bench fuzz soak \
+        packages package-test \
         fuzzers install \
         uninstall \
         clean test demo lint format
@@ -239,6 +240,16 @@ asan:
 	$(MAKE) BUILD=build-asan CC=$(CC) \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined" check
+
+# Debian packages in build/packages (needs debhelper, lintian).
+packages:
+	tests/deps.sh packages
+	packaging/deb.sh $(BUILD)/packages
+
+# Builds, installs, uses and purges the packages: for a spare machine (CI).
+package-test:
+	tests/deps.sh packages
+	@BUILD=$(BUILD) tests/packaging/run.sh
 
 soak: all $(TOOLS)
 	@BUILD=$(BUILD) tests/soak/soak.sh

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Installs the Debian packages that 'make demo' or 'make test' needs, when
-# they are missing. Usage: tests/deps.sh demo|test
+# they are missing. Usage: tests/deps.sh demo|test|packages
 set -euo pipefail
 
 build=(gcc make pkg-config libcurl4-openssl-dev ca-certificates
@@ -12,7 +12,9 @@ test) want=("${build[@]}" "${server[@]}" clang libcmocka-dev binutils
             monitoring-plugins-basic hyperfine time python3 curl
             prometheus python3-jsonschema prometheus-blackbox-exporter
             snmpd snmp snmptrapd smitools valgrind) ;;
-*) echo "usage: $0 demo|test" >&2; exit 2 ;;
+packages) want=("${build[@]}" "${server[@]}" dpkg-dev debhelper lintian fakeroot
+                mandoc man-db) ;;
+*) echo "usage: $0 demo|test|packages" >&2; exit 2 ;;
 esac
 
 missing=()
