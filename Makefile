@@ -103,7 +103,8 @@ endif
 FORMAT_FILES = checks/*.[ch] plugin/*.[ch] exporters/*/*.[ch] tests/unit/*.c \
                tests/tools/*.[ch] tests/exporter/*.c tests/fuzz/*.c
 
-.PHONY: all check unit symbols integration exporter snmp faults asan bench fuzz soak \
+.PHONY: all check unit symbols integration exporter snmp faults stacks asan \
+        bench fuzz soak \
         packages package-test \
         fuzzers install \
         uninstall \
@@ -229,10 +230,13 @@ exporter: all $(TOOLS)
 snmp: all $(TOOLS)
 	@BUILD=$(BUILD) tests/snmp/run.sh
 
+stacks: all
+	@BUILD=$(BUILD) tests/stacks/run.sh
+
 faults: all $(TOOLS)
 	@BUILD=$(BUILD) tests/faults/run.sh
 
-check: all unit symbols integration exporter snmp faults
+check: all unit symbols integration exporter snmp faults stacks
 	@BUILD=$(BUILD) tests/summary.sh
 
 # -O1 keeps the sanitizers' reports readable; leaks are checked too.

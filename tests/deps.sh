@@ -11,7 +11,7 @@ demo) want=("${build[@]}" "${server[@]}") ;;
 test) want=("${build[@]}" "${server[@]}" clang libcmocka-dev binutils
             monitoring-plugins-basic hyperfine time python3 curl
             prometheus python3-jsonschema prometheus-blackbox-exporter
-            snmpd snmp snmptrapd smitools valgrind) ;;
+            snmpd snmp snmptrapd smitools valgrind icinga2 nagios4-core) ;;
 packages) want=("${build[@]}" "${server[@]}" dpkg-dev debhelper lintian fakeroot
                 mandoc man-db) ;;
 *) echo "usage: $0 demo|test|packages" >&2; exit 2 ;;
