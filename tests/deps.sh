@@ -13,7 +13,7 @@ test) want=("${build[@]}" "${server[@]}" clang libcmocka-dev binutils
             prometheus python3-jsonschema prometheus-blackbox-exporter
             snmpd snmp snmptrapd smitools valgrind icinga2 nagios4-core) ;;
 packages) want=("${build[@]}" "${server[@]}" dpkg-dev debhelper lintian fakeroot
-                mandoc man-db) ;;
+                mandoc man-db rpm) ;;
 *) echo "usage: $0 demo|test|packages" >&2; exit 2 ;;
 esac
 

@@ -46,6 +46,21 @@ debs=()
 for p in "${pkgs[@]}"; do debs+=("$work/debs/${p}_0.1.0_$(dpkg --print-architecture).deb"); done
 debs[3]="$work/debs/pop3check-common_0.1.0_all.deb"
 
+echo "== RPM"
+if "$top/packaging/rpm.sh" "$work/rpms" > "$work/rpm.log" 2>&1; then
+    ok "rpmbuild -bb: $(grep -c '\.rpm$' "$work/rpm.log") packages"
+    rpm -qlp "$work"/rpms/*.rpm > "$work/rpm-files" 2> /dev/null
+    missing=""
+    for f in usr/bin/pop3_exporter usr/bin/pop3_snmp_agent usr/lib64/nagios/plugins/check_pop3 \
+        usr/lib64/libpop3check.so.1.0.0 usr/include/pop3check.h etc/pop3check/pop3check.yml \
+        usr/share/snmp/mibs/POP3-MONITOR-MIB.txt usr/lib/systemd/system/pop3-exporter.service; do
+        grep -qx "/$f" "$work/rpm-files" || missing+=" /$f"
+    done
+    if [ -z "$missing" ]; then ok "the RPMs hold the programs, library, header, config, MIB and units"; else ko "not in any RPM:$missing"; fi
+else
+    ko "rpmbuild" "$(tail -15 "$work/rpm.log")"
+fi
+
 echo "== install"
 export DEBIAN_FRONTEND=noninteractive
 if apt-get install -y -qq --no-install-recommends "${debs[@]}" > "$work/install.log" 2>&1; then
