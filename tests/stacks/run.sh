@@ -5,7 +5,8 @@
 # Icinga 2 (validate, then run it with the API on loopback: it schedules
 # check_pop3 and the service states and perfdata are read back through
 # the API) and Nagios 4 (validate, then run it: OK, WARNING and CRITICAL
-# recorded for three services). Daemons are started here and stopped by
+# recorded for three services), and the snmpd.conf.d snippets in snmpd.
+# Daemons are started here and stopped by
 # PID. Records its counts in $BUILD/results/stacks.
 set -uo pipefail
 
@@ -21,7 +22,7 @@ if [ "$(id -u)" -ne 0 ]; then
     echo "stacks: needs root (Dovecot switches users); run 'make test'" >&2
     exit 1
 fi
-for tool in promtool icinga2 nagios4 curl python3 openssl; do
+for tool in promtool icinga2 nagios4 curl python3 openssl snmpd snmpget; do
     command -v "$tool" >/dev/null || { echo "stacks: $tool is missing (run 'make test')" >&2; exit 1; }
 done
 
@@ -349,6 +350,51 @@ else
 fi
 kill "$ng_pid"
 wait "$ng_pid" 2> /dev/null
+
+echo "== snmpd.conf.d snippets"
+# Each snippet as shipped, with this machine's paths and users, in a real
+# snmpd; the subagent or the module must serve the table through it.
+export MIBS='' SNMP_PERSISTENT_DIR="$work/persist"
+mkdir -p "$SNMP_PERSISTENT_DIR"
+SNMP_PORT=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+printf 'targets:\n  - name: t\n    target: 127.0.0.1:%s\n    module: b\nmodules:\n  b:\n    timeout: 2s\n' "$PORT_PLAIN" > "$work/snmp.yml"
+# Sanitizer builds (make asan): the module needs their runtimes first.
+san=$(ldd "$build/pop3monitor.so" | awk '/lib(asan|ubsan)\.so/ { print $3 }' | paste -sd:)
+snmpd_env=(env)
+[ -n "$san" ] && snmpd_env=(env "LD_PRELOAD=$san" ASAN_OPTIONS=detect_leaks=0)
+for snippet in pop3check-agentx pop3check-dlmod; do
+    {
+        printf '[snmp] clientaddr 127.0.0.1\nagentAddress udp:127.0.0.1:%s\n' "$SNMP_PORT"
+        printf 'view systemonly included .1.3.6.1.2.1.1\nrocommunity public 127.0.0.1 -V systemonly\n'
+        sed -e "s|/var/agentx/master|$work/agentx.sock|" -e 's/Debian-snmp pop3check/root root/' \
+            -e "s|/usr/lib/pop3check/pop3monitor.so|$build/pop3monitor.so|" \
+            -e "s|/etc/pop3check/pop3check.yml|$work/snmp.yml|" "$pkg/snmp/$snippet.conf"
+    } > "$work/$snippet.snmpd.conf"
+    "${snmpd_env[@]}" snmpd -f -C -c "$work/$snippet.snmpd.conf" -I -smux -Lf "$work/$snippet.log" &
+    sd_pid=$!
+    pids+=("$sd_pid")
+    ag_pid=""
+    if [ "$snippet" = pop3check-agentx ]; then
+        for _ in $(seq 50); do [ -S "$work/agentx.sock" ] && break; sleep 0.1; done
+        "$build/pop3_snmp_agent" --config.file "$work/snmp.yml" --agentx.socket "$work/agentx.sock" 2> "$work/agent.log" &
+        ag_pid=$!
+        pids+=("$ag_pid")
+    fi
+    got=""
+    for _ in $(seq 60); do
+        got=$(snmpget -v2c -c public -On -t 1 -r 0 "127.0.0.1:$SNMP_PORT" .1.3.6.1.4.1.8072.9999.9999.110.1.1.1.33.1.116 2>/dev/null | sed 's/.*: //')
+        [[ "$got" =~ ^[1-9] ]] && break
+        sleep 0.2
+    done
+    if [[ "$got" =~ ^[1-9] ]]; then
+        ok "$snippet.conf: snmpd serves pop3ProbeTable to the systemonly view ($got probes of target t)"
+    else
+        ko "$snippet.conf: table not served ('$got')" "$(tail -5 "$work/$snippet.log")"
+    fi
+    [ -n "$ag_pid" ] && { kill "$ag_pid"; wait "$ag_pid" 2> /dev/null; }
+    kill "$sd_pid"
+    wait "$sd_pid" 2> /dev/null
+done
 
 echo "stacks ${pass} ${fail}" > "$results/stacks"
 echo "stacks: $pass passed, $fail failed"
