@@ -67,6 +67,7 @@ async def mix(port, pathfile, total, concurrency):
         paths = [line.strip() for line in f if line.strip()]
     hdr = 'X-Prometheus-Scrape-Timeout-Seconds: 30\r\n'
     counts = {}
+    failed_paths = {}
     start = time.monotonic()
     next_i = 0
 
@@ -80,11 +81,16 @@ async def mix(port, pathfile, total, concurrency):
             except OSError:
                 status = 'connection-failed'
             counts[status] = counts.get(status, 0) + 1
+            if status != 200:
+                p = paths[i % len(paths)]
+                failed_paths[p] = failed_paths.get(p, 0) + 1
 
     await asyncio.gather(*(client() for _ in range(concurrency)))
     took = time.monotonic() - start
     print(' '.join(f'{k}:{v}' for k, v in sorted(counts.items(), key=str)),
           f'in {took:.1f} s ({total / took:.0f}/s)')
+    for p, n in sorted(failed_paths.items(), key=lambda kv: -kv[1])[:5]:
+        print(f'    {n} failed: {p}')
     return 0 if set(counts) == {200} else 1
 
 

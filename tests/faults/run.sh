@@ -11,40 +11,15 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-BUILD=${BUILD:-build}
-build=$(cd "$BUILD" && pwd)
-results="$build/results"
-mkdir -p "$results"
+# shellcheck source=tests/lib.sh
+. "$here/../lib.sh"
 export LD_LIBRARY_PATH="$build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 check="$build/check_pop3"
 SECRET=fault-Secret-42
+suite_begin faults
+need_tools "run 'make test', which installs what is needed" \
+    python3 openssl curl snmpd snmpget snmpwalk
 
-for tool in python3 openssl curl snmpd snmpget snmpwalk; do
-    command -v "$tool" >/dev/null || {
-        echo "faults: $tool is missing (run 'make test', which installs what is needed)" >&2
-        exit 1
-    }
-done
-
-work=$(mktemp -d /tmp/pop3check-faults.XXXXXX)
-chmod 0711 "$work"
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/     | /' | head -12; }
-free_port() {
-    python3 -c "import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1] == 'udp' else socket.SOCK_STREAM)
-s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])" "$1"
-}
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 all="$work/all-output" # everything any program printed, for the secret test
 : > "$all"
 
@@ -119,20 +94,8 @@ for n in "${names[@]}"; do
 done
 
 echo "== SNMP agent: the same scenarios as rows of pop3ProbeTable"
-export MIBS='' SNMP_PERSISTENT_DIR="$work/persist"
-mkdir -p "$SNMP_PERSISTENT_DIR"
-SNMP_PORT=$(free_port udp)
+agentx_master || exit 1
 AGENT=127.0.0.1:$SNMP_PORT
-cat > "$work/snmpd.conf" <<EOF
-[snmp] clientaddr 127.0.0.1
-agentAddress udp:$AGENT
-master agentx
-agentXSocket $work/agentx.sock
-rocommunity public 127.0.0.1
-EOF
-snmpd -f -C -c "$work/snmpd.conf" -I -smux -Lf "$work/snmpd.log" &
-pids+=("$!")
-for _ in $(seq 100); do [ -S "$work/agentx.sock" ] && break; sleep 0.1; done
 "$build/pop3_snmp_agent" --config.file "$work/pop3check.yml" --agentx.socket "$work/agentx.sock" \
     --agentx.ping-interval 1 2> "$work/agent.log" &
 pids+=("$!")
@@ -222,6 +185,4 @@ else
     ko "the password appears in an output" "$(grep -F -- "$SECRET" "$all" | head -5)"
 fi
 
-echo "faults ${pass} ${fail}" > "$results/faults"
-echo "faults: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+suite_end

@@ -9,34 +9,18 @@
 # left. Records its counts in $BUILD/results/packaging.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-build=$(mkdir -p "$BUILD" && cd "$BUILD" && pwd)
-results="$build/results"
-mkdir -p "$results"
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 unset LD_LIBRARY_PATH # the installed library, not the build's
-
-if [ "$(id -u)" -ne 0 ]; then
-    echo "packaging: installs packages: run as root on a machine you can spare (CI does)" >&2
-    exit 1
-fi
-work=$(mktemp -d /tmp/pop3check-pkg.XXXXXX)
-chmod 0711 "$work"
-cleanup() {
-    "$top/tests/integration/sandbox.sh" stop "$work/sandbox" > /dev/null 2>&1
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/     | /' | head -15; }
+suite_begin packaging
+need_root "installs packages: run it on a machine you can spare, as CI does"
 
 echo "== build"
 if "$top/packaging/deb.sh" "$work/debs" > "$work/deb.log" 2>&1; then
     ok "dpkg-buildpackage -us -uc -b, lintian without error ($(grep -c '^[WI]:' "$work/deb.log") warnings and notes)"
 else
     ko "package build or lintian" "$(tail -20 "$work/deb.log")"
-    echo "packaging ${pass} ${fail}" > "$results/packaging"
+    suite_end
     exit 1
 fi
 grep '^[EW]:' "$work/deb.log" | sed 's/^/     /'
@@ -138,6 +122,4 @@ done < "$work/files"
 [ -e /etc/pop3check ] && left+="/etc/pop3check "
 if [ -z "$left" ]; then ok "nothing left of the packages' files (the pop3check system user stays, as Debian policy has it)"; else ko "left behind: $left"; fi
 
-echo "packaging ${pass} ${fail}" > "$results/packaging"
-echo "packaging: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+suite_end

@@ -10,34 +10,15 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-BUILD=${BUILD:-build}
-build=$(cd "$BUILD" && pwd)
-results="$build/results"
-mkdir -p "$results"
+# shellcheck source=tests/lib.sh
+. "$here/../lib.sh"
 export LD_LIBRARY_PATH="$build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-
-if [ "$(id -u)" -ne 0 ]; then
-    echo "snmp: needs root (Dovecot switches users); run 'sudo make check' or 'make test'" >&2
-    exit 1
-fi
-for tool in snmpd snmpget snmpwalk snmpbulkwalk snmptrapd; do
-    command -v "$tool" >/dev/null || {
-        echo "snmp: $tool is missing: apt-get install snmpd snmp snmptrapd (or run 'make test')" >&2
-        exit 1
-    }
-done
-
-work=$(mktemp -d /tmp/pop3check-snmp.XXXXXX)
-chmod 0711 "$work"
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
-    [ -s "$work/daemon.pid" ] && kill "$(cat "$work/daemon.pid")" 2>/dev/null
-    "$top/tests/integration/sandbox.sh" stop "$work/sandbox" >/dev/null 2>&1
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+suite_begin snmp
+need_root "Dovecot switches users"
+need_tools "apt-get install snmpd snmp snmptrapd, or run 'make test'" \
+    snmpd snmpget snmpwalk snmpbulkwalk snmptrapd
+# shellcheck disable=SC2317 # called at exit
+suite_cleanup_more() { [ -s "$work/daemon.pid" ] && kill "$(cat "$work/daemon.pid")" 2> /dev/null; }
 
 # Net-SNMP's tools and daemons: no MIB files, state in the work folder.
 export MIBS='' SNMP_PERSISTENT_DIR="$work/persist"
@@ -48,17 +29,6 @@ mkdir -p "$SNMP_PERSISTENT_DIR"
 . "$work/sandbox/env"
 pw="$SANDBOX_DIR/pass"
 
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/     | /' | head -15; }
-# check NAME GOT WANT
-check() { if [ "$2" = "$3" ]; then ok "$1: $2"; else ko "$1: got '$2', want '$3'"; fi; }
-
-free_port() { # free_port tcp|udp
-    python3 -c "import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1] == 'udp' else socket.SOCK_STREAM)
-s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])" "$1"
-}
 wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
 
 ROOT=1.3.6.1.4.1.8072.9999.9999.110
@@ -484,6 +454,4 @@ else
 fi
 stop_pid "$snmpd_pid"
 
-echo "snmp ${pass} ${fail}" > "$results/snmp"
-echo "snmp: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+suite_end

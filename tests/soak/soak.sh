@@ -9,34 +9,19 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")/../faults" && pwd)
-top=$(cd "$here/../.." && pwd)
-build=$(cd "${BUILD:-build}" && pwd)
+# shellcheck source=tests/lib.sh
+. "$here/../lib.sh"
 export LD_LIBRARY_PATH="$build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 TOTAL=${SOAK_PROBES:-100000}
 WARMUP=$((TOTAL / 10))
 SNMP_TOTAL=${SOAK_SNMP_PROBES:-10000}
-
-work=$(mktemp -d /tmp/pop3check-soak.XXXXXX)
-chmod 0711 "$work"
-pids=()
-# shellcheck disable=SC2317 # called by the trap
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+suite_begin soak
 failed=0
 verdict() { # verdict WHAT OK? DETAIL
     if [ "$2" = 1 ]; then echo "  ok    $1: $3"; else echo "  MISS  $1: $3"; failed=1; fi
 }
 rss_kb() { awk '/VmRSS/ { print $2 }' "/proc/$1/status"; }
 fds() { find "/proc/$1/fd" -mindepth 1 | wc -l; }
-free_port() {
-    python3 -c "import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1] == 'udp' else socket.SOCK_STREAM)
-s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])" "$1"
-}
-
 "$top/tests/integration/sandbox.sh" certs "$work" > /dev/null || exit 1
 CA="$work/tls/ca.pem"
 printf 'soak-Secret-9\n' > "$work/pw"
@@ -103,19 +88,7 @@ wait "$EX" 2>/dev/null
 
 echo
 echo "soak: pop3_snmp_agent, $SNMP_TOTAL probes of $((${#names[@]} * 2)) targets every second, walked every 5 s"
-export MIBS='' SNMP_PERSISTENT_DIR="$work/persist"
-mkdir -p "$SNMP_PERSISTENT_DIR"
-SNMP_PORT=$(free_port udp)
-cat > "$work/snmpd.conf" <<EOF
-[snmp] clientaddr 127.0.0.1
-agentAddress udp:127.0.0.1:$SNMP_PORT
-master agentx
-agentXSocket $work/agentx.sock
-rocommunity public 127.0.0.1
-EOF
-snmpd -f -C -c "$work/snmpd.conf" -I -smux -Lf "$work/snmpd.log" &
-pids+=("$!")
-for _ in $(seq 100); do [ -S "$work/agentx.sock" ] && break; sleep 0.1; done
+agentx_master || exit 1
 sed -i 's/interval: 10s/interval: 1s/' "$work/pop3check.yml"
 "$build/pop3_snmp_agent" --config.file "$work/pop3check.yml" --agentx.socket "$work/agentx.sock" \
     2> "$work/agent.log" &

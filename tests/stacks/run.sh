@@ -10,36 +10,14 @@
 # PID. Records its counts in $BUILD/results/stacks.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-build=$(cd "$BUILD" && pwd)
-results="$build/results"
-mkdir -p "$results"
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 export LD_LIBRARY_PATH="$build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 pkg="$top/packaging"
-
-if [ "$(id -u)" -ne 0 ]; then
-    echo "stacks: needs root (Dovecot switches users); run 'make test'" >&2
-    exit 1
-fi
-for tool in promtool icinga2 nagios4 curl python3 openssl snmpd snmpget; do
-    command -v "$tool" >/dev/null || { echo "stacks: $tool is missing (run 'make test')" >&2; exit 1; }
-done
-
-work=$(mktemp -d /tmp/pop3check-stacks.XXXXXX)
-chmod 0711 "$work"
-pids=()
-# shellcheck disable=SC2317 # called by the trap
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
-    "$top/tests/integration/sandbox.sh" stop "$work/sandbox" > /dev/null 2>&1
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/     | /' | head -15; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+suite_begin stacks
+need_root "Dovecot switches users"
+need_tools "run 'make test', which installs what is needed" \
+    promtool icinga2 nagios4 curl python3 openssl snmpd snmpget
 
 "$top/tests/integration/sandbox.sh" start "$work/sandbox" > /dev/null 2>&1 || { echo "stacks: no sandbox" >&2; exit 1; }
 # shellcheck disable=SC1091
@@ -112,7 +90,7 @@ echo "== Icinga 2"
 ic="$work/icinga2"
 mkdir -p "$ic"/{data/certs,log,cache,spool,run}
 chmod -R 0755 "$ic"
-API_PORT=$(free_port)
+API_PORT=$(free_port tcp)
 node=pop3check-test
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=$node" \
     -keyout "$ic/data/certs/$node.key" -out "$ic/data/certs/$node.crt" 2> /dev/null
@@ -356,7 +334,7 @@ echo "== snmpd.conf.d snippets"
 # snmpd; the subagent or the module must serve the table through it.
 export MIBS='' SNMP_PERSISTENT_DIR="$work/persist"
 mkdir -p "$SNMP_PERSISTENT_DIR"
-SNMP_PORT=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+SNMP_PORT=$(free_port udp)
 printf 'targets:\n  - name: t\n    target: 127.0.0.1:%s\n    module: b\nmodules:\n  b:\n    timeout: 2s\n' "$PORT_PLAIN" > "$work/snmp.yml"
 # Sanitizer builds (make asan): the module needs their runtimes first.
 san=$(ldd "$build/pop3monitor.so" | awk '/lib(asan|ubsan)\.so/ { print $3 }' | paste -sd:)
@@ -396,6 +374,4 @@ for snippet in pop3check-agentx pop3check-dlmod; do
     wait "$sd_pid" 2> /dev/null
 done
 
-echo "stacks ${pass} ${fail}" > "$results/stacks"
-echo "stacks: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+suite_end
