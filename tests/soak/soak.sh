@@ -76,8 +76,8 @@ rss2=$(rss_kb "$EX")
 fd2=$(fds "$EX")
 verdict "RSS growth after warm-up (< 1 MB)" "$([ $((rss2 - rss1)) -lt 1024 ] && echo 1 || echo 0)" \
     "$((rss1 / 1024)).$((rss1 % 1024 * 10 / 1024)) MB -> $((rss2 / 1024)).$((rss2 % 1024 * 10 / 1024)) MB ($((rss2 - rss1)) KB)"
-verdict "open descriptors back to the baseline" "$([ "$fd2" -le "$fd1" ] && echo 1 || echo 0)" \
-    "$fd0 at start, $fd1 after warm-up, $fd2 at the end"
+verdict "open descriptors do not grow" "$([ "$fd2" -le "$fd1" ] && echo 1 || echo 0)" \
+    "$fd0 at start, $fd1 after warm-up, $fd2 at the end (the scheduled targets' probes in flight hold some)"
 errors=$(grep -c 'level=error' "$work/exporter.log")
 verdict "no error in the exporter's log" "$([ "$errors" = 0 ] && echo 1 || echo 0)" \
     "$errors error lines of $(wc -l < "$work/exporter.log")"
