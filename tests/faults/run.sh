@@ -65,6 +65,11 @@ done
 
 echo "== pop3_exporter: the same scenarios through /probe"
 write_config "$work/pop3check.yml" 600s
+"$build/tests/fastpop3" "$work/fast.port" 600 > /dev/null 2>&1 &
+pids+=("$!")
+for _ in $(seq 50); do [ -s "$work/fast.port" ] && break; sleep 0.1; done
+# A good server too (fastpop3 takes any login), for the bursts below.
+sed -i "s|^modules:$|modules:\n  good:\n    user: fault\n    password_file: $work/pw\n    auth: user\n    allowed_targets: [\"127.0.0.1\"]|" "$work/pop3check.yml"
 "$build/pop3_exporter" --config.file "$work/pop3check.yml" --web.listen-address 127.0.0.1:0 \
     2> "$work/exporter.log" &
 pids+=("$!")
@@ -92,6 +97,30 @@ for n in "${names[@]}"; do
     [ "$ms" -le $((${S_TIMEOUT[$n]} * 1000 + 700)) ] || why+=" took $ms ms;"
     if [ -z "$why" ]; then ok "$n: probe_success $success, status $status, kind ${kinds:-none}, $ms ms"; else ko "$n:$why"; fi
 done
+
+echo "== pop3_exporter: 256 requests at once on a fresh exporter, 6 times"
+# libmicrohttpd 0.9.75 in epoll mode sometimes left such a first burst
+# unread (requests in the socket queue, no event) until its 60 s timeout.
+: > "$work/paths"
+for n in "${names[@]}"; do
+    echo "/probe?target=127.0.0.1:$(cat "$work/fast.port")&module=good" >> "$work/paths"
+    echo "/probe?target=${S_HOST[$n]}:${S_PORT[$n]}&module=$n" >> "$work/paths"
+done
+sed '/^targets:/,$d' "$work/pop3check.yml" > "$work/modules.yml"
+bursts=""
+for round in 1 2 3 4 5 6; do
+    "$build/pop3_exporter" --config.file "$work/modules.yml" --web.listen-address 127.0.0.1:0 \
+        2> "$work/burst.log" &
+    bp=$!
+    for _ in $(seq 50); do grep -q listening "$work/burst.log" && break; sleep 0.1; done
+    bport=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$work/burst.log")
+    out=$(timeout 30 python3 "$top/tests/bench/httpload.py" mix "$bport" "$work/paths" 256 256 2>&1 | head -1)
+    kill "$bp"
+    wait "$bp" 2> /dev/null
+    bursts+="$round: ${out:-no answer in 30 s}; "
+    [[ "$out" == "200:256 in "* ]] || break
+done
+if [[ "$bursts" != *"6: 200:256 in "* ]]; then ko "a burst was not all answered" "$bursts"; else ok "6 bursts of 256 all answered (${bursts%%; *}, ...)"; fi
 
 echo "== SNMP agent: the same scenarios as rows of pop3ProbeTable"
 agentx_master || exit 1

@@ -59,7 +59,10 @@ done
 
 echo
 echo "soak: pop3_exporter, $TOTAL probes (half good, half the ${#names[@]} fault scenarios), 256 at a time"
-"$build/pop3_exporter" --config.file "$work/pop3check.yml" --web.listen-address 127.0.0.1:0 \
+# The exporter gets the modules only: with no scheduled probe of its own,
+# its descriptors must come back to where they started.
+sed '/^targets:/,$d' "$work/pop3check.yml" > "$work/exporter.yml"
+"$build/pop3_exporter" --config.file "$work/exporter.yml" --web.listen-address 127.0.0.1:0 \
     2> "$work/exporter.log" &
 EX=$!
 pids+=("$EX")
@@ -76,8 +79,8 @@ rss2=$(rss_kb "$EX")
 fd2=$(fds "$EX")
 verdict "RSS growth after warm-up (< 1 MB)" "$([ $((rss2 - rss1)) -lt 1024 ] && echo 1 || echo 0)" \
     "$((rss1 / 1024)).$((rss1 % 1024 * 10 / 1024)) MB -> $((rss2 / 1024)).$((rss2 % 1024 * 10 / 1024)) MB ($((rss2 - rss1)) KB)"
-verdict "open descriptors do not grow" "$([ "$fd2" -le "$fd1" ] && echo 1 || echo 0)" \
-    "$fd0 at start, $fd1 after warm-up, $fd2 at the end (the scheduled targets' probes in flight hold some)"
+verdict "open descriptors back to the baseline" "$([ "$fd2" -le "$fd0" ] && echo 1 || echo 0)" \
+    "$fd0 at start, $fd1 after warm-up, $fd2 at the end"
 errors=$(grep -c 'level=error' "$work/exporter.log")
 verdict "no error in the exporter's log" "$([ "$errors" = 0 ] && echo 1 || echo 0)" \
     "$errors error lines of $(wc -l < "$work/exporter.log")"
