@@ -95,6 +95,7 @@ int p3x_schedule_build(struct p3x_schedule *out, const struct p3x_config *c,
             p3x_schedule_retire(out);
             return -1;
         }
+        t->index = i;
         /* Spread the first probes over a second, not all at once. */
         t->next_due = now + (int64_t)(i * 1000 / c->ntargets);
         carry_over(t, old);
@@ -103,7 +104,7 @@ int p3x_schedule_build(struct p3x_schedule *out, const struct p3x_config *c,
     return 0;
 }
 
-void p3x_schedule_set_notify(struct p3x_schedule *s, void (*fn)(void *),
+void p3x_schedule_set_notify(struct p3x_schedule *s, void (*fn)(void *, size_t),
                              void *ctx)
 {
     for (size_t i = 0; i < s->n; i++) {
@@ -156,7 +157,7 @@ static void on_done(void *ctx, struct pop3check_probe *p,
         t->errors_total[r->error]++;
     pthread_mutex_unlock(t->lock);
     if (t->notify != NULL)
-        t->notify(t->notify_ctx);
+        t->notify(t->notify_ctx, t->index);
 }
 
 int p3x_schedule_tick(struct p3x_schedule *s, struct pop3check_multi *m,

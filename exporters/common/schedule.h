@@ -25,7 +25,8 @@ struct p3x_sched_target {
     enum pop3check_state state;
     unsigned long probes_total;
     unsigned long errors_total[POP3CHECK_E_COUNT];
-    void (*notify)(void *ctx); /* called after each result, unlocked */
+    size_t index;                            /* in the schedule: config order */
+    void (*notify)(void *ctx, size_t index); /* after each result, unlocked */
     void *notify_ctx;
 };
 
@@ -49,9 +50,10 @@ void p3x_schedule_free(struct p3x_schedule *s);
  * until the next one is due (at most max_wait). */
 int p3x_schedule_tick(struct p3x_schedule *s, struct pop3check_multi *m,
                       int64_t now, int max_wait);
-/* Has fn(ctx) called on the loop's thread after each new result (after
- * the lock is released), for a front end that must be told. */
-void p3x_schedule_set_notify(struct p3x_schedule *s, void (*fn)(void *),
+/* Has fn(ctx, index of the target) called on the loop's thread after each
+ * new result (after the lock is released), for a front end that must be
+ * told. */
+void p3x_schedule_set_notify(struct p3x_schedule *s, void (*fn)(void *, size_t),
                              void *ctx);
 
 /* Monotonic milliseconds. */

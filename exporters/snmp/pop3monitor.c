@@ -96,6 +96,11 @@ static struct {
     int pipe_rd, pipe_wr;
     struct row *rows; /* sorted by index */
     size_t nrows;
+    struct row **row_of; /* by schedule index */
+    size_t *fresh;       /* schedule indexes with a new result, under lock */
+    size_t nfresh;
+    char *is_fresh; /* by schedule index, under lock */
+    size_t *taken;  /* the agent thread's copy of fresh */
     unsigned alarm;
     time_t started;
     int registered;
@@ -455,40 +460,55 @@ static void notify(const struct row *w, int failing)
 
 /* ---- results: worker -> agent thread ---- */
 
-/* Worker thread, after each result: wake the agent thread. */
-static void wake_agent(void *ctx)
+/* Worker thread, after each result: note the target, and wake the agent
+ * thread unless it has already been woken for earlier ones. */
+static void wake_agent(void *ctx, size_t index)
 {
     static const char one = 1;
+    int wake;
 
     (void)ctx;
-    if (write(mon.pipe_wr, &one, 1) < 0 && errno != EAGAIN)
+    pthread_mutex_lock(&mon.lock);
+    wake = mon.nfresh == 0;
+    if (!mon.is_fresh[index]) {
+        mon.is_fresh[index] = 1;
+        mon.fresh[mon.nfresh++] = index;
+    }
+    pthread_mutex_unlock(&mon.lock);
+    if (wake && write(mon.pipe_wr, &one, 1) < 0 && errno != EAGAIN)
         return; /* a full pipe already wakes it */
 }
 
-/* Agent thread: takes the new results into the rows, sends the
- * notifications of changed verdicts. */
+/* Agent thread: takes the new results into their rows, then sends the
+ * notifications of changed verdicts (outside the lock). */
 static void take_results(int fd, void *ctx)
 {
     char buf[256];
+    size_t n;
 
     (void)ctx;
     while (read(fd, buf, sizeof buf) > 0)
         ;
-    for (size_t i = 0; i < mon.nrows; i++) {
-        struct row *w = &mon.rows[i];
-        int fresh;
+    pthread_mutex_lock(&mon.lock);
+    n = mon.nfresh;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = mon.fresh[i];
+        struct row *w = mon.row_of[k];
 
-        pthread_mutex_lock(&mon.lock);
-        fresh = w->t->have_result && w->t->probes_total != w->runs;
-        if (fresh) {
-            w->r = w->t->last;
-            w->state = w->t->state;
-            w->runs = w->t->probes_total;
-            memcpy(w->errors, w->t->errors_total, sizeof w->errors);
-        }
-        pthread_mutex_unlock(&mon.lock);
-        if (!fresh)
-            continue;
+        mon.is_fresh[k] = 0;
+        mon.taken[i] = k;
+        w->r = w->t->last;
+        w->state = w->t->state;
+        w->runs = w->t->probes_total;
+        memcpy(w->errors, w->t->errors_total, sizeof w->errors);
+    }
+    mon.nfresh = 0;
+    pthread_mutex_unlock(&mon.lock);
+    for (size_t i = 0; i < n; i++) {
+        struct row *w = mon.row_of[mon.taken[i]];
+        int failing = w->state == POP3CHECK_STATE_CRITICAL ||
+                      w->state == POP3CHECK_STATE_UNKNOWN;
+
         w->have = 1;
         if (w->r.messages >= 0)
             w->messages = w->r.messages;
@@ -496,8 +516,6 @@ static void take_results(int fd, void *ctx)
             w->octets = w->r.octets;
         if (w->r.cert_not_after >= 0)
             w->cert_not_after = w->r.cert_not_after;
-        int failing = w->state == POP3CHECK_STATE_CRITICAL ||
-                      w->state == POP3CHECK_STATE_UNKNOWN;
         if (failing != w->failing && (w->failing >= 0 || failing))
             notify(w, failing);
         w->failing = failing;
@@ -532,26 +550,34 @@ static int row_cmp(const void *a, const void *b)
 
 static int build_rows(void)
 {
-    mon.rows = calloc(mon.sched.n ? mon.sched.n : 1, sizeof *mon.rows);
-    if (mon.rows == NULL)
+    size_t n = mon.sched.n ? mon.sched.n : 1;
+
+    mon.rows = calloc(n, sizeof *mon.rows);
+    mon.row_of = calloc(n, sizeof *mon.row_of);
+    mon.fresh = calloc(n, sizeof *mon.fresh);
+    mon.taken = calloc(n, sizeof *mon.taken);
+    mon.is_fresh = calloc(n, 1);
+    if (!mon.rows || !mon.row_of || !mon.fresh || !mon.taken || !mon.is_fresh)
         return -1;
     for (size_t i = 0; i < mon.sched.n; i++) {
         struct row *w = &mon.rows[i];
         const char *name = mon.config->targets[i].name;
-        size_t n = strlen(name);
+        size_t len = strlen(name);
 
         w->ct = &mon.config->targets[i];
         w->t = mon.sched.t[i];
-        w->index[0] = n;
-        for (size_t k = 0; k < n; k++)
+        w->index[0] = len;
+        for (size_t k = 0; k < len; k++)
             w->index[k + 1] = (unsigned char)name[k];
-        w->index_len = n + 1;
+        w->index_len = len + 1;
         w->messages = w->octets = w->cert_not_after = -1;
         w->failing = -1;
         pop3check_result_init(&w->r);
     }
     mon.nrows = mon.sched.n;
     qsort(mon.rows, mon.nrows, sizeof *mon.rows, row_cmp);
+    for (size_t i = 0; i < mon.nrows; i++)
+        mon.row_of[mon.rows[i].t->index] = &mon.rows[i];
     return 0;
 }
 
@@ -691,8 +717,15 @@ void deinit_pop3monitor(void)
     mon.registered = 0;
     snmpd_unregister_config_handler("pop3monitorConfig");
     free(mon.rows);
+    free(mon.row_of);
+    free(mon.fresh);
+    free(mon.taken);
+    free(mon.is_fresh);
     mon.rows = NULL;
-    mon.nrows = 0;
+    mon.row_of = NULL;
+    mon.fresh = mon.taken = NULL;
+    mon.is_fresh = NULL;
+    mon.nrows = mon.nfresh = 0;
     p3x_config_free(mon.config);
     mon.config = NULL;
     free(mon.config_path);
