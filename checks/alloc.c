@@ -8,26 +8,14 @@
 #include "internal.h"
 
 #ifdef P3_ALLOC_TEST
-static long alloc_budget = -1; /* allocations left before failing */
+#define ALLOC_BUDGET
+#endif
+#include "alloc_budget.h"
 
+#ifdef P3_ALLOC_TEST
 void p3_alloc_test_fail_after(long n)
 {
-    alloc_budget = n;
-}
-
-static int alloc_denied(void)
-{
-    if (alloc_budget < 0)
-        return 0;
-    if (alloc_budget == 0)
-        return 1;
-    alloc_budget--;
-    return 0;
-}
-#else
-static int alloc_denied(void)
-{
-    return 0;
+    alloc_budget_set(n);
 }
 #endif
 

@@ -25,29 +25,17 @@
 #define VALUE_MAX 32 /* "-1.2345678901234567e-308" and more */
 
 #ifdef P3X_ALLOC_TEST
+#define ALLOC_BUDGET
+#endif
+#include "alloc_budget.h"
+
+#ifdef P3X_ALLOC_TEST
 /* Built for the unit tests only: the n-th allocation from now fails. */
 void p3x_alloc_test_fail_after(long n);
 
-static long alloc_budget = -1;
-
 void p3x_alloc_test_fail_after(long n)
 {
-    alloc_budget = n;
-}
-
-static int alloc_denied(void)
-{
-    if (alloc_budget < 0)
-        return 0;
-    if (alloc_budget == 0)
-        return 1;
-    alloc_budget--;
-    return 0;
-}
-#else
-static int alloc_denied(void)
-{
-    return 0;
+    alloc_budget_set(n);
 }
 #endif
 
