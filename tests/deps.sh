@@ -12,17 +12,36 @@ test) want=("${build[@]}" "${server[@]}" clang libcmocka-dev binutils
             monitoring-plugins-basic hyperfine time python3 curl
             prometheus python3-jsonschema prometheus-blackbox-exporter
             snmpd snmp snmptrapd smitools valgrind icinga2 nagios4-core) ;;
-packages) want=("${build[@]}" "${server[@]}" dpkg-dev debhelper lintian fakeroot
-                mandoc man-db rpm) ;;
+# dpkg-checkbuilddeps wants build-essential itself, not only gcc and make.
+packages) want=("${build[@]}" "${server[@]}" build-essential dpkg-dev debhelper
+                lintian fakeroot mandoc man-db rpm) ;;
 *) echo "usage: $0 demo|test|packages" >&2; exit 2 ;;
 esac
 
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+# libFuzzer and the sanitizers' runtimes are in libclang-rt-N-dev, which
+# clang only recommends; N is the version the clang package depends on.
+clang_rt() {
+    local v
+    v=$(apt-cache depends clang 2>/dev/null | sed -n 's/^ *Depends: clang-\([0-9][0-9]*\)$/\1/p' | head -n1)
+    [ -n "$v" ] && echo "libclang-rt-$v-dev"
+}
+
 missing=()
 for p in "${want[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-        missing+=("$p")
+    installed "$p" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+rt=
+if [ "$1" = test ]; then
+    rt=$(clang_rt || true)
+    if [ -n "$rt" ] && ! installed "$rt"; then missing+=("$rt"); fi
+fi
+if [ ${#missing[@]} -eq 0 ] && { [ "$1" != test ] || [ -n "$rt" ]; }; then
+    exit 0
+fi
 
 if ! command -v apt-get >/dev/null; then
     echo "deps: this is not Debian (no apt-get); install the equivalents of: ${missing[*]}" >&2
@@ -38,7 +57,6 @@ if [ "$(id -u)" -ne 0 ]; then
     fi
 fi
 
-echo "deps: installing ${missing[*]}"
 # Installing dovecot must not start the system's own Dovecot on the public
 # ports: the tests run their own on loopback. policy-rc.d forbids starting
 # services during this install only.
@@ -55,5 +73,16 @@ restore() {
 trap restore EXIT
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
+if [ "$1" = test ] && [ -z "$rt" ]; then
+    # apt-cache knew no clang before the update (a brand-new machine).
+    rt=$(clang_rt || true)
+    if [ -z "$rt" ]; then
+        echo "deps: cannot tell which libclang-rt-N-dev goes with clang (apt-cache depends clang)" >&2
+        exit 1
+    fi
+    installed "$rt" || missing+=("$rt")
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "deps: installing ${missing[*]}"
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "deps: done"
