@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # pop3check - one non-recursive Makefile. Dependencies come from pkg-config.
 #   make            library and check_pop3 in build/
 #   make check      unit tests, exported-symbol test, integration tests

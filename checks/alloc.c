@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alloc.c - the core's allocations go through here, so that the unit
  * tests can make the n-th one fail (built with -DP3_ALLOC_TEST only; the
  * library itself keeps no mutable state here). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alloc_budget.h - the unit tests' allocation-failure budget: once set
  * to n, the n-th allocation from then on and every one after it fail.
  * Included (for its static state, one budget per includer) by the core's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* auth.c - logging in: USER/PASS and APOP (RFC 1939), SASL PLAIN, LOGIN
  * and CRAM-MD5 through AUTH (RFC 5034, 4616, 2195). A mechanism the user
  * forces is used or the probe fails; it never falls back to another. */

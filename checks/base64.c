@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* base64.c - Base64 with the standard alphabet and '=' padding (RFC 4648
  * section 4), for SASL exchanges in POP3 AUTH (RFC 5034). The decoder takes
  * only canonical input: padded, no whitespace, zero pad bits. */

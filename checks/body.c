@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* body.c - the multi-line body of a TOP or RETR reply (RFC 1939, section
  * 3): finds the terminating ".CRLF" and counts the message's octets the way
  * LIST does, that is after removing byte-stuffing and before the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* connect.c - the end of libcurl's part of a probe: timings of resolve,
  * connect, TLS, greeting, CAPA and STLS, the certificate's expiry, and
  * what a failure there means. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* evaluate.c - turns a probe result and thresholds into a Monitoring
  * Plugins state with a short reason; shared by every front end. */
 #include <string.h>

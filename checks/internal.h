@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* internal.h - declarations shared by the files of libpop3check; nothing
  * here is exported from the shared object. */
 #ifndef POP3CHECK_INTERNAL_H

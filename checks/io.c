@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* io.c - moves the bytes of the POP3 dialog between the socket libcurl
  * connected (through curl_easy_send/recv, so TLS stays curl's) and the
  * session state machine, without ever blocking. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* md5.c - MD5 (RFC 1321) and HMAC-MD5 (RFC 2104) for APOP (RFC 1939) and
  * SASL CRAM-MD5 (RFC 2195), plus lower-case hex. Byte-wise loads and
  * stores, so the result does not depend on the host's endianness. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* multi.c - runs many probes on one thread: one epoll set for every
  * socket (libcurl's during connect, ours during the dialog) and the
  * probes' timers, checked each turn; one libcurl multi handle shared by

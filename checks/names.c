@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* names.c - names and messages of the public enums, generated from the
  * X-macro lists of pop3check.h, and the map from libcurl's codes. */
 #include <curl/curl.h>

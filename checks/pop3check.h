@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pop3check.h - the public API of libpop3check: probe a POP3 server
  * (RFC 1939, 2449, 2595, 3206, 5034), time every phase, judge the result.
  * The only installed header. Every exported name starts with pop3check_. */

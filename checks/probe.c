@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* probe.c - a probe's options and its libcurl set-up. libcurl resolves,
  * connects and does TLS (implicit or STLS, RFC 2595) in CONNECT_ONLY mode
  * without credentials, so it stops after the greeting and CAPA; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* probe.h - the state of one probe, shared by probe.c (options and
  * libcurl set-up), connect.c (end of the connect phase) and io.c (the
  * dialog's socket I/O); private to the library. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* range.c - threshold ranges in the syntax of the Monitoring Plugins
  * development guidelines: "10", "10:", "~:10", "10:20", "@10:20". */
 #include <math.h>

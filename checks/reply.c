@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* reply.c - parsers for single POP3 reply lines (RFC 1939 status and
  * scan listings, RFC 2449 CAPA and response codes, RFC 3206 codes). Pure
  * functions: no I/O, no allocation; every input may be hostile. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* session.c - the POP3 dialog after the greeting (RFC 1939 USER/PASS,
  * APOP, STAT, LIST, UIDL, TOP, RETR, QUIT; RFC 5034 SASL AUTH) as a state
  * machine without I/O: bytes in, commands out, results into the result. */

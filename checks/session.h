@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* session.h - the state of a POP3 dialog, shared by session.c (commands)
  * and auth.c (login); private to the library. */
 #ifndef POP3CHECK_SESSION_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* text.c - small string helpers: sanitising server text, bounded
  * formatting, and the monotonic clock. */
 #define _DEFAULT_SOURCE

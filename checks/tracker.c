@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tracker.c - reads libcurl's debug stream during the connect phase, where
  * curl itself speaks POP3 (greeting, CAPA, STLS; RFC 1939, 2449, 2595),
  * to time each step and keep what the server said. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Builds the Debian packages from the working tree: a clean copy with
 # packaging/debian as its debian/ (and the systemd units beside it), then
 # dpkg-buildpackage -us -uc -b and lintian (errors fail the build).

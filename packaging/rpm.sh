@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Builds the RPM packages from the working tree with rpmbuild (on Debian,
 # its rpm package: no RPM database holds the build dependencies, hence
 # --nodeps, and no Red Hat post-install scripts or debuginfo tools).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_pop3.c - the Nagios / Icinga plugin: one probe of a POP3 server
  * through libpop3check, judged against the thresholds, printed as the
  * Monitoring Plugins guidelines say; exit 0 OK, 1 WARNING, 2 CRITICAL,

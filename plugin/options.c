@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.c - check_pop3's options (Monitoring Plugins guidelines: -H -p
  * -w -c -t -v -h -V keep their meaning), validated before any traffic. */
 #define _DEFAULT_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.h - check_pop3's command line: parsed and validated into the
  * library's options and thresholds, with a one-line error for the user. */
 #ifndef CHECK_POP3_OPTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* output.c - check_pop3's output after the Monitoring Plugins guidelines:
  * "POP3 STATE - summary | perfdata", then one line per detail with -v.
  * Perfdata: 'label'=value[UOM];warn;crit;min;max. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* output.h - renders a probe result as Monitoring Plugins output: the
  * status line with perfdata, then the long output of -v. Pure functions
  * from a result to a buffer. */

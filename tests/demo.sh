@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The main job for a new user: with no host, start a sandbox Dovecot on
 # loopback and run check_pop3 against it plain, with STLS and with POP3S,
 # showing each command, its output and its exit code; with a host, check

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Installs the Debian packages that 'make demo' or 'make test' needs, when
 # they are missing. Usage: tests/deps.sh demo|test|packages
 set -euo pipefail

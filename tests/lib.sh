@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lib.sh - what the test suites' scripts share (sourced, after BUILD is
 # known): build paths, pass/fail counters and their record for
 # tests/summary.sh, a work folder that goes at exit with every server the

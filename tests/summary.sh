@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Adds up what the suites recorded in $BUILD/results and prints the closing
 # line "N passed, N failed". Fails when anything failed or nothing ran.
 set -euo pipefail

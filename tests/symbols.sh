@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The shared library must export exactly the functions its one header
 # declares (POP3CHECK_API), nothing internal. Usage: symbols.sh LIB HEADER
 set -euo pipefail

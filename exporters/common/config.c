@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config.c - the YAML file of pop3_exporter and the SNMP agent, modelled
  * on blackbox.yml: modules (config_module.c) and scheduled targets, read
  * with libyaml (config_yaml.c); target strings; who may probe what. */

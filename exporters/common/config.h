@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config.h - the YAML file shared by pop3_exporter and the SNMP agent:
  * modules (how to probe) and targets (what to probe on a schedule).
  * Modelled on blackbox_exporter's blackbox.yml. */

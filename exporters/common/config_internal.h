@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config_internal.h - shared by config.c (the file, targets, the API),
  * config_module.c (one module's settings) and config_yaml.c (libyaml nodes
  * to checked values). Not part of any API; names start with p3xc_. */

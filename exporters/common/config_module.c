@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config_module.c - one module of the config file (modules.NAME): probe
  * options and thresholds filled as check_pop3 fills them from its command
  * line, the same rules and words, the password read from password_file. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config_yaml.c - the YAML side of the config file: libyaml's parser and
  * document (one document, no aliases), keys checked against the expected
  * ones, scalars turned into checked values, errors as FILE:LINE: KEY. */

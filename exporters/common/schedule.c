@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* schedule.c - scheduled probes of the config's targets, shared by
  * pop3_exporter and the SNMP agent: each target's probe runs on its
  * interval in the caller's multi loop; its last result and counters are

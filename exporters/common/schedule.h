@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* schedule.h - the config's targets: probes on their intervals, their
  * last results and counters, for pop3_exporter's /metrics and the SNMP
  * agent's table. Owned by the thread that runs the multi loop; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* engine.c - pop3_exporter's probe thread: runs every /probe request and
  * every scheduled target on libpop3check's multi loop, resumes the
  * suspended HTTP requests, and writes the textfile collector's file. */

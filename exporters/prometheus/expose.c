@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* expose.c - metric families for Prometheus: the model (families and
  * samples) and its renderings as text format 0.0.4 and as JSON in
  * prom2json's shape. The families of a probe are in expose_probe.c. */

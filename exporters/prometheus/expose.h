@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* expose.h - metric families for Prometheus: built from probe results,
  * rendered as text format 0.0.4 or as JSON in prom2json's shape. Pure: no
  * I/O, the caller owns every buffer. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* expose_probe.c - the metric families of one probe result: blackbox_
  * exporter's probe_* names where they mean the same, pop3_* for the rest
  * (DESIGN.md, "pop3_exporter"). */

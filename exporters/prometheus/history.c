@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* history.c - a ring of the last probes answered on /probe and the status
  * page that lists them, one bar per phase, with a link to each log. */
 #define _DEFAULT_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* history.h - the last probes answered on /probe, for the status page
  * "/" and their logs: target, module, result, phase times and the
  * protocol transcript (secrets already redacted by libpop3check). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* http.c - pop3_exporter's HTTP endpoints on libmicrohttpd: /probe runs
  * one probe (blackbox_exporter's multi-target pattern) while its request
  * is suspended, /metrics, the status page "/" and /logs. */

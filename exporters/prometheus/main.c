@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c - pop3_exporter: flags, config, signals. SIGHUP reloads the
  * config (a bad one is refused and the running one kept); SIGTERM and
  * SIGINT stop after answering the probes in flight. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sched_metrics.c - the scheduled targets as metric families: the probe
  * families with target="<name>", and the counters. */
 #include "sched_metrics.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sched_metrics.h - the scheduled targets' metric families for /metrics
  * and the textfile collector. */
 #ifndef P3X_SCHED_METRICS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* server.c - pop3_exporter's server: starts libmicrohttpd and the probe
  * thread, reloads the config, stops cleanly; and the daemon's log. Probes
  * run on one engine thread (engine.c); a request is suspended until its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* server.h - pop3_exporter's HTTP side (libmicrohttpd) and its probe
  * engine thread (libpop3check's multi interface): requests are suspended
  * while their probe runs, so no thread waits on a probe. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* server_internal.h - what the parts of pop3_exporter's server share:
  * the request in flight (job) and the server's state. Private. */
 #ifndef P3X_SERVER_INTERNAL_H

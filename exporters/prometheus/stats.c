@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stats.c - pop3_exporter's own metrics; the process figures come from
  * /proc/self, as the Prometheus client libraries' process collector does. */
 #define _DEFAULT_SOURCE

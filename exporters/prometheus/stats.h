@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stats.h - pop3_exporter's own metrics for /metrics: requests by module
  * and outcome, bad requests, config reloads, and the process's CPU, memory
  * and file descriptors read from /proc. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* agent.c - pop3_snmp_agent: the AgentX subagent that serves
  * POP3-MONITOR-MIB (pop3monitor.c) through a master agent such as snmpd
  * ("master agentx" in snmpd.conf). It reconnects when the master

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pop3monitor.c - POP3-MONITOR-MIB for Net-SNMP: pop3ProbeTable and the
  * notifications pop3ProbeFailed / pop3ProbeRecovered. One file for both
  * ways Net-SNMP loads code: linked into the AgentX subagent (agent.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pop3monitor.h - the Net-SNMP module serving POP3-MONITOR-MIB, for the
  * AgentX subagent (agent.c) and for snmpd's dlmod (pop3monitor.so). */
 #ifndef POP3MONITOR_H

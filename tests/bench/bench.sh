@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Benchmark check_pop3 on a throw-away Dovecot (tests/integration/sandbox.sh):
 # wall time against a plain-socket baseline (popclient) and against
 # monitoring-plugins' check_pop, and peak RSS. Prints a table; the raw

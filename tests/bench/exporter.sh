@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Benchmark of pop3_exporter, on loopback: 1,000 probes in flight against a
 # server that accepts and never speaks (all must be answered at their
 # deadline; peak RSS), then probes per second and CPU per probe at

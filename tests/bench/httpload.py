@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """HTTP load for the exporter benchmark, on loopback only.
 
   httpload.py burst PORT PATH N SCRAPE_TIMEOUT

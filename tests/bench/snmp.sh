@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Benchmark of the SNMP agent, on loopback: a table of 1,000 targets (all
 # on the fast scripted POP3 server, so that the agent is what is
 # measured) served by pop3_snmp_agent through snmpd, then by

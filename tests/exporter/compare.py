@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Compare a text exposition (format 0.0.4) with the JSON of the same
 metrics (prom2json shape): same families, types, samples and values.
 Usage: compare.py TEXT JSON [VARYING_REGEX]; exit 0 and a summary if they

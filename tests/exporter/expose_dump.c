@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* expose_dump.c - writes the expositions that tests/exporter/promtool.sh
  * checks: for each hand-made case, DIR/NAME.prom (text format 0.0.4) and
  * DIR/NAME.json (prom2json's shape). Usage: expose_dump DIR */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Checks what the exporter's renderer writes. Runs a helper (expose_dump)
 # that writes expositions as DIR/NAME.prom and DIR/NAME.json, then:
 # `promtool check metrics` on every .prom (any exit code or output is a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # pop3_exporter end to end: the exporter on a loopback port, probing the
 # sandbox Dovecot and a stalling server; every exposition goes through
 # promtool; bad requests and bad configs get their errors while the

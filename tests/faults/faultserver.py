@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """faultserver.py - a scripted POP3 server for the fault tests: what a real
 server will not do (stalls, garbage, resets, -ERR anywhere, bad TLS).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lib.sh - the fault scenarios for the test scripts (sourced): reads
 # tests/faults/scenarios/*.scn into arrays, builds check_pop3's options
 # and the YAML modules and targets for pop3_exporter and the SNMP agent.

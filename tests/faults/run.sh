@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Fault tests: every scenario of tests/faults/scenarios (a scripted POP3
 # server, faultserver.py, doing what a real one will not) against
 # check_pop3 (exit code, first line, failed phase and error kind, time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_http.c - libFuzzer target: whatever arrives on pop3_exporter's
  * HTTP port, parsed by libmicrohttpd and handled by the exporter (the
  * query string of /probe: target, module, format, debug; the Accept,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_listing.c - libFuzzer target: the numbers and lists a server
  * sends: STAT's "count octets", a LIST/UIDL scan line, a CAPA line, and a
  * multi-line body (dot-stuffing, the terminating ".") fed in two pieces. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_range.c - libFuzzer target: a Monitoring Plugins threshold range
  * as a user writes it (-w/-c and the config's thresholds). An accepted
  * range is used against a few values and must fit its own text field. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_reply.c - libFuzzer target: one server line as the library reads
  * it: status (+OK/-ERR), RFC 2449/3206 response code, APOP timestamp of a
  * greeting, and the sanitising of text for people. */

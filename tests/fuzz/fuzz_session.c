@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_session.c - libFuzzer target: the whole dialog from the login on
  * (session.c, auth.c, body.c) against whatever a hostile server sends,
  * cut into pieces of any size. The first two bytes choose the settings

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_target.c - libFuzzer target: the target= value of a /probe query
  * (after libmicrohttpd has decoded it), and whether a module holding
  * credentials allows it. */

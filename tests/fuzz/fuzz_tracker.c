@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_tracker.c - libFuzzer target: libcurl's debug stream during the
  * connect phase as the tracker reads it (greeting, CAPA lines, STLS,
  * TLS text): events of any type and content, in any order. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Runs every libFuzzer target of tests/fuzz for SECONDS each: first over
 # the committed inputs that once broke something (tests/fuzz/regressions),
 # then fuzzing from the seed corpus (tests/fuzz/corpus; new inputs go to

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Integration tests: check_pop3 against a real Dovecot that this script
 # starts on loopback (tests/integration/sandbox.sh) and stops by PID, plus
 # a stalling server for what Dovecot will not do. Records its counts in

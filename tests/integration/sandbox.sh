@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Start/stop a throw-away Dovecot POP3 server on loopback for pop3check's
 # integration tests and demo.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Package test (make package-test; CI runs it on its throw-away machine,
 # make test does not, as it installs into the system): builds the Debian
 # packages (packaging/deb.sh, lintian errors fail), installs them with

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # SNMP tests: POP3-MONITOR-MIB served by pop3_snmp_agent through a real
 # snmpd (AgentX master on loopback, socket in a temporary folder) and by
 # pop3monitor.so loaded into snmpd with dlmod, foreground and daemonised;

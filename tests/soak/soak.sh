@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Soak test (make soak; minutes, not part of make test): pop3_exporter
 # serves SOAK_PROBES (100,000) /probe requests, 256 at a time, mixing a
 # fast good server and every fault scenario of tests/faults; then the SNMP

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The configurations of packaging/ in the real tools, against a sandbox
 # Dovecot: Prometheus (promtool check config/rules, test rules), the
 # Grafana dashboard (every metric it queries is one pop3_exporter emits),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* deadconn.c - a probe whose server hangs up during the dialog while the
  * loop is not looking, then a second probe starts on the same loop. The
  * probes of a loop share one libcurl multi handle, whose connection

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fastpop3.c - a fast scripted POP3 server for the exporter benchmark, so
  * that the exporters, not the mail server, are what is measured: every
  * login succeeds, STAT says "2 320", one poll() loop serves thousands of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* loopback.h - what the test servers share: a listening socket on
  * 127.0.0.1 with a port of the kernel's choice (or the one given, to come
  * back on the same port), that port written to a file atomically, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* multiprobe.c - runs many probes at once on one thread through the
  * public multi API (libpop3check.so only) and checks every result: a
  * library user's view of what the exporter will do.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* popclient.c - the benchmark's baseline: the smallest POP3 client that does
  * what check_pop3 does in a full session (RFC 1939: USER/PASS, STAT, LIST,
  * RETR 1, QUIT) over one blocking socket, with no library but libc.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* probeloop.c - the in-process counterpart of popclient's COUNT mode: runs
  * COUNT probes (USER/PASS login, STAT, LIST, RETR 1, QUIT) one after the
  * other through libpop3check and prints the median probe in microseconds,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stallserver.c - a POP3 server for the tests that behaves in ways
  * Dovecot will not: it accepts and then says nothing ("silent"), greets
  * and then never answers ("greet"), offers only USER and no APOP

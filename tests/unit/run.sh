@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Runs the cmocka unit test binaries given as arguments and records how many
 # tests passed and failed in $BUILD/results/unit, for tests/summary.sh.
 set -uo pipefail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_alloc.c - allocation failure in the core: each allocation of the
  * library, then each of libcurl's (through curl_global_init_mem), fails
  * in turn; the probe must end with a clean error, never crash, leak or

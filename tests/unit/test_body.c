@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_body.c - the TOP/RETR body scanner: octets counted as LIST counts
  * them (RFC 1939: byte-stuffing removed, terminator excluded), whatever
  * way the bytes are split. */

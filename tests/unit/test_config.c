@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_config.c - unit tests of the YAML config file shared by pop3_exporter
  * and the SNMP agent (exporters/common/config*.c): every setting, every
  * error a user can make (as FILE:LINE: KEY: ...), password files, target

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_digest.c - unit tests of md5.c and base64.c against the published
  * vectors: RFC 1321 A.5, RFC 2202, RFC 2195, RFC 1939 and RFC 4648. */
 #include <stdarg.h>

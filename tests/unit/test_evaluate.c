@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_evaluate.c - unit tests of evaluate.c: a result and thresholds to a
  * Monitoring Plugins state (OK, WARNING, CRITICAL, UNKNOWN) and a reason,
  * on results built by hand as the library fills them. */

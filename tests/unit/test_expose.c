@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_expose.c - unit tests of exporters/prometheus/expose.c: metric
  * families from probe results, text format 0.0.4 and prom2json's JSON.
  * Built with -DP3X_ALLOC_TEST it also fails each allocation in turn. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_names.c - unit tests of names.c: names and messages of the public
  * enums, their reverse lookups, and the map from libcurl's codes. */
 #include <stdarg.h>

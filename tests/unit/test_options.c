@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_options.c - unit tests of options.c: check_pop3's command line as
  * DESIGN.md gives it, with the Monitoring Plugins guidelines' reserved
  * options (-H -p -w -c -t -v -h -V) and one-line errors. */

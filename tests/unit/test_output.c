@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_output.c - unit tests of output.c against the Monitoring Plugins
  * guidelines: "POP3 STATE - summary | perfdata" on the first line,
  * 'label'=value[UOM];[warn];[crit];[min];[max], long output after it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_range.c - unit tests of range.c against the Monitoring Plugins
  * development guidelines: alert when outside start..end (inclusive), '@'
  * inverts, "10" = 0:10, "10:" = 10..inf, "~:10" = -inf..10, start <= end. */

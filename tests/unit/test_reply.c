@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_reply.c - unit tests of reply.c and p3_sanitise against RFC 1939
  * (status, STAT, scan listings, UIDL, APOP), RFC 2449 (CAPA, response
  * codes), RFC 3206 (AUTH, SYS/TEMP, SYS/PERM) and RFC 5034 ("+ "). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_session.c - the POP3 dialog state machine driven by scripted
  * server replies, no network: every login mechanism with the RFC examples,
  * the commands, and the failures a user can meet. */
