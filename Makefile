@@ -346,7 +346,14 @@ uninstall:
 	    $(DESTDIR)$(MIBDIR)/POP3-MONITOR-MIB.txt \
 	    $(DESTDIR)$(PREFIX)/share/doc/pop3check/pop3check.yml.example
 
+# Every shell script the project runs, by name or by its shebang.
+SHELL_SCRIPTS = $(shell git ls-files '*.sh' .ci/run 'packaging/debian/*.postinst' \
+                  'packaging/debian/*.postrm' 2>/dev/null)
+
 lint:
+	tests/deps.sh lint
+	tests/licence.sh
+	shellcheck $(SHELL_SCRIPTS)
 	clang-format --dry-run -Werror $(FORMAT_FILES)
 	cppcheck --error-exitcode=1 --quiet --inline-suppr -Ichecks checks plugin \
 	    exporters

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Installs the Debian packages that 'make demo' or 'make test' needs, when
-# they are missing. Usage: tests/deps.sh demo|test|packages
+# they are missing. Usage: tests/deps.sh demo|test|packages|lint
 set -euo pipefail
 
 build=(gcc make pkg-config libcurl4-openssl-dev ca-certificates
@@ -16,7 +16,8 @@ test) want=("${build[@]}" "${server[@]}" clang libcmocka-dev binutils
 # dpkg-checkbuilddeps wants build-essential itself, not only gcc and make.
 packages) want=("${build[@]}" "${server[@]}" build-essential dpkg-dev debhelper
                 lintian fakeroot mandoc man-db rpm) ;;
-*) echo "usage: $0 demo|test|packages" >&2; exit 2 ;;
+lint) want=(clang-format cppcheck shellcheck git) ;;
+*) echo "usage: $0 demo|test|packages|lint" >&2; exit 2 ;;
 esac
 
 installed() {
