@@ -37,18 +37,23 @@ SNMP_CFLAGS := $(shell $(PKG_CONFIG) --cflags netsnmp-agent 2>/dev/null)
 SNMP_LIBS   := $(shell $(PKG_CONFIG) --libs netsnmp-agent 2>/dev/null || \
                  echo -lnetsnmpmibs -lnetsnmpagent -lnetsnmp)
 
-# VERSION is the release; the library's ABI version is SOVERSION.0.0 and
-# changes only with its interface.
-VERSION   = 0.1.0
-SOVERSION = 1
+# VERSION is the release, read from checks/pop3check.h (its one source);
+# the library's ABI version is SOVERSION.0.0 and changes only with an
+# incompatible interface (see the rule at the top of pop3check.h).
+VERSION  := $(shell sed -n 's/^\#define POP3CHECK_VERSION_\(MAJOR\|MINOR\|PATCH\) *\([0-9][0-9]*\).*/\2/p' \
+              checks/pop3check.h | paste -sd. -)
+SOVERSION = 2
 LIBNAME   = libpop3check.so
 SONAME    = $(LIBNAME).$(SOVERSION)
 LIBFILE   = $(SONAME).0.0
 
-LIB_SRC = checks/alloc.c checks/body.c checks/names.c checks/text.c checks/reply.c checks/range.c \
-          checks/evaluate.c checks/md5.c checks/base64.c checks/session.c \
-          checks/auth.c checks/tracker.c checks/probe.c checks/connect.c \
-          checks/io.c checks/multi.c
+# Listed bottom-up: each file calls only files before it (tests/layers.sh).
+LIB_SRC = checks/alloc.c checks/text.c checks/names.c checks/reply.c \
+          checks/body.c checks/md5.c checks/base64.c checks/range.c \
+          checks/result.c checks/options.c checks/thresholds.c \
+          checks/evaluate.c checks/sess.c checks/auth.c checks/commands.c \
+          checks/session.c checks/tracker.c checks/loop.c checks/curlm.c \
+          checks/conn.c checks/dialog.c checks/probe.c checks/multi.c
 PLUGIN_LIB_SRC = plugin/options.c plugin/output.c
 PLUGIN_SRC = plugin/check_pop3.c
 # The exporters' parts that the unit tests reach, and the daemon's own.

@@ -5,8 +5,7 @@
 #define _DEFAULT_SOURCE
 #include <string.h>
 
-#include "internal.h"
-#include "session.h"
+#include "sess.h"
 
 static const struct {
     enum pop3check_auth mech;
@@ -20,10 +19,10 @@ static const struct {
     {POP3CHECK_AUTH_CRAM_MD5, POP3CHECK_SASL_CRAM_MD5, "SASL CRAM-MD5"},
 };
 
-static const char *label(enum pop3check_auth m)
+static const char *label(int m)
 {
     for (size_t i = 0; i < sizeof mechs / sizeof mechs[0]; i++)
-        if (mechs[i].mech == m)
+        if ((int)mechs[i].mech == m)
             return mechs[i].label;
     return "?";
 }
@@ -78,7 +77,7 @@ static void start_user(struct p3_session *s, int64_t now)
     char cmd[P3_CRED_MAX + 8];
 
     p3_format(cmd, sizeof cmd, "USER %s", s->cfg.user);
-    p3_sess_begin(s, P3_S_USER, now);
+    p3_sess_begin(s, POP3CHECK_PHASE_AUTH, P3_S_USER, now);
     p3_sess_send(s, cmd, NULL);
 }
 
@@ -95,7 +94,7 @@ static void start_apop(struct p3_session *s, int64_t now)
     p3_hex(md, sizeof md, hex);
     p3_format(cmd, sizeof cmd, "APOP %s %s", s->cfg.user, hex);
     p3_format(shown, sizeof shown, "APOP %s ********", s->cfg.user);
-    p3_sess_begin(s, P3_S_APOP, now);
+    p3_sess_begin(s, POP3CHECK_PHASE_AUTH, P3_S_APOP, now);
     p3_sess_send(s, cmd, shown);
     explicit_bzero(buf, sizeof buf);
     explicit_bzero(cmd, sizeof cmd);
@@ -114,7 +113,7 @@ static void start_plain(struct p3_session *s, int64_t now)
     memcpy(raw + 2 + ul, s->cfg.password, pl);
     memcpy(cmd, "AUTH PLAIN ", 11);
     p3_base64_encode(raw, 2 + ul + pl, cmd + 11, sizeof cmd - 11);
-    p3_sess_begin(s, P3_S_PLAIN, now);
+    p3_sess_begin(s, POP3CHECK_PHASE_AUTH, P3_S_PLAIN, now);
     p3_sess_send(s, cmd, "AUTH PLAIN ********");
     explicit_bzero(raw, sizeof raw);
     explicit_bzero(cmd, sizeof cmd);
@@ -151,7 +150,7 @@ static enum p3_sess_rc cram_response(struct p3_session *s, const char *text,
     return P3_SESS_CONTINUE;
 }
 
-enum p3_sess_rc p3_auth_start(struct p3_session *s, int64_t now)
+enum p3_sess_rc p3_sess_auth_start(struct p3_session *s, int64_t now)
 {
     enum pop3check_auth m = s->cfg.auth;
     char why[700];
@@ -159,16 +158,12 @@ enum p3_sess_rc p3_auth_start(struct p3_session *s, int64_t now)
 
     if (m == POP3CHECK_AUTH_ANY)
         m = choose_any(s);
-    s->r->auth_used = m;
-    p3_sess_begin(s, P3_S_START, now);
+    s->r->auth_used = (int)m;
+    p3_sess_begin(s, POP3CHECK_PHASE_AUTH, P3_S_START, now);
     no = not_offered(s, m, why, sizeof why);
     if (no != NULL) {
-        p3_session_fail(s, POP3CHECK_E_AUTH, no, now);
-        s->phase = POP3CHECK_PHASE_QUIT;
-        s->phase_start = now;
-        s->step = P3_S_QUIT;
-        p3_sess_send(s, "QUIT", NULL);
-        return P3_SESS_CONTINUE;
+        p3_sess_fail(s, POP3CHECK_E_AUTH, no, now);
+        return p3_sess_quit(s, now);
     }
     switch (m) {
     case POP3CHECK_AUTH_APOP:
@@ -178,17 +173,25 @@ enum p3_sess_rc p3_auth_start(struct p3_session *s, int64_t now)
         start_plain(s, now);
         break;
     case POP3CHECK_AUTH_LOGIN:
-        p3_sess_begin(s, P3_S_LOGIN_NAME, now);
+        p3_sess_begin(s, POP3CHECK_PHASE_AUTH, P3_S_LOGIN_NAME, now);
         p3_sess_send(s, "AUTH LOGIN", NULL);
         break;
     case POP3CHECK_AUTH_CRAM_MD5:
-        p3_sess_begin(s, P3_S_CRAM, now);
+        p3_sess_begin(s, POP3CHECK_PHASE_AUTH, P3_S_CRAM, now);
         p3_sess_send(s, "AUTH CRAM-MD5", NULL);
         break;
     default:
         start_user(s, now);
         break;
     }
+    return P3_SESS_CONTINUE;
+}
+
+static enum p3_sess_rc logged_in(struct p3_session *s, int64_t now)
+{
+    p3_sess_end_phase(s, now);
+    s->r->logged_in = 1;
+    s->step = P3_S_AUTHENTICATED;
     return P3_SESS_CONTINUE;
 }
 
@@ -212,7 +215,7 @@ static enum p3_sess_rc continuation(struct p3_session *s, const char *text,
     }
 }
 
-enum p3_sess_rc p3_auth_reply(struct p3_session *s, const char *line,
+enum p3_sess_rc p3_sess_auth_reply(struct p3_session *s, const char *line,
                               size_t len, int64_t now)
 {
     const char *text;
@@ -224,7 +227,7 @@ enum p3_sess_rc p3_auth_reply(struct p3_session *s, const char *line,
     case P3_REPLY_ERR:
         p3_format(what, sizeof what, "login failed (%s)",
                   label(s->r->auth_used));
-        return p3_sess_refused(s, what, text, tlen, now);
+        return p3_sess_refused(s, POP3CHECK_E_AUTH, what, text, tlen, now);
     case P3_REPLY_CONT:
         return continuation(s, text, tlen, now);
     case P3_REPLY_OK:
@@ -239,7 +242,7 @@ enum p3_sess_rc p3_auth_reply(struct p3_session *s, const char *line,
         if (s->step == P3_S_PASS || s->step == P3_S_APOP ||
             s->step == P3_S_PLAIN || s->step == P3_S_LOGIN_DONE ||
             s->step == P3_S_CRAM_DONE)
-            return p3_sess_login_ok(s, now);
+            return logged_in(s, now);
         /* +OK where a challenge was due */
         return p3_sess_bad_reply(s, label(s->r->auth_used), line, len, now);
     default:

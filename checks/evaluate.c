@@ -34,16 +34,16 @@ static void raise_to(struct verdict *v, enum pop3check_state s,
 
 /* Checks value against a warning and a critical range. */
 static void judge(struct verdict *v, const char *what, double value,
-                  const char *unit, const struct pop3check_range *warn,
-                  const struct pop3check_range *crit)
+                  const char *unit, const struct p3_range *warn,
+                  const struct p3_range *crit)
 {
     char reason[128];
 
-    if (pop3check_range_alert(crit, value)) {
+    if (p3_range_alert(crit, value)) {
         p3_format(reason, sizeof reason, "%s %g%s (critical %s)", what, value,
                   unit, crit->text);
         raise_to(v, POP3CHECK_STATE_CRITICAL, reason);
-    } else if (pop3check_range_alert(warn, value)) {
+    } else if (p3_range_alert(warn, value)) {
         p3_format(reason, sizeof reason, "%s %g%s (warning %s)", what, value,
                   unit, warn->text);
         raise_to(v, POP3CHECK_STATE_WARNING, reason);
@@ -56,7 +56,7 @@ static void judge_failure(struct verdict *v, const struct pop3check_result *r,
     enum pop3check_state s = POP3CHECK_STATE_CRITICAL;
     char reason[300];
 
-    if (r->error == POP3CHECK_E_TIMEOUT && t->timeout_state_set)
+    if (r->error == POP3CHECK_E_TIMEOUT)
         s = t->timeout_state;
     else if (r->error == POP3CHECK_E_INTERNAL)
         s = POP3CHECK_STATE_UNKNOWN;
@@ -64,27 +64,38 @@ static void judge_failure(struct verdict *v, const struct pop3check_result *r,
     raise_to(v, s, reason);
 }
 
+/* "(critical < 14)" for the usual "14:" (alert below 14 days), else the
+ * range as written. */
+static void cert_reason(char *buf, size_t len, double days, const char *level,
+                        const struct p3_range *r)
+{
+    if (!r->inside && !r->start_inf && r->end_inf)
+        p3_format(buf, len, "certificate expires in %.1f days (%s < %g)", days,
+                  level, r->start);
+    else
+        p3_format(buf, len, "certificate expires in %.1f days (%s %s)", days,
+                  level, r->text);
+}
+
 static void judge_cert(struct verdict *v, const struct pop3check_result *r,
                        const struct pop3check_thresholds *t)
 {
-    double days = pop3check_cert_days_left(r);
+    const struct p3_range *warn = &t->measure_warn[POP3CHECK_MEASURE_CERT_DAYS];
+    const struct p3_range *crit = &t->measure_crit[POP3CHECK_MEASURE_CERT_DAYS];
+    double days = pop3check_result_cert_days_left(r);
     char reason[128];
 
-    if (r->cert_not_after < 0 || (!t->cert_warn_days && !t->cert_crit_days))
+    if (r->cert_not_after < 0 || (!warn->set && !crit->set))
         return;
     if (days < 0) {
         p3_format(reason, sizeof reason, "certificate expired %.0f days ago",
                   -days);
         raise_to(v, POP3CHECK_STATE_CRITICAL, reason);
-    } else if (t->cert_crit_days && days < t->cert_crit_days) {
-        p3_format(reason, sizeof reason,
-                  "certificate expires in %.1f days (critical < %d)", days,
-                  t->cert_crit_days);
+    } else if (p3_range_alert(crit, days)) {
+        cert_reason(reason, sizeof reason, days, "critical", crit);
         raise_to(v, POP3CHECK_STATE_CRITICAL, reason);
-    } else if (t->cert_warn_days && days < t->cert_warn_days) {
-        p3_format(reason, sizeof reason,
-                  "certificate expires in %.1f days (warning < %d)", days,
-                  t->cert_warn_days);
+    } else if (p3_range_alert(warn, days)) {
+        cert_reason(reason, sizeof reason, days, "warning", warn);
         raise_to(v, POP3CHECK_STATE_WARNING, reason);
     }
 }
@@ -93,7 +104,8 @@ enum pop3check_state pop3check_evaluate(const struct pop3check_result *r,
                                         const struct pop3check_thresholds *t,
                                         char *why, size_t whylen)
 {
-    static const struct pop3check_thresholds none = {0};
+    static const struct pop3check_thresholds none = {
+        .timeout_state = POP3CHECK_STATE_CRITICAL};
     char scratch[1];
     struct verdict v = {POP3CHECK_STATE_OK, why, whylen};
 
@@ -106,23 +118,20 @@ enum pop3check_state pop3check_evaluate(const struct pop3check_result *r,
         t = &none;
     if (r->error != POP3CHECK_E_OK)
         judge_failure(&v, r, t);
-    for (int p = 0; p < POP3CHECK_PHASE_COUNT; p++) {
+    for (int p = 0; p < P3_PHASES; p++) {
         if (r->phase_us[p] < 0)
             continue;
         judge(&v, pop3check_phase_name(p), (double)r->phase_us[p] / 1e6, " s",
               &t->phase_warn[p], &t->phase_crit[p]);
     }
     if (r->messages >= 0)
-        judge(&v, "messages", (double)r->messages, "", &t->messages_warn,
-              &t->messages_crit);
+        judge(&v, "messages", (double)r->messages, "",
+              &t->measure_warn[POP3CHECK_MEASURE_MESSAGES],
+              &t->measure_crit[POP3CHECK_MEASURE_MESSAGES]);
     if (r->octets >= 0)
-        judge(&v, "mailbox size", (double)r->octets, " B", &t->octets_warn,
-              &t->octets_crit);
+        judge(&v, "mailbox size", (double)r->octets, " B",
+              &t->measure_warn[POP3CHECK_MEASURE_OCTETS],
+              &t->measure_crit[POP3CHECK_MEASURE_OCTETS]);
     judge_cert(&v, r, t);
     return v.state;
-}
-
-double pop3check_cert_days_left(const struct pop3check_result *r)
-{
-    return (double)(r->cert_not_after - r->started_at) / 86400.0;
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* internal.h - declarations shared by the files of libpop3check; nothing
- * here is exported from the shared object. */
+/* internal.h - what the files of libpop3check share at the bottom of the
+ * engine: allocation, text helpers, the parsers, and the layout of the
+ * opaque option, result and threshold objects. Nothing here is exported
+ * from the shared object. */
 #ifndef POP3CHECK_INTERNAL_H
 #define POP3CHECK_INTERNAL_H
 
@@ -14,6 +16,24 @@
  * (TOP, RETR) are streamed and have no limit. */
 #define P3_LINE_MAX 4096
 
+/* Longest user name and password the probe accepts (keeps every command
+ * within the session's output buffer, base64 included). */
+#define P3_CRED_MAX 255
+
+/* The library's own defaults, used by every front end through
+ * pop3check_options_get_long(). */
+#define P3_PORT_PLAIN    110
+#define P3_PORT_IMPLICIT 995
+#define P3_TIMEOUT_MS    10000
+#define P3_TIMEOUT_MAX   3600000
+
+/* What this release knows; the tables are sized by these. */
+#define P3_PHASES POP3CHECK_PHASE_KNOWN
+#define P3_ERRORS POP3CHECK_E_KNOWN
+#define P3_MEASURES 3 /* enum pop3check_measure */
+
+#define P3_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 /* ---- allocation (alloc.c): calloc, realloc, strdup; free() frees ---- */
 void *p3_calloc(size_t n, size_t size);
 void *p3_realloc(void *p, size_t size);
@@ -23,10 +43,8 @@ char *p3_strdup(const char *s);
 void p3_alloc_test_fail_after(long n);
 #endif
 
-/* ---- time (text.c) ---- */
+/* ---- time and text (text.c) ---- */
 int64_t p3_now_us(void); /* monotonic clock, microseconds */
-
-/* ---- text helpers (text.c) ---- */
 /* Copies src[0..len) into dst (size dstlen, always NUL-terminated) with
  * non-printable bytes replaced by '?' and every occurrence of secret (if
  * not NULL/empty) replaced by "********". */
@@ -40,6 +58,14 @@ void p3_append(char *dst, size_t dstlen, const char *src, size_t len);
 /* Case-insensitive compare of the first n bytes of a with NUL-terminated b
  * (b must be exactly n long). */
 int p3_word_eq(const char *a, size_t n, const char *b);
+/* Frees a string after wiping it; NULL is a no-op. */
+void p3_free_secret(char *s);
+
+/* ---- capability words (names.c) ---- */
+/* The POP3CHECK_CAPA_* flag of a CAPA keyword, or 0. */
+unsigned p3_capa_flag(const char *word, size_t len);
+/* The POP3CHECK_SASL_* flag of a SASL mechanism name, or 0. */
+unsigned p3_sasl_flag(const char *word, size_t len);
 
 /* ---- reply parsing (reply.c): pure functions on one line, no CRLF ---- */
 enum p3_status { P3_REPLY_OK, P3_REPLY_ERR, P3_REPLY_CONT, P3_REPLY_BAD };
@@ -87,102 +113,85 @@ size_t p3_base64_encode(const void *in, size_t len, char *out, size_t outlen);
 size_t p3_base64_decode(const char *in, size_t len, unsigned char *out,
                         size_t outlen);
 
-/* ---- the POP3 dialog after connect (session.c), without I/O ---- */
-enum p3_sess_rc { P3_SESS_CONTINUE, P3_SESS_DONE, P3_SESS_FAILED };
+/* ---- threshold ranges (range.c), Monitoring Plugins syntax ---- */
+struct p3_range {
+    int set;       /* 0: no threshold */
+    int inside;    /* 1: '@' form */
+    int start_inf; /* 1: start is -infinity ('~') */
+    int end_inf;   /* 1: no upper bound ('10:') */
+    double start, end;
+    char text[32]; /* as the user wrote it, for perfdata */
+};
+/* Parses "10", "10:", "~:10", "10:20", "@10:20". 0 on success, -1 if the
+ * text is not a range (then *r is unchanged). */
+int p3_range_parse(const char *text, struct p3_range *r);
+/* 1 if value raises an alert against r, 0 if not or r is unset. */
+int p3_range_alert(const struct p3_range *r, double value);
 
-struct p3_session;
-/* What the session needs from the probe's options. Borrowed. */
-struct p3_sess_config {
-    const char *user; /* NULL: quit after the greeting/CAPA */
-    const char *password;
-    enum pop3check_auth auth;
-    int list, uidl;
-    long top, retr;
+/* ---- the opaque objects of the API ---- */
+
+/* A result (result.c): a plain struct, no heap pointers, so a copy is an
+ * assignment. Times in microseconds, -1 when not performed. */
+struct pop3check_result {
+    enum pop3check_error error;
+    enum pop3check_phase failed_phase;
+    enum pop3check_rcode rcode;
+    char error_text[256];
+    char server_text[256];
+    char greeting[256];
+    int64_t phase_us[P3_PHASES];
+    unsigned capa;
+    unsigned sasl;
+    char capa_text[512];
+    int auth_used; /* enum pop3check_auth, -1 before a login */
+    int logged_in;
+    int64_t messages, octets, largest, listed, uidl_count;
+    int64_t top_octets, retr_octets;
+    long top_msg, retr_msg;
+    int tls;
+    char tls_version[16];
+    int64_t cert_not_after;
+    char peer_ip[64];
+    unsigned peer_port;
+    int ip_version;
+    int64_t started_at;
+};
+
+/* Fills r as for a probe that has not run. */
+void p3_result_init(struct pop3check_result *r);
+
+/* The values of a set of options (options.c owns the strings). */
+struct p3_opts {
+    char *host, *cafile, *sni, *user, *password;
+    long port; /* 0: by TLS mode */
+    long ip_version, tls, insecure, auth, list, uidl, top, retr;
+    long timeout_ms; /* 0: P3_TIMEOUT_MS */
     pop3check_trace_fn *trace;
     void *trace_ctx;
 };
 
-/* Allocates a session writing into r (borrowed; greeting, capa and sasl
- * already filled by the connect phase). apop_ts is the greeting's
- * timestamp or "". NULL when out of memory. */
-struct p3_session *p3_session_new(const struct p3_sess_config *cfg,
-                                  struct pop3check_result *r,
-                                  const char *apop_ts, int64_t t0);
-void p3_session_free(struct p3_session *s);
-/* Queues the first command. now is the monotonic time in microseconds. */
-enum p3_sess_rc p3_session_start(struct p3_session *s, int64_t now);
-/* The bytes waiting to be sent (may be 0). */
-size_t p3_session_pending(const struct p3_session *s, const char **buf);
-/* n bytes of the pending output were sent. */
-void p3_session_sent(struct p3_session *s, size_t n);
-/* Feeds received bytes; len 0 means the server closed the connection. */
-enum p3_sess_rc p3_session_input(struct p3_session *s, const char *data,
-                                 size_t len, int64_t now);
-/* The phase the session is in (for a timeout). */
-enum pop3check_phase p3_session_phase(const struct p3_session *s);
-/* Marks the probe failed in the current phase with kind e and text. */
-void p3_session_fail(struct p3_session *s, enum pop3check_error e,
-                     const char *text, int64_t now);
-
-/* ---- the connect phase as seen in libcurl's debug stream (tracker.c) --- */
-enum p3_trk_step {
-    P3_TRK_GREETING, /* waiting for the greeting */
-    P3_TRK_IDLE,     /* between commands */
-    P3_TRK_CAPA,     /* CAPA sent, reading its reply */
-    P3_TRK_STLS,     /* STLS sent */
-    P3_TRK_HANDSHAKE /* STLS accepted, TLS handshake running */
+struct pop3check_options {
+    struct p3_opts v;
+    char error[200]; /* why the last set failed */
 };
 
-struct p3_tracker {
-    enum p3_trk_step step;
-    int64_t t0;          /* probe start, monotonic us */
-    int64_t greeting_at; /* when the greeting arrived, -1 before */
-    int64_t cmd_at;      /* when the current command was sent */
-    int64_t capa_us;     /* CAPA round trips, summed; -1 if none */
-    int64_t stls_us;     /* STLS round trip, -1 if none */
-    int64_t tls_start;   /* STLS +OK received, -1 if none */
-    int64_t tls_end;     /* first command after the handshake */
-    int64_t tls_first;   /* first TLS record sent, -1 before */
-    int connecting;      /* libcurl has begun this probe's TCP connect */
-    int bad_greeting;    /* the greeting is not "+OK": the probe fails */
-    int capa_ok;         /* the last CAPA was answered +OK */
-    int capa_lines;      /* capability lines of the current CAPA */
-    char apop_ts[256];   /* greeting timestamp, "" if none */
-    char last_line[256]; /* last server line (sanitised) */
-    struct pop3check_result *r;
-    pop3check_trace_fn *trace;
-    void *trace_ctx;
+/* Deep copy of src into dst (cleared first); -1 when out of memory (then
+ * dst is cleared). */
+int p3_opts_copy(struct p3_opts *dst, const struct p3_opts *src);
+/* Frees the strings, wiping the password; leaves *o zeroed. */
+void p3_opts_clear(struct p3_opts *o);
+/* The port and timeout a probe with o uses. */
+long p3_opts_port(const struct p3_opts *o);
+long p3_opts_timeout_ms(const struct p3_opts *o);
+/* Why o cannot be probed as a whole (missing host, a user without a
+ * password, ...), or NULL. */
+const char *p3_opts_check(const struct p3_opts *o);
+
+/* Thresholds (thresholds.c); evaluate.c reads them. */
+struct pop3check_thresholds {
+    struct p3_range phase_warn[P3_PHASES], phase_crit[P3_PHASES];
+    struct p3_range measure_warn[P3_MEASURES], measure_crit[P3_MEASURES];
+    enum pop3check_state timeout_state;
 };
-
-void p3_tracker_init(struct p3_tracker *t, struct pop3check_result *r,
-                     int64_t t0, pop3check_trace_fn *trace, void *ctx);
-/* One event of libcurl's debug callback (CURLINFO_* as int). */
-void p3_tracker_event(struct p3_tracker *t, int type, const char *data,
-                      size_t size, int64_t now);
-
-/* ---- error mapping (names.c) ---- */
-/* The error kind for a libcurl CURLcode (as int). */
-enum pop3check_error p3_error_from_curl(int curlcode);
-
-/* ---- probes (probe.c) used by the event loop (multi.c) ---- */
-struct p3_loop;
-/* Starts a run of p on loop; the result is kept in the probe. -1 if it
- * could not start (then the probe is already finished, with the error). */
-int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop);
-/* Socket activity for the probe; events are EPOLL* bits. */
-void p3_probe_on_socket(struct pop3check_probe *p, int fd, unsigned events);
-/* The monotonic time in us of the probe's next timer, or INT64_MAX. */
-int64_t p3_probe_next_timer(const struct pop3check_probe *p);
-/* Fires due timers; finishes the probe at its deadline. */
-void p3_probe_on_timer(struct pop3check_probe *p, int64_t now);
-/* 1 when the probe has finished (its result is complete). */
-int p3_probe_finished(const struct pop3check_probe *p);
-/* Releases the connection and the libcurl handles of a probe. */
-void p3_probe_end(struct pop3check_probe *p);
-
-/* The loop's side, called by probes to watch sockets. */
-int p3_loop_watch(struct p3_loop *l, struct pop3check_probe *p, int fd,
-                  unsigned events);
-void p3_loop_unwatch(struct p3_loop *l, int fd);
 
 #endif

@@ -1,7 +1,39 @@
 /* SPDX-License-Identifier: MIT */
 /* pop3check.h - the public API of libpop3check: probe a POP3 server
  * (RFC 1939, 2449, 2595, 3206, 5034), time every phase, judge the result.
- * The only installed header. Every exported name starts with pop3check_. */
+ * The only installed header. Every exported name starts with pop3check_.
+ *
+ * How this API grows without breaking the programs built against it
+ * (the rule for every change within one soname, libpop3check.so.2):
+ *
+ * 1. The caller never allocates or reads a struct of the library. Options,
+ *    thresholds, probes, results and multi loops are opaque handles made
+ *    by *_new() and freed by *_free() (NULL is a no-op); their size and
+ *    layout belong to the library and may change in any release.
+ * 2. What would have been a struct field is a key: an option is set with
+ *    pop3check_options_set_long/_str(o, POP3CHECK_OPT_..., value), a
+ *    figure of a result read with pop3check_result_figure(r,
+ *    POP3CHECK_FIG_...). A new option, figure or text is a new key. A key
+ *    the library does not know is refused (a setter returns -1) or read as
+ *    unknown (-1 or ""), never misread.
+ * 3. Every enum value is written out here and keeps its number and meaning
+ *    for ever; a new phase, error kind, mechanism, key or response code
+ *    takes the next free number. No enum ends in a COUNT: the *_KNOWN
+ *    macros say how many values this header names (bound your arrays with
+ *    them), and a newer library may hand back values at or above them,
+ *    which a program must skip. pop3check_phase_count() and
+ *    pop3check_error_count() say how many the library in use has.
+ * 4. Flag bits (POP3CHECK_CAPA_*, POP3CHECK_SASL_*) keep their bit; new
+ *    flags take free bits.
+ * 5. An exported function keeps its signature and meaning. A new one goes
+ *    into a new node of the version script (checks/libpop3check.map)
+ *    named after the release that adds it.
+ * 6. Anything else (a removed or changed function, key or value) needs a
+ *    new soname. `make check` compares each build with the ABI of the last
+ *    release (checks/abi/, abidiff) and fails on an incompatible change.
+ *
+ * Strings passed in are copied; strings handed out are borrowed from the
+ * object they come from and live as long as it does, unchanged. */
 #ifndef POP3CHECK_H
 #define POP3CHECK_H
 
@@ -12,7 +44,22 @@
 extern "C" {
 #endif
 
-#define POP3CHECK_VERSION "0.1.0"
+/* The version: the one place it is written. The Makefile, the RPM spec and
+ * the package test read it from here. */
+#define POP3CHECK_VERSION_MAJOR 0
+#define POP3CHECK_VERSION_MINOR 2
+#define POP3CHECK_VERSION_PATCH 0
+#define POP3CHECK_STRINGIFY_(x) #x
+#define POP3CHECK_STRINGIFY(x)  POP3CHECK_STRINGIFY_(x)
+/* "0.2.0" */
+#define POP3CHECK_VERSION                                                      \
+    POP3CHECK_STRINGIFY(POP3CHECK_VERSION_MAJOR)                               \
+    "." POP3CHECK_STRINGIFY(POP3CHECK_VERSION_MINOR) "." POP3CHECK_STRINGIFY(  \
+        POP3CHECK_VERSION_PATCH)
+/* 0xMMmmpp, for comparisons: 0x000200 */
+#define POP3CHECK_VERSION_NUM                                                  \
+    ((POP3CHECK_VERSION_MAJOR << 16) | (POP3CHECK_VERSION_MINOR << 8) |        \
+     POP3CHECK_VERSION_PATCH)
 
 #if defined(__GNUC__)
 #define POP3CHECK_API __attribute__((visibility("default")))
@@ -20,99 +67,120 @@ extern "C" {
 #define POP3CHECK_API
 #endif
 
-/* Error kinds: X(enum suffix, name, message). One list, so that names and
- * messages can never drift from the enum. */
+/* The version of the library in use (which may be newer than this
+ * header): "0.2.0", and POP3CHECK_VERSION_NUM's form of it. */
+POP3CHECK_API const char *pop3check_version(void);
+POP3CHECK_API unsigned pop3check_version_num(void);
+
+/* Once per process, before any other call, and pop3check_global_cleanup()
+ * at the end (they wrap curl_global_init/cleanup). Checks that the
+ * libcurl in use is recent enough and speaks POP3 over OpenSSL. 0 on
+ * success; -1 with a one-line reason in err (if errlen > 0) that says
+ * what is needed. */
+POP3CHECK_API int pop3check_global_init(char *err, size_t errlen);
+POP3CHECK_API void pop3check_global_cleanup(void);
+
+/* ---- names and numbers ---- */
+
+/* Error kinds: X(enum suffix, value, name, message). */
 #define POP3CHECK_ERRORS(X)                                                    \
-    X(OK, "ok", "no error")                                                    \
-    X(RESOLVE, "resolve", "host name could not be resolved")                   \
-    X(CONNECT, "connect", "TCP connection failed")                             \
-    X(TIMEOUT, "timeout", "timed out")                                         \
-    X(TLS, "tls", "TLS failed")                                                \
-    X(CERTIFICATE, "certificate", "server certificate rejected")               \
-    X(PROTOCOL, "protocol", "server broke the POP3 protocol")                  \
-    X(AUTH, "auth", "login failed")                                            \
-    X(COMMAND, "command", "command refused by the server")                     \
-    X(INTERNAL, "internal", "internal error")
+    X(OK, 0, "ok", "no error")                                                 \
+    X(RESOLVE, 1, "resolve", "host name could not be resolved")                \
+    X(CONNECT, 2, "connect", "TCP connection failed")                          \
+    X(TIMEOUT, 3, "timeout", "timed out")                                      \
+    X(TLS, 4, "tls", "TLS failed")                                             \
+    X(CERTIFICATE, 5, "certificate", "server certificate rejected")            \
+    X(PROTOCOL, 6, "protocol", "server broke the POP3 protocol")               \
+    X(AUTH, 7, "auth", "login failed")                                         \
+    X(COMMAND, 8, "command", "command refused by the server")                  \
+    X(INTERNAL, 9, "internal", "internal error")
+#define POP3CHECK_E_KNOWN 10 /* values 0 .. 9 above */
 
 enum pop3check_error {
-#define POP3CHECK_X_ENUM(e, name, msg) POP3CHECK_E_##e,
+#define POP3CHECK_X_ENUM(e, v, name, msg) POP3CHECK_E_##e = v,
     POP3CHECK_ERRORS(POP3CHECK_X_ENUM)
 #undef POP3CHECK_X_ENUM
-        POP3CHECK_E_COUNT
 };
 
+/* How many error kinds the library in use has (>= POP3CHECK_E_KNOWN). */
+POP3CHECK_API int pop3check_error_count(void);
 /* Name ("auth") and message ("login failed") of an error kind; static
- * strings, never NULL (unknown values give "internal"). */
+ * strings, never NULL (a value the library does not know gives
+ * "internal"). */
 POP3CHECK_API const char *pop3check_error_name(enum pop3check_error e);
 POP3CHECK_API const char *pop3check_error_message(enum pop3check_error e);
 
-/* Phases in the order a session runs them; TOTAL is the whole probe. */
+/* Phases: X(enum suffix, value, name). A probe runs them in this order;
+ * TOTAL is the whole probe. Phases added later come after TOTAL. */
 #define POP3CHECK_PHASES(X)                                                    \
-    X(RESOLVE, "resolve")                                                      \
-    X(CONNECT, "connect")                                                      \
-    X(TLS, "tls")                                                              \
-    X(GREETING, "greeting")                                                    \
-    X(CAPA, "capa")                                                            \
-    X(STLS, "stls")                                                            \
-    X(AUTH, "auth")                                                            \
-    X(STAT, "stat")                                                            \
-    X(LIST, "list")                                                            \
-    X(UIDL, "uidl")                                                            \
-    X(TOP, "top")                                                              \
-    X(RETR, "retr")                                                            \
-    X(QUIT, "quit")                                                            \
-    X(TOTAL, "total")
+    X(RESOLVE, 0, "resolve")                                                   \
+    X(CONNECT, 1, "connect")                                                   \
+    X(TLS, 2, "tls")                                                           \
+    X(GREETING, 3, "greeting")                                                 \
+    X(CAPA, 4, "capa")                                                         \
+    X(STLS, 5, "stls")                                                         \
+    X(AUTH, 6, "auth")                                                         \
+    X(STAT, 7, "stat")                                                         \
+    X(LIST, 8, "list")                                                         \
+    X(UIDL, 9, "uidl")                                                         \
+    X(TOP, 10, "top")                                                          \
+    X(RETR, 11, "retr")                                                        \
+    X(QUIT, 12, "quit")                                                        \
+    X(TOTAL, 13, "total")
+#define POP3CHECK_PHASE_KNOWN 14 /* values 0 .. 13 above */
 
 enum pop3check_phase {
-#define POP3CHECK_X_ENUM(e, name) POP3CHECK_PHASE_##e,
+#define POP3CHECK_X_ENUM(e, v, name) POP3CHECK_PHASE_##e = v,
     POP3CHECK_PHASES(POP3CHECK_X_ENUM)
 #undef POP3CHECK_X_ENUM
-        POP3CHECK_PHASE_COUNT
 };
 
-/* "resolve", ..., "total"; NULL for a value out of range. */
+/* How many phases the library in use has (>= POP3CHECK_PHASE_KNOWN). */
+POP3CHECK_API int pop3check_phase_count(void);
+/* "resolve", ..., "total"; NULL for a value the library does not know. */
 POP3CHECK_API const char *pop3check_phase_name(enum pop3check_phase p);
-/* The phase called name, or -1. */
+/* The phase called name (any case), or -1. */
 POP3CHECK_API int pop3check_phase_from_name(const char *name);
 
 /* RFC 2449 / RFC 3206 response codes found in a server's -ERR line. */
 enum pop3check_rcode {
     POP3CHECK_RCODE_NONE = 0,
-    POP3CHECK_RCODE_AUTH,        /* [AUTH] */
-    POP3CHECK_RCODE_SYS_TEMP,    /* [SYS/TEMP] */
-    POP3CHECK_RCODE_SYS_PERM,    /* [SYS/PERM] */
-    POP3CHECK_RCODE_IN_USE,      /* [IN-USE] */
-    POP3CHECK_RCODE_LOGIN_DELAY, /* [LOGIN-DELAY] */
-    POP3CHECK_RCODE_OTHER        /* any other [CODE] */
+    POP3CHECK_RCODE_AUTH = 1,        /* [AUTH] */
+    POP3CHECK_RCODE_SYS_TEMP = 2,    /* [SYS/TEMP] */
+    POP3CHECK_RCODE_SYS_PERM = 3,    /* [SYS/PERM] */
+    POP3CHECK_RCODE_IN_USE = 4,      /* [IN-USE] */
+    POP3CHECK_RCODE_LOGIN_DELAY = 5, /* [LOGIN-DELAY] */
+    POP3CHECK_RCODE_OTHER = 6        /* any other [CODE] */
 };
 
-/* "AUTH", "SYS/TEMP", ...; "" for NONE. */
+/* "AUTH", "SYS/TEMP", ...; "" for NONE and for values it does not know. */
 POP3CHECK_API const char *pop3check_rcode_name(enum pop3check_rcode c);
 
 enum pop3check_tls {
-    POP3CHECK_TLS_NONE = 0, /* plain text */
-    POP3CHECK_TLS_STLS,     /* upgrade with STLS (RFC 2595), else fail */
-    POP3CHECK_TLS_IMPLICIT  /* POP3S, TLS from the first byte */
+    POP3CHECK_TLS_NONE = 0,    /* plain text */
+    POP3CHECK_TLS_STLS = 1,    /* upgrade with STLS (RFC 2595), else fail */
+    POP3CHECK_TLS_IMPLICIT = 2 /* POP3S, TLS from the first byte */
 };
+
+/* "none", "stls", "implicit"; NULL for a value it does not know. */
+POP3CHECK_API const char *pop3check_tls_name(enum pop3check_tls t);
+/* The mode called name (any case), or -1. */
+POP3CHECK_API int pop3check_tls_from_name(const char *name);
 
 enum pop3check_auth {
-    POP3CHECK_AUTH_ANY = 0, /* best the server offers, see the manual */
-    POP3CHECK_AUTH_USER,    /* USER/PASS */
-    POP3CHECK_AUTH_APOP,
-    POP3CHECK_AUTH_PLAIN, /* SASL PLAIN (RFC 4616) */
-    POP3CHECK_AUTH_LOGIN, /* SASL LOGIN */
-    POP3CHECK_AUTH_CRAM_MD5
+    POP3CHECK_AUTH_ANY = 0,     /* best the server offers, see the manual */
+    POP3CHECK_AUTH_USER = 1,    /* USER/PASS */
+    POP3CHECK_AUTH_APOP = 2,    /* APOP (RFC 1939) */
+    POP3CHECK_AUTH_PLAIN = 3,   /* SASL PLAIN (RFC 4616) */
+    POP3CHECK_AUTH_LOGIN = 4,   /* SASL LOGIN */
+    POP3CHECK_AUTH_CRAM_MD5 = 5 /* SASL CRAM-MD5 (RFC 2195) */
 };
 
-/* "any", "user", "apop", "plain", "login", "cram-md5". */
+/* "any", "user", "apop", "plain", "login", "cram-md5"; NULL for a value it
+ * does not know. */
 POP3CHECK_API const char *pop3check_auth_name(enum pop3check_auth a);
-/* The mechanism called name (case-insensitive), or -1. */
+/* The mechanism called name (any case), or -1. */
 POP3CHECK_API int pop3check_auth_from_name(const char *name);
-
-/* Selected message for TOP and RETR. */
-#define POP3CHECK_MSG_NONE  0L  /* command not sent */
-#define POP3CHECK_MSG_FIRST 1L  /* message 1 */
-#define POP3CHECK_MSG_LAST  -1L /* the last message STAT reported */
 
 /* Capability flags (CAPA, RFC 2449; APOP from the greeting). */
 #define POP3CHECK_CAPA_STLS           (1u << 0)
@@ -132,107 +200,220 @@ POP3CHECK_API int pop3check_auth_from_name(const char *name);
 #define POP3CHECK_SASL_LOGIN    (1u << 1)
 #define POP3CHECK_SASL_CRAM_MD5 (1u << 2)
 
-/* Direction of a transcript line. */
-enum pop3check_trace_dir {
-    POP3CHECK_TRACE_SENT,     /* client to server, secrets redacted */
-    POP3CHECK_TRACE_RECEIVED, /* server to client (message bodies omitted) */
-    POP3CHECK_TRACE_INFO      /* what the probe did (connect, TLS, ...) */
+/* The word for one flag as the server writes it ("STLS", "RESP-CODES",
+ * "APOP" for the greeting's timestamp; "PLAIN", "CRAM-MD5"), or NULL
+ * when flag is not exactly one bit the library knows (KNOWN included). A
+ * front end lists them by trying each bit from 0 to 31. */
+POP3CHECK_API const char *pop3check_capa_name(unsigned flag);
+POP3CHECK_API const char *pop3check_sasl_name(unsigned flag);
+
+/* Monitoring Plugins states. */
+enum pop3check_state {
+    POP3CHECK_STATE_OK = 0,
+    POP3CHECK_STATE_WARNING = 1,
+    POP3CHECK_STATE_CRITICAL = 2,
+    POP3CHECK_STATE_UNKNOWN = 3
+};
+
+/* "OK", "WARNING", "CRITICAL", "UNKNOWN". */
+POP3CHECK_API const char *pop3check_state_name(enum pop3check_state s);
+/* The state called name ("ok", "warning", "critical", "unknown"; any
+ * case), or -1. */
+POP3CHECK_API int pop3check_state_from_name(const char *name);
+
+/* ---- options: what to probe ---- */
+
+/* Selected message for TOP and RETR. */
+#define POP3CHECK_MSG_NONE  0L  /* command not sent */
+#define POP3CHECK_MSG_FIRST 1L  /* message 1 */
+#define POP3CHECK_MSG_LAST  -1L /* the last message STAT reported */
+
+/* Option keys; each says its type (set with _set_str or _set_long), its
+ * values and what it is when never set. */
+enum pop3check_opt {
+    POP3CHECK_OPT_HOST = 0,       /* str: name or address; required */
+    POP3CHECK_OPT_PORT = 1,       /* long 1-65535; unset (0): 110, 995 for
+                                     POP3CHECK_TLS_IMPLICIT */
+    POP3CHECK_OPT_IP_VERSION = 2, /* long 0 (any), 4 or 6; 0 */
+    POP3CHECK_OPT_TLS = 3,        /* long, enum pop3check_tls; NONE */
+    POP3CHECK_OPT_CAFILE = 4,     /* str: CA bundle; the system's */
+    POP3CHECK_OPT_INSECURE = 5,   /* long 0/1: do not verify the
+                                     certificate; 0 */
+    POP3CHECK_OPT_SNI = 6,        /* str: TLS server name to send and
+                                     verify; the host */
+    POP3CHECK_OPT_USER = 7,       /* str; unset: greeting and CAPA only */
+    POP3CHECK_OPT_PASSWORD = 8,   /* str, secret: never read back, wiped
+                                     when replaced or freed */
+    POP3CHECK_OPT_AUTH = 9,       /* long, enum pop3check_auth; ANY */
+    POP3CHECK_OPT_LIST = 10,      /* long 0/1: send LIST; 0 */
+    POP3CHECK_OPT_UIDL = 11,      /* long 0/1: send UIDL; 0 */
+    POP3CHECK_OPT_TOP = 12,       /* long: TOP n 0, POP3CHECK_MSG_* or
+                                     n >= 1; NONE */
+    POP3CHECK_OPT_RETR = 13,      /* long: RETR n, as TOP; NONE */
+    POP3CHECK_OPT_TIMEOUT_MS = 14 /* long 1-3600000, the whole probe;
+                                     10000 */
 };
 
 /* Called for every protocol line when set. line is not NUL-terminated and
  * has no CRLF; it is valid only during the call. Never sees a secret. */
+enum pop3check_trace_dir {
+    POP3CHECK_TRACE_SENT = 0,     /* client to server, secrets redacted */
+    POP3CHECK_TRACE_RECEIVED = 1, /* server to client (message bodies
+                                     omitted) */
+    POP3CHECK_TRACE_INFO = 2      /* what the probe did (connect, TLS...) */
+};
 typedef void pop3check_trace_fn(void *ctx, enum pop3check_trace_dir dir,
                                 const char *line, size_t len);
 
-/* What to probe. Caller-owned; pop3check_probe_new() copies everything it
- * keeps, so the strings may be freed (and the password wiped) right after.
- * Zero-initialise, then set what you need: zero means the default. */
-struct pop3check_options {
-    const char *host;          /* name or address; required */
-    unsigned port;             /* 0: 110, or 995 for IMPLICIT */
-    int ip_version;            /* 0: any, 4 or 6 */
-    enum pop3check_tls tls;    /* default NONE */
-    const char *cafile;        /* CA bundle; NULL: the system's */
-    int insecure;              /* 1: do not verify the certificate */
-    const char *sni;           /* TLS server name to send and verify */
-    const char *user;          /* NULL: greeting and CAPA only */
-    const char *password;      /* secret: copied, wiped on free */
-    enum pop3check_auth auth;  /* default ANY */
-    int list;                  /* 1: send LIST */
-    int uidl;                  /* 1: send UIDL */
-    long top;                  /* TOP n 0: POP3CHECK_MSG_* or n >= 1 */
-    long retr;                 /* RETR n: POP3CHECK_MSG_* or n >= 1 */
-    unsigned timeout_ms;       /* whole probe; 0: 10000 */
-    pop3check_trace_fn *trace; /* optional transcript callback */
-    void *trace_ctx;           /* passed to trace */
+struct pop3check_options;
+
+/* Options with every key unset; NULL when out of memory. */
+POP3CHECK_API struct pop3check_options *pop3check_options_new(void);
+/* A copy of o (password and trace callback included); NULL when out of
+ * memory. */
+POP3CHECK_API struct pop3check_options *
+pop3check_options_dup(const struct pop3check_options *o);
+/* Frees o and wipes its copy of the password; NULL is a no-op. */
+POP3CHECK_API void pop3check_options_free(struct pop3check_options *o);
+
+/* Sets a string option (copied; NULL unsets it) or a number option. 0 on
+ * success; -1 when the key is unknown, of the other type, or the value is
+ * not allowed, or memory ran out; then the option keeps its value and
+ * pop3check_options_error() says why. */
+POP3CHECK_API int pop3check_options_set_str(struct pop3check_options *o,
+                                            enum pop3check_opt key,
+                                            const char *value);
+POP3CHECK_API int pop3check_options_set_long(struct pop3check_options *o,
+                                             enum pop3check_opt key,
+                                             long value);
+/* Sets the transcript callback (NULL: none). */
+POP3CHECK_API void pop3check_options_set_trace(struct pop3check_options *o,
+                                               pop3check_trace_fn *fn,
+                                               void *ctx);
+/* The string option, or NULL when unset, unknown or the password. */
+POP3CHECK_API const char *
+pop3check_options_get_str(const struct pop3check_options *o,
+                          enum pop3check_opt key);
+/* The number option as the probe will use it, the default when unset (the
+ * port follows the TLS mode): 0 with *value set, -1 for an unknown key. */
+POP3CHECK_API int pop3check_options_get_long(const struct pop3check_options *o,
+                                             enum pop3check_opt key,
+                                             long *value);
+/* Why the last set failed, for people ("port: must be 1-65535"); "" when
+ * it did not. Borrowed from o. */
+POP3CHECK_API const char *
+pop3check_options_error(const struct pop3check_options *o);
+
+/* ---- results: what a probe learnt ---- */
+
+/* Numbers in a result; -1 when unknown or not measured. */
+enum pop3check_figure {
+    POP3CHECK_FIG_MESSAGES = 0,        /* STAT: messages in the maildrop */
+    POP3CHECK_FIG_OCTETS = 1,          /* STAT: their octets */
+    POP3CHECK_FIG_LARGEST = 2,         /* largest LIST size */
+    POP3CHECK_FIG_LISTED = 3,          /* LIST entries */
+    POP3CHECK_FIG_UIDL_ENTRIES = 4,    /* UIDL entries */
+    POP3CHECK_FIG_TOP_OCTETS = 5,      /* octets of the TOP n 0 reply */
+    POP3CHECK_FIG_RETR_OCTETS = 6,     /* octets of the RETR n message */
+    POP3CHECK_FIG_TOP_MSG = 7,         /* message TOP read, 0 if none */
+    POP3CHECK_FIG_RETR_MSG = 8,        /* message RETR read, 0 if none */
+    POP3CHECK_FIG_CAPA = 9,            /* POP3CHECK_CAPA_* bits */
+    POP3CHECK_FIG_SASL = 10,           /* POP3CHECK_SASL_* bits */
+    POP3CHECK_FIG_AUTH_USED = 11,      /* enum pop3check_auth tried, -1 if
+                                          no login was attempted */
+    POP3CHECK_FIG_LOGGED_IN = 12,      /* 1 after a successful login */
+    POP3CHECK_FIG_TLS = 13,            /* 1 if the session was encrypted */
+    POP3CHECK_FIG_CERT_NOT_AFTER = 14, /* earliest expiry in the chain,
+                                          Unix seconds */
+    POP3CHECK_FIG_PEER_PORT = 15,      /* port connected to */
+    POP3CHECK_FIG_IP_VERSION = 16,     /* 4 or 6 */
+    POP3CHECK_FIG_STARTED_AT = 17      /* Unix seconds at the start */
 };
 
-/* Everything a probe learnt. Filled on success and on failure; a plain
- * struct with no heap pointers, safe to copy. Times in microseconds,
- * -1 when the phase was not performed; figures -1 when unknown. */
-struct pop3check_result {
-    enum pop3check_error error;        /* POP3CHECK_E_OK on success */
-    enum pop3check_phase failed_phase; /* valid when error != OK */
-    enum pop3check_rcode rcode;        /* response code of the -ERR */
-    char error_text[256];  /* what went wrong, for people; no secret */
-    char server_text[256]; /* the server's -ERR text, sanitised */
-    char greeting[256];    /* the server's +OK greeting, sanitised */
-    int64_t phase_us[POP3CHECK_PHASE_COUNT];
-
-    unsigned capa;                 /* POP3CHECK_CAPA_* */
-    unsigned sasl;                 /* POP3CHECK_SASL_* */
-    char capa_text[512];           /* CAPA lines joined by ", ", sanitised */
-    enum pop3check_auth auth_used; /* mechanism that logged in */
-    int logged_in;                 /* 1 after a successful login */
-
-    int64_t messages;       /* STAT */
-    int64_t octets;         /* STAT */
-    int64_t largest;        /* largest LIST size */
-    int64_t listed;         /* LIST entries */
-    int64_t uidl_count;     /* UIDL entries */
-    int64_t top_octets;     /* octets of the TOP n 0 reply */
-    int64_t retr_octets;    /* octets of the RETR n message */
-    long top_msg, retr_msg; /* message numbers used, 0 if none */
-
-    int tls;                /* 1 if the session was encrypted */
-    char tls_version[16];   /* "TLSv1.3", "" if unknown */
-    int64_t cert_not_after; /* earliest expiry in the chain (Unix
-                               seconds), -1 if unknown */
-    char peer_ip[64];       /* address connected to */
-    unsigned peer_port;
-    int ip_version;     /* 4, 6 or 0 */
-    int64_t started_at; /* Unix seconds when the probe started */
+/* Texts in a result: sanitised (printable ASCII), never a secret; "" when
+ * there is none. */
+enum pop3check_text {
+    POP3CHECK_TEXT_ERROR = 0,       /* what went wrong, for people */
+    POP3CHECK_TEXT_SERVER = 1,      /* the server's -ERR text */
+    POP3CHECK_TEXT_GREETING = 2,    /* the +OK greeting, without "+OK " */
+    POP3CHECK_TEXT_CAPA = 3,        /* CAPA lines joined by ", " */
+    POP3CHECK_TEXT_TLS_VERSION = 4, /* "TLSv1.3" */
+    POP3CHECK_TEXT_PEER_IP = 5      /* address connected to */
 };
 
-/* Fills r as for a probe that has not run: every phase not performed,
- * every figure unknown (-1), no error. For front ends that show a target
- * before its first probe, and for tests. */
-POP3CHECK_API void pop3check_result_init(struct pop3check_result *r);
+struct pop3check_result;
 
-/* Once per process, before any other call, and pop3check_global_cleanup()
- * at the end (they wrap curl_global_init/cleanup). 0 on success. */
-POP3CHECK_API int pop3check_global_init(void);
-POP3CHECK_API void pop3check_global_cleanup(void);
+/* A result as for a probe that has not run: every phase not performed,
+ * every figure unknown, no error. NULL when out of memory. For front ends
+ * that keep results, and show a target before its first probe. */
+POP3CHECK_API struct pop3check_result *pop3check_result_new(void);
+/* Makes dst a copy of src. 0, or -1 when out of memory (dst unchanged). */
+POP3CHECK_API int pop3check_result_copy(struct pop3check_result *dst,
+                                        const struct pop3check_result *src);
+/* NULL is a no-op. */
+POP3CHECK_API void pop3check_result_free(struct pop3check_result *r);
+/* Marks r failed with kind e and text (sanitised), for a front end that
+ * could not run the probe at all ("the exporter is shutting down").
+ * -1 if e is OK or unknown. */
+POP3CHECK_API int pop3check_result_set_error(struct pop3check_result *r,
+                                             enum pop3check_error e,
+                                             const char *text);
 
-/* A prepared probe. Opaque. */
+/* POP3CHECK_E_OK on success. */
+POP3CHECK_API enum pop3check_error
+pop3check_result_error(const struct pop3check_result *r);
+/* The phase that failed; meaningful when the error is not OK. */
+POP3CHECK_API enum pop3check_phase
+pop3check_result_failed_phase(const struct pop3check_result *r);
+/* The response code of the server's -ERR. */
+POP3CHECK_API enum pop3check_rcode
+pop3check_result_rcode(const struct pop3check_result *r);
+/* Microseconds the phase took; -1 when it was not performed (never 0 for
+ * "not done") or is unknown. */
+POP3CHECK_API int64_t
+pop3check_result_phase_us(const struct pop3check_result *r,
+                          enum pop3check_phase p);
+POP3CHECK_API int64_t pop3check_result_figure(const struct pop3check_result *r,
+                                              enum pop3check_figure f);
+/* Never NULL; borrowed from r. */
+POP3CHECK_API const char *
+pop3check_result_text(const struct pop3check_result *r, enum pop3check_text t);
+/* Days from the probe's start until the certificate expires (negative
+ * once expired); only meaningful when POP3CHECK_FIG_CERT_NOT_AFTER is
+ * known. */
+POP3CHECK_API double
+pop3check_result_cert_days_left(const struct pop3check_result *r);
+
+/* ---- probes ---- */
+
 struct pop3check_probe;
 
-/* Validates and copies opts. On error returns NULL and writes a one-line
- * reason into err (if errlen > 0). */
+/* Validates o as a whole and copies it: later changes to o do not reach
+ * the probe. On error returns NULL and writes a one-line reason into err
+ * (if errlen > 0). */
 POP3CHECK_API struct pop3check_probe *
 pop3check_probe_new(const struct pop3check_options *o, char *err,
                     size_t errlen);
-/* Runs the probe to completion (at most timeout_ms) and fills *r. May be
- * called again for a new probe with the same options. */
-POP3CHECK_API void pop3check_probe_run(struct pop3check_probe *p,
-                                       struct pop3check_result *r);
-/* Frees the probe and wipes its copy of the password; NULL is a no-op. */
+/* Runs the probe to completion (at most its timeout) and returns its
+ * result, owned by the probe: valid until the next run or free. Never
+ * NULL. */
+POP3CHECK_API const struct pop3check_result *
+pop3check_probe_run(struct pop3check_probe *p);
+/* The result of the last run that finished (as for a probe that has not
+ * run before the first). Owned by the probe. */
+POP3CHECK_API const struct pop3check_result *
+pop3check_probe_result(const struct pop3check_probe *p);
+/* Frees the probe and wipes its copy of the password; NULL is a no-op.
+ * Not while it runs in a multi. */
 POP3CHECK_API void pop3check_probe_free(struct pop3check_probe *p);
 
-/* Many probes at once on one thread (libcurl's multi interface). */
+/* ---- many probes at once on one thread (libcurl's multi interface) ---- */
+
 struct pop3check_multi;
 
-/* Called once per probe when it finishes; r is valid during the call. */
+/* Called once per probe when it finishes, from pop3check_multi_run(); r is
+ * the probe's result. The probe is no longer in the multi: it may be
+ * added again or freed here. */
 typedef void pop3check_done_fn(void *ctx, struct pop3check_probe *p,
                                const struct pop3check_result *r);
 
@@ -249,67 +430,68 @@ POP3CHECK_API int pop3check_multi_add(struct pop3check_multi *m,
  * -1. */
 POP3CHECK_API int pop3check_multi_run(struct pop3check_multi *m,
                                       int timeout_ms);
-/* Makes a pop3check_multi_run() waiting in another thread return early. */
+/* Makes a pop3check_multi_run() waiting in another thread return early
+ * (the only call that may come from another thread). */
 POP3CHECK_API int pop3check_multi_wakeup(struct pop3check_multi *m);
 /* Aborts the probes still running (done is not called); NULL is a no-op. */
 POP3CHECK_API void pop3check_multi_free(struct pop3check_multi *m);
 
-/* Monitoring Plugins states. */
-enum pop3check_state {
-    POP3CHECK_STATE_OK = 0,
-    POP3CHECK_STATE_WARNING = 1,
-    POP3CHECK_STATE_CRITICAL = 2,
-    POP3CHECK_STATE_UNKNOWN = 3
+/* ---- thresholds: from a result to a Monitoring Plugins state ---- */
+
+/* What a threshold can be set on, besides the time of each phase. */
+enum pop3check_measure {
+    POP3CHECK_MEASURE_MESSAGES = 0, /* messages in the maildrop (STAT) */
+    POP3CHECK_MEASURE_OCTETS = 1,   /* octets in the maildrop (STAT) */
+    POP3CHECK_MEASURE_CERT_DAYS = 2 /* days until the certificate expires;
+                                       an expired one is always CRITICAL */
 };
 
-/* "OK", "WARNING", "CRITICAL", "UNKNOWN". */
-POP3CHECK_API const char *pop3check_state_name(enum pop3check_state s);
-/* The state called name ("ok", "warning", "critical", "unknown"; any case),
- * or -1. */
-POP3CHECK_API int pop3check_state_from_name(const char *name);
+struct pop3check_thresholds;
 
-/* A Monitoring Plugins range: alert when the value is outside
- * [start, end], or inside it when inside is set. */
-struct pop3check_range {
-    int set;       /* 0: no threshold */
-    int inside;    /* 1: '@' form */
-    int start_inf; /* 1: start is -infinity ('~') */
-    int end_inf;   /* 1: no upper bound ('10:') */
-    double start, end;
-    char text[32]; /* as the user wrote it, for perfdata */
-};
+/* No threshold set, a timeout is CRITICAL. NULL when out of memory. */
+POP3CHECK_API struct pop3check_thresholds *pop3check_thresholds_new(void);
+POP3CHECK_API struct pop3check_thresholds *
+pop3check_thresholds_dup(const struct pop3check_thresholds *t);
+/* NULL is a no-op. */
+POP3CHECK_API void pop3check_thresholds_free(struct pop3check_thresholds *t);
 
-/* Parses "10", "10:", "~:10", "10:20", "@10:20". 0 on success, -1 if the
- * text is not a range (then *r is unset). */
-POP3CHECK_API int pop3check_range_parse(const char *text,
-                                        struct pop3check_range *r);
-/* 1 if value raises an alert against r, 0 if not or r is unset. */
-POP3CHECK_API int pop3check_range_alert(const struct pop3check_range *r,
-                                        double value);
+/* Sets the range at level (POP3CHECK_STATE_WARNING or _CRITICAL) of a
+ * measure, or of a phase's time in seconds; NULL unsets it. Ranges as the
+ * Monitoring Plugins guidelines write them: "10", "10:", "~:10", "10:20",
+ * "@10:20" (at most 31 characters). 0, or -1 when the range, the measure,
+ * the phase or the level is not valid (then nothing changes). */
+POP3CHECK_API int pop3check_thresholds_set(struct pop3check_thresholds *t,
+                                           enum pop3check_measure m,
+                                           enum pop3check_state level,
+                                           const char *range);
+POP3CHECK_API int
+pop3check_thresholds_set_phase(struct pop3check_thresholds *t,
+                               enum pop3check_phase p,
+                               enum pop3check_state level, const char *range);
+/* The range as it was set (for perfdata), or NULL when unset. Borrowed. */
+POP3CHECK_API const char *
+pop3check_thresholds_get(const struct pop3check_thresholds *t,
+                         enum pop3check_measure m, enum pop3check_state level);
+POP3CHECK_API const char *
+pop3check_thresholds_get_phase(const struct pop3check_thresholds *t,
+                               enum pop3check_phase p,
+                               enum pop3check_state level);
+/* The state of a timed-out probe (default CRITICAL). -1 if s is not a
+ * state. */
+POP3CHECK_API int
+pop3check_thresholds_set_timeout_state(struct pop3check_thresholds *t,
+                                       enum pop3check_state s);
+POP3CHECK_API enum pop3check_state
+pop3check_thresholds_timeout_state(const struct pop3check_thresholds *t);
 
-/* Thresholds and policy that turn a result into a state. Time ranges are
- * in seconds. Zero-initialised means: no thresholds, timeout CRITICAL. */
-struct pop3check_thresholds {
-    struct pop3check_range phase_warn[POP3CHECK_PHASE_COUNT];
-    struct pop3check_range phase_crit[POP3CHECK_PHASE_COUNT];
-    struct pop3check_range messages_warn, messages_crit;
-    struct pop3check_range octets_warn, octets_crit;
-    int cert_warn_days; /* alert when fewer days left; 0: unset */
-    int cert_crit_days;
-    int timeout_state_set;              /* 0: CRITICAL */
-    enum pop3check_state timeout_state; /* state of a timed-out probe */
-};
-
-/* The state of r under t, and a short reason for it written into why
- * (e.g. "total time 3.2 s > 2"), "" when OK. */
+/* The state of r under t (NULL: no thresholds), and a short reason for it
+ * written into why (e.g. "total 3.2 s (critical 2)"), "" when OK. A
+ * failed probe is CRITICAL (an internal error UNKNOWN, a timeout as t
+ * says). */
 POP3CHECK_API enum pop3check_state
 pop3check_evaluate(const struct pop3check_result *r,
                    const struct pop3check_thresholds *t, char *why,
                    size_t whylen);
-
-/* Days from the probe's start until the certificate expires (negative
- * once expired); only meaningful when r->cert_not_after >= 0. */
-POP3CHECK_API double pop3check_cert_days_left(const struct pop3check_result *r);
 
 #ifdef __cplusplus
 }

@@ -25,7 +25,7 @@ static int parse_double(const char *s, size_t len, double *out)
     return (*end == '\0' && isfinite(*out)) ? 0 : -1;
 }
 
-static int parse_bounds(const char *s, struct pop3check_range *r)
+static int parse_bounds(const char *s, struct p3_range *r)
 {
     const char *colon = strchr(s, ':');
 
@@ -50,9 +50,9 @@ static int parse_bounds(const char *s, struct pop3check_range *r)
     return 0;
 }
 
-int pop3check_range_parse(const char *text, struct pop3check_range *r)
+int p3_range_parse(const char *text, struct p3_range *r)
 {
-    struct pop3check_range v = {0};
+    struct p3_range v = {0};
     const char *s = text;
 
     if (text == NULL || strlen(text) >= sizeof v.text)
@@ -71,7 +71,7 @@ int pop3check_range_parse(const char *text, struct pop3check_range *r)
     return 0;
 }
 
-int pop3check_range_alert(const struct pop3check_range *r, double value)
+int p3_range_alert(const struct p3_range *r, double value)
 {
     int outside;
 

@@ -147,12 +147,7 @@ static unsigned sasl_mechs(const char *s, size_t len)
     while (pos < len) {
         skip_spaces(s, len, &pos);
         size_t n = first_word(s + pos, len - pos);
-        if (p3_word_eq(s + pos, n, "PLAIN"))
-            sasl |= POP3CHECK_SASL_PLAIN;
-        else if (p3_word_eq(s + pos, n, "LOGIN"))
-            sasl |= POP3CHECK_SASL_LOGIN;
-        else if (p3_word_eq(s + pos, n, "CRAM-MD5"))
-            sasl |= POP3CHECK_SASL_CRAM_MD5;
+        sasl |= p3_sasl_flag(s + pos, n);
         pos += n;
     }
     return sasl;
@@ -161,30 +156,12 @@ static unsigned sasl_mechs(const char *s, size_t len)
 void p3_parse_capa_line(const char *line, size_t len, unsigned *capa,
                         unsigned *sasl)
 {
-    static const struct {
-        const char *name;
-        unsigned flag;
-    } words[] = {
-        {"STLS", POP3CHECK_CAPA_STLS},
-        {"USER", POP3CHECK_CAPA_USER},
-        {"TOP", POP3CHECK_CAPA_TOP},
-        {"UIDL", POP3CHECK_CAPA_UIDL},
-        {"PIPELINING", POP3CHECK_CAPA_PIPELINING},
-        {"RESP-CODES", POP3CHECK_CAPA_RESP_CODES},
-        {"LOGIN-DELAY", POP3CHECK_CAPA_LOGIN_DELAY},
-        {"AUTH-RESP-CODE", POP3CHECK_CAPA_AUTH_RESP_CODE},
-        {"SASL", POP3CHECK_CAPA_SASL},
-    };
     size_t n = first_word(line, len);
+    unsigned flag = p3_capa_flag(line, n);
 
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-        if (!p3_word_eq(line, n, words[i].name))
-            continue;
-        *capa |= words[i].flag;
-        if (words[i].flag == POP3CHECK_CAPA_SASL)
-            *sasl |= sasl_mechs(line + n, len - n);
-        return;
-    }
+    *capa |= flag;
+    if (flag == POP3CHECK_CAPA_SASL)
+        *sasl |= sasl_mechs(line + n, len - n);
 }
 
 int p3_greeting_timestamp(const char *text, size_t len, char *ts, size_t tslen)

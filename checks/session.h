@@ -1,69 +1,50 @@
 /* SPDX-License-Identifier: MIT */
-/* session.h - the state of a POP3 dialog, shared by session.c (commands)
- * and auth.c (login); private to the library. */
+/* session.h - the POP3 dialog after the greeting as a state machine
+ * without I/O: bytes in, commands out, results into the result. Used by
+ * dialog.c; its parts are session.c (this API), sess.c (what the parts
+ * share), auth.c (login) and commands.c (STAT and after). */
 #ifndef POP3CHECK_SESSION_H
 #define POP3CHECK_SESSION_H
 
 #include "internal.h"
 
-/* What the session waits for. Order matters: login steps come before
- * P3_S_STAT, commands after it. */
-enum p3_step {
-    P3_S_START,
-    P3_S_USER,       /* USER sent */
-    P3_S_PASS,       /* PASS sent */
-    P3_S_APOP,       /* APOP sent */
-    P3_S_PLAIN,      /* AUTH PLAIN with initial response sent */
-    P3_S_LOGIN_NAME, /* AUTH LOGIN sent, waiting for the user prompt */
-    P3_S_LOGIN_PASS, /* user name sent, waiting for the password prompt */
-    P3_S_LOGIN_DONE, /* password sent */
-    P3_S_CRAM,       /* AUTH CRAM-MD5 sent, waiting for the challenge */
-    P3_S_CRAM_DONE,  /* response sent */
-    P3_S_STAT,
-    P3_S_LIST,
-    P3_S_UIDL,
-    P3_S_TOP,
-    P3_S_RETR,
-    P3_S_QUIT,
-    P3_S_DONE
+enum p3_sess_rc { P3_SESS_CONTINUE, P3_SESS_DONE, P3_SESS_FAILED };
+
+struct p3_session;
+
+/* What the session needs from the probe's options. Borrowed. */
+struct p3_sess_config {
+    const char *user; /* NULL: quit after the greeting/CAPA */
+    const char *password;
+    enum pop3check_auth auth;
+    int list, uidl;
+    long top, retr;
+    pop3check_trace_fn *trace;
+    void *trace_ctx;
 };
 
-struct p3_session {
-    struct p3_sess_config cfg; /* borrowed strings */
-    struct pop3check_result *r;
-    char apop_ts[256];
-    int64_t t0;
-    enum p3_step step;
-    enum pop3check_phase phase;
-    int64_t phase_start;
-    int failed;     /* an error is recorded; QUIT then report it */
-    int in_listing; /* inside a LIST/UIDL scan listing */
-    int in_body;    /* inside a TOP/RETR message */
-    struct p3_body body;
-    int64_t list_count, list_sum;
-    char line[P3_LINE_MAX];
-    size_t line_len;
-    char out[2048]; /* the command being sent; may hold a secret */
-    size_t out_len, out_off;
-    char scratch[160];
-};
-
-/* auth.c */
-enum p3_sess_rc p3_auth_start(struct p3_session *s, int64_t now);
-enum p3_sess_rc p3_auth_reply(struct p3_session *s, const char *line,
+/* Allocates a session writing into r (borrowed; greeting, capa and sasl
+ * already filled by the connect phase). apop_ts is the greeting's
+ * timestamp or "". NULL when out of memory. */
+struct p3_session *p3_sess_new(const struct p3_sess_config *cfg,
+                               struct pop3check_result *r, const char *apop_ts,
+                               int64_t t0);
+/* Wipes (the output may hold a password) and frees; NULL is a no-op. */
+void p3_sess_free(struct p3_session *s);
+/* Queues the first command. now is the monotonic time in microseconds. */
+enum p3_sess_rc p3_sess_start(struct p3_session *s, int64_t now);
+/* The bytes waiting to be sent (may be 0). */
+size_t p3_sess_pending(const struct p3_session *s, const char **buf);
+/* n bytes of the pending output were sent. */
+void p3_sess_sent(struct p3_session *s, size_t n);
+/* Feeds received bytes; len 0 means the server closed the connection. */
+enum p3_sess_rc p3_sess_input(struct p3_session *s, const char *data,
                               size_t len, int64_t now);
-
-/* session.c, for auth.c */
-enum p3_sess_rc p3_sess_login_ok(struct p3_session *s, int64_t now);
-void p3_sess_send(struct p3_session *s, const char *line, const char *shown);
-void p3_sess_begin(struct p3_session *s, enum p3_step step, int64_t now);
-enum p3_sess_rc p3_sess_refused(struct p3_session *s, const char *what,
-                                const char *text, size_t len, int64_t now);
-enum p3_sess_rc p3_sess_bad_reply(struct p3_session *s, const char *what,
-                                  const char *line, size_t len, int64_t now);
-
-/* Longest user name and password the probe accepts (keeps every command
- * within the output buffer, base64 included). */
-#define P3_CRED_MAX 255
+/* The phase the session is in (for a timeout). */
+enum pop3check_phase p3_sess_phase(const struct p3_session *s);
+/* Marks the probe failed in the current phase with kind e and text (the
+ * first failure stays); the session is over. */
+void p3_sess_fail(struct p3_session *s, enum pop3check_error e,
+                  const char *text, int64_t now);
 
 #endif

@@ -4,6 +4,7 @@
 #define _DEFAULT_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -71,4 +72,12 @@ void p3_append(char *dst, size_t dstlen, const char *src, size_t len)
 int p3_word_eq(const char *a, size_t n, const char *b)
 {
     return strlen(b) == n && strncasecmp(a, b, n) == 0;
+}
+
+void p3_free_secret(char *s)
+{
+    if (s == NULL)
+        return;
+    explicit_bzero(s, strlen(s));
+    free(s);
 }

@@ -4,7 +4,7 @@
  * to time each step and keep what the server said. */
 #include <string.h>
 
-#include "internal.h"
+#include "tracker.h"
 
 void p3_tracker_init(struct p3_tracker *t, struct pop3check_result *r,
                      int64_t t0, pop3check_trace_fn *trace, void *ctx)

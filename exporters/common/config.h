@@ -13,12 +13,12 @@
 
 struct p3x_module {
     char *name;
-    /* Probe options; host is NULL (it comes from the target) and port is
-     * the module's default (0: by TLS mode). Strings point into storage
-     * owned by the module; password holds the content of password_file,
-     * wiped by p3x_config_free(). */
-    struct pop3check_options opts;
-    struct pop3check_thresholds thr;
+    /* Probe options, owned by the module: the host is unset (it comes
+     * from the target), the port unset means the library's default for
+     * the TLS mode; the password is the content of password_file, wiped
+     * by p3x_config_free(). */
+    struct pop3check_options *opts;
+    struct pop3check_thresholds *thr; /* owned */
     char *password_file;
     char **allowed; /* allowed_targets: "host" or "host:port", "*" */
     size_t nallowed;
@@ -64,6 +64,17 @@ const struct p3x_module *p3x_config_module(const struct p3x_config *c,
  * port outside 1-65535, or a host too long for hostlen. */
 int p3x_target_parse(const char *text, char *host, size_t hostlen,
                      unsigned *port);
+
+/* The port a probe with m goes to: port when not 0, else the module's
+ * (which is the library's default for its TLS mode when unset). */
+unsigned p3x_module_port(const struct p3x_module *m, unsigned port);
+
+/* Options for one probe of host:port (port 0: the module's) with m: a
+ * copy of m's options with the host and port set. NULL with a reason in
+ * err. The caller frees it with pop3check_options_free(). */
+struct pop3check_options *p3x_module_options(const struct p3x_module *m,
+                                             const char *host, unsigned port,
+                                             char *err, size_t errlen);
 
 /* 1 if m may probe host:port through /probe. A module without
  * credentials allows "*" unless it lists allowed_targets; one with

@@ -14,7 +14,7 @@
 struct p3x_sched_target {
     char name[P3X_TARGET_NAME_MAX + 1];
     struct pop3check_probe *probe;
-    struct pop3check_thresholds thr;
+    struct pop3check_thresholds *thr; /* a copy of the module's */
     double timeout_s;
     int64_t interval_ms;
     int64_t next_due;      /* monotonic ms */
@@ -22,10 +22,12 @@ struct p3x_sched_target {
     int retired;           /* dropped by a reload: free when its probe ends */
     pthread_mutex_t *lock; /* guards the fields below */
     int have_result;
-    struct pop3check_result last;
+    struct pop3check_result *last; /* pop3check_result_new() before one */
     enum pop3check_state state;
     unsigned long probes_total;
-    unsigned long errors_total[POP3CHECK_E_COUNT];
+    /* by error kind; a kind a newer library has and this build does not
+     * know is counted in probes_total only */
+    unsigned long errors_total[POP3CHECK_E_KNOWN];
     size_t index;                            /* in the schedule: config order */
     void (*notify)(void *ctx, size_t index); /* after each result, unlocked */
     void *notify_ctx;

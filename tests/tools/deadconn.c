@@ -19,7 +19,8 @@
 
 struct seen {
     int done;
-    struct pop3check_result r;
+    enum pop3check_error error;
+    char text[256];
 };
 
 static double now_s(void)
@@ -37,7 +38,9 @@ static void on_done(void *ctx, struct pop3check_probe *p,
 
     (void)p;
     s->done = 1;
-    s->r = *r;
+    s->error = pop3check_result_error(r);
+    snprintf(s->text, sizeof s->text, "%s",
+             pop3check_result_text(r, POP3CHECK_TEXT_ERROR));
 }
 
 static void run_for(struct pop3check_multi *m, double seconds)
@@ -50,7 +53,7 @@ static void run_for(struct pop3check_multi *m, double seconds)
 
 int main(int argc, char **argv)
 {
-    struct pop3check_options o = {0};
+    struct pop3check_options *o;
     struct seen a = {0}, b = {0};
     struct pop3check_probe *pa, *pb;
     struct pop3check_multi *m;
@@ -63,18 +66,23 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: deadconn PORT\n");
         return 2;
     }
-    o.host = "127.0.0.1";
-    o.port = (unsigned)atoi(argv[1]);
-    o.user = "someone";
-    o.password = "not-a-secret";
-    o.auth = POP3CHECK_AUTH_USER;
-    o.timeout_ms = 10000;
-    if (pop3check_global_init() != 0 || (m = pop3check_multi_new()) == NULL ||
-        (pa = pop3check_probe_new(&o, err, sizeof err)) == NULL ||
-        (pb = pop3check_probe_new(&o, err, sizeof err)) == NULL) {
+    if (pop3check_global_init(err, sizeof err) != 0 ||
+        (o = pop3check_options_new()) == NULL ||
+        pop3check_options_set_str(o, POP3CHECK_OPT_HOST, "127.0.0.1") ||
+        pop3check_options_set_long(o, POP3CHECK_OPT_PORT,
+                                   strtol(argv[1], NULL, 10)) ||
+        pop3check_options_set_str(o, POP3CHECK_OPT_USER, "someone") ||
+        pop3check_options_set_str(o, POP3CHECK_OPT_PASSWORD, "not-a-secret") ||
+        pop3check_options_set_long(o, POP3CHECK_OPT_AUTH,
+                                   POP3CHECK_AUTH_USER) ||
+        pop3check_options_set_long(o, POP3CHECK_OPT_TIMEOUT_MS, 10000) ||
+        (m = pop3check_multi_new()) == NULL ||
+        (pa = pop3check_probe_new(o, err, sizeof err)) == NULL ||
+        (pb = pop3check_probe_new(o, err, sizeof err)) == NULL) {
         fprintf(stderr, "deadconn: cannot set up\n");
         return 1;
     }
+    pop3check_options_free(o);
     t0 = now_s();
     pop3check_multi_add(m, pa, on_done, &a);
     run_for(m, 0.5); /* A has sent USER; the server hangs up at 1 s */
@@ -83,13 +91,13 @@ int main(int argc, char **argv)
     while (!a.done && now_s() < t0 + 15)
         pop3check_multi_run(m, 100);
     took = now_s() - t0;
-    good = a.done && a.r.error == POP3CHECK_E_PROTOCOL &&
-           strstr(a.r.error_text, "server closed the connection") != NULL &&
+    good = a.done && a.error == POP3CHECK_E_PROTOCOL &&
+           strstr(a.text, "server closed the connection") != NULL &&
            took < 4.0;
     printf("first probe: %s (%s) after %.2f s; want a protocol error "
            "\"server closed the connection\" before 4 s\n",
-           a.done ? pop3check_error_name(a.r.error) : "not finished",
-           a.done ? a.r.error_text : "", took);
+           a.done ? pop3check_error_name(a.error) : "not finished", a.text,
+           took);
     while (pop3check_multi_run(m, 100) > 0)
         ;
     pop3check_probe_free(pa);

@@ -32,15 +32,19 @@ static void on_done(void *ctx, struct pop3check_probe *p,
     struct tally *t = ctx;
 
     (void)p;
-    if (r->error == POP3CHECK_E_OK && r->messages == t->want_messages)
+    enum pop3check_error e = pop3check_result_error(r);
+
+    if (e == POP3CHECK_E_OK &&
+        pop3check_result_figure(r, POP3CHECK_FIG_MESSAGES) == t->want_messages)
         t->ok++;
-    else if (r->error == POP3CHECK_E_TIMEOUT &&
-             r->phase_us[POP3CHECK_PHASE_TOTAL] < 1500000)
+    else if (e == POP3CHECK_E_TIMEOUT &&
+             pop3check_result_phase_us(r, POP3CHECK_PHASE_TOTAL) < 1500000)
         t->timeouts++;
     else {
         t->wrong++;
         fprintf(stderr, "multiprobe: unexpected result: %s: %s\n",
-                pop3check_error_name(r->error), r->error_text);
+                pop3check_error_name(e),
+                pop3check_result_text(r, POP3CHECK_TEXT_ERROR));
     }
 }
 
@@ -60,7 +64,7 @@ static int read_password(const char *path, char *buf, size_t len)
 
 int main(int argc, char **argv)
 {
-    struct pop3check_options o = {0};
+    struct pop3check_options *o;
     struct pop3check_probe *probes[2000];
     struct tally t = {0};
     char password[256], err[256];
@@ -78,15 +82,24 @@ int main(int argc, char **argv)
     if (n < 1 || total > 2000)
         return 2;
     t.want_messages = strtol(argv[5], NULL, 10);
-    pop3check_global_init();
+    if (pop3check_global_init(err, sizeof err) != 0) {
+        fprintf(stderr, "multiprobe: %s\n", err);
+        return 1;
+    }
     struct pop3check_multi *m = pop3check_multi_new();
-    o.host = argv[1];
-    o.user = argv[3];
-    o.password = password;
-    o.timeout_ms = 1000;
+    o = pop3check_options_new();
+    if (m == NULL || o == NULL ||
+        pop3check_options_set_str(o, POP3CHECK_OPT_HOST, argv[1]) ||
+        pop3check_options_set_str(o, POP3CHECK_OPT_USER, argv[3]) ||
+        pop3check_options_set_str(o, POP3CHECK_OPT_PASSWORD, password) ||
+        pop3check_options_set_long(o, POP3CHECK_OPT_TIMEOUT_MS, 1000)) {
+        fprintf(stderr, "multiprobe: cannot set the options\n");
+        return 1;
+    }
     for (int i = 0; i < total; i++) {
-        o.port = (unsigned)strtoul(i < n ? argv[2] : argv[6], NULL, 10);
-        probes[i] = pop3check_probe_new(&o, err, sizeof err);
+        pop3check_options_set_long(o, POP3CHECK_OPT_PORT,
+                                   strtol(i < n ? argv[2] : argv[6], NULL, 10));
+        probes[i] = pop3check_probe_new(o, err, sizeof err);
         if (probes[i] == NULL ||
             pop3check_multi_add(m, probes[i], on_done, &t)) {
             fprintf(stderr, "multiprobe: %s\n", err);
@@ -100,6 +113,7 @@ int main(int argc, char **argv)
            "out at their deadline, %d wrong\n",
            total, now_s() - start, t.ok, t.timeouts, t.wrong);
     pop3check_multi_free(m);
+    pop3check_options_free(o);
     for (int i = 0; i < total; i++)
         pop3check_probe_free(probes[i]);
     pop3check_global_cleanup();

@@ -36,9 +36,8 @@ static int read_password(const char *path, char *buf, size_t len)
 
 int main(int argc, char **argv)
 {
-    struct pop3check_options o = {0};
+    struct pop3check_options *o;
     struct pop3check_probe *p;
-    struct pop3check_result r;
     char password[256], err[256];
     long count, *us;
 
@@ -48,15 +47,25 @@ int main(int argc, char **argv)
         return 2;
     }
     us = calloc((size_t)count, sizeof *us);
-    pop3check_global_init();
-    o.host = argv[1];
-    o.port = (unsigned)strtoul(argv[2], NULL, 10);
-    o.user = argv[3];
-    o.password = password;
-    o.auth = POP3CHECK_AUTH_USER;
-    o.list = 1;
-    o.retr = 1;
-    p = pop3check_probe_new(&o, err, sizeof err);
+    if (pop3check_global_init(err, sizeof err) != 0 ||
+        (o = pop3check_options_new()) == NULL) {
+        fprintf(stderr, "probeloop: %s\n", err);
+        return 1;
+    }
+    if (pop3check_options_set_str(o, POP3CHECK_OPT_HOST, argv[1]) ||
+        pop3check_options_set_long(o, POP3CHECK_OPT_PORT,
+                                   strtol(argv[2], NULL, 10)) ||
+        pop3check_options_set_str(o, POP3CHECK_OPT_USER, argv[3]) ||
+        pop3check_options_set_str(o, POP3CHECK_OPT_PASSWORD, password) ||
+        pop3check_options_set_long(o, POP3CHECK_OPT_AUTH,
+                                   POP3CHECK_AUTH_USER) ||
+        pop3check_options_set_long(o, POP3CHECK_OPT_LIST, 1) ||
+        pop3check_options_set_long(o, POP3CHECK_OPT_RETR, 1)) {
+        fprintf(stderr, "probeloop: %s\n", pop3check_options_error(o));
+        return 1;
+    }
+    p = pop3check_probe_new(o, err, sizeof err);
+    pop3check_options_free(o);
     if (p == NULL || us == NULL) {
         fprintf(stderr, "probeloop: %s\n", p ? "out of memory" : err);
         return 1;
@@ -64,10 +73,11 @@ int main(int argc, char **argv)
     for (long i = 0; i < count; i++) {
         struct timespec a, b;
         clock_gettime(CLOCK_MONOTONIC, &a);
-        pop3check_probe_run(p, &r);
+        const struct pop3check_result *r = pop3check_probe_run(p);
         clock_gettime(CLOCK_MONOTONIC, &b);
-        if (r.error != POP3CHECK_E_OK) {
-            fprintf(stderr, "probeloop: %s\n", r.error_text);
+        if (pop3check_result_error(r) != POP3CHECK_E_OK) {
+            fprintf(stderr, "probeloop: %s\n",
+                    pop3check_result_text(r, POP3CHECK_TEXT_ERROR));
             return 1;
         }
         us[i] =

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/* commands.c - the dialog after login (RFC 1939): STAT, then LIST, UIDL,
+ * TOP n 0 and RETR n as the options ask, then QUIT; every reply checked
+ * against what STAT said. Never DELE. */
+#include <string.h>
+
+#include "sess.h"
+
+static long resolve_msg(const struct p3_session *s, long sel)
+{
+    if (sel == POP3CHECK_MSG_LAST)
+        return s->r->messages > 0 ? (long)s->r->messages : 0;
+    if (sel == POP3CHECK_MSG_FIRST && s->r->messages == 0)
+        return 0; /* nothing to fetch in an empty maildrop */
+    return sel;
+}
+
+static enum p3_sess_rc command(struct p3_session *s, enum pop3check_phase ph,
+                               enum p3_step step, const char *line,
+                               int64_t now)
+{
+    p3_sess_begin(s, ph, step, now);
+    p3_sess_send(s, line, NULL);
+    return P3_SESS_CONTINUE;
+}
+
+/* Sends the next command the options ask for after the one in s->step. */
+static enum p3_sess_rc next_command(struct p3_session *s, int64_t now)
+{
+    char cmd[64];
+    long n;
+
+    switch (s->step) {
+    case P3_S_STAT:
+        if (s->cfg.list)
+            return command(s, POP3CHECK_PHASE_LIST, P3_S_LIST, "LIST", now);
+        /* fall through */
+    case P3_S_LIST:
+        if (s->cfg.uidl)
+            return command(s, POP3CHECK_PHASE_UIDL, P3_S_UIDL, "UIDL", now);
+        /* fall through */
+    case P3_S_UIDL:
+        n = resolve_msg(s, s->cfg.top);
+        if (n > 0) {
+            s->r->top_msg = n;
+            p3_format(cmd, sizeof cmd, "TOP %ld 0", n);
+            return command(s, POP3CHECK_PHASE_TOP, P3_S_TOP, cmd, now);
+        }
+        /* fall through */
+    case P3_S_TOP:
+        n = resolve_msg(s, s->cfg.retr);
+        if (n > 0) {
+            s->r->retr_msg = n;
+            p3_format(cmd, sizeof cmd, "RETR %ld", n);
+            return command(s, POP3CHECK_PHASE_RETR, P3_S_RETR, cmd, now);
+        }
+        /* fall through */
+    default:
+        return p3_sess_quit(s, now);
+    }
+}
+
+enum p3_sess_rc p3_sess_cmd_first(struct p3_session *s, int64_t now)
+{
+    return command(s, POP3CHECK_PHASE_STAT, P3_S_STAT, "STAT", now);
+}
+
+/* The end of a LIST or UIDL scan listing. */
+static enum p3_sess_rc listing_done(struct p3_session *s, int64_t now)
+{
+    struct pop3check_result *r = s->r;
+    char msg[200];
+
+    p3_sess_end_phase(s, now);
+    if (s->step == P3_S_UIDL) {
+        r->uidl_count = s->list_count;
+        if (s->list_count != r->messages) {
+            p3_format(msg, sizeof msg,
+                      "UIDL lists %lld messages but STAT said %lld",
+                      (long long)s->list_count, (long long)r->messages);
+            p3_sess_fail(s, POP3CHECK_E_PROTOCOL, msg, now);
+            return P3_SESS_FAILED;
+        }
+        return next_command(s, now);
+    }
+    r->listed = s->list_count;
+    if (s->list_count != r->messages || s->list_sum != r->octets) {
+        p3_format(msg, sizeof msg,
+                  "LIST shows %lld messages, %lld octets but STAT said "
+                  "%lld, %lld",
+                  (long long)s->list_count, (long long)s->list_sum,
+                  (long long)r->messages, (long long)r->octets);
+        p3_sess_fail(s, POP3CHECK_E_PROTOCOL, msg, now);
+        return P3_SESS_FAILED;
+    }
+    return next_command(s, now);
+}
+
+enum p3_sess_rc p3_sess_cmd_listing(struct p3_session *s, const char *line,
+                                    size_t len, int64_t now)
+{
+    int64_t num, size;
+    int rc;
+
+    if (len == 1 && line[0] == '.')
+        return listing_done(s, now);
+    if (len > 0 && line[0] == '.') {
+        line++; /* dot-stuffed (RFC 1939, section 3) */
+        len--;
+    }
+    rc = p3_parse_listing(line, len, &num, s->step == P3_S_LIST ? &size : NULL);
+    if (rc != 0 || num != s->list_count + 1)
+        return p3_sess_bad_reply(s, p3_sess_command(s->step), line, len, now);
+    s->list_count++;
+    if (s->step == P3_S_LIST) {
+        s->list_sum += size;
+        if (size > s->r->largest)
+            s->r->largest = size;
+    }
+    return P3_SESS_CONTINUE;
+}
+
+static enum p3_sess_rc stat_reply(struct p3_session *s, const char *text,
+                                  size_t len, int64_t now)
+{
+    struct pop3check_result *r = s->r;
+
+    if (p3_parse_stat(text, len, &r->messages, &r->octets) != 0) {
+        r->messages = r->octets = -1;
+        return p3_sess_bad_reply(s, "STAT", text, len, now);
+    }
+    p3_sess_end_phase(s, now);
+    return next_command(s, now);
+}
+
+/* -ERR to QUIT: said once the rest went well, so the first failure (if
+ * any) stays the one reported. */
+static enum p3_sess_rc quit_refused(struct p3_session *s, const char *text,
+                                    size_t len, int64_t now)
+{
+    struct pop3check_result *r = s->r;
+    char msg[320];
+
+    if (r->error != POP3CHECK_E_OK) {
+        p3_sess_end_phase(s, now);
+        s->step = P3_S_DONE;
+        return P3_SESS_FAILED;
+    }
+    p3_sanitise(r->server_text, sizeof r->server_text, text, len,
+                s->cfg.password);
+    r->rcode = p3_reply_rcode(text, len);
+    p3_format(msg, sizeof msg, "QUIT refused: -ERR %s", r->server_text);
+    p3_sess_fail(s, POP3CHECK_E_COMMAND, msg, now);
+    return P3_SESS_FAILED;
+}
+
+static enum p3_sess_rc command_refused(struct p3_session *s, const char *text,
+                                       size_t len, int64_t now)
+{
+    char what[64];
+
+    if (s->step == P3_S_QUIT)
+        return quit_refused(s, text, len, now);
+    if (s->step == P3_S_TOP || s->step == P3_S_RETR)
+        p3_format(what, sizeof what, "%s %ld refused",
+                  p3_sess_command(s->step),
+                  s->step == P3_S_TOP ? s->r->top_msg : s->r->retr_msg);
+    else
+        p3_format(what, sizeof what, "%s refused", p3_sess_command(s->step));
+    return p3_sess_refused(s, POP3CHECK_E_COMMAND, what, text, len, now);
+}
+
+enum p3_sess_rc p3_sess_cmd_reply(struct p3_session *s, const char *line,
+                                  size_t len, int64_t now)
+{
+    const char *text;
+    size_t tlen;
+    enum p3_status st = p3_reply_status(line, len, &text, &tlen);
+
+    if (st == P3_REPLY_ERR)
+        return command_refused(s, text, tlen, now);
+    if (st != P3_REPLY_OK)
+        return p3_sess_bad_reply(s, p3_sess_command(s->step), line, len, now);
+    switch (s->step) {
+    case P3_S_STAT:
+        return stat_reply(s, text, tlen, now);
+    case P3_S_LIST:
+    case P3_S_UIDL:
+        s->in_listing = 1;
+        s->list_count = s->list_sum = 0;
+        if (s->step == P3_S_LIST)
+            s->r->largest = 0; /* an empty maildrop has a largest of 0 */
+        return P3_SESS_CONTINUE;
+    case P3_S_TOP:
+    case P3_S_RETR:
+        s->in_body = 1;
+        p3_body_init(&s->body);
+        return P3_SESS_CONTINUE;
+    default: /* QUIT */
+        p3_sess_end_phase(s, now);
+        s->step = P3_S_DONE;
+        return s->failed ? P3_SESS_FAILED : P3_SESS_DONE;
+    }
+}
+
+enum p3_sess_rc p3_sess_cmd_body_done(struct p3_session *s, int64_t now)
+{
+    char note[64];
+
+    p3_sess_end_phase(s, now);
+    if (s->step == P3_S_TOP)
+        s->r->top_octets = s->body.octets;
+    else
+        s->r->retr_octets = s->body.octets;
+    p3_format(note, sizeof note, "(%lld octets)", (long long)s->body.octets);
+    p3_sess_trace(s, POP3CHECK_TRACE_INFO, note, strlen(note));
+    return next_command(s, now);
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/* sess.c - the steps every part of the POP3 dialog takes: queue a command
+ * line, time a phase, record a failure (RFC 2449/3206 response codes
+ * kept), leave with QUIT (RFC 1939: only QUIT ends a session cleanly). */
+#define _DEFAULT_SOURCE
+#include <string.h>
+
+#include "sess.h"
+
+void p3_sess_trace(struct p3_session *s, enum pop3check_trace_dir dir,
+                   const char *line, size_t len)
+{
+    char clean[P3_LINE_MAX + 16];
+
+    if (s->cfg.trace == NULL)
+        return;
+    p3_sanitise(clean, sizeof clean, line, len, s->cfg.password);
+    s->cfg.trace(s->cfg.trace_ctx, dir, clean, strlen(clean));
+}
+
+void p3_sess_send(struct p3_session *s, const char *line, const char *shown)
+{
+    size_t len = strlen(line);
+
+    if (len + 2 > sizeof s->out)
+        len = sizeof s->out - 2; /* options are length-checked: never */
+    memcpy(s->out, line, len);
+    memcpy(s->out + len, "\r\n", 2);
+    s->out_len = len + 2;
+    s->out_off = 0;
+    shown = shown ? shown : line;
+    p3_sess_trace(s, POP3CHECK_TRACE_SENT, shown, strlen(shown));
+}
+
+void p3_sess_begin(struct p3_session *s, enum pop3check_phase phase,
+                   enum p3_step step, int64_t now)
+{
+    s->phase = phase;
+    s->step = step;
+    s->phase_start = now;
+}
+
+void p3_sess_end_phase(struct p3_session *s, int64_t now)
+{
+    s->r->phase_us[s->phase] = now - s->phase_start;
+}
+
+void p3_sess_fail(struct p3_session *s, enum pop3check_error e,
+                  const char *text, int64_t now)
+{
+    struct pop3check_result *r = s->r;
+
+    if (r->error == POP3CHECK_E_OK) {
+        r->error = e;
+        r->failed_phase = s->phase;
+        p3_sanitise(r->error_text, sizeof r->error_text, text, strlen(text),
+                    s->cfg.password);
+        p3_sess_end_phase(s, now);
+    }
+    s->failed = 1;
+    s->step = P3_S_DONE;
+}
+
+enum p3_sess_rc p3_sess_quit(struct p3_session *s, int64_t now)
+{
+    p3_sess_begin(s, POP3CHECK_PHASE_QUIT, P3_S_QUIT, now);
+    p3_sess_send(s, "QUIT", NULL);
+    return P3_SESS_CONTINUE;
+}
+
+enum p3_sess_rc p3_sess_refused(struct p3_session *s, enum pop3check_error e,
+                                const char *what, const char *text,
+                                size_t len, int64_t now)
+{
+    struct pop3check_result *r = s->r;
+    char msg[512];
+
+    p3_sanitise(r->server_text, sizeof r->server_text, text, len,
+                s->cfg.password);
+    r->rcode = p3_reply_rcode(text, len);
+    p3_format(msg, sizeof msg, "%s: -ERR %s", what, r->server_text);
+    p3_sess_fail(s, e, msg, now);
+    return p3_sess_quit(s, now);
+}
+
+enum p3_sess_rc p3_sess_bad_reply(struct p3_session *s, const char *what,
+                                  const char *line, size_t len, int64_t now)
+{
+    char clean[160];
+    char msg[300];
+
+    p3_sanitise(clean, sizeof clean, line, len, s->cfg.password);
+    p3_format(msg, sizeof msg, "%s: unexpected reply \"%s\"", what, clean);
+    p3_sess_fail(s, POP3CHECK_E_PROTOCOL, msg, now);
+    return P3_SESS_FAILED;
+}
+
+const char *p3_sess_command(enum p3_step step)
+{
+    switch (step) {
+    case P3_S_STAT:
+        return "STAT";
+    case P3_S_LIST:
+        return "LIST";
+    case P3_S_UIDL:
+        return "UIDL";
+    case P3_S_TOP:
+        return "TOP";
+    case P3_S_RETR:
+        return "RETR";
+    case P3_S_QUIT:
+        return "QUIT";
+    default:
+        return "login";
+    }
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* sess.h - the state of a POP3 dialog and the steps every part of it
+ * takes (sess.c): queue a command, time a phase, fail, leave with QUIT.
+ * Shared by session.c, auth.c and commands.c; private to the library. */
+#ifndef POP3CHECK_SESS_H
+#define POP3CHECK_SESS_H
+
+#include "session.h"
+
+/* What the session waits for. Order matters: login steps come before
+ * P3_S_AUTHENTICATED, commands after it. */
+enum p3_step {
+    P3_S_START,
+    P3_S_USER,       /* USER sent */
+    P3_S_PASS,       /* PASS sent */
+    P3_S_APOP,       /* APOP sent */
+    P3_S_PLAIN,      /* AUTH PLAIN with initial response sent */
+    P3_S_LOGIN_NAME, /* AUTH LOGIN sent, waiting for the user prompt */
+    P3_S_LOGIN_PASS, /* user name sent, waiting for the password prompt */
+    P3_S_LOGIN_DONE, /* password sent */
+    P3_S_CRAM,       /* AUTH CRAM-MD5 sent, waiting for the challenge */
+    P3_S_CRAM_DONE,  /* response sent */
+    P3_S_AUTHENTICATED, /* the server said +OK to the login */
+    P3_S_STAT,
+    P3_S_LIST,
+    P3_S_UIDL,
+    P3_S_TOP,
+    P3_S_RETR,
+    P3_S_QUIT,
+    P3_S_DONE
+};
+
+struct p3_session {
+    struct p3_sess_config cfg; /* borrowed strings */
+    struct pop3check_result *r;
+    char apop_ts[256];
+    int64_t t0;
+    enum p3_step step;
+    enum pop3check_phase phase;
+    int64_t phase_start;
+    int failed;     /* an error is recorded; QUIT then report it */
+    int in_listing; /* inside a LIST/UIDL scan listing */
+    int in_body;    /* inside a TOP/RETR message */
+    struct p3_body body;
+    int64_t list_count, list_sum;
+    char line[P3_LINE_MAX];
+    size_t line_len;
+    char out[2048]; /* the command being sent; may hold a secret */
+    size_t out_len, out_off;
+    char scratch[160];
+};
+
+/* sess.c */
+/* Passes a line to the transcript, sanitised, the password redacted. */
+void p3_sess_trace(struct p3_session *s, enum pop3check_trace_dir dir,
+                   const char *line, size_t len);
+/* Queues a command line; shown is what the transcript shows (NULL: the
+ * line itself). */
+void p3_sess_send(struct p3_session *s, const char *line, const char *shown);
+/* Enters phase with step; its time starts at now. */
+void p3_sess_begin(struct p3_session *s, enum pop3check_phase phase,
+                   enum p3_step step, int64_t now);
+/* Records the time of the current phase. */
+void p3_sess_end_phase(struct p3_session *s, int64_t now);
+/* Leaves: the QUIT phase begins and QUIT is queued. CONTINUE. */
+enum p3_sess_rc p3_sess_quit(struct p3_session *s, int64_t now);
+/* A -ERR to what: keeps the server's words and response code, fails with
+ * kind e, then leaves politely (QUIT). */
+enum p3_sess_rc p3_sess_refused(struct p3_session *s, enum pop3check_error e,
+                                const char *what, const char *text,
+                                size_t len, int64_t now);
+/* A reply that makes no sense at this step: a protocol error, the end. */
+enum p3_sess_rc p3_sess_bad_reply(struct p3_session *s, const char *what,
+                                  const char *line, size_t len, int64_t now);
+/* "STAT", ..., "QUIT", or "login" for the login steps. */
+const char *p3_sess_command(enum p3_step step);
+
+/* auth.c: USER/PASS, APOP and SASL. A successful login ends with the
+ * step P3_S_AUTHENTICATED. */
+enum p3_sess_rc p3_sess_auth_start(struct p3_session *s, int64_t now);
+enum p3_sess_rc p3_sess_auth_reply(struct p3_session *s, const char *line,
+                                   size_t len, int64_t now);
+
+/* commands.c: STAT, LIST, UIDL, TOP, RETR and QUIT's reply. */
+/* After login: STAT. */
+enum p3_sess_rc p3_sess_cmd_first(struct p3_session *s, int64_t now);
+/* The status line replying to the command of the current step. */
+enum p3_sess_rc p3_sess_cmd_reply(struct p3_session *s, const char *line,
+                                  size_t len, int64_t now);
+/* One line of a LIST or UIDL scan listing, "." included. */
+enum p3_sess_rc p3_sess_cmd_listing(struct p3_session *s, const char *line,
+                                    size_t len, int64_t now);
+/* The end of a TOP or RETR message body. */
+enum p3_sess_rc p3_sess_cmd_body_done(struct p3_session *s, int64_t now);
+
+#endif
