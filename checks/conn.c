@@ -129,9 +129,12 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t size,
                     void *ctx)
 {
     struct p3_conn *c = ctx;
+    int64_t now = p3_now_us();
 
     (void)h;
-    p3_tracker_event(&c->trk, (int)type, data, size, p3_now_us());
+    if (c->o->tap != NULL)
+        c->o->tap(c->o->tap_ctx, (int)type, data, size, now);
+    p3_tracker_event(&c->trk, (int)type, data, size, now);
     /* libcurl fails on "-ERR" but waits for more on "220 ..." or garbage
      * (lines it does not take for a reply): the probe ends here. */
     if (c->trk.bad_greeting && c->state == P3_CONN_RUNNING)

@@ -160,6 +160,12 @@ struct pop3check_result {
 /* Fills r as for a probe that has not run. */
 void p3_result_init(struct pop3check_result *r);
 
+/* Sees every event of libcurl's debug stream, as the tracker does: the
+ * seam that records the streams tracker.c is tested on
+ * (tests/tools/record_stream.c). Not part of the public API. */
+typedef void p3_tap_fn(void *ctx, int type, const char *data, size_t size,
+                       int64_t now);
+
 /* The values of a set of options (options.c owns the strings). */
 struct p3_opts {
     char *host, *cafile, *sni, *user, *password;
@@ -168,12 +174,17 @@ struct p3_opts {
     long timeout_ms; /* 0: P3_TIMEOUT_MS */
     pop3check_trace_fn *trace;
     void *trace_ctx;
+    p3_tap_fn *tap; /* NULL but in the recorder */
+    void *tap_ctx;
 };
 
 struct pop3check_options {
     struct p3_opts v;
     char error[200]; /* why the last set failed */
 };
+
+/* Sets the debug-stream tap of o (options.c). */
+void p3_options_set_tap(struct pop3check_options *o, p3_tap_fn *fn, void *ctx);
 
 /* Deep copy of src into dst (cleared first); -1 when out of memory (then
  * dst is cleared). */

@@ -221,6 +221,12 @@ void pop3check_options_set_trace(struct pop3check_options *o,
     o->v.trace_ctx = fn ? ctx : NULL;
 }
 
+void p3_options_set_tap(struct pop3check_options *o, p3_tap_fn *fn, void *ctx)
+{
+    o->v.tap = fn;
+    o->v.tap_ctx = fn ? ctx : NULL;
+}
+
 const char *pop3check_options_get_str(const struct pop3check_options *o,
                                       enum pop3check_opt key)
 {
