@@ -113,9 +113,15 @@ for round in 1 2 3 4 5 6; do
     "$build/pop3_exporter" --config.file "$work/modules.yml" --web.listen-address 127.0.0.1:0 \
         2> "$work/burst.log" &
     bp=$!
-    for _ in $(seq 50); do grep -q listening "$work/burst.log" && break; sleep 0.1; done
+    # Under ASan on a slow machine a start can take seconds: wait for the
+    # "listening" line (up to 30 s), never fire at a port not yet bound.
+    for _ in $(seq 300); do grep -q listening "$work/burst.log" && break; sleep 0.1; done
     bport=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$work/burst.log")
-    out=$(timeout 30 python3 "$top/tests/bench/httpload.py" mix "$bport" "$work/paths" 256 256 2>&1 | head -1)
+    if [ -z "$bport" ]; then
+        out="the exporter did not start within 30 s: $(tail -3 "$work/burst.log" | tr '\n' ' ')"
+    else
+        out=$(timeout 30 python3 "$top/tests/bench/httpload.py" mix "$bport" "$work/paths" 256 256 2>&1 | head -1)
+    fi
     kill "$bp"
     wait "$bp" 2> /dev/null
     bursts+="$round: ${out:-no answer in 30 s}; "
