@@ -216,7 +216,7 @@ static enum p3_sess_rc continuation(struct p3_session *s, const char *text,
 }
 
 enum p3_sess_rc p3_sess_auth_reply(struct p3_session *s, const char *line,
-                              size_t len, int64_t now)
+                                   size_t len, int64_t now)
 {
     const char *text;
     size_t tlen;

@@ -16,8 +16,7 @@ static long resolve_msg(const struct p3_session *s, long sel)
 }
 
 static enum p3_sess_rc command(struct p3_session *s, enum pop3check_phase ph,
-                               enum p3_step step, const char *line,
-                               int64_t now)
+                               enum p3_step step, const char *line, int64_t now)
 {
     p3_sess_begin(s, ph, step, now);
     p3_sess_send(s, line, NULL);
@@ -162,8 +161,7 @@ static enum p3_sess_rc command_refused(struct p3_session *s, const char *text,
     if (s->step == P3_S_QUIT)
         return quit_refused(s, text, len, now);
     if (s->step == P3_S_TOP || s->step == P3_S_RETR)
-        p3_format(what, sizeof what, "%s %ld refused",
-                  p3_sess_command(s->step),
+        p3_format(what, sizeof what, "%s %ld refused", p3_sess_command(s->step),
                   s->step == P3_S_TOP ? s->r->top_msg : s->r->retr_msg);
     else
         p3_format(what, sizeof what, "%s refused", p3_sess_command(s->step));

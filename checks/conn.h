@@ -13,10 +13,10 @@
 #include "transport.h"
 
 enum p3_conn_state {
-    P3_CONN_IDLE,      /* not started, or ended */
-    P3_CONN_RUNNING,   /* libcurl connects */
-    P3_CONN_FINISHED,  /* libcurl is done (p3_conn_finish tells how) */
-    P3_CONN_BROKEN,    /* a socket could not be watched */
+    P3_CONN_IDLE,        /* not started, or ended */
+    P3_CONN_RUNNING,     /* libcurl connects */
+    P3_CONN_FINISHED,    /* libcurl is done (p3_conn_finish tells how) */
+    P3_CONN_BROKEN,      /* a socket could not be watched */
     P3_CONN_BAD_GREETING /* the greeting is not "+OK" */
 };
 

@@ -21,8 +21,8 @@
 
 struct p3_curlm {
     struct p3_loop *loop;
-    CURLM *cm;       /* NULL while no easy handle is added */
-    unsigned users;  /* easy handles in cm */
+    CURLM *cm;             /* NULL while no easy handle is added */
+    unsigned users;        /* easy handles in cm */
     struct p3_timer timer; /* libcurl's */
 };
 

@@ -28,8 +28,8 @@
 #define P3_TIMEOUT_MAX   3600000
 
 /* What this release knows; the tables are sized by these. */
-#define P3_PHASES POP3CHECK_PHASE_KNOWN
-#define P3_ERRORS POP3CHECK_E_KNOWN
+#define P3_PHASES   POP3CHECK_PHASE_KNOWN
+#define P3_ERRORS   POP3CHECK_E_KNOWN
 #define P3_MEASURES 3 /* enum pop3check_measure */
 
 #define P3_COUNT(a) (sizeof(a) / sizeof((a)[0]))

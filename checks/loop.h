@@ -8,11 +8,12 @@
 #include <stdint.h>
 
 /* Socket events. */
-#define P3_EV_IN   1u /* readable */
-#define P3_EV_OUT  2u /* writable */
-#define P3_EV_ERR  4u /* error or hang-up: read to learn which */
-#define P3_EV_GONE 8u /* the socket was closed under its watcher (see
-                         p3_loop_forget); its fd is no longer valid */
+#define P3_EV_IN  1u /* readable */
+#define P3_EV_OUT 2u /* writable */
+#define P3_EV_ERR 4u /* error or hang-up: read to learn which */
+#define P3_EV_GONE                                                             \
+    8u /* the socket was closed under its watcher (see                         \
+          p3_loop_forget); its fd is no longer valid */
 
 struct p3_loop;
 

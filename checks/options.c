@@ -121,7 +121,7 @@ static const char *check_long(enum pop3check_opt key, long v)
                                           : "ip_version: must be 0, 4 or 6";
     case POP3CHECK_OPT_TLS:
         return pop3check_tls_name((enum pop3check_tls)v) ? NULL
-                                                        : "tls: unknown mode";
+                                                         : "tls: unknown mode";
     case POP3CHECK_OPT_AUTH:
         return pop3check_auth_name((enum pop3check_auth)v)
                    ? NULL

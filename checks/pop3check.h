@@ -370,9 +370,8 @@ POP3CHECK_API enum pop3check_rcode
 pop3check_result_rcode(const struct pop3check_result *r);
 /* Microseconds the phase took; -1 when it was not performed (never 0 for
  * "not done") or is unknown. */
-POP3CHECK_API int64_t
-pop3check_result_phase_us(const struct pop3check_result *r,
-                          enum pop3check_phase p);
+POP3CHECK_API int64_t pop3check_result_phase_us(
+    const struct pop3check_result *r, enum pop3check_phase p);
 POP3CHECK_API int64_t pop3check_result_figure(const struct pop3check_result *r,
                                               enum pop3check_figure f);
 /* Never NULL; borrowed from r. */
@@ -464,10 +463,10 @@ POP3CHECK_API int pop3check_thresholds_set(struct pop3check_thresholds *t,
                                            enum pop3check_measure m,
                                            enum pop3check_state level,
                                            const char *range);
-POP3CHECK_API int
-pop3check_thresholds_set_phase(struct pop3check_thresholds *t,
-                               enum pop3check_phase p,
-                               enum pop3check_state level, const char *range);
+POP3CHECK_API int pop3check_thresholds_set_phase(struct pop3check_thresholds *t,
+                                                 enum pop3check_phase p,
+                                                 enum pop3check_state level,
+                                                 const char *range);
 /* The range as it was set (for perfdata), or NULL when unset. Borrowed. */
 POP3CHECK_API const char *
 pop3check_thresholds_get(const struct pop3check_thresholds *t,

@@ -118,8 +118,7 @@ static void start_dialog(struct pop3check_probe *p, int64_t now)
     struct p3_transport tr = p3_conn_transport(&p->conn);
     int fd = p3_conn_socket(&p->conn);
 
-    p->sess =
-        p3_sess_new(&cfg, &p->result, p3_conn_apop_ts(&p->conn), p->t0);
+    p->sess = p3_sess_new(&cfg, &p->result, p3_conn_apop_ts(&p->conn), p->t0);
     if (p->sess == NULL || fd < 0) {
         fail_internal(p, POP3CHECK_PHASE_AUTH,
                       "cannot take over the connection from libcurl");

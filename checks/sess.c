@@ -69,8 +69,8 @@ enum p3_sess_rc p3_sess_quit(struct p3_session *s, int64_t now)
 }
 
 enum p3_sess_rc p3_sess_refused(struct p3_session *s, enum pop3check_error e,
-                                const char *what, const char *text,
-                                size_t len, int64_t now)
+                                const char *what, const char *text, size_t len,
+                                int64_t now)
 {
     struct pop3check_result *r = s->r;
     char msg[512];

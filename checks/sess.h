@@ -11,15 +11,15 @@
  * P3_S_AUTHENTICATED, commands after it. */
 enum p3_step {
     P3_S_START,
-    P3_S_USER,       /* USER sent */
-    P3_S_PASS,       /* PASS sent */
-    P3_S_APOP,       /* APOP sent */
-    P3_S_PLAIN,      /* AUTH PLAIN with initial response sent */
-    P3_S_LOGIN_NAME, /* AUTH LOGIN sent, waiting for the user prompt */
-    P3_S_LOGIN_PASS, /* user name sent, waiting for the password prompt */
-    P3_S_LOGIN_DONE, /* password sent */
-    P3_S_CRAM,       /* AUTH CRAM-MD5 sent, waiting for the challenge */
-    P3_S_CRAM_DONE,  /* response sent */
+    P3_S_USER,          /* USER sent */
+    P3_S_PASS,          /* PASS sent */
+    P3_S_APOP,          /* APOP sent */
+    P3_S_PLAIN,         /* AUTH PLAIN with initial response sent */
+    P3_S_LOGIN_NAME,    /* AUTH LOGIN sent, waiting for the user prompt */
+    P3_S_LOGIN_PASS,    /* user name sent, waiting for the password prompt */
+    P3_S_LOGIN_DONE,    /* password sent */
+    P3_S_CRAM,          /* AUTH CRAM-MD5 sent, waiting for the challenge */
+    P3_S_CRAM_DONE,     /* response sent */
     P3_S_AUTHENTICATED, /* the server said +OK to the login */
     P3_S_STAT,
     P3_S_LIST,
@@ -67,8 +67,8 @@ enum p3_sess_rc p3_sess_quit(struct p3_session *s, int64_t now);
 /* A -ERR to what: keeps the server's words and response code, fails with
  * kind e, then leaves politely (QUIT). */
 enum p3_sess_rc p3_sess_refused(struct p3_session *s, enum pop3check_error e,
-                                const char *what, const char *text,
-                                size_t len, int64_t now);
+                                const char *what, const char *text, size_t len,
+                                int64_t now);
 /* A reply that makes no sense at this step: a protocol error, the end. */
 enum p3_sess_rc p3_sess_bad_reply(struct p3_session *s, const char *what,
                                   const char *line, size_t len, int64_t now);

@@ -63,8 +63,7 @@ enum p3_sess_rc p3_sess_input(struct p3_session *s, const char *data,
 
     if (len == 0) {
         p3_format(s->scratch, sizeof s->scratch,
-                  "%s: server closed the connection",
-                  p3_sess_command(s->step));
+                  "%s: server closed the connection", p3_sess_command(s->step));
         p3_sess_fail(s, POP3CHECK_E_PROTOCOL, s->scratch, now);
         return P3_SESS_FAILED;
     }

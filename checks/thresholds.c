@@ -96,10 +96,9 @@ const char *pop3check_thresholds_get(const struct pop3check_thresholds *t,
     return get(t, 0, (unsigned)m, level);
 }
 
-const char *
-pop3check_thresholds_get_phase(const struct pop3check_thresholds *t,
-                               enum pop3check_phase p,
-                               enum pop3check_state level)
+const char *pop3check_thresholds_get_phase(const struct pop3check_thresholds *t,
+                                           enum pop3check_phase p,
+                                           enum pop3check_state level)
 {
     return get(t, 1, (unsigned)p, level);
 }

@@ -92,8 +92,7 @@ int main(int argc, char **argv)
         pop3check_multi_run(m, 100);
     took = now_s() - t0;
     good = a.done && a.error == POP3CHECK_E_PROTOCOL &&
-           strstr(a.text, "server closed the connection") != NULL &&
-           took < 4.0;
+           strstr(a.text, "server closed the connection") != NULL && took < 4.0;
     printf("first probe: %s (%s) after %.2f s; want a protocol error "
            "\"server closed the connection\" before 4 s\n",
            a.done ? pop3check_error_name(a.error) : "not finished", a.text,
