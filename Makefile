@@ -40,8 +40,7 @@ SNMP_LIBS   := $(shell $(PKG_CONFIG) --libs netsnmp-agent 2>/dev/null || \
 # VERSION is the release, read from checks/pop3check.h (its one source);
 # the library's ABI version is SOVERSION.0.0 and changes only with an
 # incompatible interface (see the rule at the top of pop3check.h).
-VERSION  := $(shell sed -n 's/^\#define POP3CHECK_VERSION_\(MAJOR\|MINOR\|PATCH\) *\([0-9][0-9]*\).*/\2/p' \
-              checks/pop3check.h | paste -sd. -)
+VERSION  := $(shell packaging/version.sh)
 SOVERSION = 2
 LIBNAME   = libpop3check.so
 SONAME    = $(LIBNAME).$(SOVERSION)
@@ -112,7 +111,7 @@ endif
 FORMAT_FILES = checks/*.[ch] plugin/*.[ch] exporters/*/*.[ch] tests/unit/*.c \
                tests/tools/*.[ch] tests/exporter/*.c tests/fuzz/*.c
 
-.PHONY: all check unit symbols integration exporter snmp faults stacks asan \
+.PHONY: all check unit symbols abi abi-baseline print-version integration exporter snmp faults stacks asan \
         bench fuzz soak \
         packages package-test \
         fuzzers install \
@@ -239,7 +238,22 @@ unit: $(UNIT_BINS)
 	@BUILD=$(BUILD) tests/unit/run.sh $(UNIT_BINS)
 
 symbols: $(BUILD)/$(LIBFILE)
-	@BUILD=$(BUILD) tests/symbols.sh $(BUILD)/$(LIBFILE) checks/pop3check.h
+	@BUILD=$(BUILD) tests/symbols.sh $(BUILD)/$(LIBFILE) checks/pop3check.h \
+	    checks/libpop3check.map $(SONAME)
+	@BUILD=$(BUILD) tests/version.sh $(BUILD)
+	@BUILD=$(BUILD) tests/layers.sh $(BUILD)/obj/checks $(LIB_SRC)
+
+# The ABI against the last release's (checks/abi/); abi-baseline writes
+# it, once per release.
+abi: $(BUILD)/$(LIBFILE)
+	@BUILD=$(BUILD) tests/abi.sh $(BUILD)/$(LIBFILE) $(SONAME) \
+	    checks/libpop3check.map
+
+abi-baseline: $(BUILD)/$(LIBFILE)
+	@BUILD=$(BUILD) tests/abi.sh --baseline $(BUILD)/$(LIBFILE) $(SONAME)
+
+print-version:
+	@echo $(VERSION)
 
 integration: all $(TOOLS)
 	@BUILD=$(BUILD) tests/integration/run.sh
@@ -257,7 +271,7 @@ stacks: all
 faults: all $(TOOLS)
 	@BUILD=$(BUILD) tests/faults/run.sh
 
-check: all unit symbols integration exporter snmp faults stacks
+check: all unit symbols abi integration exporter snmp faults stacks
 	@BUILD=$(BUILD) tests/summary.sh
 
 # -O1 keeps the sanitizers' reports readable; leaks are checked too.

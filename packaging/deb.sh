@@ -11,8 +11,8 @@ out=$(mkdir -p "${1:-$top/build/packages}" && cd "${1:-$top/build/packages}" && 
 work=$(mktemp -d /tmp/pop3check-deb.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-mkdir "$work/pop3check-0.1.0"
-src="$work/pop3check-0.1.0"
+src="$work/pop3check-$("$top/packaging/version.sh")"
+mkdir "$src"
 tar -C "$top" --exclude=./.git --exclude='./build*' -cf - . | tar -C "$src" -xf -
 cp -r "$top/packaging/debian" "$src/debian"
 cp "$top/packaging/systemd/"*.service "$src/debian/"

@@ -11,9 +11,11 @@ out=$(mkdir -p "${1:-$top/build/rpms}" && cd "${1:-$top/build/rpms}" && pwd)
 work=$(mktemp -d /tmp/pop3check-rpm.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-mkdir -p "$work"/{SOURCES,SPECS,BUILD,RPMS,SRPMS} "$work/pop3check-0.1.0"
-tar -C "$top" --exclude=./.git --exclude='./build*' -cf - . | tar -C "$work/pop3check-0.1.0" -xf -
-tar -C "$work" -czf "$work/SOURCES/pop3check-0.1.0.tar.gz" pop3check-0.1.0
+v=$("$top/packaging/version.sh")
+mkdir -p "$work"/{SOURCES,SPECS,BUILD,RPMS,SRPMS} "$work/pop3check-$v"
+tar -C "$top" --exclude=./.git --exclude='./build*' -cf - . | tar -C "$work/pop3check-$v" -xf -
+tar -C "$work" -czf "$work/SOURCES/pop3check-$v.tar.gz" "pop3check-$v"
+cp "$top/checks/pop3check.h" "$work/SOURCES/" # the spec reads the version there
 extra=()
 if [ -f /etc/debian_version ]; then
     extra=(--nodeps --define '__os_install_post %{nil}' --define 'debug_package %{nil}'

@@ -25,11 +25,12 @@ else
     exit 1
 fi
 grep '^[EW]:' "$work/deb.log" | sed 's/^/     /'
-pkgs=(libpop3check1 libpop3check-dev pop3check-plugin pop3check-common
+v=$("$top/packaging/version.sh")
+pkgs=(libpop3check2 libpop3check-dev pop3check-plugin pop3check-common
       prometheus-pop3-exporter pop3check-snmp)
 debs=()
-for p in "${pkgs[@]}"; do debs+=("$work/debs/${p}_0.1.0_$(dpkg --print-architecture).deb"); done
-debs[3]="$work/debs/pop3check-common_0.1.0_all.deb"
+for p in "${pkgs[@]}"; do debs+=("$work/debs/${p}_${v}_$(dpkg --print-architecture).deb"); done
+debs[3]="$work/debs/pop3check-common_${v}_all.deb"
 
 echo "== RPM"
 if "$top/packaging/rpm.sh" "$work/rpms" > "$work/rpm.log" 2>&1; then
@@ -37,7 +38,7 @@ if "$top/packaging/rpm.sh" "$work/rpms" > "$work/rpm.log" 2>&1; then
     rpm -qlp "$work"/rpms/*.rpm > "$work/rpm-files" 2> /dev/null
     missing=""
     for f in usr/bin/pop3_exporter usr/bin/pop3_snmp_agent usr/lib64/nagios/plugins/check_pop3 \
-        usr/lib64/libpop3check.so.1.0.0 usr/include/pop3check.h etc/pop3check/pop3check.yml \
+        usr/lib64/libpop3check.so.2.0.0 usr/include/pop3check.h etc/pop3check/pop3check.yml \
         usr/share/snmp/mibs/POP3-MONITOR-MIB.txt usr/lib/systemd/system/pop3-exporter.service; do
         grep -qx "/$f" "$work/rpm-files" || missing+=" /$f"
     done
@@ -58,7 +59,7 @@ echo "     $(wc -l < "$work/files") paths installed"
 plugin=/usr/lib/nagios/plugins/check_pop3
 lib=$(ldd "$plugin" | awk '/libpop3check/ { print $3 }')
 case $lib in
-/usr/lib/*/libpop3check.so.1 | /lib/*/libpop3check.so.1) ok "check_pop3 uses the installed library ($lib)" ;;
+/usr/lib/*/libpop3check.so.2 | /lib/*/libpop3check.so.2) ok "check_pop3 uses the installed library ($lib)" ;;
 *) ko "check_pop3 links '$lib'" ;;
 esac
 if [ "$(stat -c '%U:%G %a' /etc/pop3check 2>&1)" = "root:pop3check 750" ] && getent passwd pop3check > /dev/null; then
