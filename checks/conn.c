@@ -22,16 +22,10 @@
 #error "libpop3check needs libcurl 7.88.1 or later"
 #endif
 
-int pop3check_global_init(char *err, size_t errlen)
+int p3_curl_check(const curl_version_info_data *v, char *err, size_t errlen)
 {
-    const curl_version_info_data *v;
     int pop3 = 0, pop3s = 0;
 
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        p3_format(err, errlen, "cannot initialise libcurl");
-        return -1;
-    }
-    v = curl_version_info(CURLVERSION_NOW);
     for (const char *const *p = v->protocols; p && *p; p++) {
         pop3 |= strcmp(*p, "pop3") == 0;
         pop3s |= strcmp(*p, "pop3s") == 0;
@@ -52,6 +46,17 @@ int pop3check_global_init(char *err, size_t errlen)
                   "build (Debian: libcurl4, not libcurl3-gnutls)",
                   v->version, v->ssl_version ? v->ssl_version : "nothing");
     else
+        return 0;
+    return -1;
+}
+
+int pop3check_global_init(char *err, size_t errlen)
+{
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        p3_format(err, errlen, "cannot initialise libcurl");
+        return -1;
+    }
+    if (p3_curl_check(curl_version_info(CURLVERSION_NOW), err, errlen) == 0)
         return 0;
     curl_global_cleanup();
     return -1;

@@ -39,6 +39,10 @@ struct p3_conn {
     void *wake_ctx;
 };
 
+/* 0 if the libcurl described by v can run probes (version, POP3 and
+ * POP3S, OpenSSL), else -1 with what is needed in err. */
+int p3_curl_check(const curl_version_info_data *v, char *err, size_t errlen);
+
 /* Starts connecting as o says, writing into r; wake(ctx) is called (from
  * inside libcurl: take note only) whenever the state changes. 0, or -1
  * when libcurl could not be set up (state IDLE). */
