@@ -230,6 +230,13 @@ $(BUILD)/tests/expose_dump: tests/exporter/expose_dump.c $(LIB_OBJ) \
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(XCOMMON_OBJ) \
 	    $(CURL_LIBS) $(EXPORTER_LIBS) -lm
 
+# Records the tracker's test streams (make record-streams): the core's
+# objects, for the internal debug-stream tap.
+$(BUILD)/tests/record_stream: tests/tools/record_stream.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CURL_LIBS) -lm
+
 $(BUILD)/tests/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(say) LD $@
