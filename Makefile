@@ -113,7 +113,7 @@ FORMAT_FILES = checks/*.[ch] plugin/*.[ch] exporters/*/*.[ch] tests/unit/*.c \
                tests/tools/*.[ch] tests/exporter/*.c tests/fuzz/*.c
 
 .PHONY: all check unit symbols integration exporter snmp faults stacks asan \
-        bench fuzz soak \
+        bench fuzz soak record-streams \
         packages package-test \
         fuzzers install \
         uninstall \
@@ -241,6 +241,11 @@ $(BUILD)/tests/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
+
+# Records tests/unit/streams/curl-VERSION/ against a sandbox Dovecot and
+# the fault server (needs root, like the integration tests).
+record-streams: $(BUILD)/tests/record_stream
+	@BUILD=$(BUILD) tests/unit/record-streams.sh $(BUILD)/tests/record_stream
 
 unit: $(UNIT_BINS)
 	@BUILD=$(BUILD) tests/unit/run.sh $(UNIT_BINS)
