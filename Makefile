@@ -113,7 +113,7 @@ FORMAT_FILES = checks/*.[ch] plugin/*.[ch] exporters/*/*.[ch] tests/unit/*.c \
                tests/tools/*.[ch] tests/exporter/*.c tests/fuzz/*.c
 
 .PHONY: all check unit symbols abi abi-baseline print-version integration exporter snmp faults stacks asan \
-        bench fuzz soak \
+        bench fuzz soak record-streams \
         packages package-test \
         fuzzers install \
         uninstall \
@@ -230,10 +230,22 @@ $(BUILD)/tests/expose_dump: tests/exporter/expose_dump.c $(LIB_OBJ) \
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(XCOMMON_OBJ) \
 	    $(CURL_LIBS) $(EXPORTER_LIBS) -lm
 
+# Records the tracker's test streams (make record-streams): the core's
+# objects, for the internal debug-stream tap.
+$(BUILD)/tests/record_stream: tests/tools/record_stream.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CURL_LIBS) -lm
+
 $(BUILD)/tests/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
+
+# Records tests/unit/streams/curl-VERSION/ against a sandbox Dovecot and
+# the fault server (needs root, like the integration tests).
+record-streams: $(BUILD)/tests/record_stream
+	@BUILD=$(BUILD) tests/unit/record-streams.sh $(BUILD)/tests/record_stream
 
 unit: $(UNIT_BINS)
 	@BUILD=$(BUILD) tests/unit/run.sh $(UNIT_BINS)
