@@ -53,7 +53,7 @@ LIB_SRC = checks/alloc.c checks/text.c checks/names.c checks/reply.c \
           checks/evaluate.c checks/sess.c checks/auth.c checks/commands.c \
           checks/session.c checks/tracker.c checks/loop.c checks/curlm.c \
           checks/conn.c checks/dialog.c checks/probe.c checks/multi.c
-PLUGIN_LIB_SRC = plugin/options.c plugin/output.c
+PLUGIN_LIB_SRC = plugin/options.c plugin/optval.c plugin/output.c
 PLUGIN_SRC = plugin/check_pop3.c
 # The exporters' parts that the unit tests reach, and the daemon's own.
 CONFIG_SRC  = exporters/common/config.c exporters/common/config_module.c \

@@ -107,8 +107,9 @@ static void on_trace(void *ctx, enum pop3check_trace_dir dir, const char *line,
 {
     static const char *const arrows[] = {"C: ", "S: ", "* "};
     struct transcript *t = ctx;
+    const char *arrow = (unsigned)dir < 3 ? arrows[dir] : "? ";
 
-    out_printf(&t->out, "%s%.*s\n", arrows[dir], (int)len, line);
+    out_printf(&t->out, "%s%.*s\n", arrow, (int)len, line);
 }
 
 static volatile sig_atomic_t timeout_state = POP3CHECK_STATE_CRITICAL;
@@ -134,40 +135,48 @@ static int usage_error(const char *msg)
     return POP3CHECK_STATE_UNKNOWN;
 }
 
+/* Arms the last resort two seconds after the probe's own deadline. */
+static void arm_alarm(const struct plugin_opts *o)
+{
+    long ms = 0; /* left so should the key ever be unknown */
+
+    pop3check_options_get_long(o->probe, POP3CHECK_OPT_TIMEOUT_MS, &ms);
+    timeout_state = pop3check_thresholds_timeout_state(o->thr) & 3;
+    signal(SIGALRM, on_alarm);
+    alarm((unsigned)(ms / 1000) + 2);
+}
+
 static int run(struct plugin_opts *o, struct transcript *tr)
 {
     char err[256];
     char why[512];
     static char text[65536];
     struct outbuf out = {text, sizeof text, 0};
-    struct pop3check_result r;
+    const struct pop3check_result *r;
     struct pop3check_probe *p;
     enum pop3check_state st;
 
-    if (o->verbose >= 3) {
-        o->probe.trace = on_trace;
-        o->probe.trace_ctx = tr;
-    }
-    p = pop3check_probe_new(&o->probe, err, sizeof err);
+    if (o->verbose >= 3)
+        pop3check_options_set_trace(o->probe, on_trace, tr);
+    p = pop3check_probe_new(o->probe, err, sizeof err);
     plugin_opts_wipe(o); /* the probe keeps its own copy */
     if (p == NULL)
         return usage_error(err);
-    timeout_state = o->thr.timeout_state_set ? o->thr.timeout_state
-                                             : POP3CHECK_STATE_CRITICAL;
-    signal(SIGALRM, on_alarm);
-    alarm((unsigned)o->timeout_s + 2);
-    pop3check_probe_run(p, &r);
+    arm_alarm(o);
+    r = pop3check_probe_run(p);
     alarm(0);
+    st = pop3check_evaluate(r, o->thr, why, sizeof why);
+    render_output(&out, o, r, st, why);
     pop3check_probe_free(p);
-    st = pop3check_evaluate(&r, &o->thr, why, sizeof why);
-    render_output(&out, o, &r, st, why);
     fputs(text, stdout);
     if (tr->out.len > 0)
         fputs(tr->buf, stdout);
     return st;
 }
 
-int main(int argc, char **argv)
+/* Everything after the library is ready: the command line, then -h, -V
+ * or the check. */
+static int check(int argc, char **argv)
 {
     static struct transcript tr;
     struct plugin_opts o;
@@ -177,21 +186,31 @@ int main(int argc, char **argv)
     tr.out = (struct outbuf){tr.buf, sizeof tr.buf, 0};
     if (plugin_parse(argc, argv, getenv("POP3_PASSWORD"), &o, err,
                      sizeof err) != 0) {
-        plugin_opts_wipe(&o);
-        return usage_error(err);
-    }
-    if (o.help) {
+        rc = usage_error(err);
+    } else if (o.help) {
         fputs(help_text, stdout);
-        return POP3CHECK_STATE_UNKNOWN; /* as the guidelines ask */
+        rc = POP3CHECK_STATE_UNKNOWN; /* as the guidelines ask */
+    } else if (o.version) {
+        /* The library's version at run time: it may be newer than ours. */
+        printf("check_pop3 %s (libpop3check %s, libcurl)\n", POP3CHECK_VERSION,
+               pop3check_version());
+        rc = POP3CHECK_STATE_UNKNOWN;
+    } else {
+        rc = run(&o, &tr);
     }
-    if (o.version) {
-        printf("check_pop3 %s (libpop3check, %s)\n", POP3CHECK_VERSION,
-               "libcurl");
-        return POP3CHECK_STATE_UNKNOWN;
-    }
-    if (pop3check_global_init() != 0)
-        return usage_error("cannot initialise libcurl");
-    rc = run(&o, &tr);
+    plugin_opts_free(&o);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    char err[512];
+    int rc;
+
+    /* First, as the library asks: before any other call of it. */
+    if (pop3check_global_init(err, sizeof err) != 0)
+        return usage_error(err);
+    rc = check(argc, argv);
     pop3check_global_cleanup();
     return rc;
 }

@@ -9,24 +9,28 @@
 #include "pop3check.h"
 
 struct plugin_opts {
-    struct pop3check_options probe;
-    struct pop3check_thresholds thr;
+    struct pop3check_options *probe;  /* what to probe; owned */
+    struct pop3check_thresholds *thr; /* how to judge it; owned */
     int verbose;
     int help, version;
-    double timeout_s;
     int tls_set;        /* --tls or -S given */
     char password[256]; /* read from the file or environment; wiped */
-    char cert_warn[16]; /* -D as perfdata ranges ("30:") */
-    char cert_crit[16];
 };
 
 /* Parses argv (getopt_long; argv is not modified by the caller after).
- * env_password is the value of POP3_PASSWORD or NULL. Returns 0, or -1
- * with a one-line message saying what is wrong and how to fix it. */
+ * env_password is the value of POP3_PASSWORD or NULL. Fills o, making its
+ * options and thresholds; whatever it returns, the caller frees them with
+ * plugin_opts_free(o). Returns 0, or -1 with a one-line message saying
+ * what is wrong and how to fix it. */
 int plugin_parse(int argc, char **argv, const char *env_password,
                  struct plugin_opts *o, char *err, size_t errlen);
 
-/* Wipes the password held by o. */
+/* Wipes the password held by o: its buffer and the options' copy (once a
+ * probe has been made from them, it keeps a copy of its own). */
 void plugin_opts_wipe(struct plugin_opts *o);
+
+/* Wipes the password and frees what plugin_parse made; o is left empty
+ * (freeing it again is a no-op). */
+void plugin_opts_free(struct plugin_opts *o);
 
 #endif

@@ -51,151 +51,248 @@ void out_perf(struct outbuf *b, const char *label, double value, int decimals,
         b->buf[--b->len] = '\0';
 }
 
-static const char *range_text(const struct pop3check_range *r)
+/* The figures and texts of a result, by key. */
+static int64_t fig(const struct pop3check_result *r, enum pop3check_figure f)
 {
-    return r->set ? r->text : NULL;
+    return pop3check_result_figure(r, f);
 }
 
+static const char *txt(const struct pop3check_result *r, enum pop3check_text t)
+{
+    return pop3check_result_text(r, t);
+}
+
+static double seconds(const struct pop3check_result *r, enum pop3check_phase p)
+{
+    return (double)pop3check_result_phase_us(r, p) / 1e6;
+}
+
+static void perf_phase(struct outbuf *b, const char *label,
+                       const struct plugin_opts *o,
+                       const struct pop3check_result *r, enum pop3check_phase p)
+{
+    out_perf(
+        b, label, seconds(r, p), 6, "s",
+        pop3check_thresholds_get_phase(o->thr, p, POP3CHECK_STATE_WARNING),
+        pop3check_thresholds_get_phase(o->thr, p, POP3CHECK_STATE_CRITICAL),
+        "0", NULL);
+}
+
+/* time= is the total; then each phase performed, as the library in use
+ * numbers them (a phase newer than this header comes after the known
+ * ones). */
 static void perf_phases(struct outbuf *b, const struct plugin_opts *o,
                         const struct pop3check_result *r)
 {
-    const struct pop3check_thresholds *t = &o->thr;
-    char label[32];
+    char label[64];
 
-    out_perf(b, "time", r->phase_us[POP3CHECK_PHASE_TOTAL] / 1e6, 6, "s",
-             range_text(&t->phase_warn[POP3CHECK_PHASE_TOTAL]),
-             range_text(&t->phase_crit[POP3CHECK_PHASE_TOTAL]), "0", NULL);
-    for (int p = 0; p < POP3CHECK_PHASE_TOTAL; p++) {
-        if (r->phase_us[p] < 0)
+    perf_phase(b, "time", o, r, POP3CHECK_PHASE_TOTAL);
+    for (int i = 0; i < pop3check_phase_count(); i++) {
+        const enum pop3check_phase p = (enum pop3check_phase)i;
+        const char *name = pop3check_phase_name(p);
+        if (p == POP3CHECK_PHASE_TOTAL || name == NULL ||
+            pop3check_result_phase_us(r, p) < 0)
             continue;
-        snprintf(label, sizeof label, "time_%s", pop3check_phase_name(p));
-        out_perf(b, label, r->phase_us[p] / 1e6, 6, "s",
-                 range_text(&t->phase_warn[p]), range_text(&t->phase_crit[p]),
-                 "0", NULL);
+        snprintf(label, sizeof label, "time_%s", name);
+        perf_phase(b, label, o, r, p);
     }
+}
+
+/* A mailbox figure, when known, with the ranges on measure m (if any). */
+static void perf_figure(struct outbuf *b, const char *label,
+                        const struct pop3check_result *r,
+                        enum pop3check_figure f, const char *uom,
+                        const struct pop3check_thresholds *t, int m)
+{
+    const char *warn = NULL, *crit = NULL;
+    const int64_t v = fig(r, f);
+
+    if (v < 0)
+        return;
+    if (m >= 0) {
+        warn = pop3check_thresholds_get(t, (enum pop3check_measure)m,
+                                        POP3CHECK_STATE_WARNING);
+        crit = pop3check_thresholds_get(t, (enum pop3check_measure)m,
+                                        POP3CHECK_STATE_CRITICAL);
+    }
+    out_perf(b, label, (double)v, 0, uom, warn, crit, "0", NULL);
 }
 
 static void perf_mailbox(struct outbuf *b, const struct plugin_opts *o,
                          const struct pop3check_result *r)
 {
-    const struct pop3check_thresholds *t = &o->thr;
+    const struct pop3check_thresholds *t = o->thr;
+    const enum pop3check_measure days = POP3CHECK_MEASURE_CERT_DAYS;
 
-    if (r->messages >= 0)
-        out_perf(b, "messages", (double)r->messages, 0, "",
-                 range_text(&t->messages_warn), range_text(&t->messages_crit),
-                 "0", NULL);
-    if (r->octets >= 0)
-        out_perf(b, "size", (double)r->octets, 0, "B",
-                 range_text(&t->octets_warn), range_text(&t->octets_crit), "0",
-                 NULL);
-    if (r->largest >= 0)
-        out_perf(b, "largest", (double)r->largest, 0, "B", NULL, NULL, "0",
-                 NULL);
-    if (r->top_octets >= 0)
-        out_perf(b, "top_size", (double)r->top_octets, 0, "B", NULL, NULL, "0",
-                 NULL);
-    if (r->retr_octets >= 0)
-        out_perf(b, "retr_size", (double)r->retr_octets, 0, "B", NULL, NULL,
-                 "0", NULL);
-    if (r->cert_not_after >= 0)
-        out_perf(b, "cert_days", pop3check_cert_days_left(r), 1, "",
-                 o->cert_warn[0] ? o->cert_warn : NULL,
-                 o->cert_crit[0] ? o->cert_crit : NULL, NULL, NULL);
+    perf_figure(b, "messages", r, POP3CHECK_FIG_MESSAGES, "", t,
+                POP3CHECK_MEASURE_MESSAGES);
+    perf_figure(b, "size", r, POP3CHECK_FIG_OCTETS, "B", t,
+                POP3CHECK_MEASURE_OCTETS);
+    perf_figure(b, "largest", r, POP3CHECK_FIG_LARGEST, "B", t, -1);
+    perf_figure(b, "top_size", r, POP3CHECK_FIG_TOP_OCTETS, "B", t, -1);
+    perf_figure(b, "retr_size", r, POP3CHECK_FIG_RETR_OCTETS, "B", t, -1);
+    if (fig(r, POP3CHECK_FIG_CERT_NOT_AFTER) >= 0)
+        out_perf(b, "cert_days", pop3check_result_cert_days_left(r), 1, "",
+                 pop3check_thresholds_get(t, days, POP3CHECK_STATE_WARNING),
+                 pop3check_thresholds_get(t, days, POP3CHECK_STATE_CRITICAL),
+                 NULL, NULL);
+}
+
+/* host:port, the port as the probe uses it (the library's default by TLS
+ * mode when -p is not given). */
+static void where(struct outbuf *b, const struct plugin_opts *o)
+{
+    const char *host = pop3check_options_get_str(o->probe, POP3CHECK_OPT_HOST);
+    long port = 0;
+    int v6;
+
+    if (host == NULL)
+        host = "";
+    v6 = strchr(host, ':') != NULL;
+    if (pop3check_options_get_long(o->probe, POP3CHECK_OPT_PORT, &port) != 0)
+        port = 0;
+    out_printf(b, "%s%s%s:%ld", v6 ? "[" : "", host, v6 ? "]" : "", port);
 }
 
 static void summary(struct outbuf *b, const struct plugin_opts *o,
                     const struct pop3check_result *r, const char *why)
 {
-    const char *host = o->probe.host;
-    int v6 = strchr(host, ':') != NULL;
-    unsigned port = o->probe.port;
+    const int failed = pop3check_result_error(r) != POP3CHECK_E_OK;
+    const char *error = txt(r, POP3CHECK_TEXT_ERROR);
+    const char *tls = txt(r, POP3CHECK_TEXT_TLS_VERSION);
+    const int64_t messages = fig(r, POP3CHECK_FIG_MESSAGES);
 
-    if (port == 0)
-        port = o->probe.tls == POP3CHECK_TLS_IMPLICIT ? 995 : 110;
-    out_printf(b, "%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "", port);
-    if (r->tls && r->tls_version[0])
-        out_printf(b, " (%s)", r->tls_version);
-    if (r->error != POP3CHECK_E_OK) {
-        out_printf(b, " %s", r->error_text);
-    } else if (r->logged_in) {
-        out_printf(b, " login ok, %lld message%s (%lld B)",
-                   (long long)r->messages, r->messages == 1 ? "" : "s",
-                   (long long)r->octets);
+    where(b, o);
+    if (fig(r, POP3CHECK_FIG_TLS) > 0 && tls[0])
+        out_printf(b, " (%s)", tls);
+    if (failed) {
+        out_printf(b, " %s", error);
+    } else if (fig(r, POP3CHECK_FIG_LOGGED_IN) > 0) {
+        out_printf(b, " login ok, %lld message%s (%lld B)", (long long)messages,
+                   messages == 1 ? "" : "s",
+                   (long long)fig(r, POP3CHECK_FIG_OCTETS));
     } else {
-        out_printf(b, " \"+OK %s\"", r->greeting);
+        out_printf(b, " \"+OK %s\"", txt(r, POP3CHECK_TEXT_GREETING));
     }
-    out_printf(b, " in %.3f s", r->phase_us[POP3CHECK_PHASE_TOTAL] / 1e6);
+    out_printf(b, " in %.3f s", seconds(r, POP3CHECK_PHASE_TOTAL));
     /* why starts with the error text when the failure set the state. */
-    if (r->error != POP3CHECK_E_OK &&
-        strncmp(why, r->error_text, strlen(r->error_text)) == 0) {
-        why += strlen(r->error_text);
+    if (failed && strncmp(why, error, strlen(error)) == 0) {
+        why += strlen(error);
         why += strspn(why, ", ");
     }
     if (why[0] != '\0')
-        out_printf(b, "%s%s", r->error != POP3CHECK_E_OK ? "; " : ": ", why);
+        out_printf(b, "%s%s", failed ? "; " : ": ", why);
 }
 
+/* One line per phase of the library in use, performed or not. */
 static void long_phases(struct outbuf *b, const struct pop3check_result *r)
 {
-    for (int p = 0; p < POP3CHECK_PHASE_COUNT; p++) {
-        out_printf(b, "\n%-9s ", pop3check_phase_name(p));
-        if (r->phase_us[p] >= 0)
-            out_printf(b, "%.6f s", r->phase_us[p] / 1e6);
+    const enum pop3check_error e = pop3check_result_error(r);
+
+    for (int i = 0; i < pop3check_phase_count(); i++) {
+        const enum pop3check_phase p = (enum pop3check_phase)i;
+        const char *name = pop3check_phase_name(p);
+        if (name == NULL)
+            continue;
+        out_printf(b, "\n%-9s ", name);
+        if (pop3check_result_phase_us(r, p) >= 0)
+            out_printf(b, "%.6f s", seconds(r, p));
         else
             out_printf(b, "not performed");
-        if (r->error != POP3CHECK_E_OK && r->failed_phase == (unsigned)p)
-            out_printf(b, "  <- failed: %s", pop3check_error_name(r->error));
+        if (e != POP3CHECK_E_OK && pop3check_result_failed_phase(r) == p)
+            out_printf(b, "  <- failed: %s", pop3check_error_name(e));
     }
 }
 
-static void long_session(struct outbuf *b, const struct plugin_opts *o,
-                         const struct pop3check_result *r)
+static void long_greeting(struct outbuf *b, const struct pop3check_result *r)
 {
-    if (r->peer_ip[0])
-        out_printf(b, "\nconnected to %s port %u (IPv%d)", r->peer_ip,
-                   r->peer_port, r->ip_version);
-    if (r->greeting[0])
-        out_printf(b, "\ngreeting: +OK %s", r->greeting);
-    if (r->capa & POP3CHECK_CAPA_KNOWN)
-        out_printf(b, "\ncapabilities: %s", r->capa_text);
-    else if (r->phase_us[POP3CHECK_PHASE_CAPA] >= 0)
+    const char *peer = txt(r, POP3CHECK_TEXT_PEER_IP);
+    const char *greeting = txt(r, POP3CHECK_TEXT_GREETING);
+    const int64_t capa = fig(r, POP3CHECK_FIG_CAPA);
+
+    if (peer[0])
+        out_printf(b, "\nconnected to %s port %lld (IPv%lld)", peer,
+                   (long long)fig(r, POP3CHECK_FIG_PEER_PORT),
+                   (long long)fig(r, POP3CHECK_FIG_IP_VERSION));
+    if (greeting[0])
+        out_printf(b, "\ngreeting: +OK %s", greeting);
+    if (capa > 0 && (capa & POP3CHECK_CAPA_KNOWN))
+        out_printf(b, "\ncapabilities: %s", txt(r, POP3CHECK_TEXT_CAPA));
+    else if (pop3check_result_phase_us(r, POP3CHECK_PHASE_CAPA) >= 0)
         out_printf(b, "\ncapabilities: the server does not answer CAPA");
-    if (r->capa & POP3CHECK_CAPA_APOP)
+    if (capa > 0 && (capa & POP3CHECK_CAPA_APOP))
         out_printf(b, "\nAPOP offered (timestamp in the greeting)");
-    if (o->probe.user != NULL && r->phase_us[POP3CHECK_PHASE_AUTH] >= 0)
-        out_printf(b, "\nlogin: %s as %s, %s%s",
-                   pop3check_auth_name(r->auth_used), o->probe.user,
-                   r->logged_in ? "accepted" : "refused",
-                   r->tls ? "" : " (credentials sent without TLS)");
-    if (r->messages >= 0)
+}
+
+/* The mechanism tried and the user, when a login was tried. */
+static void long_login(struct outbuf *b, const struct plugin_opts *o,
+                       const struct pop3check_result *r)
+{
+    const char *user = pop3check_options_get_str(o->probe, POP3CHECK_OPT_USER);
+    const int64_t used = fig(r, POP3CHECK_FIG_AUTH_USED);
+    const char *mech =
+        used >= 0 ? pop3check_auth_name((enum pop3check_auth)used) : NULL;
+
+    if (user == NULL || mech == NULL ||
+        pop3check_result_phase_us(r, POP3CHECK_PHASE_AUTH) < 0)
+        return;
+    out_printf(
+        b, "\nlogin: %s as %s, %s%s", mech, user,
+        fig(r, POP3CHECK_FIG_LOGGED_IN) > 0 ? "accepted" : "refused",
+        fig(r, POP3CHECK_FIG_TLS) > 0 ? "" : " (credentials sent without TLS)");
+}
+
+static void long_mailbox(struct outbuf *b, const struct pop3check_result *r)
+{
+    const int64_t messages = fig(r, POP3CHECK_FIG_MESSAGES);
+    const int64_t largest = fig(r, POP3CHECK_FIG_LARGEST);
+    const int64_t top = fig(r, POP3CHECK_FIG_TOP_OCTETS);
+    const int64_t retr = fig(r, POP3CHECK_FIG_RETR_OCTETS);
+    const int64_t uidl = fig(r, POP3CHECK_FIG_UIDL_ENTRIES);
+
+    if (messages >= 0)
         out_printf(b, "\nmailbox: %lld messages, %lld octets",
-                   (long long)r->messages, (long long)r->octets);
-    if (r->largest >= 0)
-        out_printf(b, ", largest %lld octets", (long long)r->largest);
-    if (r->top_octets >= 0)
-        out_printf(b, "\nTOP %ld 0: %lld octets", r->top_msg,
-                   (long long)r->top_octets);
-    if (r->retr_octets >= 0)
-        out_printf(b, "\nRETR %ld: %lld octets", r->retr_msg,
-                   (long long)r->retr_octets);
-    if (r->uidl_count >= 0)
-        out_printf(b, "\nUIDL: %lld entries", (long long)r->uidl_count);
+                   (long long)messages,
+                   (long long)fig(r, POP3CHECK_FIG_OCTETS));
+    if (largest >= 0)
+        out_printf(b, ", largest %lld octets", (long long)largest);
+    if (top >= 0)
+        out_printf(b, "\nTOP %lld 0: %lld octets",
+                   (long long)fig(r, POP3CHECK_FIG_TOP_MSG), (long long)top);
+    if (retr >= 0)
+        out_printf(b, "\nRETR %lld: %lld octets",
+                   (long long)fig(r, POP3CHECK_FIG_RETR_MSG), (long long)retr);
+    if (uidl >= 0)
+        out_printf(b, "\nUIDL: %lld entries", (long long)uidl);
 }
 
 static void long_tls(struct outbuf *b, const struct pop3check_result *r)
 {
+    const char *version = txt(r, POP3CHECK_TEXT_TLS_VERSION);
+    const int64_t not_after = fig(r, POP3CHECK_FIG_CERT_NOT_AFTER);
     char when[32] = "?";
-    time_t t = (time_t)r->cert_not_after;
+    time_t t = (time_t)not_after;
     struct tm tm;
 
-    if (r->tls)
-        out_printf(b, "\nTLS: %s", r->tls_version[0] ? r->tls_version : "yes");
-    if (r->cert_not_after < 0)
+    if (fig(r, POP3CHECK_FIG_TLS) > 0)
+        out_printf(b, "\nTLS: %s", version[0] ? version : "yes");
+    if (not_after < 0)
         return;
     if (gmtime_r(&t, &tm) != NULL)
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
     out_printf(b, "\ncertificate: expires %s (%.1f days left)", when,
-               pop3check_cert_days_left(r));
+               pop3check_result_cert_days_left(r));
+}
+
+static void long_server(struct outbuf *b, const struct pop3check_result *r)
+{
+    const char *server = txt(r, POP3CHECK_TEXT_SERVER);
+    const enum pop3check_rcode rcode = pop3check_result_rcode(r);
+
+    if (server[0])
+        out_printf(b, "\nserver said: -ERR %s", server);
+    if (rcode != POP3CHECK_RCODE_NONE)
+        out_printf(b, " (response code %s)", pop3check_rcode_name(rcode));
 }
 
 void render_output(struct outbuf *b, const struct plugin_opts *o,
@@ -209,13 +306,11 @@ void render_output(struct outbuf *b, const struct plugin_opts *o,
     perf_mailbox(b, o, r);
     if (o->verbose > 0) {
         long_phases(b, r);
-        long_session(b, o, r);
+        long_greeting(b, r);
+        long_login(b, o, r);
+        long_mailbox(b, r);
         long_tls(b, r);
-        if (r->server_text[0])
-            out_printf(b, "\nserver said: -ERR %s", r->server_text);
-        if (r->rcode != POP3CHECK_RCODE_NONE)
-            out_printf(b, " (response code %s)",
-                       pop3check_rcode_name(r->rcode));
+        long_server(b, r);
     }
     out_printf(b, "\n");
 }

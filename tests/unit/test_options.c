@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* test_options.c - unit tests of options.c: check_pop3's command line as
- * DESIGN.md gives it, with the Monitoring Plugins guidelines' reserved
- * options (-H -p -w -c -t -v -h -V) and one-line errors. */
+/* test_options.c - unit tests of options.c and optval.c: check_pop3's
+ * command line as DESIGN.md gives it, with the Monitoring Plugins
+ * guidelines' reserved options (-H -p -w -c -t -v -h -V) and one-line
+ * errors, read back through the library's getters (internal.h only for
+ * what the API never hands out: the password, a range's bounds). */
 #define _DEFAULT_SOURCE /* mkstemp, before any system header */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "options.h"
 
 #define MAX_ARGS 48
@@ -22,10 +25,13 @@ static struct plugin_opts opts;
 static char err[512];
 static char *argv_copy[MAX_ARGS + 2];
 
-/* Runs plugin_parse on "check_pop3" followed by the NULL-terminated args. */
+/* Runs plugin_parse on "check_pop3" followed by the NULL-terminated args
+ * (after freeing what the last run made). */
 static int parse_args(const char *env, const char *const *args)
 {
     int argc = 0;
+
+    plugin_opts_free(&opts);
 
     argv_copy[argc++] = "check_pop3";
     while (args[argc - 1] != NULL) {
@@ -47,6 +53,48 @@ static void expect_ok(int rc)
         fail_msg("rejected: %s", err);
 }
 
+static int group_teardown(void **state)
+{
+    (void)state;
+    plugin_opts_free(&opts);
+    return 0;
+}
+
+/* The options and thresholds as the probe and the judge will see them. */
+static const char *str_opt(enum pop3check_opt key)
+{
+    return pop3check_options_get_str(opts.probe, key);
+}
+
+static long num_opt(enum pop3check_opt key)
+{
+    long v = -12345;
+
+    assert_int_equal(pop3check_options_get_long(opts.probe, key, &v), 0);
+    return v;
+}
+
+static const char *phase_range(enum pop3check_phase p,
+                               enum pop3check_state level)
+{
+    return pop3check_thresholds_get_phase(opts.thr, p, level);
+}
+
+static const char *measure_range(enum pop3check_measure m,
+                                 enum pop3check_state level)
+{
+    return pop3check_thresholds_get(opts.thr, m, level);
+}
+
+/* The password the options hold (the API never reads it back). */
+static const char *held_password(void)
+{
+    return opts.probe->v.password;
+}
+
+#define WARN POP3CHECK_STATE_WARNING
+#define CRIT POP3CHECK_STATE_CRITICAL
+
 /* -1 and a one-line message that mentions needle (if not NULL). */
 static void expect_error(int rc, const char *needle)
 {
@@ -67,24 +115,26 @@ static void test_options_minimal(void **state)
 {
     (void)state;
     expect_ok(PARSE(NULL, "-H", "mail.example.org"));
-    assert_string_equal(opts.probe.host, "mail.example.org");
-    assert_true(opts.timeout_s == 10.0);
-    assert_int_equal(opts.probe.timeout_ms, 10000);
-    assert_int_equal(opts.probe.tls, POP3CHECK_TLS_NONE);
-    assert_int_equal(opts.probe.auth, POP3CHECK_AUTH_ANY);
-    assert_int_equal(opts.probe.ip_version, 0);
-    assert_null(opts.probe.user);
-    assert_null(opts.probe.password);
+    assert_string_equal(str_opt(POP3CHECK_OPT_HOST), "mail.example.org");
+    /* The library's defaults: 10 s, port 110 without TLS. */
+    assert_int_equal(num_opt(POP3CHECK_OPT_TIMEOUT_MS), 10000);
+    assert_int_equal(num_opt(POP3CHECK_OPT_PORT), 110);
+    assert_int_equal(num_opt(POP3CHECK_OPT_TLS), POP3CHECK_TLS_NONE);
+    assert_int_equal(num_opt(POP3CHECK_OPT_AUTH), POP3CHECK_AUTH_ANY);
+    assert_int_equal(num_opt(POP3CHECK_OPT_IP_VERSION), 0);
+    assert_null(str_opt(POP3CHECK_OPT_USER));
+    assert_null(held_password());
     assert_int_equal(opts.verbose, 0);
-    assert_int_equal(opts.thr.timeout_state_set, 0);
-    assert_int_equal(opts.thr.phase_warn[POP3CHECK_PHASE_TOTAL].set, 0);
-    assert_int_equal(opts.thr.phase_crit[POP3CHECK_PHASE_TOTAL].set, 0);
+    assert_int_equal(pop3check_thresholds_timeout_state(opts.thr),
+                     POP3CHECK_STATE_CRITICAL);
+    assert_null(phase_range(POP3CHECK_PHASE_TOTAL, WARN));
+    assert_null(phase_range(POP3CHECK_PHASE_TOTAL, CRIT));
+    assert_null(measure_range(POP3CHECK_MEASURE_CERT_DAYS, WARN));
+    assert_null(measure_range(POP3CHECK_MEASURE_CERT_DAYS, CRIT));
 }
 
 static void test_options_every_short_and_long_option(void **state)
 {
-    const struct pop3check_thresholds *t = &opts.thr;
-
     (void)state;
     expect_ok(PARSE(
         "envpw", "-H", "mail.example.org", "-p", "2110", "-4", "--tls", "stls",
@@ -94,36 +144,40 @@ static void test_options_every_short_and_long_option(void **state)
         "--phase-critical", "connect=1:2", "--messages-warning", "100",
         "--messages-critical", "200", "--octets-warning", "1000000",
         "--octets-critical", "@0:10", "-D", "30,14", "-t", "20", "-v", "-v"));
-    assert_string_equal(opts.probe.host, "mail.example.org");
-    assert_int_equal(opts.probe.port, 2110);
-    assert_int_equal(opts.probe.ip_version, 4);
-    assert_int_equal(opts.probe.tls, POP3CHECK_TLS_STLS);
-    assert_string_equal(opts.probe.cafile, "/etc/ca.pem");
-    assert_int_equal(opts.probe.insecure, 1);
-    assert_string_equal(opts.probe.sni, "sni.example.org");
-    assert_string_equal(opts.probe.user, "alice");
-    assert_string_equal(opts.probe.password, "envpw");
-    assert_int_equal(opts.probe.auth, POP3CHECK_AUTH_PLAIN);
-    assert_int_equal(opts.probe.list, 1);
-    assert_int_equal(opts.probe.uidl, 1);
-    assert_int_equal(opts.probe.top, 3);
-    assert_int_equal(opts.probe.retr, POP3CHECK_MSG_LAST);
-    assert_string_equal(t->phase_warn[POP3CHECK_PHASE_TOTAL].text, "2");
-    assert_string_equal(t->phase_crit[POP3CHECK_PHASE_TOTAL].text, "5");
-    assert_string_equal(t->phase_warn[POP3CHECK_PHASE_AUTH].text, "0.5");
-    assert_true(t->phase_warn[POP3CHECK_PHASE_AUTH].end == 0.5);
-    assert_string_equal(t->phase_crit[POP3CHECK_PHASE_CONNECT].text, "1:2");
-    assert_int_equal(t->phase_warn[POP3CHECK_PHASE_CONNECT].set, 0);
-    assert_string_equal(t->messages_warn.text, "100");
-    assert_string_equal(t->messages_crit.text, "200");
-    assert_string_equal(t->octets_warn.text, "1000000");
-    assert_string_equal(t->octets_crit.text, "@0:10");
-    assert_int_equal(t->octets_crit.inside, 1);
-    assert_int_equal(t->cert_warn_days, 30);
-    assert_int_equal(t->cert_crit_days, 14);
-    assert_true(opts.timeout_s == 20.0);
-    assert_int_equal(opts.probe.timeout_ms, 20000);
-    assert_int_equal(t->timeout_state_set, 0);
+    assert_string_equal(str_opt(POP3CHECK_OPT_HOST), "mail.example.org");
+    assert_int_equal(num_opt(POP3CHECK_OPT_PORT), 2110);
+    assert_int_equal(num_opt(POP3CHECK_OPT_IP_VERSION), 4);
+    assert_int_equal(num_opt(POP3CHECK_OPT_TLS), POP3CHECK_TLS_STLS);
+    assert_string_equal(str_opt(POP3CHECK_OPT_CAFILE), "/etc/ca.pem");
+    assert_int_equal(num_opt(POP3CHECK_OPT_INSECURE), 1);
+    assert_string_equal(str_opt(POP3CHECK_OPT_SNI), "sni.example.org");
+    assert_string_equal(str_opt(POP3CHECK_OPT_USER), "alice");
+    assert_string_equal(held_password(), "envpw");
+    assert_int_equal(num_opt(POP3CHECK_OPT_AUTH), POP3CHECK_AUTH_PLAIN);
+    assert_int_equal(num_opt(POP3CHECK_OPT_LIST), 1);
+    assert_int_equal(num_opt(POP3CHECK_OPT_UIDL), 1);
+    assert_int_equal(num_opt(POP3CHECK_OPT_TOP), 3);
+    assert_int_equal(num_opt(POP3CHECK_OPT_RETR), POP3CHECK_MSG_LAST);
+    assert_string_equal(phase_range(POP3CHECK_PHASE_TOTAL, WARN), "2");
+    assert_string_equal(phase_range(POP3CHECK_PHASE_TOTAL, CRIT), "5");
+    assert_string_equal(phase_range(POP3CHECK_PHASE_AUTH, WARN), "0.5");
+    assert_true(opts.thr->phase_warn[POP3CHECK_PHASE_AUTH].end == 0.5);
+    assert_string_equal(phase_range(POP3CHECK_PHASE_CONNECT, CRIT), "1:2");
+    assert_null(phase_range(POP3CHECK_PHASE_CONNECT, WARN));
+    assert_string_equal(measure_range(POP3CHECK_MEASURE_MESSAGES, WARN), "100");
+    assert_string_equal(measure_range(POP3CHECK_MEASURE_MESSAGES, CRIT), "200");
+    assert_string_equal(measure_range(POP3CHECK_MEASURE_OCTETS, WARN),
+                        "1000000");
+    assert_string_equal(measure_range(POP3CHECK_MEASURE_OCTETS, CRIT), "@0:10");
+    assert_int_equal(opts.thr->measure_crit[POP3CHECK_MEASURE_OCTETS].inside,
+                     1);
+    assert_string_equal(measure_range(POP3CHECK_MEASURE_CERT_DAYS, WARN),
+                        "30:");
+    assert_string_equal(measure_range(POP3CHECK_MEASURE_CERT_DAYS, CRIT),
+                        "14:");
+    assert_int_equal(num_opt(POP3CHECK_OPT_TIMEOUT_MS), 20000);
+    assert_int_equal(pop3check_thresholds_timeout_state(opts.thr),
+                     POP3CHECK_STATE_CRITICAL);
     assert_int_equal(opts.verbose, 2);
 }
 
@@ -134,32 +188,53 @@ static void test_options_long_names_of_reserved_options(void **state)
                     "--ipv6", "--ssl", "--user", "bob", "--warning", "1:",
                     "--critical", "~:3", "--certificate", "10", "--timeout",
                     "7", "--verbose", "--retr", "first", "--auth", "CRAM-MD5"));
-    assert_string_equal(opts.probe.host, "h.example.org");
-    assert_int_equal(opts.probe.port, 995);
-    assert_int_equal(opts.probe.ip_version, 6);
-    assert_int_equal(opts.probe.tls, POP3CHECK_TLS_IMPLICIT);
-    assert_string_equal(opts.probe.user, "bob");
-    assert_string_equal(opts.thr.phase_warn[POP3CHECK_PHASE_TOTAL].text, "1:");
-    assert_string_equal(opts.thr.phase_crit[POP3CHECK_PHASE_TOTAL].text, "~:3");
-    assert_int_equal(opts.thr.cert_warn_days, 10);
-    assert_int_equal(opts.thr.cert_crit_days, 0);
-    assert_int_equal(opts.probe.timeout_ms, 7000);
+    assert_string_equal(str_opt(POP3CHECK_OPT_HOST), "h.example.org");
+    assert_int_equal(num_opt(POP3CHECK_OPT_PORT), 995);
+    assert_int_equal(opts.probe->v.port, 995); /* given, not the default */
+    assert_int_equal(num_opt(POP3CHECK_OPT_IP_VERSION), 6);
+    assert_int_equal(num_opt(POP3CHECK_OPT_TLS), POP3CHECK_TLS_IMPLICIT);
+    assert_string_equal(str_opt(POP3CHECK_OPT_USER), "bob");
+    assert_string_equal(phase_range(POP3CHECK_PHASE_TOTAL, WARN), "1:");
+    assert_string_equal(phase_range(POP3CHECK_PHASE_TOTAL, CRIT), "~:3");
+    assert_string_equal(measure_range(POP3CHECK_MEASURE_CERT_DAYS, WARN),
+                        "10:");
+    assert_null(measure_range(POP3CHECK_MEASURE_CERT_DAYS, CRIT));
+    assert_int_equal(num_opt(POP3CHECK_OPT_TIMEOUT_MS), 7000);
     assert_int_equal(opts.verbose, 1);
-    assert_int_equal(opts.probe.retr, POP3CHECK_MSG_FIRST);
-    assert_int_equal(opts.probe.auth, POP3CHECK_AUTH_CRAM_MD5);
+    assert_int_equal(num_opt(POP3CHECK_OPT_RETR), POP3CHECK_MSG_FIRST);
+    assert_int_equal(num_opt(POP3CHECK_OPT_AUTH), POP3CHECK_AUTH_CRAM_MD5);
 }
 
 static void test_options_tls_modes(void **state)
 {
     (void)state;
     expect_ok(PARSE(NULL, "-H", "h", "-S"));
-    assert_int_equal(opts.probe.tls, POP3CHECK_TLS_IMPLICIT);
+    assert_int_equal(num_opt(POP3CHECK_OPT_TLS), POP3CHECK_TLS_IMPLICIT);
     expect_ok(PARSE(NULL, "-H", "h", "--tls", "implicit"));
-    assert_int_equal(opts.probe.tls, POP3CHECK_TLS_IMPLICIT);
+    assert_int_equal(num_opt(POP3CHECK_OPT_TLS), POP3CHECK_TLS_IMPLICIT);
     expect_ok(PARSE(NULL, "-H", "h", "--tls", "none"));
-    assert_int_equal(opts.probe.tls, POP3CHECK_TLS_NONE);
+    assert_int_equal(num_opt(POP3CHECK_OPT_TLS), POP3CHECK_TLS_NONE);
     expect_ok(PARSE(NULL, "-H", "h", "-S", "--tls", "implicit"));
-    assert_int_equal(opts.probe.tls, POP3CHECK_TLS_IMPLICIT);
+    assert_int_equal(num_opt(POP3CHECK_OPT_TLS), POP3CHECK_TLS_IMPLICIT);
+    /* The words are the library's, in any case. */
+    expect_ok(PARSE(NULL, "-H", "h", "--tls", "STLS"));
+    assert_int_equal(num_opt(POP3CHECK_OPT_TLS), POP3CHECK_TLS_STLS);
+}
+
+/* Without -p the port is the library's default for the TLS mode. */
+static void test_options_effective_port(void **state)
+{
+    (void)state;
+    expect_ok(PARSE(NULL, "-H", "h", "-S"));
+    assert_int_equal(num_opt(POP3CHECK_OPT_PORT), 995);
+    assert_int_equal(opts.probe->v.port, 0); /* left to the library */
+    expect_ok(PARSE(NULL, "-H", "h", "--tls", "stls"));
+    assert_int_equal(num_opt(POP3CHECK_OPT_PORT), 110);
+    expect_ok(PARSE(NULL, "-H", "h", "-S", "-p", "2995"));
+    assert_int_equal(num_opt(POP3CHECK_OPT_PORT), 2995);
+    expect_ok(PARSE(NULL, "-H", "h", "-p", "995"));
+    assert_int_equal(num_opt(POP3CHECK_OPT_TLS), POP3CHECK_TLS_NONE);
+    assert_int_equal(num_opt(POP3CHECK_OPT_PORT), 995);
 }
 
 static void test_options_help_and_version(void **state)
@@ -179,23 +254,45 @@ static void test_options_timeout_state(void **state)
 {
     (void)state;
     expect_ok(PARSE(NULL, "-H", "h", "-t", "5:warning"));
-    assert_true(opts.timeout_s == 5.0);
-    assert_int_equal(opts.probe.timeout_ms, 5000);
-    assert_int_equal(opts.thr.timeout_state_set, 1);
-    assert_int_equal(opts.thr.timeout_state, POP3CHECK_STATE_WARNING);
+    assert_int_equal(num_opt(POP3CHECK_OPT_TIMEOUT_MS), 5000);
+    assert_int_equal(pop3check_thresholds_timeout_state(opts.thr),
+                     POP3CHECK_STATE_WARNING);
     expect_ok(PARSE(NULL, "-H", "h", "-t", "2.5:UNKNOWN"));
-    assert_int_equal(opts.probe.timeout_ms, 2500);
-    assert_int_equal(opts.thr.timeout_state, POP3CHECK_STATE_UNKNOWN);
+    assert_int_equal(num_opt(POP3CHECK_OPT_TIMEOUT_MS), 2500);
+    assert_int_equal(pop3check_thresholds_timeout_state(opts.thr),
+                     POP3CHECK_STATE_UNKNOWN);
     expect_ok(PARSE(NULL, "-H", "h", "-t", "10:critical"));
-    assert_int_equal(opts.thr.timeout_state, POP3CHECK_STATE_CRITICAL);
+    assert_int_equal(pop3check_thresholds_timeout_state(opts.thr),
+                     POP3CHECK_STATE_CRITICAL);
+    expect_ok(PARSE(NULL, "-H", "h", "-t", "3600:ok"));
+    assert_int_equal(num_opt(POP3CHECK_OPT_TIMEOUT_MS), 3600000);
+    assert_int_equal(pop3check_thresholds_timeout_state(opts.thr),
+                     POP3CHECK_STATE_OK);
+    /* Less than half a millisecond is not "unset" (the default 10 s). */
+    expect_ok(PARSE(NULL, "-H", "h", "-t", "0.0001"));
+    assert_int_equal(num_opt(POP3CHECK_OPT_TIMEOUT_MS), 1);
 }
 
 static void test_options_certificate_days(void **state)
 {
     (void)state;
     expect_ok(PARSE(NULL, "-H", "h", "-S", "-D", "30,14"));
-    assert_int_equal(opts.thr.cert_warn_days, 30);
-    assert_int_equal(opts.thr.cert_crit_days, 14);
+    assert_string_equal(measure_range(POP3CHECK_MEASURE_CERT_DAYS, WARN),
+                        "30:");
+    assert_string_equal(measure_range(POP3CHECK_MEASURE_CERT_DAYS, CRIT),
+                        "14:");
+    /* "30:" alerts below 30 days, as check_pop's -D. */
+    assert_true(p3_range_alert(
+        &opts.thr->measure_warn[POP3CHECK_MEASURE_CERT_DAYS], 29.9));
+    assert_false(p3_range_alert(
+        &opts.thr->measure_warn[POP3CHECK_MEASURE_CERT_DAYS], 30));
+    expect_ok(PARSE(NULL, "-H", "h", "-S", "-D", "7,7"));
+    assert_string_equal(measure_range(POP3CHECK_MEASURE_CERT_DAYS, CRIT), "7:");
+    /* A later -D replaces an earlier one, critical days included. */
+    expect_ok(PARSE(NULL, "-H", "h", "-S", "-D", "30,14", "-D", "20"));
+    assert_string_equal(measure_range(POP3CHECK_MEASURE_CERT_DAYS, WARN),
+                        "20:");
+    assert_null(measure_range(POP3CHECK_MEASURE_CERT_DAYS, CRIT));
     expect_error(PARSE(NULL, "-H", "h", "-S", "-D", "30,40"), "30,40");
     expect_error(PARSE(NULL, "-H", "h", "-S", "-D", "x"), "x");
     expect_error(PARSE(NULL, "-H", "h", "-S", "-D", "30,"), "30,");
@@ -226,8 +323,8 @@ static void expect_file_password(const char *content, const char *want)
     unlink(path);
     expect_ok(rc);
     assert_string_equal(opts.password, want);
-    assert_non_null(opts.probe.password);
-    assert_string_equal(opts.probe.password, want);
+    assert_non_null(held_password());
+    assert_string_equal(held_password(), want);
 }
 
 static void test_options_password_file(void **state)
@@ -270,10 +367,43 @@ static void test_options_password_from_env(void **state)
     (void)state;
     expect_ok(PARSE("env-secret", "-H", "h", "-u", "alice"));
     assert_string_equal(opts.password, "env-secret");
-    assert_string_equal(opts.probe.password, "env-secret");
+    assert_string_equal(held_password(), "env-secret");
     plugin_opts_wipe(&opts);
     for (size_t i = 0; i < sizeof opts.password; i++)
         assert_int_equal(opts.password[i], 0);
+    assert_null(held_password()); /* the options' copy is gone too */
+    assert_string_equal(str_opt(POP3CHECK_OPT_USER), "alice");
+}
+
+/* plugin_opts_free wipes the password and frees both objects; again is a
+ * no-op. */
+static void test_options_free(void **state)
+{
+    (void)state;
+    expect_ok(PARSE("env-secret", "-H", "h", "-u", "alice"));
+    assert_non_null(opts.probe);
+    assert_non_null(opts.thr);
+    plugin_opts_free(&opts);
+    assert_null(opts.probe);
+    assert_null(opts.thr);
+    for (size_t i = 0; i < sizeof opts.password; i++)
+        assert_int_equal(opts.password[i], 0);
+    plugin_opts_free(&opts);
+    assert_null(opts.probe);
+}
+
+/* A password the library refuses (a line break from the environment) is
+ * not set; the probe then refuses the user, as it always did. */
+static void test_options_password_refused_by_library(void **state)
+{
+    char why[256] = "";
+
+    (void)state;
+    expect_ok(PARSE("two\nlines", "-H", "h", "-u", "alice"));
+    assert_null(held_password());
+    assert_null(pop3check_probe_new(opts.probe, why, sizeof why));
+    assert_string_equal(why, "password: needed with a user name, 1-255 "
+                             "characters, no line breaks");
 }
 
 /* ---- errors ---- */
@@ -332,6 +462,75 @@ static void test_options_errors(void **state)
     }
 }
 
+/* Messages whose words users and scripts know, exactly. */
+static void test_options_exact_messages(void **state)
+{
+    static const struct {
+        const char *args[6];
+        const char *message;
+    } v[] = {
+        {{"-H", "h", "-w", "abc"},
+         "-w 'abc' is not a range such as 10, 10:, ~:10, 10:20 or @10:20"},
+        {{"-H", "h", "--messages-critical", "~:"},
+         "--messages-critical '~:' is not a range such as 10, 10:, ~:10, "
+         "10:20 or @10:20"},
+        {{"-H", "h", "--phase-critical", "auth=x"},
+         "--phase-critical 'x' is not a range such as 10, 10:, ~:10, 10:20 "
+         "or @10:20"},
+        {{"-H", "h", "--phase-warning", "bogus=1"},
+         "--phase-warning: unknown phase 'bogus' (phases: resolve, connect, "
+         "tls, greeting, capa, stls, auth, stat, list, uidl, top, retr, "
+         "quit, total)"},
+        {{"-H", "h", "--tls", "bogus"},
+         "--tls 'bogus': use none, stls (upgrade with STLS) or implicit "
+         "(POP3S, same as -S)"},
+        {{"-H", "h", "-S", "--tls", "none"},
+         "-S and --tls disagree: give only one"},
+        {{"-H", "bad host"},
+         "host: give a host name or an IP address (letters, digits, '.', "
+         "'-', ':' only)"},
+        {{"-H", "bad host", "--list"},
+         "--password-file, --auth, --list, --uidl, --top, --retr and the "
+         "mailbox thresholds need a login: add -u USER"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        int rc = parse_args(NULL, v[i].args);
+        if (rc != -1 || strcmp(err, v[i].message) != 0)
+            fail_msg("case %zu: rc %d, message '%s', expected '%s'", i, rc, err,
+                     v[i].message);
+    }
+}
+
+/* The phases the message lists are those the library in use names. */
+static void test_options_unknown_phase_lists_library_phases(void **state)
+{
+    char want[512] = "";
+    size_t len = 0;
+
+    (void)state;
+    for (int p = 0; p < pop3check_phase_count(); p++) {
+        const char *name = pop3check_phase_name((enum pop3check_phase)p);
+        if (name == NULL)
+            continue;
+        len += (size_t)snprintf(want + len, sizeof want - len, "%s%s",
+                                len ? ", " : "", name);
+        assert_true(len < sizeof want);
+    }
+    expect_error(PARSE(NULL, "-H", "h", "--phase-critical", "nope=1"), want);
+    /* Every phase it names is accepted. */
+    for (int p = 0; p < pop3check_phase_count(); p++) {
+        const char *name = pop3check_phase_name((enum pop3check_phase)p);
+        char arg[64];
+        if (name == NULL)
+            continue;
+        snprintf(arg, sizeof arg, "%s=1", name);
+        expect_ok(PARSE(NULL, "-H", "h", "--phase-warning", arg));
+        assert_string_equal(phase_range((enum pop3check_phase)p, WARN), "1");
+    }
+}
+
 /* An empty POP3_PASSWORD is no password. */
 static void test_options_empty_env_password(void **state)
 {
@@ -345,7 +544,7 @@ static void test_options_parse_twice(void **state)
     (void)state;
     expect_error(PARSE(NULL, "-H", "h", "-v", "-Z"), "-Z");
     expect_ok(PARSE(NULL, "-H", "second.example.org", "-v"));
-    assert_string_equal(opts.probe.host, "second.example.org");
+    assert_string_equal(str_opt(POP3CHECK_OPT_HOST), "second.example.org");
     assert_int_equal(opts.verbose, 1);
 }
 
@@ -356,6 +555,7 @@ int main(void)
         cmocka_unit_test(test_options_every_short_and_long_option),
         cmocka_unit_test(test_options_long_names_of_reserved_options),
         cmocka_unit_test(test_options_tls_modes),
+        cmocka_unit_test(test_options_effective_port),
         cmocka_unit_test(test_options_help_and_version),
         cmocka_unit_test(test_options_timeout_state),
         cmocka_unit_test(test_options_certificate_days),
@@ -363,10 +563,14 @@ int main(void)
         cmocka_unit_test(test_options_password_file_empty),
         cmocka_unit_test(test_options_password_file_missing),
         cmocka_unit_test(test_options_password_from_env),
+        cmocka_unit_test(test_options_free),
+        cmocka_unit_test(test_options_password_refused_by_library),
         cmocka_unit_test(test_options_errors),
+        cmocka_unit_test(test_options_exact_messages),
+        cmocka_unit_test(test_options_unknown_phase_lists_library_phases),
         cmocka_unit_test(test_options_empty_env_password),
         cmocka_unit_test(test_options_parse_twice),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, group_teardown);
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* test_output.c - unit tests of output.c against the Monitoring Plugins
  * guidelines: "POP3 STATE - summary | perfdata" on the first line,
- * 'label'=value[UOM];[warn];[crit];[min];[max], long output after it. */
+ * 'label'=value[UOM];[warn];[crit];[min];[max], long output after it.
+ * Results are built field by field through internal.h; output.c reads
+ * them through the public getters only. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,10 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "output.h"
 
 #define T0  1700000000LL
 #define DAY 86400LL
+
+#define WARN POP3CHECK_STATE_WARNING
+#define CRIT POP3CHECK_STATE_CRITICAL
 
 static char text[8192];
 
@@ -30,7 +36,7 @@ static struct outbuf make_buf(char *buf, size_t cap)
 
 static void blank_result(struct pop3check_result *r)
 {
-    pop3check_result_init(r);
+    p3_result_init(r);
     r->started_at = T0;
 }
 
@@ -46,11 +52,39 @@ static void banner_result(struct pop3check_result *r)
     memcpy(r->greeting, "Dovecot ready.", sizeof "Dovecot ready.");
 }
 
-static void base_opts(struct plugin_opts *o)
+/* Options as plugin_parse leaves them for -H pop.example.org. */
+static int setup_opts(void **state)
 {
-    memset(o, 0, sizeof *o);
-    o->probe.host = "pop.example.org";
-    o->timeout_s = 10;
+    static struct plugin_opts o;
+
+    memset(&o, 0, sizeof o);
+    o.probe = pop3check_options_new();
+    o.thr = pop3check_thresholds_new();
+    if (o.probe == NULL || o.thr == NULL ||
+        pop3check_options_set_str(o.probe, POP3CHECK_OPT_HOST,
+                                  "pop.example.org") != 0)
+        return -1;
+    *state = &o;
+    return 0;
+}
+
+static int teardown_opts(void **state)
+{
+    plugin_opts_free(*state);
+    return 0;
+}
+
+static void set_range(struct plugin_opts *o, enum pop3check_measure m,
+                      enum pop3check_state level, const char *range)
+{
+    assert_int_equal(pop3check_thresholds_set(o->thr, m, level, range), 0);
+}
+
+static void set_phase_range(struct plugin_opts *o, enum pop3check_phase p,
+                            enum pop3check_state level, const char *range)
+{
+    assert_int_equal(pop3check_thresholds_set_phase(o->thr, p, level, range),
+                     0);
 }
 
 static const char *render(const struct plugin_opts *o,
@@ -63,6 +97,16 @@ static const char *render(const struct plugin_opts *o,
     assert_true(b.len < sizeof text);
     assert_int_equal(strlen(text), b.len);
     return text;
+}
+
+/* The first line of out, without its newline. */
+static void first_line(const char *out, char *line, size_t len)
+{
+    size_t n = strcspn(out, "\n");
+
+    assert_true(n < len);
+    memcpy(line, out, n);
+    line[n] = '\0';
 }
 
 /* The perfdata of the first line, copied into perf. */
@@ -193,18 +237,16 @@ static void test_output_buffer_truncates(void **state)
 
 static void test_output_render_small_buffer(void **state)
 {
-    struct plugin_opts o;
+    struct plugin_opts *o = *state;
     struct pop3check_result r;
     char buf[48];
 
-    (void)state;
-    base_opts(&o);
-    o.verbose = 2;
+    o->verbose = 2;
     banner_result(&r);
     for (size_t cap = 1; cap <= 32; cap++) {
         struct outbuf b = make_buf(buf, cap);
         memset(buf + 1, 'Z', sizeof buf - 1);
-        render_output(&b, &o, &r, POP3CHECK_STATE_OK, "");
+        render_output(&b, o, &r, POP3CHECK_STATE_OK, "");
         assert_true(b.len < cap);
         assert_int_equal(strlen(buf), b.len);
         for (size_t i = cap; i < sizeof buf; i++)
@@ -225,33 +267,29 @@ static void test_output_status_line_by_state(void **state)
         {POP3CHECK_STATE_CRITICAL, "POP3 CRITICAL - "},
         {POP3CHECK_STATE_UNKNOWN, "POP3 UNKNOWN - "},
     };
-    struct plugin_opts o;
+    struct plugin_opts *o = *state;
     struct pop3check_result r;
 
-    (void)state;
-    base_opts(&o);
     banner_result(&r);
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
-        const char *out = render(&o, &r, v[i].st, "");
+        const char *out = render(o, &r, v[i].st, "");
         assert_memory_equal(out, v[i].prefix, strlen(v[i].prefix));
     }
 }
 
 static void test_output_failure_line(void **state)
 {
-    struct plugin_opts o;
+    struct plugin_opts *o = *state;
     struct pop3check_result r;
     const char *out;
 
-    (void)state;
-    base_opts(&o);
     blank_result(&r);
     r.phase_us[POP3CHECK_PHASE_RESOLVE] = 1000;
     r.phase_us[POP3CHECK_PHASE_TOTAL] = 3000;
     r.error = POP3CHECK_E_CONNECT;
     r.failed_phase = POP3CHECK_PHASE_CONNECT;
     memcpy(r.error_text, "connection refused", sizeof "connection refused");
-    out = render(&o, &r, POP3CHECK_STATE_CRITICAL, "connection refused");
+    out = render(o, &r, POP3CHECK_STATE_CRITICAL, "connection refused");
     assert_memory_equal(out, "POP3 CRITICAL - ", 16);
     assert_non_null(strstr(out, " | "));
     assert_ptr_equal(strchr(out, '\n'), out + strlen(out) - 1);
@@ -259,14 +297,12 @@ static void test_output_failure_line(void **state)
 
 static void test_output_perfdata_phases(void **state)
 {
-    struct plugin_opts o;
+    struct plugin_opts *o = *state;
     struct pop3check_result r;
     char perf[2048];
 
-    (void)state;
-    base_opts(&o);
     banner_result(&r);
-    first_line_perf(render(&o, &r, POP3CHECK_STATE_OK, ""), perf, sizeof perf);
+    first_line_perf(render(o, &r, POP3CHECK_STATE_OK, ""), perf, sizeof perf);
     expect_item(perf, "time", 0.045, "s");
     expect_item(perf, "time_resolve", 0.0015, "s");
     expect_item(perf, "time_connect", 0.0025, "s");
@@ -288,12 +324,10 @@ static void test_output_perfdata_phases(void **state)
 
 static void test_output_perfdata_mailbox_and_cert(void **state)
 {
-    struct plugin_opts o;
+    struct plugin_opts *o = *state;
     struct pop3check_result r;
     char perf[2048];
 
-    (void)state;
-    base_opts(&o);
     banner_result(&r);
     r.phase_us[POP3CHECK_PHASE_AUTH] = 100000;
     r.phase_us[POP3CHECK_PHASE_STAT] = 2000;
@@ -302,7 +336,7 @@ static void test_output_perfdata_mailbox_and_cert(void **state)
     r.octets = 320;
     r.tls = 1;
     r.cert_not_after = T0 + 10 * DAY;
-    first_line_perf(render(&o, &r, POP3CHECK_STATE_OK, ""), perf, sizeof perf);
+    first_line_perf(render(o, &r, POP3CHECK_STATE_OK, ""), perf, sizeof perf);
     expect_item(perf, "time_auth", 0.1, "s");
     expect_item(perf, "time_stat", 0.002, "s");
     expect_item(perf, "messages", 3, "");
@@ -312,32 +346,25 @@ static void test_output_perfdata_mailbox_and_cert(void **state)
 
 static void test_output_perfdata_thresholds(void **state)
 {
-    struct plugin_opts o;
+    struct plugin_opts *o = *state;
     struct pop3check_result r;
     char perf[2048];
     const char *rest;
 
-    (void)state;
-    base_opts(&o);
     banner_result(&r);
     r.messages = 3;
     r.octets = 320;
     r.cert_not_after = T0 + 10 * DAY;
-    assert_int_equal(
-        pop3check_range_parse("2", &o.thr.phase_warn[POP3CHECK_PHASE_TOTAL]),
-        0);
-    assert_int_equal(
-        pop3check_range_parse("5", &o.thr.phase_crit[POP3CHECK_PHASE_TOTAL]),
-        0);
-    assert_int_equal(pop3check_range_parse(
-                         "@0:0.5", &o.thr.phase_crit[POP3CHECK_PHASE_CONNECT]),
-                     0);
-    assert_int_equal(pop3check_range_parse("100", &o.thr.messages_warn), 0);
-    assert_int_equal(pop3check_range_parse("200", &o.thr.messages_crit), 0);
-    assert_int_equal(pop3check_range_parse("~:1000", &o.thr.octets_crit), 0);
-    memcpy(o.cert_warn, "30:", 4);
-    memcpy(o.cert_crit, "14:", 4);
-    first_line_perf(render(&o, &r, POP3CHECK_STATE_OK, ""), perf, sizeof perf);
+    set_phase_range(o, POP3CHECK_PHASE_TOTAL, WARN, "2");
+    set_phase_range(o, POP3CHECK_PHASE_TOTAL, CRIT, "5");
+    set_phase_range(o, POP3CHECK_PHASE_CONNECT, CRIT, "@0:0.5");
+    set_range(o, POP3CHECK_MEASURE_MESSAGES, WARN, "100");
+    set_range(o, POP3CHECK_MEASURE_MESSAGES, CRIT, "200");
+    set_range(o, POP3CHECK_MEASURE_OCTETS, CRIT, "~:1000");
+    /* What -D 30,14 sets. */
+    set_range(o, POP3CHECK_MEASURE_CERT_DAYS, WARN, "30:");
+    set_range(o, POP3CHECK_MEASURE_CERT_DAYS, CRIT, "14:");
+    first_line_perf(render(o, &r, POP3CHECK_STATE_OK, ""), perf, sizeof perf);
     rest = expect_item(perf, "time", 0.045, "s");
     assert_memory_equal(rest, ";2;5", 4);
     rest = expect_item(perf, "time_connect", 0.0025, "s");
@@ -352,14 +379,12 @@ static void test_output_perfdata_thresholds(void **state)
 
 static void test_output_no_long_output_without_verbose(void **state)
 {
-    struct plugin_opts o;
+    struct plugin_opts *o = *state;
     struct pop3check_result r;
     const char *out;
 
-    (void)state;
-    base_opts(&o);
     banner_result(&r);
-    out = render(&o, &r, POP3CHECK_STATE_OK, "");
+    out = render(o, &r, POP3CHECK_STATE_OK, "");
     /* One line, ending in a newline. */
     assert_ptr_equal(strchr(out, '\n'), out + strlen(out) - 1);
     assert_null(strstr(out, "not performed"));
@@ -388,42 +413,213 @@ static const char *long_line(const char *out, const char *name, char *line,
 
 static void test_output_long_output_phases(void **state)
 {
-    struct plugin_opts o;
+    struct plugin_opts *o = *state;
     struct pop3check_result r;
     const char *out;
     char line[256];
 
-    (void)state;
-    base_opts(&o);
-    o.verbose = 1;
+    o->verbose = 1;
     banner_result(&r);
-    out = render(&o, &r, POP3CHECK_STATE_OK, "");
+    out = render(o, &r, POP3CHECK_STATE_OK, "");
     /* The status line and its perfdata come first, on one line. */
     assert_true(strstr(out, " | ") < strchr(out, '\n'));
     assert_true(strstr(out, "time=") < strchr(out, '\n'));
     assert_int_equal(out[strlen(out) - 1], '\n');
-    for (int p = 0; p < POP3CHECK_PHASE_COUNT; p++) {
+    for (int p = 0; p < pop3check_phase_count(); p++) {
         const char *name = pop3check_phase_name((enum pop3check_phase)p);
+        const int64_t us =
+            pop3check_result_phase_us(&r, (enum pop3check_phase)p);
+        if (name == NULL)
+            continue;
         if (long_line(out, name, line, sizeof line) == NULL)
             fail_msg("no long-output line for phase '%s'", name);
-        if ((r.phase_us[p] < 0) != (strstr(line, "not performed") != NULL))
+        if ((us < 0) != (strstr(line, "not performed") != NULL))
             fail_msg("phase '%s': line '%s'", name, line);
     }
 }
 
+/* How many lines of out start with "NAME " for a phase NAME, and whether
+ * each phase the library names has exactly one. */
+static int phase_lines(const char *out)
+{
+    char line[256];
+    int n = 0;
+
+    for (const char *p = strchr(out, '\n'); p != NULL && p[1];
+         p = strchr(p + 1, '\n')) {
+        const char *s = p + 1;
+        size_t w = strcspn(s, " \n");
+        char word[32];
+        if (w == 0 || w >= sizeof word || s[w] != ' ')
+            continue;
+        memcpy(word, s, w);
+        word[w] = '\0';
+        int ph = pop3check_phase_from_name(word);
+        if (ph >= 0 &&
+            strcmp(word, pop3check_phase_name((enum pop3check_phase)ph)) == 0)
+            n++;
+    }
+    for (int p = 0; p < pop3check_phase_count(); p++) {
+        const char *name = pop3check_phase_name((enum pop3check_phase)p);
+        if (name != NULL && long_line(out, name, line, sizeof line) == NULL)
+            fail_msg("no long-output line for phase '%s'", name);
+    }
+    return n;
+}
+
+/* Output walks the phases of the library in use, no more: the result
+ * holds P3_PHASES of them and nothing beyond is read or named. */
+static void test_output_iterates_library_phases(void **state)
+{
+    struct plugin_opts *o = *state;
+    struct pop3check_result r;
+    char perf[2048];
+    const char *out;
+    int timed = 0;
+
+    o->verbose = 1;
+    blank_result(&r);
+    assert_int_equal(P3_COUNT(r.phase_us), pop3check_phase_count());
+    for (size_t p = 0; p < P3_COUNT(r.phase_us); p++)
+        r.phase_us[p] = (int64_t)(p + 1) * 1000;
+    out = render(o, &r, POP3CHECK_STATE_OK, "");
+    assert_null(strstr(out, "(null)"));
+    assert_int_equal(phase_lines(out), pop3check_phase_count());
+    first_line_perf(out, perf, sizeof perf);
+    for (const char *p = strstr(perf, "time_"); p != NULL;
+         p = strstr(p + 1, " time_"))
+        timed++;
+    /* Every phase but the total, which is time= itself. */
+    assert_int_equal(timed, pop3check_phase_count() - 1);
+    expect_item(perf, "time", P3_COUNT(r.phase_us) / 1000.0, "s");
+    assert_null(perf_item(perf, "time_total"));
+    /* A phase number the library does not know has no name and no time:
+     * what output.c relies on to skip it. */
+    assert_null(
+        pop3check_phase_name((enum pop3check_phase)pop3check_phase_count()));
+    assert_int_equal(pop3check_result_phase_us(
+                         &r, (enum pop3check_phase)pop3check_phase_count()),
+                     -1);
+}
+
+/* The status line shows the port the probe uses: the library's default
+ * for the TLS mode unless -p gave one. */
+static void test_output_effective_port(void **state)
+{
+    static const struct {
+        long tls, port;
+        const char *host, *want;
+    } v[] = {
+        {POP3CHECK_TLS_NONE, 0, "pop.example.org", " - pop.example.org:110 "},
+        {POP3CHECK_TLS_STLS, 0, "pop.example.org", " - pop.example.org:110 "},
+        {POP3CHECK_TLS_IMPLICIT, 0, "pop.example.org",
+         " - pop.example.org:995 "},
+        {POP3CHECK_TLS_IMPLICIT, 2995, "pop.example.org",
+         " - pop.example.org:2995 "},
+        {POP3CHECK_TLS_NONE, 0, "2001:db8::1", " - [2001:db8::1]:110 "},
+    };
+    struct plugin_opts *o = *state;
+    struct pop3check_result r;
+
+    banner_result(&r);
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        const char *out;
+        assert_int_equal(
+            pop3check_options_set_long(o->probe, POP3CHECK_OPT_TLS, v[i].tls),
+            0);
+        assert_int_equal(
+            pop3check_options_set_long(o->probe, POP3CHECK_OPT_PORT, v[i].port),
+            0);
+        assert_int_equal(
+            pop3check_options_set_str(o->probe, POP3CHECK_OPT_HOST, v[i].host),
+            0);
+        out = render(o, &r, POP3CHECK_STATE_OK, "");
+        if (strstr(out, v[i].want) == NULL ||
+            strstr(out, v[i].want) > strchr(out, '\n'))
+            fail_msg("case %zu: '%s' not in the status line: %s", i, v[i].want,
+                     out);
+    }
+}
+
+/* The login line names the mechanism tried and the user; without a
+ * mechanism (no login tried) there is none. */
+static void test_output_login_line(void **state)
+{
+    struct plugin_opts *o = *state;
+    struct pop3check_result r;
+    char line[256];
+    const char *out;
+
+    o->verbose = 1;
+    assert_int_equal(
+        pop3check_options_set_str(o->probe, POP3CHECK_OPT_USER, "alice"), 0);
+    banner_result(&r);
+    r.phase_us[POP3CHECK_PHASE_AUTH] = 5000;
+    r.auth_used = POP3CHECK_AUTH_CRAM_MD5;
+    out = render(o, &r, POP3CHECK_STATE_CRITICAL, "");
+    assert_non_null(long_line(out, "login", line, sizeof line));
+    assert_string_equal(
+        line,
+        "login: cram-md5 as alice, refused (credentials sent without TLS)");
+    r.logged_in = 1;
+    r.tls = 1;
+    out = render(o, &r, POP3CHECK_STATE_OK, "");
+    assert_non_null(long_line(out, "login", line, sizeof line));
+    assert_string_equal(line, "login: cram-md5 as alice, accepted");
+    r.auth_used = -1;
+    out = render(o, &r, POP3CHECK_STATE_OK, "");
+    assert_null(long_line(out, "login", line, sizeof line));
+    assert_null(strstr(out, "(null)"));
+}
+
+/* The long output of a failure marks the phase and names the error. */
+static void test_output_failed_phase_marked(void **state)
+{
+    struct plugin_opts *o = *state;
+    struct pop3check_result r;
+    char line[256];
+    const char *out;
+
+    o->verbose = 1;
+    blank_result(&r);
+    r.phase_us[POP3CHECK_PHASE_RESOLVE] = 1000;
+    r.phase_us[POP3CHECK_PHASE_TOTAL] = 3000;
+    r.error = POP3CHECK_E_CONNECT;
+    r.failed_phase = POP3CHECK_PHASE_CONNECT;
+    r.rcode = POP3CHECK_RCODE_SYS_TEMP;
+    memcpy(r.server_text, "[SYS/TEMP] busy", sizeof "[SYS/TEMP] busy");
+    memcpy(r.error_text, "connection refused", sizeof "connection refused");
+    out = render(o, &r, POP3CHECK_STATE_CRITICAL, "connection refused");
+    first_line(out, line, sizeof line);
+    assert_string_equal(line, "POP3 CRITICAL - pop.example.org:110 connection "
+                              "refused in 0.003 s | time=0.003000s;;;0 "
+                              "time_resolve=0.001000s;;;0");
+    assert_non_null(long_line(out, "connect", line, sizeof line));
+    assert_string_equal(line, "connect   not performed  <- failed: connect");
+    assert_non_null(long_line(out, "resolve", line, sizeof line));
+    assert_string_equal(line, "resolve   0.001000 s");
+    assert_non_null(long_line(out, "server", line, sizeof line));
+    assert_string_equal(line,
+                        "server said: -ERR [SYS/TEMP] busy (response code "
+                        "SYS/TEMP)");
+}
+
 static void test_output_password_never_printed(void **state)
 {
-    struct plugin_opts o;
+    struct plugin_opts *o = *state;
     struct pop3check_result r;
     const char *out;
 
-    (void)state;
-    base_opts(&o);
-    o.verbose = 3;
-    o.probe.user = "alice";
-    memcpy(o.password, "Sup3r-S3cret", sizeof "Sup3r-S3cret");
-    o.probe.password = o.password;
-    o.probe.auth = POP3CHECK_AUTH_USER;
+    o->verbose = 3;
+    assert_int_equal(
+        pop3check_options_set_str(o->probe, POP3CHECK_OPT_USER, "alice"), 0);
+    memcpy(o->password, "Sup3r-S3cret", sizeof "Sup3r-S3cret");
+    assert_int_equal(pop3check_options_set_str(o->probe, POP3CHECK_OPT_PASSWORD,
+                                               o->password),
+                     0);
+    assert_int_equal(pop3check_options_set_long(o->probe, POP3CHECK_OPT_AUTH,
+                                                POP3CHECK_AUTH_USER),
+                     0);
     banner_result(&r);
     r.phase_us[POP3CHECK_PHASE_CAPA] = 1000;
     r.phase_us[POP3CHECK_PHASE_AUTH] = 100000;
@@ -436,11 +632,14 @@ static void test_output_password_never_printed(void **state)
     memcpy(r.server_text, "[AUTH] Authentication failed.",
            sizeof "[AUTH] Authentication failed.");
     r.auth_used = POP3CHECK_AUTH_USER;
-    out = render(&o, &r, POP3CHECK_STATE_CRITICAL, "login failed");
+    out = render(o, &r, POP3CHECK_STATE_CRITICAL, "login failed");
     assert_memory_equal(out, "POP3 CRITICAL - ", 16);
     assert_null(strstr(out, "Sup3r-S3cret"));
     assert_null(strstr(out, "Sup3r"));
 }
+
+#define OPTS_TEST(f)                                                           \
+    cmocka_unit_test_setup_teardown(f, setup_opts, teardown_opts)
 
 int main(void)
 {
@@ -449,15 +648,19 @@ int main(void)
         cmocka_unit_test(test_output_perf_fields),
         cmocka_unit_test(test_output_perf_items_separated_by_space),
         cmocka_unit_test(test_output_buffer_truncates),
-        cmocka_unit_test(test_output_render_small_buffer),
-        cmocka_unit_test(test_output_status_line_by_state),
-        cmocka_unit_test(test_output_failure_line),
-        cmocka_unit_test(test_output_perfdata_phases),
-        cmocka_unit_test(test_output_perfdata_mailbox_and_cert),
-        cmocka_unit_test(test_output_perfdata_thresholds),
-        cmocka_unit_test(test_output_no_long_output_without_verbose),
-        cmocka_unit_test(test_output_long_output_phases),
-        cmocka_unit_test(test_output_password_never_printed),
+        OPTS_TEST(test_output_render_small_buffer),
+        OPTS_TEST(test_output_status_line_by_state),
+        OPTS_TEST(test_output_failure_line),
+        OPTS_TEST(test_output_perfdata_phases),
+        OPTS_TEST(test_output_perfdata_mailbox_and_cert),
+        OPTS_TEST(test_output_perfdata_thresholds),
+        OPTS_TEST(test_output_no_long_output_without_verbose),
+        OPTS_TEST(test_output_long_output_phases),
+        OPTS_TEST(test_output_password_never_printed),
+        OPTS_TEST(test_output_iterates_library_phases),
+        OPTS_TEST(test_output_effective_port),
+        OPTS_TEST(test_output_login_line),
+        OPTS_TEST(test_output_failed_phase_marked),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
