@@ -174,8 +174,8 @@ static int run(struct plugin_opts *o, struct transcript *tr)
     return st;
 }
 
-/* Everything after the library is ready: the command line, then -h, -V
- * or the check. */
+/* The command line, then -h, -V or the check (libcurl is set up only for
+ * the check: --help works whatever libcurl is installed). */
 static int check(int argc, char **argv)
 {
     static struct transcript tr;
@@ -195,8 +195,11 @@ static int check(int argc, char **argv)
         printf("check_pop3 %s (libpop3check %s, libcurl)\n", POP3CHECK_VERSION,
                pop3check_version());
         rc = POP3CHECK_STATE_UNKNOWN;
+    } else if (pop3check_global_init(err, sizeof err) != 0) {
+        rc = usage_error(err);
     } else {
         rc = run(&o, &tr);
+        pop3check_global_cleanup();
     }
     plugin_opts_free(&o);
     return rc;
@@ -204,13 +207,5 @@ static int check(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    char err[512];
-    int rc;
-
-    /* First, as the library asks: before any other call of it. */
-    if (pop3check_global_init(err, sizeof err) != 0)
-        return usage_error(err);
-    rc = check(argc, argv);
-    pop3check_global_cleanup();
-    return rc;
+    return check(argc, argv);
 }
