@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "internal.h"
+#include "session.h"
 
 #define SECRET "fuzz-Secret-7"
 
@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size < 2)
         return 0;
-    pop3check_result_init(&r);
+    p3_result_init(&r);
     r.capa = POP3CHECK_CAPA_KNOWN | POP3CHECK_CAPA_USER |
              (data[1] & 1u ? POP3CHECK_CAPA_APOP : 0) |
              (data[1] & 2u ? POP3CHECK_CAPA_SASL : 0) |
@@ -59,40 +59,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.top = data[0] & 0x20 ? POP3CHECK_MSG_FIRST : POP3CHECK_MSG_NONE;
     cfg.retr = data[0] & 0x40 ? POP3CHECK_MSG_LAST : POP3CHECK_MSG_NONE;
     cfg.trace = trace;
-    s = p3_session_new(
-        &cfg, &r, data[1] & 1u ? "<1896.697170952@dbc.mtview.ca.us>" : "", 0);
+    s = p3_sess_new(&cfg, &r,
+                    data[1] & 1u ? "<1896.697170952@dbc.mtview.ca.us>" : "", 0);
     if (s == NULL)
         return 0;
     data += 2;
     size -= 2;
-    rc = p3_session_start(s, now);
+    rc = p3_sess_start(s, now);
     while (rc == P3_SESS_CONTINUE && size > 0) {
         const char *out;
-        size_t n = p3_session_pending(s, &out);
+        size_t n = p3_sess_pending(s, &out);
         size_t chunk = 1 + data[0] % 97;
 
-        p3_session_sent(s, n);
+        p3_sess_sent(s, n);
         data++;
         size--;
         if (chunk > size)
             chunk = size;
         if (chunk == 0)
             break;
-        rc = p3_session_input(s, (const char *)data, chunk, ++now);
+        rc = p3_sess_input(s, (const char *)data, chunk, ++now);
         data += chunk;
         size -= chunk;
         if (++steps > 100000)
             __builtin_trap(); /* bounded by the input */
     }
     if (rc == P3_SESS_CONTINUE)
-        rc = p3_session_input(s, "", 0, ++now); /* the server hangs up */
+        rc = p3_sess_input(s, "", 0, ++now); /* the server hangs up */
     if (rc == P3_SESS_CONTINUE)
         __builtin_trap(); /* end of input must end the session */
-    no_secret(r.error_text);
-    no_secret(r.server_text);
+    /* Every text of the result, as the front ends read them. */
+    for (int t = POP3CHECK_TEXT_ERROR; t <= POP3CHECK_TEXT_PEER_IP; t++)
+        no_secret(pop3check_result_text(&r, (enum pop3check_text)t));
     if (strlen(r.error_text) >= sizeof r.error_text ||
         strlen(r.server_text) >= sizeof r.server_text)
         __builtin_trap();
-    p3_session_free(s);
+    p3_sess_free(s);
     return 0;
 }
