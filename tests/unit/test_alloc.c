@@ -394,23 +394,29 @@ static void test_alloc_probe_run_without_a_loop(void **state)
 {
     struct pop3check_options *o = make_opts(closed_port(), 0, 300);
     struct pop3check_probe *p = pop3check_probe_new(o, NULL, 0);
+    char wrong[512] = "";
 
     (void)state;
     assert_non_null(p);
     for (long n = 0; n < 4; n++) { /* multi, loop, glue, run node */
         const struct pop3check_result *r;
         const char *text;
+        char one[160];
         p3_alloc_test_fail_after(n);
         r = pop3check_probe_run(p);
         p3_alloc_test_fail_after(-1);
         text = pop3check_result_text(r, POP3CHECK_TEXT_ERROR);
-        assert_int_equal(pop3check_result_error(r), POP3CHECK_E_INTERNAL);
-        assert_true(text[0] != '\0');
-        if (strstr(text, "running already") != NULL)
-            fail_msg("allocation %ld failing: '%s'", n, text);
+        if (pop3check_result_error(r) == POP3CHECK_E_INTERNAL &&
+            text[0] != '\0' && strstr(text, "running already") == NULL)
+            continue;
+        snprintf(one, sizeof one, " allocation %ld failing: %s: '%s';", n,
+                 pop3check_error_name(pop3check_result_error(r)), text);
+        p3_append(wrong, sizeof wrong, one, strlen(one));
     }
     pop3check_probe_free(p);
     pop3check_options_free(o);
+    if (wrong[0] != '\0')
+        fail_msg("%s", wrong);
 }
 
 /* 1 if the core's budget is used up (then an allocation may have been

@@ -924,13 +924,15 @@ static void test_thresholds_dup(void **state)
 static void test_thresholds_dup_null_is_new(void **state)
 {
     struct pop3check_thresholds *c = pop3check_thresholds_dup(NULL);
+    enum pop3check_state timeout_state;
 
     (void)state;
     if (c == NULL)
         return; /* refusing is fine too */
     assert_all_unset(c);
-    assert_int_equal(pop3check_thresholds_timeout_state(c), CRIT);
+    timeout_state = pop3check_thresholds_timeout_state(c);
     pop3check_thresholds_free(c);
+    assert_int_equal(timeout_state, CRIT);
 }
 
 /* ---- running: the result belongs to the probe ---- */
