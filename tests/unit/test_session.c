@@ -382,6 +382,52 @@ static void test_session_top_refused_is_command_error(void **state)
     assert_non_null(strstr(f->r.error_text, "TOP 7"));
 }
 
+/* Every -ERR after login leaves through QUIT (sess.c, p3_sess_quit): the
+ * refused phase keeps its time and failure, and QUIT is timed too. */
+static void test_session_every_refusal_quits(void **state)
+{
+    static const struct {
+        int list, uidl;
+        long top, retr;
+        const char *cmd;
+        enum pop3check_phase phase;
+        const char *text;
+    } v[] = {
+        {0, 0, 0, 0, "STAT", POP3CHECK_PHASE_STAT, "STAT refused: -ERR no"},
+        {1, 0, 0, 0, "LIST", POP3CHECK_PHASE_LIST, "LIST refused: -ERR no"},
+        {0, 1, 0, 0, "UIDL", POP3CHECK_PHASE_UIDL, "UIDL refused: -ERR no"},
+        {0, 0, 0, 2, "RETR 2", POP3CHECK_PHASE_RETR, "RETR 2 refused: -ERR no"},
+    };
+    struct fixture *f = *state;
+
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        p3_sess_free(f->s);
+        p3_result_init(&f->r);
+        f->cfg.list = v[i].list, f->cfg.uidl = v[i].uidl;
+        f->cfg.top = v[i].top, f->cfg.retr = v[i].retr;
+        f->cfg.auth = POP3CHECK_AUTH_USER;
+        start(f, "");
+        expect_sent(f, "USER tim");
+        feed(f, "+OK\r\n");
+        expect_sent(f, "PASS tanstaaf");
+        feed(f, "+OK\r\n");
+        expect_sent(f, "STAT");
+        if (v[i].phase != POP3CHECK_PHASE_STAT) {
+            feed(f, "+OK 2 10\r\n");
+            expect_sent(f, v[i].cmd);
+        }
+        assert_int_equal(feed(f, "-ERR no\r\n"), P3_SESS_CONTINUE);
+        assert_int_equal(f->r.phase_us[v[i].phase], 100);
+        assert_int_equal(p3_sess_phase(f->s), POP3CHECK_PHASE_QUIT);
+        quit_ok(f, P3_SESS_FAILED);
+        assert_int_equal(f->r.error, POP3CHECK_E_COMMAND);
+        assert_int_equal(f->r.failed_phase, v[i].phase);
+        assert_string_equal(f->r.error_text, v[i].text);
+        assert_string_equal(f->r.server_text, "no");
+        assert_int_equal(f->r.phase_us[POP3CHECK_PHASE_QUIT], 100);
+    }
+}
+
 static void test_session_malformed_stat(void **state)
 {
     struct fixture *f = *state;
@@ -517,6 +563,7 @@ int main(void)
         T(test_session_retr_in_one_byte_pieces),
         T(test_session_top_then_retr_skipped_when_empty),
         T(test_session_top_refused_is_command_error),
+        T(test_session_every_refusal_quits),
         T(test_session_malformed_stat),
         T(test_session_garbage_reply),
         T(test_session_line_too_long),
