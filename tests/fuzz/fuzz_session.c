@@ -34,10 +34,32 @@ static void trace(void *ctx, enum pop3check_trace_dir dir, const char *line,
     no_secret(copy);
 }
 
+/* The first two bytes: what the options ask for and what the connect
+ * phase learnt. */
+static void configure(const uint8_t *data, struct pop3check_result *r,
+                      struct p3_sess_config *cfg)
+{
+    p3_result_init(r);
+    r->capa = POP3CHECK_CAPA_KNOWN | POP3CHECK_CAPA_USER |
+              (data[1] & 1u ? POP3CHECK_CAPA_APOP : 0) |
+              (data[1] & 2u ? POP3CHECK_CAPA_SASL : 0) |
+              (data[1] & 4u ? POP3CHECK_CAPA_RESP_CODES : 0);
+    r->sasl = (data[1] >> 3) & 7u;
+    memset(cfg, 0, sizeof *cfg);
+    cfg->user = data[0] & 0x80 ? NULL : "fuzzuser";
+    cfg->password = SECRET;
+    cfg->auth = (enum pop3check_auth)(data[0] % 6);
+    cfg->list = data[0] & 0x08;
+    cfg->uidl = data[0] & 0x10;
+    cfg->top = data[0] & 0x20 ? POP3CHECK_MSG_FIRST : POP3CHECK_MSG_NONE;
+    cfg->retr = data[0] & 0x40 ? POP3CHECK_MSG_LAST : POP3CHECK_MSG_NONE;
+    cfg->trace = trace;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct pop3check_result r;
-    struct p3_sess_config cfg = {0};
+    struct p3_sess_config cfg;
     struct p3_session *s;
     enum p3_sess_rc rc;
     int64_t now = 1000;
@@ -45,20 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size < 2)
         return 0;
-    p3_result_init(&r);
-    r.capa = POP3CHECK_CAPA_KNOWN | POP3CHECK_CAPA_USER |
-             (data[1] & 1u ? POP3CHECK_CAPA_APOP : 0) |
-             (data[1] & 2u ? POP3CHECK_CAPA_SASL : 0) |
-             (data[1] & 4u ? POP3CHECK_CAPA_RESP_CODES : 0);
-    r.sasl = (data[1] >> 3) & 7u;
-    cfg.user = data[0] & 0x80 ? NULL : "fuzzuser";
-    cfg.password = SECRET;
-    cfg.auth = (enum pop3check_auth)(data[0] % 6);
-    cfg.list = data[0] & 0x08;
-    cfg.uidl = data[0] & 0x10;
-    cfg.top = data[0] & 0x20 ? POP3CHECK_MSG_FIRST : POP3CHECK_MSG_NONE;
-    cfg.retr = data[0] & 0x40 ? POP3CHECK_MSG_LAST : POP3CHECK_MSG_NONE;
-    cfg.trace = trace;
+    configure(data, &r, &cfg);
     s = p3_sess_new(&cfg, &r,
                     data[1] & 1u ? "<1896.697170952@dbc.mtview.ca.us>" : "", 0);
     if (s == NULL)
