@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "internal.h"
+#include "session.h"
 
 #define SECRET "fuzz-Secret-7"
 
@@ -34,10 +34,32 @@ static void trace(void *ctx, enum pop3check_trace_dir dir, const char *line,
     no_secret(copy);
 }
 
+/* The first two bytes: what the options ask for and what the connect
+ * phase learnt. */
+static void configure(const uint8_t *data, struct pop3check_result *r,
+                      struct p3_sess_config *cfg)
+{
+    p3_result_init(r);
+    r->capa = POP3CHECK_CAPA_KNOWN | POP3CHECK_CAPA_USER |
+              (data[1] & 1u ? POP3CHECK_CAPA_APOP : 0) |
+              (data[1] & 2u ? POP3CHECK_CAPA_SASL : 0) |
+              (data[1] & 4u ? POP3CHECK_CAPA_RESP_CODES : 0);
+    r->sasl = (data[1] >> 3) & 7u;
+    memset(cfg, 0, sizeof *cfg);
+    cfg->user = data[0] & 0x80 ? NULL : "fuzzuser";
+    cfg->password = SECRET;
+    cfg->auth = (enum pop3check_auth)(data[0] % 6);
+    cfg->list = data[0] & 0x08;
+    cfg->uidl = data[0] & 0x10;
+    cfg->top = data[0] & 0x20 ? POP3CHECK_MSG_FIRST : POP3CHECK_MSG_NONE;
+    cfg->retr = data[0] & 0x40 ? POP3CHECK_MSG_LAST : POP3CHECK_MSG_NONE;
+    cfg->trace = trace;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct pop3check_result r;
-    struct p3_sess_config cfg = {0};
+    struct p3_sess_config cfg;
     struct p3_session *s;
     enum p3_sess_rc rc;
     int64_t now = 1000;
@@ -45,54 +67,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size < 2)
         return 0;
-    pop3check_result_init(&r);
-    r.capa = POP3CHECK_CAPA_KNOWN | POP3CHECK_CAPA_USER |
-             (data[1] & 1u ? POP3CHECK_CAPA_APOP : 0) |
-             (data[1] & 2u ? POP3CHECK_CAPA_SASL : 0) |
-             (data[1] & 4u ? POP3CHECK_CAPA_RESP_CODES : 0);
-    r.sasl = (data[1] >> 3) & 7u;
-    cfg.user = data[0] & 0x80 ? NULL : "fuzzuser";
-    cfg.password = SECRET;
-    cfg.auth = (enum pop3check_auth)(data[0] % 6);
-    cfg.list = data[0] & 0x08;
-    cfg.uidl = data[0] & 0x10;
-    cfg.top = data[0] & 0x20 ? POP3CHECK_MSG_FIRST : POP3CHECK_MSG_NONE;
-    cfg.retr = data[0] & 0x40 ? POP3CHECK_MSG_LAST : POP3CHECK_MSG_NONE;
-    cfg.trace = trace;
-    s = p3_session_new(
-        &cfg, &r, data[1] & 1u ? "<1896.697170952@dbc.mtview.ca.us>" : "", 0);
+    configure(data, &r, &cfg);
+    s = p3_sess_new(&cfg, &r,
+                    data[1] & 1u ? "<1896.697170952@dbc.mtview.ca.us>" : "", 0);
     if (s == NULL)
         return 0;
     data += 2;
     size -= 2;
-    rc = p3_session_start(s, now);
+    rc = p3_sess_start(s, now);
     while (rc == P3_SESS_CONTINUE && size > 0) {
         const char *out;
-        size_t n = p3_session_pending(s, &out);
+        size_t n = p3_sess_pending(s, &out);
         size_t chunk = 1 + data[0] % 97;
 
-        p3_session_sent(s, n);
+        p3_sess_sent(s, n);
         data++;
         size--;
         if (chunk > size)
             chunk = size;
         if (chunk == 0)
             break;
-        rc = p3_session_input(s, (const char *)data, chunk, ++now);
+        rc = p3_sess_input(s, (const char *)data, chunk, ++now);
         data += chunk;
         size -= chunk;
         if (++steps > 100000)
             __builtin_trap(); /* bounded by the input */
     }
     if (rc == P3_SESS_CONTINUE)
-        rc = p3_session_input(s, "", 0, ++now); /* the server hangs up */
+        rc = p3_sess_input(s, "", 0, ++now); /* the server hangs up */
     if (rc == P3_SESS_CONTINUE)
         __builtin_trap(); /* end of input must end the session */
-    no_secret(r.error_text);
-    no_secret(r.server_text);
+    /* Every text of the result, as the front ends read them. */
+    for (int t = POP3CHECK_TEXT_ERROR; t <= POP3CHECK_TEXT_PEER_IP; t++)
+        no_secret(pop3check_result_text(&r, (enum pop3check_text)t));
     if (strlen(r.error_text) >= sizeof r.error_text ||
         strlen(r.server_text) >= sizeof r.server_text)
         __builtin_trap();
-    p3_session_free(s);
+    p3_sess_free(s);
     return 0;
 }

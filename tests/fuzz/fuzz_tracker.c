@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "internal.h"
+#include "tracker.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct p3_tracker t;
     int64_t now = 10;
 
-    pop3check_result_init(&r);
+    p3_result_init(&r);
     p3_tracker_init(&t, &r, 0, NULL, NULL);
     /* Events: a type byte, a length byte, then that many bytes. */
     while (size >= 2) {

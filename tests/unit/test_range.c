@@ -10,14 +10,14 @@
 
 #include <string.h>
 
-#include "pop3check.h"
+#include "internal.h"
 
-static struct pop3check_range parse_ok(const char *text)
+static struct p3_range parse_ok(const char *text)
 {
-    struct pop3check_range r;
+    struct p3_range r;
 
     memset(&r, 0, sizeof r);
-    if (pop3check_range_parse(text, &r) != 0)
+    if (p3_range_parse(text, &r) != 0)
         fail_msg("range '%s' was rejected", text);
     assert_int_equal(r.set, 1);
     return r;
@@ -27,7 +27,7 @@ static struct pop3check_range parse_ok(const char *text)
 
 static void test_range_plain_number_is_zero_to_n(void **state)
 {
-    struct pop3check_range r = parse_ok("10");
+    struct p3_range r = parse_ok("10");
 
     (void)state;
     assert_int_equal(r.inside, 0);
@@ -39,7 +39,7 @@ static void test_range_plain_number_is_zero_to_n(void **state)
 
 static void test_range_open_end(void **state)
 {
-    struct pop3check_range r = parse_ok("10:");
+    struct p3_range r = parse_ok("10:");
 
     (void)state;
     assert_int_equal(r.start_inf, 0);
@@ -49,7 +49,7 @@ static void test_range_open_end(void **state)
 
 static void test_range_open_start(void **state)
 {
-    struct pop3check_range r = parse_ok("~:10");
+    struct p3_range r = parse_ok("~:10");
 
     (void)state;
     assert_int_equal(r.start_inf, 1);
@@ -59,8 +59,8 @@ static void test_range_open_start(void **state)
 
 static void test_range_start_end_and_inside(void **state)
 {
-    struct pop3check_range r = parse_ok("10:20");
-    struct pop3check_range at = parse_ok("@10:20");
+    struct p3_range r = parse_ok("10:20");
+    struct p3_range at = parse_ok("@10:20");
 
     (void)state;
     assert_int_equal(r.inside, 0);
@@ -76,7 +76,7 @@ static void test_range_text_keeps_what_the_user_wrote(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
-        struct pop3check_range r = parse_ok(forms[i]);
+        struct p3_range r = parse_ok(forms[i]);
         assert_string_equal(r.text, forms[i]);
     }
 }
@@ -84,7 +84,7 @@ static void test_range_text_keeps_what_the_user_wrote(void **state)
 static void test_range_longest_text_that_fits(void **state)
 {
     char text[32];
-    struct pop3check_range r;
+    struct p3_range r;
 
     (void)state;
     /* "1." and 29 zeros: 31 characters, the most text[32] can hold. */
@@ -158,8 +158,8 @@ static void test_range_alert_table(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
-        struct pop3check_range r = parse_ok(v[i].range);
-        int got = pop3check_range_alert(&r, v[i].value);
+        struct p3_range r = parse_ok(v[i].range);
+        int got = p3_range_alert(&r, v[i].value);
         if (got != v[i].alert)
             fail_msg("range '%s' value %g: alert %d, expected %d", v[i].range,
                      v[i].value, got, v[i].alert);
@@ -168,13 +168,13 @@ static void test_range_alert_table(void **state)
 
 static void test_range_unset_never_alerts(void **state)
 {
-    struct pop3check_range r;
+    struct p3_range r;
 
     (void)state;
     memset(&r, 0, sizeof r);
-    assert_int_equal(pop3check_range_alert(&r, -1e9), 0);
-    assert_int_equal(pop3check_range_alert(&r, 1e9), 0);
-    assert_int_equal(pop3check_range_alert(NULL, 1e9), 0);
+    assert_int_equal(p3_range_alert(&r, -1e9), 0);
+    assert_int_equal(p3_range_alert(&r, 1e9), 0);
+    assert_int_equal(p3_range_alert(NULL, 1e9), 0);
 }
 
 /* ---- rejections ---- */
@@ -201,9 +201,9 @@ static void test_range_rejects_bad_text(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        struct pop3check_range r;
+        struct p3_range r;
         memset(&r, 0, sizeof r);
-        if (pop3check_range_parse(bad[i], &r) != -1)
+        if (p3_range_parse(bad[i], &r) != -1)
             fail_msg("range '%s' was accepted", bad[i]);
         assert_int_equal(r.set, 0);
     }
@@ -213,22 +213,36 @@ static void test_range_rejects_bad_text(void **state)
  * start <= end, and the reference parser (parse_range_string) refuses it. */
 static void test_range_rejects_bare_negative_number(void **state)
 {
-    struct pop3check_range r;
+    struct p3_range r;
 
     (void)state;
     memset(&r, 0, sizeof r);
-    assert_int_equal(pop3check_range_parse("-5", &r), -1);
+    assert_int_equal(p3_range_parse("-5", &r), -1);
     assert_int_equal(r.set, 0);
 }
 
 static void test_range_rejects_null(void **state)
 {
-    struct pop3check_range r;
+    struct p3_range r;
 
     (void)state;
     memset(&r, 0, sizeof r);
-    assert_int_equal(pop3check_range_parse(NULL, &r), -1);
+    assert_int_equal(p3_range_parse(NULL, &r), -1);
     assert_int_equal(r.set, 0);
+}
+
+/* internal.h: "then *r is unchanged": a bad range never clobbers a good one
+ * already in place. */
+static void test_range_rejected_text_keeps_previous(void **state)
+{
+    struct p3_range r = parse_ok("@10:20");
+    struct p3_range before = r;
+
+    (void)state;
+    assert_int_equal(p3_range_parse("20:10", &r), -1);
+    assert_int_equal(p3_range_parse("", &r), -1);
+    assert_int_equal(p3_range_parse(NULL, &r), -1);
+    assert_memory_equal(&r, &before, sizeof r);
 }
 
 int main(void)
@@ -245,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_range_rejects_bad_text),
         cmocka_unit_test(test_range_rejects_bare_negative_number),
         cmocka_unit_test(test_range_rejects_null),
+        cmocka_unit_test(test_range_rejected_text_keeps_previous),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -348,6 +348,22 @@ static void test_reply_capa_unknown_changes_nothing(void **state)
     }
 }
 
+/* The capability words come from one table (names.c) that also names
+ * APOP (the greeting's timestamp) and KNOWN for the front ends: neither is
+ * a CAPA line, so a server listing "APOP" or "CAPA" sets nothing. */
+static void test_reply_capa_table_only_words(void **state)
+{
+    static const char *const lines[] = {"APOP", "apop", "CAPA", "KNOWN"};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        unsigned capa = 0, sasl = 0;
+        p3_parse_capa_line(lines[i], strlen(lines[i]), &capa, &sasl);
+        if (capa != 0 || sasl != 0)
+            fail_msg("'%s' set capa 0x%x sasl 0x%x", lines[i], capa, sasl);
+    }
+}
+
 static void test_reply_capa_keeps_earlier_bits(void **state)
 {
     unsigned capa = POP3CHECK_CAPA_KNOWN, sasl = POP3CHECK_SASL_LOGIN;
@@ -492,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_reply_capa_sasl_mechanisms),
         cmocka_unit_test(test_reply_capa_lower_case),
         cmocka_unit_test(test_reply_capa_unknown_changes_nothing),
+        cmocka_unit_test(test_reply_capa_table_only_words),
         cmocka_unit_test(test_reply_capa_keeps_earlier_bits),
         cmocka_unit_test(test_reply_greeting_rfc1939_example),
         cmocka_unit_test(test_reply_greeting_without_timestamp),

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "session.h"
 
 struct fixture {
     struct pop3check_result r;
@@ -35,7 +35,7 @@ static int setup(void **state)
     static struct fixture f;
 
     memset(&f, 0, sizeof f);
-    pop3check_result_init(&f.r);
+    p3_result_init(&f.r);
     f.cfg.user = "tim";
     f.cfg.password = "tanstaaf";
     f.cfg.trace = on_trace;
@@ -49,16 +49,16 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
 
-    p3_session_free(f->s);
+    p3_sess_free(f->s);
     f->s = NULL;
     return 0;
 }
 
 static enum p3_sess_rc start(struct fixture *f, const char *apop_ts)
 {
-    f->s = p3_session_new(&f->cfg, &f->r, apop_ts, 0);
+    f->s = p3_sess_new(&f->cfg, &f->r, apop_ts, 0);
     assert_non_null(f->s);
-    return p3_session_start(f->s, f->now);
+    return p3_sess_start(f->s, f->now);
 }
 
 /* The client must have queued exactly line (CRLF added here). */
@@ -66,25 +66,25 @@ static void expect_sent(struct fixture *f, const char *line)
 {
     const char *buf;
     char want[1024];
-    size_t n = p3_session_pending(f->s, &buf);
+    size_t n = p3_sess_pending(f->s, &buf);
 
     snprintf(want, sizeof want, "%s\r\n", line);
     assert_int_equal(n, strlen(want));
     assert_memory_equal(buf, want, n);
-    p3_session_sent(f->s, n);
+    p3_sess_sent(f->s, n);
 }
 
 static void expect_nothing_sent(struct fixture *f)
 {
     const char *buf;
 
-    assert_int_equal(p3_session_pending(f->s, &buf), 0);
+    assert_int_equal(p3_sess_pending(f->s, &buf), 0);
 }
 
 static enum p3_sess_rc feed(struct fixture *f, const char *data)
 {
     f->now += 100;
-    return p3_session_input(f->s, data, strlen(data), f->now);
+    return p3_sess_input(f->s, data, strlen(data), f->now);
 }
 
 static void quit_ok(struct fixture *f, enum p3_sess_rc want)
@@ -349,7 +349,7 @@ static void test_session_retr_in_one_byte_pieces(void **state)
     login(f, "+OK 1 33\r\n");
     expect_sent(f, "RETR 1");
     for (size_t i = 0; i < sizeof body - 1; i++)
-        assert_int_equal(p3_session_input(f->s, body + i, 1, f->now),
+        assert_int_equal(p3_sess_input(f->s, body + i, 1, f->now),
                          P3_SESS_CONTINUE);
     quit_ok(f, P3_SESS_DONE);
     assert_int_equal(f->r.retr_octets, body_octets);
@@ -380,6 +380,52 @@ static void test_session_top_refused_is_command_error(void **state)
     assert_int_equal(f->r.error, POP3CHECK_E_COMMAND);
     assert_int_equal(f->r.failed_phase, POP3CHECK_PHASE_TOP);
     assert_non_null(strstr(f->r.error_text, "TOP 7"));
+}
+
+/* Every -ERR after login leaves through QUIT (sess.c, p3_sess_quit): the
+ * refused phase keeps its time and failure, and QUIT is timed too. */
+static void test_session_every_refusal_quits(void **state)
+{
+    static const struct {
+        int list, uidl;
+        long top, retr;
+        const char *cmd;
+        enum pop3check_phase phase;
+        const char *text;
+    } v[] = {
+        {0, 0, 0, 0, "STAT", POP3CHECK_PHASE_STAT, "STAT refused: -ERR no"},
+        {1, 0, 0, 0, "LIST", POP3CHECK_PHASE_LIST, "LIST refused: -ERR no"},
+        {0, 1, 0, 0, "UIDL", POP3CHECK_PHASE_UIDL, "UIDL refused: -ERR no"},
+        {0, 0, 0, 2, "RETR 2", POP3CHECK_PHASE_RETR, "RETR 2 refused: -ERR no"},
+    };
+    struct fixture *f = *state;
+
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        p3_sess_free(f->s);
+        p3_result_init(&f->r);
+        f->cfg.list = v[i].list, f->cfg.uidl = v[i].uidl;
+        f->cfg.top = v[i].top, f->cfg.retr = v[i].retr;
+        f->cfg.auth = POP3CHECK_AUTH_USER;
+        start(f, "");
+        expect_sent(f, "USER tim");
+        feed(f, "+OK\r\n");
+        expect_sent(f, "PASS tanstaaf");
+        feed(f, "+OK\r\n");
+        expect_sent(f, "STAT");
+        if (v[i].phase != POP3CHECK_PHASE_STAT) {
+            feed(f, "+OK 2 10\r\n");
+            expect_sent(f, v[i].cmd);
+        }
+        assert_int_equal(feed(f, "-ERR no\r\n"), P3_SESS_CONTINUE);
+        assert_int_equal(f->r.phase_us[v[i].phase], 100);
+        assert_int_equal(p3_sess_phase(f->s), POP3CHECK_PHASE_QUIT);
+        quit_ok(f, P3_SESS_FAILED);
+        assert_int_equal(f->r.error, POP3CHECK_E_COMMAND);
+        assert_int_equal(f->r.failed_phase, v[i].phase);
+        assert_string_equal(f->r.error_text, v[i].text);
+        assert_string_equal(f->r.server_text, "no");
+        assert_int_equal(f->r.phase_us[POP3CHECK_PHASE_QUIT], 100);
+    }
 }
 
 static void test_session_malformed_stat(void **state)
@@ -415,7 +461,7 @@ static void test_session_line_too_long(void **state)
     start(f, "");
     expect_sent(f, "QUIT");
     memset(huge, 'A', sizeof huge - 1);
-    rc = p3_session_input(f->s, huge, sizeof huge - 1, 2000);
+    rc = p3_sess_input(f->s, huge, sizeof huge - 1, 2000);
     assert_int_equal(rc, P3_SESS_FAILED);
     assert_int_equal(f->r.error, POP3CHECK_E_PROTOCOL);
     assert_non_null(strstr(f->r.error_text, "longer than"));
@@ -429,7 +475,7 @@ static void test_session_eof_mid_reply(void **state)
     login(f, "+OK 1 100\r\n");
     expect_sent(f, "RETR 1");
     feed(f, "+OK\r\nhalf a mess");
-    assert_int_equal(p3_session_input(f->s, "", 0, 5000), P3_SESS_FAILED);
+    assert_int_equal(p3_sess_input(f->s, "", 0, 5000), P3_SESS_FAILED);
     assert_int_equal(f->r.error, POP3CHECK_E_PROTOCOL);
     assert_int_equal(f->r.failed_phase, POP3CHECK_PHASE_RETR);
     assert_non_null(strstr(f->r.error_text, "closed"));
@@ -485,7 +531,7 @@ static void test_session_fail_charges_current_phase(void **state)
 
     login(f, "+OK 1 100\r\n");
     expect_sent(f, "QUIT");
-    p3_session_fail(f->s, POP3CHECK_E_TIMEOUT, "no reply", f->now + 700);
+    p3_sess_fail(f->s, POP3CHECK_E_TIMEOUT, "no reply", f->now + 700);
     assert_int_equal(f->r.error, POP3CHECK_E_TIMEOUT);
     assert_int_equal(f->r.failed_phase, POP3CHECK_PHASE_QUIT);
     assert_int_equal(f->r.phase_us[POP3CHECK_PHASE_QUIT], 700);
@@ -517,6 +563,7 @@ int main(void)
         T(test_session_retr_in_one_byte_pieces),
         T(test_session_top_then_retr_skipped_when_empty),
         T(test_session_top_refused_is_command_error),
+        T(test_session_every_refusal_quits),
         T(test_session_malformed_stat),
         T(test_session_garbage_reply),
         T(test_session_line_too_long),
