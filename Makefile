@@ -183,7 +183,7 @@ $(BUILD)/tests/test_alloc: tests/unit/test_alloc.c $(ALLOC_OBJ)
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -DP3_ALLOC_TEST $(LDFLAGS) -o $@ $< $(ALLOC_OBJ) \
-	    $(CURL_LIBS) $(CMOCKA_LIBS) -lm
+	    $(CURL_LIBS) $(CMOCKA_LIBS) -lpthread -lm
 
 # expose.c with its allocation-failure hook, as test_alloc does for the core.
 $(BUILD)/tests/test_expose: tests/unit/test_expose.c \
@@ -201,7 +201,7 @@ $(CORE_TESTS:%=$(BUILD)/tests/test_%): $(BUILD)/tests/test_%: \
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CURL_LIBS) \
-	    $(CMOCKA_LIBS) -lm
+	    $(CMOCKA_LIBS) -lpthread -lm
 
 $(PLUGIN_TESTS:%=$(BUILD)/tests/test_%): $(BUILD)/tests/test_%: \
     tests/unit/test_%.c $(LIB_OBJ) $(PLUGIN_LIB_OBJ)

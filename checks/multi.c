@@ -116,9 +116,10 @@ const struct pop3check_result *pop3check_probe_run(struct pop3check_probe *p)
     if (m == NULL || pop3check_multi_add(m, p, NULL, NULL) != 0) {
         p3_result_init(&p->last);
         p->last.error = POP3CHECK_E_INTERNAL;
-        p3_format(p->last.error_text, sizeof p->last.error_text,
-                  m ? "the probe is running already"
-                    : "cannot create the event loop (out of memory?)");
+        p3_format(p->last.error_text, sizeof p->last.error_text, "%s",
+                  m == NULL ? "cannot create the event loop (out of memory?)"
+                  : p3_probe_running(p) ? "the probe is running already"
+                                        : "out of memory");
         pop3check_multi_free(m);
         return &p->last;
     }

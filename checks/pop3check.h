@@ -307,7 +307,9 @@ pop3check_options_error(const struct pop3check_options *o);
 
 /* ---- results: what a probe learnt ---- */
 
-/* Numbers in a result; -1 when unknown or not measured. */
+/* Numbers in a result; -1 when unknown or not measured, but the flag sets
+ * (CAPA, SASL), the yes/no figures (LOGGED_IN, TLS) and the message
+ * numbers (TOP_MSG, RETR_MSG) are 0 when there is nothing to say. */
 enum pop3check_figure {
     POP3CHECK_FIG_MESSAGES = 0,        /* STAT: messages in the maildrop */
     POP3CHECK_FIG_OCTETS = 1,          /* STAT: their octets */
@@ -345,7 +347,7 @@ enum pop3check_text {
 struct pop3check_result;
 
 /* A result as for a probe that has not run: every phase not performed,
- * every figure unknown, no error. NULL when out of memory. For front ends
+ * every figure unknown (or 0, see enum pop3check_figure), no error. NULL when out of memory. For front ends
  * that keep results, and show a target before its first probe. */
 POP3CHECK_API struct pop3check_result *pop3check_result_new(void);
 /* Makes dst a copy of src. 0, or -1 when out of memory (dst unchanged). */

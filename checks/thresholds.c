@@ -19,9 +19,12 @@ struct pop3check_thresholds *pop3check_thresholds_new(void)
 struct pop3check_thresholds *
 pop3check_thresholds_dup(const struct pop3check_thresholds *t)
 {
-    struct pop3check_thresholds *c = p3_calloc(1, sizeof *c);
+    struct pop3check_thresholds *c;
 
-    if (c != NULL && t != NULL)
+    if (t == NULL)
+        return pop3check_thresholds_new();
+    c = p3_calloc(1, sizeof *c);
+    if (c != NULL)
         *c = *t;
     return c;
 }

@@ -543,6 +543,15 @@ static void test_result_new_is_not_run_phases_texts(void **state)
 }
 
 /* pop3check.h: "every figure unknown", and a figure is -1 when unknown. */
+/* The header: flag sets and yes/no figures, and the message numbers of TOP
+ * and RETR, are 0 when there is nothing to say; every other figure -1. */
+static int zero_when_none(enum pop3check_figure f)
+{
+    return f == POP3CHECK_FIG_CAPA || f == POP3CHECK_FIG_SASL ||
+           f == POP3CHECK_FIG_LOGGED_IN || f == POP3CHECK_FIG_TLS ||
+           f == POP3CHECK_FIG_TOP_MSG || f == POP3CHECK_FIG_RETR_MSG;
+}
+
 static void test_result_new_is_not_run_figures(void **state)
 {
     struct pop3check_result *r = pop3check_result_new();
@@ -553,7 +562,7 @@ static void test_result_new_is_not_run_figures(void **state)
     for (size_t i = 0; i < sizeof figures / sizeof *figures; i++) {
         int64_t v = pop3check_result_figure(r, figures[i]);
         char one[32];
-        if (v == -1)
+        if (v == -1 || (zero_when_none(figures[i]) && v == 0))
             continue;
         snprintf(one, sizeof one, " %d=%lld", (int)figures[i], (long long)v);
         p3_append(wrong, sizeof wrong, one, strlen(one));
