@@ -67,7 +67,7 @@ EXPORTER_SRC = exporters/prometheus/server.c exporters/prometheus/main.c \
                exporters/prometheus/sched_metrics.c exporters/prometheus/history.c
 
 # The SNMP module: in the subagent, and as a .so for snmpd's dlmod.
-SNMP_MODULE_SRC = exporters/snmp/pop3monitor.c
+SNMP_MODULE_SRC = exporters/snmp/pop3monitor.c exporters/snmp/pop3mib.c
 SNMP_AGENT_SRC  = exporters/snmp/agent.c
 SNMP_SO         = pop3monitor.so
 
