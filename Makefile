@@ -216,6 +216,16 @@ $(BUILD)/tests/test_config: tests/unit/test_config.c $(LIB_OBJ) $(CONFIG_OBJ)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CONFIG_OBJ) \
 	    $(CURL_LIBS) $(YAML_LIBS) -lpthread $(CMOCKA_LIBS) -lm
 
+# The SNMP module's cells on results built field by field (internal.h).
+UNIT_TESTS += pop3mib
+$(BUILD)/tests/test_pop3mib: tests/unit/test_pop3mib.c \
+    exporters/snmp/pop3mib.c exporters/snmp/pop3mib.h $(LIB_OBJ) $(CONFIG_OBJ)
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(SNMP_CFLAGS) -Iexporters/snmp $(LDFLAGS) -o $@ \
+	    $< exporters/snmp/pop3mib.c $(LIB_OBJ) $(CONFIG_OBJ) $(CURL_LIBS) \
+	    $(YAML_LIBS) $(SNMP_LIBS) -lpthread $(CMOCKA_LIBS) -lm
+
 # A user of the installed library: public header and the .so only.
 $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop $(BUILD)/tests/deadconn: $(BUILD)/tests/%: \
     tests/tools/%.c $(BUILD)/$(LIBFILE)
