@@ -2,7 +2,8 @@
 /* test_config.c - unit tests of the YAML config file shared by pop3_exporter
  * and the SNMP agent (exporters/common/config*.c): every setting, every
  * error a user can make (as FILE:LINE: KEY: ...), password files, target
- * strings and the allowed_targets rule. */
+ * strings and the allowed_targets rule; and the command line both programs
+ * read (exporters/common/flags.c). */
 #define _DEFAULT_SOURCE /* mkstemp, mkdtemp, before any system header */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "flags.h"
 #include "internal.h" /* the stored password and parsed ranges */
 
 #define EXAMPLE    "exporters/common/pop3check.yml.example"
@@ -1095,6 +1097,205 @@ static void test_config_module_options(void **state)
     p3x_config_free(c);
 }
 
+/* ---- the command line (flags.c) ---- */
+
+struct cli {
+    const char *file, *socket;
+    int check, ping, checked;
+};
+
+static int cli_check(void *ctx)
+{
+    struct cli *c = ctx;
+
+    c->checked++;
+    if (c->socket != NULL && strcmp(c->socket, "bad") == 0) {
+        fprintf(stderr, "prog: --agentx.socket 'bad': no\n");
+        return 2;
+    }
+    return 0;
+}
+
+/* What a run printed on stdout and stderr. */
+static char out[1024], errs[1024];
+
+static void slurp_fd(int fd, char *buf, size_t len)
+{
+    ssize_t n;
+
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    n = read(fd, buf, len - 1);
+    assert_true(n >= 0);
+    buf[n] = '\0';
+    close(fd);
+}
+
+/* p3x_flags_parse() over argv (NULL-terminated, argv[0] the program),
+ * with stdout and stderr caught in out and errs. */
+static int run_flags(struct cli *c, const char *const *args)
+{
+    static const struct p3x_flag fl[] = {
+        {"config.file", P3X_FLAG_STRING, NULL, 0, 0, NULL},
+        {"config.check", P3X_FLAG_SWITCH, NULL, 0, 0, NULL},
+        {"agentx.socket", P3X_FLAG_STRING, NULL, 0, 0, NULL},
+        {"agentx.ping-interval", P3X_FLAG_INT, NULL, 1, 3600,
+         "give whole seconds, 1-3600"},
+    };
+    struct p3x_flag mine[4];
+    struct p3x_flags f = {"prog", "Usage: prog [flags]\n", mine, 4, cli_check,
+                          c};
+    char *argv[16];
+    int argc = 0, rc, fo, fe, so, se;
+    char po[] = "/tmp/test_flags_XXXXXX", pe[] = "/tmp/test_flags_XXXXXX";
+
+    memcpy(mine, fl, sizeof fl);
+    mine[0].value = &c->file;
+    mine[1].value = &c->check;
+    mine[2].value = &c->socket;
+    mine[3].value = &c->ping;
+    for (; args[argc] != NULL; argc++)
+        argv[argc] = (char *)args[argc];
+    argv[argc] = NULL;
+    fo = mkstemp(po);
+    fe = mkstemp(pe);
+    assert_true(fo >= 0 && fe >= 0);
+    unlink(po);
+    unlink(pe);
+    fflush(stdout);
+    fflush(stderr);
+    so = dup(1);
+    se = dup(2);
+    dup2(fo, 1);
+    dup2(fe, 2);
+    rc = p3x_flags_parse(&f, argc, argv);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(so, 1);
+    dup2(se, 2);
+    close(so);
+    close(se);
+    slurp_fd(fo, out, sizeof out);
+    slurp_fd(fe, errs, sizeof errs);
+    return rc;
+}
+
+#define ARGS(...) ((const char *const[]){"prog", __VA_ARGS__, NULL})
+
+static void test_flags_values(void **state)
+{
+    struct cli c = {0};
+
+    (void)state;
+    assert_int_equal(
+        run_flags(&c, ARGS("--config.file", "a.yml", "--config.check",
+                           "--agentx.ping-interval", "7")),
+        -1);
+    assert_string_equal(c.file, "a.yml");
+    assert_int_equal(c.check, 1);
+    assert_int_equal(c.ping, 7);
+    assert_int_equal(c.checked, 1);
+    assert_string_equal(out, "");
+    assert_string_equal(errs, "");
+    /* --flag=value, an empty value, a value that looks like a flag */
+    memset(&c, 0, sizeof c);
+    assert_int_equal(
+        run_flags(&c, ARGS("--config.file=b.yml", "--agentx.ping-interval=3600",
+                           "--agentx.socket=")),
+        -1);
+    assert_string_equal(c.file, "b.yml");
+    assert_int_equal(c.ping, 3600);
+    assert_string_equal(c.socket, "");
+    assert_int_equal(c.check, 0);
+    assert_int_equal(run_flags(&c, ARGS("--config.file", "--config.check")),
+                     -1);
+    assert_string_equal(c.file, "--config.check");
+    assert_int_equal(c.check, 0);
+    /* a prefix that names one flag, as getopt_long took them */
+    assert_int_equal(run_flags(&c, ARGS("--config.f", "c.yml", "--config.c")),
+                     -1);
+    assert_string_equal(c.file, "c.yml");
+    assert_int_equal(c.check, 1);
+    /* nothing at all */
+    assert_int_equal(run_flags(&c, (const char *const[]){"prog", NULL}), -1);
+}
+
+static void test_flags_help_and_version(void **state)
+{
+    char want[64];
+    struct cli c = {0};
+
+    (void)state;
+    assert_int_equal(run_flags(&c, ARGS("--help")), 0);
+    assert_string_equal(out, "Usage: prog [flags]\n");
+    assert_int_equal(run_flags(&c, ARGS("-h", "--bogus")), 0);
+    assert_string_equal(out, "Usage: prog [flags]\n");
+    assert_int_equal(run_flags(&c, ARGS("stray", "--help")), 0);
+    assert_string_equal(errs, "");
+    assert_int_equal(c.checked, 0); /* ended at once */
+    snprintf(want, sizeof want, "prog %s\n", POP3CHECK_VERSION);
+    assert_int_equal(run_flags(&c, ARGS("--version")), 0);
+    assert_string_equal(out, want);
+    assert_int_equal(run_flags(&c, ARGS("--vers")), 0);
+    assert_string_equal(out, want);
+    assert_string_equal(errs, "");
+}
+
+static void test_flags_usage_errors(void **state)
+{
+    const struct {
+        const char *const *args;
+        const char *err;
+    } t[] = {
+        {ARGS("--bogus"),
+         "prog: unknown option or missing value: '--bogus' (see --help)\n"},
+        {ARGS("--config.file"), "prog: unknown option or missing value: "
+                                "'--config.file' (see --help)\n"},
+        {ARGS("--config.check=yes"), "prog: unknown option or missing value: "
+                                     "'--config.check=yes' (see --help)\n"},
+        {ARGS("--help=x"),
+         "prog: unknown option or missing value: '--help=x' (see --help)\n"},
+        {ARGS("--config", "x"),
+         "prog: unknown option or missing value: '--config' (see --help)\n"},
+        {ARGS("-x"),
+         "prog: unknown option or missing value: '-x' (see --help)\n"},
+        {ARGS("--=x"),
+         "prog: unknown option or missing value: '--=x' (see --help)\n"},
+        {ARGS("stray"), "prog: unexpected argument 'stray' (see --help)\n"},
+        {ARGS("one", "--config.check", "two"),
+         "prog: unexpected argument 'one' (see --help)\n"},
+        {ARGS("-"), "prog: unexpected argument '-' (see --help)\n"},
+        {ARGS("--", "--config.check"),
+         "prog: unexpected argument '--config.check' (see --help)\n"},
+        {ARGS("--agentx.ping-interval", "0"),
+         "prog: --agentx.ping-interval '0': give whole seconds, 1-3600\n"},
+        {ARGS("--agentx.ping-interval=3601"),
+         "prog: --agentx.ping-interval '3601': give whole seconds, 1-3600\n"},
+        {ARGS("--agentx.p", "5s"),
+         "prog: --agentx.ping-interval '5s': give whole seconds, 1-3600\n"},
+        {ARGS("--agentx.ping-interval", ""),
+         "prog: --agentx.ping-interval '': give whole seconds, 1-3600\n"},
+        {ARGS("--agentx.ping-interval", "99999999999999999999"),
+         "prog: --agentx.ping-interval '99999999999999999999': give whole "
+         "seconds, 1-3600\n"},
+        /* the programs' own checks come before a stray argument */
+        {ARGS("stray", "--agentx.socket", "bad"),
+         "prog: --agentx.socket 'bad': no\n"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        struct cli c = {0};
+        if (run_flags(&c, t[i].args) != 2)
+            fail_msg("%s: not a usage error", t[i].args[1]);
+        assert_string_equal(errs, t[i].err);
+        assert_string_equal(out, "");
+    }
+    /* "--" ends the flags; nothing after it is an argument */
+    struct cli c = {0};
+    assert_int_equal(run_flags(&c, ARGS("--config.check", "--")), -1);
+    assert_int_equal(c.check, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1121,6 +1322,9 @@ int main(void)
         cmocka_unit_test(test_config_target_parse),
         cmocka_unit_test(test_config_module_allows),
         cmocka_unit_test(test_config_module_options),
+        cmocka_unit_test(test_flags_values),
+        cmocka_unit_test(test_flags_help_and_version),
+        cmocka_unit_test(test_flags_usage_errors),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
