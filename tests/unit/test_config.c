@@ -211,11 +211,41 @@ static const char full_yaml[] =
     "    target: \"[::1]:1995\"\n"
     "    module: banner\n";
 
-static void test_config_full_file_fills_every_field(void **state)
+static void test_config_full_file_thresholds(void **state)
 {
     struct p3x_config *c = parse_ok(full_yaml);
     const struct p3x_module *m = &c->modules[0];
     const struct pop3check_thresholds *t = m->thr;
+
+    (void)state;
+    assert_int_equal(pop3check_thresholds_timeout_state(t),
+                     POP3CHECK_STATE_WARNING);
+    assert_string_equal(range_of(m, POP3CHECK_PHASE_TOTAL, W), "2");
+    assert_string_equal(range_of(m, POP3CHECK_PHASE_TOTAL, C), "5");
+    assert_true(t->phase_crit[POP3CHECK_PHASE_TOTAL].end == 5.0);
+    assert_string_equal(range_of(m, POP3CHECK_PHASE_AUTH, W), "0.5");
+    assert_true(t->phase_warn[POP3CHECK_PHASE_AUTH].end == 0.5);
+    assert_string_equal(range_of(m, POP3CHECK_PHASE_AUTH, C), "2");
+    assert_null(range_of(m, POP3CHECK_PHASE_CONNECT, W));
+    assert_string_equal(range_of(m, POP3CHECK_PHASE_CONNECT, C), "1:2");
+    assert_null(range_of(m, POP3CHECK_PHASE_RETR, W));
+    assert_null(range_of(m, POP3CHECK_PHASE_RETR, C));
+    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_MESSAGES, W), "1000");
+    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_MESSAGES, C), "5000");
+    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_OCTETS, W),
+                        "100000000");
+    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_OCTETS, C), "@0:10");
+    assert_int_equal(t->measure_crit[POP3CHECK_MEASURE_OCTETS].inside, 1);
+    /* -D 30,14: fewer than 30 days warn, fewer than 14 are critical */
+    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_CERT_DAYS, W), "30:");
+    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_CERT_DAYS, C), "14:");
+    p3x_config_free(c);
+}
+
+static void test_config_full_file_fills_every_field(void **state)
+{
+    struct p3x_config *c = parse_ok(full_yaml);
+    const struct p3x_module *m = &c->modules[0];
 
     (void)state;
     assert_string_equal(c->path, "t.yml");
@@ -241,27 +271,6 @@ static void test_config_full_file_fills_every_field(void **state)
     assert_int_equal(opt_long(m, POP3CHECK_OPT_RETR), POP3CHECK_MSG_LAST);
     assert_int_equal(opt_long(m, POP3CHECK_OPT_TIMEOUT_MS), 2500);
     assert_null(m->opts->v.trace);
-    assert_int_equal(pop3check_thresholds_timeout_state(t),
-                     POP3CHECK_STATE_WARNING);
-    assert_string_equal(range_of(m, POP3CHECK_PHASE_TOTAL, W), "2");
-    assert_string_equal(range_of(m, POP3CHECK_PHASE_TOTAL, C), "5");
-    assert_true(t->phase_crit[POP3CHECK_PHASE_TOTAL].end == 5.0);
-    assert_string_equal(range_of(m, POP3CHECK_PHASE_AUTH, W), "0.5");
-    assert_true(t->phase_warn[POP3CHECK_PHASE_AUTH].end == 0.5);
-    assert_string_equal(range_of(m, POP3CHECK_PHASE_AUTH, C), "2");
-    assert_null(range_of(m, POP3CHECK_PHASE_CONNECT, W));
-    assert_string_equal(range_of(m, POP3CHECK_PHASE_CONNECT, C), "1:2");
-    assert_null(range_of(m, POP3CHECK_PHASE_RETR, W));
-    assert_null(range_of(m, POP3CHECK_PHASE_RETR, C));
-    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_MESSAGES, W), "1000");
-    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_MESSAGES, C), "5000");
-    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_OCTETS, W),
-                        "100000000");
-    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_OCTETS, C), "@0:10");
-    assert_int_equal(t->measure_crit[POP3CHECK_MEASURE_OCTETS].inside, 1);
-    /* -D 30,14: fewer than 30 days warn, fewer than 14 are critical */
-    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_CERT_DAYS, W), "30:");
-    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_CERT_DAYS, C), "14:");
     assert_int_equal(m->nallowed, 2);
     assert_string_equal(m->allowed[0], "mail1.example.org");
     assert_string_equal(m->allowed[1], "127.0.0.1:995");
@@ -1025,9 +1034,6 @@ static void test_config_module_allows(void **state)
         {"creds_port", "d.example", 2110, 1},
         {"creds_port", "d.example", 110, 0},
     };
-    struct p3x_module fake;
-    char star[] = "*";
-    char *list[] = {star};
 
     (void)state;
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -1040,8 +1046,16 @@ static void test_config_module_allows(void **state)
     assert_false(p3x_module_allows(NULL, "a.example", 0));
     assert_false(p3x_module_allows(c->modules, NULL, 0));
     p3x_config_free(c);
+}
 
-    /* "*" never opens a module with credentials, however it got there */
+/* "*" never opens a module with credentials, however it got there. */
+static void test_config_star_never_with_credentials(void **state)
+{
+    struct p3x_module fake;
+    char star[] = "*";
+    char *list[] = {star};
+
+    (void)state;
     memset(&fake, 0, sizeof fake);
     fake.allowed = list;
     fake.nallowed = 1;
@@ -1300,6 +1314,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_config_full_file_fills_every_field),
+        cmocka_unit_test(test_config_full_file_thresholds),
         cmocka_unit_test(test_config_defaults),
         cmocka_unit_test(test_config_words_and_numbers),
         cmocka_unit_test(test_config_messages_and_auth),
@@ -1321,6 +1336,7 @@ int main(void)
         cmocka_unit_test(test_config_example_file),
         cmocka_unit_test(test_config_target_parse),
         cmocka_unit_test(test_config_module_allows),
+        cmocka_unit_test(test_config_star_never_with_credentials),
         cmocka_unit_test(test_config_module_options),
         cmocka_unit_test(test_flags_values),
         cmocka_unit_test(test_flags_help_and_version),
