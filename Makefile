@@ -61,12 +61,14 @@ CONFIG_SRC  = exporters/common/config.c exporters/common/config_module.c \
 XCOMMON_SRC = $(CONFIG_SRC) exporters/prometheus/expose.c \
               exporters/prometheus/expose_probe.c \
               exporters/prometheus/stats.c
+# The command line of both daemons (not in the snmpd module).
+FLAGS_SRC   = exporters/common/flags.c
 EXPORTER_SRC = exporters/prometheus/server.c exporters/prometheus/main.c \
                exporters/prometheus/engine.c exporters/prometheus/http.c \
                exporters/prometheus/sched_metrics.c exporters/prometheus/history.c
 
 # The SNMP module: in the subagent, and as a .so for snmpd's dlmod.
-SNMP_MODULE_SRC = exporters/snmp/pop3monitor.c
+SNMP_MODULE_SRC = exporters/snmp/pop3monitor.c exporters/snmp/pop3mib.c
 SNMP_AGENT_SRC  = exporters/snmp/agent.c
 SNMP_SO         = pop3monitor.so
 
@@ -76,6 +78,7 @@ PLUGIN_OBJ     = $(PLUGIN_SRC:%.c=$(BUILD)/obj/%.o)
 XCOMMON_OBJ    = $(XCOMMON_SRC:%.c=$(BUILD)/obj/%.o)
 EXPORTER_OBJ   = $(EXPORTER_SRC:%.c=$(BUILD)/obj/%.o)
 CONFIG_OBJ     = $(CONFIG_SRC:%.c=$(BUILD)/obj/%.o)
+FLAGS_OBJ      = $(FLAGS_SRC:%.c=$(BUILD)/obj/%.o)
 SNMP_OBJ       = $(SNMP_MODULE_SRC:%.c=$(BUILD)/obj/%.o) \
                  $(SNMP_AGENT_SRC:%.c=$(BUILD)/obj/%.o)
 # The .so's objects: position-independent, only init_/deinit_ exported.
@@ -160,14 +163,15 @@ $(BUILD)/check_pop3: $(PLUGIN_OBJ) $(PLUGIN_LIB_OBJ) $(BUILD)/$(LIBFILE)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PLUGIN_OBJ) $(PLUGIN_LIB_OBJ) \
 	    -L$(BUILD) -lpop3check -lm
 
-$(BUILD)/pop3_exporter: $(EXPORTER_OBJ) $(XCOMMON_OBJ) $(BUILD)/$(LIBFILE)
+$(BUILD)/pop3_exporter: $(EXPORTER_OBJ) $(XCOMMON_OBJ) $(FLAGS_OBJ) \
+    $(BUILD)/$(LIBFILE)
 	$(say) LD $@
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(EXPORTER_OBJ) $(XCOMMON_OBJ) \
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(EXPORTER_OBJ) $(XCOMMON_OBJ) $(FLAGS_OBJ) \
 	    -L$(BUILD) -lpop3check $(EXPORTER_LIBS) -lm
 
-$(BUILD)/pop3_snmp_agent: $(SNMP_OBJ) $(CONFIG_OBJ) $(BUILD)/$(LIBFILE)
+$(BUILD)/pop3_snmp_agent: $(SNMP_OBJ) $(CONFIG_OBJ) $(FLAGS_OBJ) $(BUILD)/$(LIBFILE)
 	$(say) LD $@
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SNMP_OBJ) $(CONFIG_OBJ) \
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SNMP_OBJ) $(CONFIG_OBJ) $(FLAGS_OBJ) \
 	    -L$(BUILD) -lpop3check $(YAML_LIBS) $(SNMP_LIBS) -lpthread
 
 $(BUILD)/$(SNMP_SO): $(SNMP_PIC_OBJ) exporters/snmp/pop3monitor.map \
@@ -210,11 +214,22 @@ $(PLUGIN_TESTS:%=$(BUILD)/tests/test_%): $(BUILD)/tests/test_%: \
 	$(Q)$(CC) $(ALL_CFLAGS) -Iplugin $(LDFLAGS) -o $@ $< $(LIB_OBJ) \
 	    $(PLUGIN_LIB_OBJ) $(CURL_LIBS) $(CMOCKA_LIBS) -lm
 
-$(BUILD)/tests/test_config: tests/unit/test_config.c $(LIB_OBJ) $(CONFIG_OBJ)
+$(BUILD)/tests/test_config: tests/unit/test_config.c $(LIB_OBJ) $(CONFIG_OBJ) \
+    $(FLAGS_OBJ)
 	@mkdir -p $(@D)
 	$(say) LD $@
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CONFIG_OBJ) \
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CONFIG_OBJ) $(FLAGS_OBJ) \
 	    $(CURL_LIBS) $(YAML_LIBS) -lpthread $(CMOCKA_LIBS) -lm
+
+# The SNMP module's cells on results built field by field (internal.h).
+UNIT_TESTS += pop3mib
+$(BUILD)/tests/test_pop3mib: tests/unit/test_pop3mib.c \
+    exporters/snmp/pop3mib.c exporters/snmp/pop3mib.h $(LIB_OBJ) $(CONFIG_OBJ)
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(SNMP_CFLAGS) -Iexporters/snmp $(LDFLAGS) -o $@ \
+	    $< exporters/snmp/pop3mib.c $(LIB_OBJ) $(CONFIG_OBJ) $(CURL_LIBS) \
+	    $(YAML_LIBS) $(SNMP_LIBS) -lpthread $(CMOCKA_LIBS) -lm
 
 # A user of the installed library: public header and the .so only.
 $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop $(BUILD)/tests/deadconn: $(BUILD)/tests/%: \
@@ -412,5 +427,5 @@ clean:
 	rm -rf build build-asan build-clang build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(PLUGIN_OBJ:.o=.d) $(PLUGIN_LIB_OBJ:.o=.d) \
-    $(ALLOC_OBJ:.o=.d) $(XCOMMON_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) \
+    $(ALLOC_OBJ:.o=.d) $(XCOMMON_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) $(FLAGS_OBJ:.o=.d) \
     $(SNMP_OBJ:.o=.d) $(SNMP_PIC_OBJ:.o=.d)

@@ -200,37 +200,50 @@ static int load_root(struct p3xc_ctx *x)
     return 0;
 }
 
-/* What only the probe library can tell (a user name with a space, an
- * IPv4 target with ip_version 6, ...): every module and every target is
- * tried with pop3check_probe_new(), so that a config that loads is a
- * config that probes. */
+/* Tries o with pop3check_probe_new() and frees it; o NULL (it could not
+ * be made, for why) or a refusal is an error for SECTION.NAME at line. */
+static int try_probe(struct p3xc_ctx *x, struct pop3check_options *o,
+                     const char *why, int line, const char *section,
+                     const char *name)
+{
+    char err[256], key[128];
+    struct pop3check_probe *p;
+
+    if (o != NULL) {
+        p = pop3check_probe_new(o, err, sizeof err);
+        pop3check_options_free(o);
+        if (p != NULL) {
+            pop3check_probe_free(p);
+            return 0;
+        }
+        why = err;
+    }
+    snprintf(key, sizeof key, "%s.%s", section, name);
+    return p3xc_fail(x, line, key, "%s", why);
+}
+
+/* What only the probe library can tell (an IPv4 target with ip_version
+ * 6, ...): every module and every target is tried with
+ * pop3check_probe_new(), so that a config that loads is a config that
+ * probes. */
 static int check_with_library(struct p3xc_ctx *x)
 {
     const struct p3x_config *c = x->c;
-    char why[256], key[128];
+    char why[256];
 
     for (size_t i = 0; i < c->nmodules; i++) {
-        struct pop3check_options o = c->modules[i].opts;
-        o.host = "localhost";
-        struct pop3check_probe *p = pop3check_probe_new(&o, why, sizeof why);
-        if (p == NULL) {
-            snprintf(key, sizeof key, "modules.%s", c->modules[i].name);
-            return p3xc_fail(x, c->modules[i].line, key, "%s", why);
-        }
-        pop3check_probe_free(p);
+        const struct p3x_module *m = &c->modules[i];
+        struct pop3check_options *o =
+            p3x_module_options(m, "localhost", 0, why, sizeof why);
+        if (try_probe(x, o, why, m->line, "modules", m->name) != 0)
+            return -1;
     }
     for (size_t i = 0; i < c->ntargets; i++) {
         const struct p3x_target *t = &c->targets[i];
-        struct pop3check_options o = t->module->opts;
-        o.host = t->host;
-        if (t->port)
-            o.port = t->port;
-        struct pop3check_probe *p = pop3check_probe_new(&o, why, sizeof why);
-        if (p == NULL) {
-            snprintf(key, sizeof key, "targets.%s", t->name);
-            return p3xc_fail(x, t->line, key, "%s", why);
-        }
-        pop3check_probe_free(p);
+        struct pop3check_options *o =
+            p3x_module_options(t->module, t->host, t->port, why, sizeof why);
+        if (try_probe(x, o, why, t->line, "targets", t->name) != 0)
+            return -1;
     }
     return 0;
 }
@@ -310,15 +323,9 @@ int p3x_config_load(const char *path, struct p3x_config **out, char *err,
 
 static void module_free(struct p3x_module *m)
 {
-    char *pw = (char *)m->opts.password;
-
-    if (pw != NULL)
-        explicit_bzero(pw, strlen(pw));
-    free(pw);
+    pop3check_options_free(m->opts); /* wipes the password */
+    pop3check_thresholds_free(m->thr);
     free(m->name);
-    free((char *)m->opts.cafile);
-    free((char *)m->opts.sni);
-    free((char *)m->opts.user);
     free(m->password_file);
     for (size_t i = 0; i < m->nallowed; i++)
         free(m->allowed[i]);
@@ -415,14 +422,35 @@ int p3x_target_parse(const char *text, char *host, size_t hostlen,
     return 0;
 }
 
-/* The port a probe with m goes to when the target names port (0: none). */
-static unsigned effective_port(const struct p3x_module *m, unsigned port)
+unsigned p3x_module_port(const struct p3x_module *m, unsigned port)
 {
+    long p = 0;
+
     if (port != 0)
         return port;
-    if (m->opts.port != 0)
-        return m->opts.port;
-    return m->opts.tls == POP3CHECK_TLS_IMPLICIT ? 995 : 110;
+    if (pop3check_options_get_long(m->opts, POP3CHECK_OPT_PORT, &p) != 0)
+        return 0;
+    return (unsigned)p;
+}
+
+struct pop3check_options *p3x_module_options(const struct p3x_module *m,
+                                             const char *host, unsigned port,
+                                             char *err, size_t errlen)
+{
+    struct pop3check_options *o = pop3check_options_dup(m->opts);
+
+    if (o == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (pop3check_options_set_str(o, POP3CHECK_OPT_HOST, host) != 0 ||
+        (port != 0 &&
+         pop3check_options_set_long(o, POP3CHECK_OPT_PORT, (long)port) != 0)) {
+        snprintf(err, errlen, "%s", pop3check_options_error(o));
+        pop3check_options_free(o);
+        return NULL;
+    }
+    return o;
 }
 
 int p3x_module_allows(const struct p3x_module *m, const char *host,
@@ -437,14 +465,15 @@ int p3x_module_allows(const struct p3x_module *m, const char *host,
         const char *a = m->allowed[i];
 
         if (strcmp(a, "*") == 0) {
-            if (m->opts.user == NULL) /* never with credentials */
+            /* never with credentials */
+            if (pop3check_options_get_str(m->opts, POP3CHECK_OPT_USER) == NULL)
                 return 1;
             continue;
         }
         if (p3x_target_parse(a, h, sizeof h, &p) != 0 ||
             strcasecmp(h, host) != 0)
             continue;
-        if (p == 0 || p == effective_port(m, port))
+        if (p == 0 || p == p3x_module_port(m, port))
             return 1;
     }
     return 0;

@@ -52,6 +52,8 @@ int p3xc_number(const char *s, long min, long max, long *out);
 
 /* Typed values of optional settings. n NULL (key absent) leaves *out as it
  * is; a bad value is an error "'VALUE' is not WHAT". */
+int p3xc_str(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
+             const char **out); /* *out is borrowed from x->doc */
 int p3xc_dup(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
              const char **out); /* *out is a copy for the caller to free */
 int p3xc_long(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
@@ -64,9 +66,18 @@ int p3xc_seconds(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
 /* A word that from_name turns into a value >= 0. */
 int p3xc_word(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
               int (*from_name)(const char *), int *out, const char *what);
-/* key: { warning: RANGE, critical: RANGE } in check_pop3's syntax. */
+/* What a pair of ranges is set on: a phase's time or a measure. */
+struct p3xc_which {
+    int is_phase;
+    unsigned value; /* enum pop3check_phase or enum pop3check_measure */
+};
+#define P3XC_PHASE(p)   ((struct p3xc_which){1, (unsigned)(p)})
+#define P3XC_MEASURE(m) ((struct p3xc_which){0, (unsigned)(m)})
+
+/* key: { warning: RANGE, critical: RANGE } in check_pop3's syntax, set on
+ * what in t. */
 int p3xc_pair(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
-              struct pop3check_range *warn, struct pop3check_range *crit);
+              struct pop3check_thresholds *t, struct p3xc_which what);
 
 /* Parses text as one YAML document into x->doc and calls walk(x) on it
  * (x->doc has no root node for an empty file). Syntax errors, aliases, a

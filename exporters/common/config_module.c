@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* config_module.c - one module of the config file (modules.NAME): probe
  * options and thresholds filled as check_pop3 fills them from its command
- * line, the same rules and words, the password read from password_file. */
+ * line (through the library's setters), the same rules and words, the
+ * password read from password_file. */
 #define _DEFAULT_SOURCE /* explicit_bzero, strdup, strcasecmp */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,15 +16,15 @@
 
 #define PASSWORD_MAX 255 /* as check_pop3's --password-file */
 
-static int tls_from_name(const char *s)
-{
-    static const char *const names[] = {"none", "stls", "implicit"};
-
-    for (int i = 0; i < 3; i++)
-        if (strcasecmp(s, names[i]) == 0)
-            return i;
-    return -1;
-}
+/* A module's settings as read, before they go into its options: the rules
+ * between them are checked first, so that a library refusal comes after
+ * the file's own errors (as when the whole config was checked by the
+ * library at the end). Strings are borrowed from the YAML document. */
+struct settings {
+    const char *cafile, *sni, *user;
+    long port, ip, top, retr, timeout_ms; /* 0: unset */
+    int tls, auth, insecure, list, uidl;
+};
 
 /* TOP and RETR: a message number, first or last (as --top, --retr). */
 static int get_msg(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
@@ -46,7 +48,7 @@ static int get_msg(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
 }
 
 static int get_commands(struct p3xc_ctx *x, const yaml_node_t *n,
-                        struct pop3check_options *o)
+                        struct settings *st)
 {
     const yaml_node_item_t *i;
 
@@ -64,9 +66,9 @@ static int get_commands(struct p3xc_ctx *x, const yaml_node_t *n,
         if (p3xc_scalar(x, it, "commands", &s) != 0)
             return -1;
         if (strcasecmp(s, "list") == 0)
-            flag = &o->list;
+            flag = &st->list;
         else if (strcasecmp(s, "uidl") == 0)
-            flag = &o->uidl;
+            flag = &st->uidl;
         else
             return p3xc_fail(
                 x, P3XC_LINE(it), "commands",
@@ -81,7 +83,8 @@ static int get_commands(struct p3xc_ctx *x, const yaml_node_t *n,
     return 0;
 }
 
-/* cert_days: { warning: DAYS, critical: DAYS }, as check_pop3's -D. */
+/* cert_days: { warning: DAYS, critical: DAYS }, as check_pop3's -D: fewer
+ * days left than DAYS alert, the range "DAYS:". */
 static int get_cert_days(struct p3xc_ctx *x, const yaml_node_t *n,
                          struct pop3check_thresholds *t)
 {
@@ -90,6 +93,7 @@ static int get_cert_days(struct p3xc_ctx *x, const yaml_node_t *n,
     yaml_node_t *v[2];
     int line[2];
     long w = 0, c = 0;
+    char range[24];
     size_t at;
 
     if (n == NULL)
@@ -108,13 +112,23 @@ static int get_cert_days(struct p3xc_ctx *x, const yaml_node_t *n,
             "%ld is more than warning (%ld): the critical days must not "
             "exceed the warning days",
             c, w);
+    for (int i = 0; i < 2; i++) {
+        long days = i == 0 ? w : c;
+        snprintf(range, sizeof range, "%ld:", days);
+        if (days != 0 &&
+            pop3check_thresholds_set(t, POP3CHECK_MEASURE_CERT_DAYS,
+                                     i == 0 ? POP3CHECK_STATE_WARNING
+                                            : POP3CHECK_STATE_CRITICAL,
+                                     range) != 0)
+            return p3xc_fail(x, line[i], keys[i], "'%ld' is not %s", days,
+                             what);
+    }
     p3xc_pop(x, at);
-    t->cert_warn_days = (int)w;
-    t->cert_crit_days = (int)c;
     return 0;
 }
 
-/* phases: { PHASE: { warning, critical }, ... }; total has its own key. */
+/* phases: { PHASE: { warning, critical }, ... }; total has its own key.
+ * The phases this build names, before total. */
 static int get_phases(struct p3xc_ctx *x, const yaml_node_t *n,
                       struct pop3check_thresholds *t)
 {
@@ -134,11 +148,20 @@ static int get_phases(struct p3xc_ctx *x, const yaml_node_t *n,
     if (p3xc_fields(x, n, names, POP3CHECK_PHASE_TOTAL, v, line) != 0)
         return -1;
     for (int i = 0; i < POP3CHECK_PHASE_TOTAL; i++)
-        if (p3xc_pair(x, v[i], names[i], &t->phase_warn[i],
-                      &t->phase_crit[i]) != 0)
+        if (p3xc_pair(x, v[i], names[i], t, P3XC_PHASE(i)) != 0)
             return -1;
     p3xc_pop(x, at);
     return 0;
+}
+
+/* 1 if t has a warning or a critical range on measure. */
+static int has_range(const struct pop3check_thresholds *t,
+                     enum pop3check_measure measure)
+{
+    return pop3check_thresholds_get(t, measure, POP3CHECK_STATE_WARNING) !=
+               NULL ||
+           pop3check_thresholds_get(t, measure, POP3CHECK_STATE_CRITICAL) !=
+               NULL;
 }
 
 enum { T_TOTAL, T_PHASES, T_MESSAGES, T_OCTETS, T_CERT, T_COUNT };
@@ -146,9 +169,9 @@ static const char *const thr_keys[T_COUNT] = {"total", "phases", "messages",
                                               "octets", "cert_days"};
 
 static int get_thresholds(struct p3xc_ctx *x, const yaml_node_t *n,
-                          struct p3x_module *m)
+                          struct p3x_module *m, const struct settings *st)
 {
-    struct pop3check_thresholds *t = &m->thr;
+    struct pop3check_thresholds *t = m->thr;
     yaml_node_t *v[T_COUNT];
     int line[T_COUNT];
     size_t at;
@@ -161,23 +184,23 @@ static int get_thresholds(struct p3xc_ctx *x, const yaml_node_t *n,
         return -1;
     at = p3xc_push(x, "thresholds");
     if (p3xc_fields(x, n, thr_keys, T_COUNT, v, line) != 0 ||
-        p3xc_pair(x, v[T_TOTAL], "total", &t->phase_warn[POP3CHECK_PHASE_TOTAL],
-                  &t->phase_crit[POP3CHECK_PHASE_TOTAL]) != 0 ||
+        p3xc_pair(x, v[T_TOTAL], "total", t,
+                  P3XC_PHASE(POP3CHECK_PHASE_TOTAL)) != 0 ||
         get_phases(x, v[T_PHASES], t) != 0 ||
-        p3xc_pair(x, v[T_MESSAGES], "messages", &t->messages_warn,
-                  &t->messages_crit) != 0 ||
-        p3xc_pair(x, v[T_OCTETS], "octets", &t->octets_warn, &t->octets_crit) !=
-            0 ||
+        p3xc_pair(x, v[T_MESSAGES], "messages", t,
+                  P3XC_MEASURE(POP3CHECK_MEASURE_MESSAGES)) != 0 ||
+        p3xc_pair(x, v[T_OCTETS], "octets", t,
+                  P3XC_MEASURE(POP3CHECK_MEASURE_OCTETS)) != 0 ||
         get_cert_days(x, v[T_CERT], t) != 0)
         return -1;
-    if (m->opts.user == NULL && (t->messages_warn.set || t->messages_crit.set))
+    if (st->user == NULL && has_range(t, POP3CHECK_MEASURE_MESSAGES))
         return p3xc_fail(x, line[T_MESSAGES], "messages",
                          "needs a login: add user and password_file");
-    if (m->opts.user == NULL && (t->octets_warn.set || t->octets_crit.set))
+    if (st->user == NULL && has_range(t, POP3CHECK_MEASURE_OCTETS))
         return p3xc_fail(x, line[T_OCTETS], "octets",
                          "needs a login: add user and password_file");
-    if (m->opts.tls == POP3CHECK_TLS_NONE &&
-        (t->cert_warn_days || t->cert_crit_days))
+    if (st->tls == POP3CHECK_TLS_NONE &&
+        has_range(t, POP3CHECK_MEASURE_CERT_DAYS))
         return p3xc_fail(x, line[T_CERT], "cert_days",
                          "needs TLS: add tls: stls or tls: implicit");
     p3xc_pop(x, at);
@@ -216,98 +239,126 @@ struct fields {
 
 /* Where and how to connect and log in. */
 static int module_connection(struct p3xc_ctx *x, struct p3x_module *m,
-                             const struct fields *f)
+                             const struct fields *f, struct settings *st)
 {
-    struct pop3check_options *o = &m->opts;
     const char *pwfile = NULL;
-    long port = 0, ip = 0;
-    int tls = 0, auth = 0;
 
-    if (p3xc_word(x, f->v[M_TLS], "tls", tls_from_name, &tls,
+    if (p3xc_word(x, f->v[M_TLS], "tls", pop3check_tls_from_name, &st->tls,
                   "a TLS mode (none, stls or implicit)") != 0 ||
-        p3xc_long(x, f->v[M_PORT], "port", 1, 65535, &port,
+        p3xc_long(x, f->v[M_PORT], "port", 1, 65535, &st->port,
                   "a port (1-65535)") != 0 ||
-        p3xc_dup(x, f->v[M_CAFILE], "cafile", &o->cafile) != 0 ||
-        p3xc_bool(x, f->v[M_INSECURE], "insecure", &o->insecure) != 0 ||
-        p3xc_dup(x, f->v[M_SNI], "sni", &o->sni) != 0 ||
-        p3xc_long(x, f->v[M_IP], "ip_version", 0, 6, &ip,
+        p3xc_str(x, f->v[M_CAFILE], "cafile", &st->cafile) != 0 ||
+        p3xc_bool(x, f->v[M_INSECURE], "insecure", &st->insecure) != 0 ||
+        p3xc_str(x, f->v[M_SNI], "sni", &st->sni) != 0 ||
+        p3xc_long(x, f->v[M_IP], "ip_version", 0, 6, &st->ip,
                   "an IP version (4, 6, or 0 for either)") != 0 ||
-        p3xc_word(x, f->v[M_AUTH], "auth", pop3check_auth_from_name, &auth,
+        p3xc_word(x, f->v[M_AUTH], "auth", pop3check_auth_from_name, &st->auth,
                   "an auth mechanism (any, user, apop, plain, login or "
                   "cram-md5)") != 0 ||
-        p3xc_dup(x, f->v[M_USER], "user", &o->user) != 0 ||
+        p3xc_str(x, f->v[M_USER], "user", &st->user) != 0 ||
         p3xc_dup(x, f->v[M_PWFILE], "password_file", &pwfile) != 0)
         return -1;
     m->password_file = (char *)pwfile;
-    if (ip != 0 && ip != 4 && ip != 6)
+    if (st->ip != 0 && st->ip != 4 && st->ip != 6)
         return p3xc_fail(x, f->line[M_IP], "ip_version",
                          "'%ld' is not an IP version (4, 6, or 0 for either)",
-                         ip);
-    o->tls = (enum pop3check_tls)tls;
-    o->port = (unsigned)port;
-    o->ip_version = (int)ip;
-    o->auth = (enum pop3check_auth)auth;
+                         st->ip);
     return 0;
 }
 
 /* What to do after login, how long to wait, how to judge. */
 static int module_checks(struct p3xc_ctx *x, struct p3x_module *m,
-                         const struct fields *f)
+                         const struct fields *f, struct settings *st)
 {
-    struct pop3check_options *o = &m->opts;
-    double timeout = 10;
+    double timeout = 0;
     int state = 0;
 
-    if (get_commands(x, f->v[M_COMMANDS], o) != 0 ||
-        get_msg(x, f->v[M_TOP], "top", &o->top) != 0 ||
-        get_msg(x, f->v[M_RETR], "retr", &o->retr) != 0 ||
+    if (get_commands(x, f->v[M_COMMANDS], st) != 0 ||
+        get_msg(x, f->v[M_TOP], "top", &st->top) != 0 ||
+        get_msg(x, f->v[M_RETR], "retr", &st->retr) != 0 ||
         p3xc_seconds(x, f->v[M_TIMEOUT], "timeout", 0.001, 3600, &timeout,
                      "a timeout (above 0 and at most 3600 s, such as 500ms, "
                      "10s, 1m or 10)") != 0 ||
         p3xc_word(x, f->v[M_TSTATE], "timeout_state", pop3check_state_from_name,
                   &state, "a state (ok, warning, critical or unknown)") != 0 ||
-        get_thresholds(x, f->v[M_THRESHOLDS], m) != 0)
+        get_thresholds(x, f->v[M_THRESHOLDS], m, st) != 0)
         return -1;
-    o->timeout_ms = (unsigned)(timeout * 1000 + 0.5);
-    if (f->v[M_TSTATE] != NULL) {
-        m->thr.timeout_state = (enum pop3check_state)state;
-        m->thr.timeout_state_set = 1;
-    }
+    if (f->v[M_TIMEOUT] != NULL) /* else the library's default */
+        st->timeout_ms = (long)(timeout * 1000 + 0.5);
+    if (f->v[M_TSTATE] != NULL && pop3check_thresholds_set_timeout_state(
+                                      m->thr, (enum pop3check_state)state) != 0)
+        return p3xc_fail(x, f->line[M_TSTATE], "timeout_state",
+                         "a state (ok, warning, critical or unknown)");
     return 0;
 }
 
 /* Settings that only make sense together (as check_pop3's). */
 static int module_rules(struct p3xc_ctx *x, const struct p3x_module *m,
-                        const struct fields *f)
+                        const struct fields *f, const struct settings *st)
 {
     static const int need_tls[] = {M_CAFILE, M_INSECURE, M_SNI};
     static const int need_login[] = {M_PWFILE, M_AUTH, M_COMMANDS, M_TOP,
                                      M_RETR};
-    const struct pop3check_options *o = &m->opts;
     int set[M_COUNT] = {0};
 
-    set[M_CAFILE] = o->cafile != NULL;
-    set[M_INSECURE] = o->insecure;
-    set[M_SNI] = o->sni != NULL;
+    set[M_CAFILE] = st->cafile != NULL;
+    set[M_INSECURE] = st->insecure;
+    set[M_SNI] = st->sni != NULL;
     set[M_PWFILE] = m->password_file != NULL;
-    set[M_AUTH] = o->auth != POP3CHECK_AUTH_ANY;
-    set[M_COMMANDS] = o->list || o->uidl;
-    set[M_TOP] = o->top != POP3CHECK_MSG_NONE;
-    set[M_RETR] = o->retr != POP3CHECK_MSG_NONE;
+    set[M_AUTH] = st->auth != POP3CHECK_AUTH_ANY;
+    set[M_COMMANDS] = st->list || st->uidl;
+    set[M_TOP] = st->top != POP3CHECK_MSG_NONE;
+    set[M_RETR] = st->retr != POP3CHECK_MSG_NONE;
     for (size_t i = 0; i < sizeof need_tls / sizeof need_tls[0]; i++)
-        if (set[need_tls[i]] && o->tls == POP3CHECK_TLS_NONE)
+        if (set[need_tls[i]] && st->tls == POP3CHECK_TLS_NONE)
             return p3xc_fail(x, f->line[need_tls[i]], module_keys[need_tls[i]],
                              "needs TLS: add tls: stls or tls: implicit");
     for (size_t i = 0; i < sizeof need_login / sizeof need_login[0]; i++)
-        if (set[need_login[i]] && o->user == NULL)
+        if (set[need_login[i]] && st->user == NULL)
             return p3xc_fail(
                 x, f->line[need_login[i]], module_keys[need_login[i]],
                 "needs a login: add user%s",
                 need_login[i] == M_PWFILE ? "" : " and password_file");
-    if (o->user != NULL && m->password_file == NULL)
+    if (st->user != NULL && m->password_file == NULL)
         return p3xc_fail(x, f->line[M_USER], "user",
                          "needs password_file (a file whose first line is the "
                          "password)");
+    return 0;
+}
+
+/* The settings into the module's options. What the library refuses (a
+ * user name with a space, ...) is reported as the module's, in the
+ * library's words. */
+static int module_options(struct p3xc_ctx *x, struct p3x_module *m,
+                          const struct settings *st)
+{
+    static const enum pop3check_opt str_keys[] = {
+        POP3CHECK_OPT_CAFILE, POP3CHECK_OPT_SNI, POP3CHECK_OPT_USER};
+    const char *const strs[] = {st->cafile, st->sni, st->user};
+    static const enum pop3check_opt long_keys[] = {
+        POP3CHECK_OPT_TLS,        POP3CHECK_OPT_PORT,
+        POP3CHECK_OPT_IP_VERSION, POP3CHECK_OPT_AUTH,
+        POP3CHECK_OPT_INSECURE,   POP3CHECK_OPT_LIST,
+        POP3CHECK_OPT_UIDL,       POP3CHECK_OPT_TOP,
+        POP3CHECK_OPT_RETR,       POP3CHECK_OPT_TIMEOUT_MS};
+    const long longs[] = {st->tls,      st->port,      st->ip,   st->auth,
+                          st->insecure, st->list,      st->uidl, st->top,
+                          st->retr,     st->timeout_ms};
+    struct pop3check_options *o = m->opts;
+
+    _Static_assert(sizeof str_keys / sizeof str_keys[0] ==
+                           sizeof strs / sizeof strs[0] &&
+                       sizeof long_keys / sizeof long_keys[0] ==
+                           sizeof longs / sizeof longs[0],
+                   "one value per key");
+    for (size_t i = 0; i < sizeof str_keys / sizeof str_keys[0]; i++)
+        if (pop3check_options_set_str(o, str_keys[i], strs[i]) != 0)
+            return p3xc_fail(x, m->line, NULL, "%s",
+                             pop3check_options_error(o));
+    for (size_t i = 0; i < sizeof long_keys / sizeof long_keys[0]; i++)
+        if (pop3check_options_set_long(o, long_keys[i], longs[i]) != 0)
+            return p3xc_fail(x, m->line, NULL, "%s",
+                             pop3check_options_error(o));
     return 0;
 }
 
@@ -342,8 +393,10 @@ static int read_password(struct p3xc_ctx *x, struct p3x_module *m, int line)
     else
         rc = 0;
     buf[len] = '\0';
-    if (rc == 0 && (m->opts.password = strdup(buf)) == NULL)
-        rc = p3xc_fail(x, line, "password_file", "out of memory");
+    if (rc == 0 &&
+        pop3check_options_set_str(m->opts, POP3CHECK_OPT_PASSWORD, buf) != 0)
+        rc = p3xc_fail(x, line, "password_file", "'%s': %s", path,
+                       pop3check_options_error(m->opts));
     explicit_bzero(buf, sizeof buf);
     return rc;
 }
@@ -359,14 +412,14 @@ static int add_allowed(struct p3xc_ctx *x, struct p3x_module *m, const char *s,
 
 /* allowed_targets; "*" (anything) is the default without credentials. */
 static int get_allowed(struct p3xc_ctx *x, struct p3x_module *m,
-                       const yaml_node_t *n)
+                       const yaml_node_t *n, int has_user)
 {
     const yaml_node_item_t *i;
     char host[P3XC_HOST_MAX];
     unsigned port;
     size_t count;
 
-    if (n == NULL && m->opts.user != NULL)
+    if (n == NULL && has_user)
         return 0; /* only its scheduled targets */
     if (n != NULL && p3xc_want(x, n, "allowed_targets", YAML_SEQUENCE_NODE,
                                "a list such as [\"mail.example.org\", "
@@ -386,7 +439,7 @@ static int get_allowed(struct p3xc_ctx *x, struct p3x_module *m,
 
         if (p3xc_scalar(x, it, "allowed_targets", &s) != 0)
             return -1;
-        if (strcmp(s, "*") == 0 && m->opts.user != NULL)
+        if (strcmp(s, "*") == 0 && has_user)
             return p3xc_fail(x, P3XC_LINE(it), "allowed_targets",
                              "'*' is not allowed for a module with credentials "
                              "(list the hosts it may log in to)");
@@ -408,15 +461,19 @@ int p3xc_module_load(struct p3xc_ctx *x, struct p3x_module *m,
 {
     struct fields f = {
         0}; /* p3xc_fields() fills it; cppcheck cannot see that */
+    struct settings st = {0};
 
-    m->opts.timeout_ms = 10000; /* check_pop3's default */
+    if ((m->opts = pop3check_options_new()) == NULL ||
+        (m->thr = pop3check_thresholds_new()) == NULL)
+        return p3xc_fail(x, m->line, NULL, "out of memory");
     if (p3xc_want(x, n, NULL, YAML_MAPPING_NODE,
                   "a mapping of settings (write {} for the defaults)") != 0 ||
         p3xc_fields(x, n, module_keys, M_COUNT, f.v, f.line) != 0 ||
-        module_connection(x, m, &f) != 0 || module_checks(x, m, &f) != 0 ||
-        module_rules(x, m, &f) != 0 ||
-        (m->opts.user != NULL && read_password(x, m, f.line[M_PWFILE]) != 0) ||
-        get_allowed(x, m, f.v[M_ALLOWED]) != 0)
+        module_connection(x, m, &f, &st) != 0 ||
+        module_checks(x, m, &f, &st) != 0 || module_rules(x, m, &f, &st) != 0 ||
+        (st.user != NULL && read_password(x, m, f.line[M_PWFILE]) != 0) ||
+        get_allowed(x, m, f.v[M_ALLOWED], st.user != NULL) != 0 ||
+        module_options(x, m, &st) != 0)
         return -1;
     return 0;
 }

@@ -201,6 +201,14 @@ static int duration(const char *s, double *out)
 
 /* Getters for optional settings: a NULL node leaves *out as it is. */
 
+int p3xc_str(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
+             const char **out)
+{
+    if (n == NULL)
+        return 0;
+    return p3xc_scalar(x, n, key, out);
+}
+
 int p3xc_dup(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
              const char **out)
 {
@@ -286,15 +294,21 @@ int p3xc_word(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
 static const char *const pair_keys[] = {"warning", "critical"};
 
 static int get_range(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
-                     struct pop3check_range *r)
+                     struct pop3check_thresholds *t, struct p3xc_which what,
+                     enum pop3check_state level)
 {
     const char *s;
+    int rc;
 
     if (n == NULL)
         return 0;
     if (p3xc_scalar(x, n, key, &s) != 0)
         return -1;
-    if (pop3check_range_parse(s, r) != 0)
+    rc = what.is_phase ? pop3check_thresholds_set_phase(
+                             t, (enum pop3check_phase)what.value, level, s)
+                       : pop3check_thresholds_set(
+                             t, (enum pop3check_measure)what.value, level, s);
+    if (rc != 0)
         return p3xc_fail(x, P3XC_LINE(n), key,
                          "'%s' is not a range such as 10, 10:, ~:10, 10:20 or "
                          "@10:20 (quote it)",
@@ -304,7 +318,7 @@ static int get_range(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
 
 /* key: { warning: RANGE, critical: RANGE } */
 int p3xc_pair(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
-              struct pop3check_range *warn, struct pop3check_range *crit)
+              struct pop3check_thresholds *t, struct p3xc_which what)
 {
     yaml_node_t *v[2];
     int line[2];
@@ -317,8 +331,8 @@ int p3xc_pair(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
         return -1;
     at = p3xc_push(x, key);
     if (p3xc_fields(x, n, pair_keys, 2, v, line) != 0 ||
-        get_range(x, v[0], "warning", warn) != 0 ||
-        get_range(x, v[1], "critical", crit) != 0)
+        get_range(x, v[0], "warning", t, what, POP3CHECK_STATE_WARNING) != 0 ||
+        get_range(x, v[1], "critical", t, what, POP3CHECK_STATE_CRITICAL) != 0)
         return -1;
     p3xc_pop(x, at);
     return 0;

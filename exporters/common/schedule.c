@@ -24,6 +24,8 @@ static void target_free(struct p3x_sched_target *t)
     if (t == NULL)
         return;
     pop3check_probe_free(t->probe);
+    pop3check_thresholds_free(t->thr);
+    pop3check_result_free(t->last);
     free(t);
 }
 
@@ -32,28 +34,29 @@ static struct p3x_sched_target *target_new(const struct p3x_target *ct,
                                            size_t errlen)
 {
     struct p3x_sched_target *t = calloc(1, sizeof *t);
-    struct pop3check_options o;
+    struct pop3check_options *o = NULL;
+    long timeout_ms = 0;
 
-    if (t == NULL) {
+    if (t == NULL ||
+        (t->thr = pop3check_thresholds_dup(ct->module->thr)) == NULL ||
+        (t->last = pop3check_result_new()) == NULL) {
         snprintf(err, errlen, "out of memory");
-        return NULL;
+        goto fail;
     }
-    o = ct->module->opts;
-    o.host = ct->host;
-    if (ct->port)
-        o.port = ct->port;
+    o = p3x_module_options(ct->module, ct->host, ct->port, err, errlen);
+    if (o == NULL || (t->probe = pop3check_probe_new(o, err, errlen)) == NULL)
+        goto fail;
+    pop3check_options_get_long(o, POP3CHECK_OPT_TIMEOUT_MS, &timeout_ms);
+    pop3check_options_free(o);
     snprintf(t->name, sizeof t->name, "%s", ct->name);
-    t->probe = pop3check_probe_new(&o, err, errlen);
-    if (t->probe == NULL) {
-        free(t);
-        return NULL;
-    }
-    t->thr = ct->module->thr;
-    t->timeout_s = (o.timeout_ms ? o.timeout_ms : 10000) / 1000.0;
+    t->timeout_s = (double)timeout_ms / 1000.0;
     t->interval_ms = (int64_t)(ct->interval_s * 1000);
     t->lock = lock;
-    pop3check_result_init(&t->last);
     return t;
+fail:
+    pop3check_options_free(o);
+    target_free(t);
+    return NULL;
 }
 
 /* Keeps what /metrics showed for a target of the same name. */
@@ -64,8 +67,10 @@ static void carry_over(struct p3x_sched_target *t,
         const struct p3x_sched_target *o = old->t[i];
         if (strcmp(o->name, t->name) != 0)
             continue;
+        /* Without memory for the copy the target starts afresh. */
+        if (pop3check_result_copy(t->last, o->last) != 0)
+            return;
         t->have_result = o->have_result;
-        t->last = o->last;
         t->state = o->state;
         t->probes_total = o->probes_total;
         memcpy(t->errors_total, o->errors_total, sizeof t->errors_total);
@@ -140,6 +145,7 @@ static void on_done(void *ctx, struct pop3check_probe *p,
                     const struct pop3check_result *r)
 {
     struct p3x_sched_target *t = ctx;
+    const enum pop3check_error e = pop3check_result_error(r);
     enum pop3check_state st;
 
     (void)p;
@@ -148,14 +154,19 @@ static void on_done(void *ctx, struct pop3check_probe *p,
         target_free(t);
         return;
     }
-    st = pop3check_evaluate(r, &t->thr, NULL, 0);
+    st = pop3check_evaluate(r, t->thr, NULL, 0);
     pthread_mutex_lock(t->lock);
-    t->last = *r;
+    /* A result that cannot be kept is shown as the failure it is. */
+    if (pop3check_result_copy(t->last, r) != 0) {
+        pop3check_result_set_error(t->last, POP3CHECK_E_INTERNAL,
+                                   "out of memory keeping the result");
+        st = POP3CHECK_STATE_UNKNOWN;
+    }
     t->state = st;
     t->have_result = 1;
     t->probes_total++;
-    if (r->error != POP3CHECK_E_OK && (unsigned)r->error < POP3CHECK_E_COUNT)
-        t->errors_total[r->error]++;
+    if (e != POP3CHECK_E_OK && (unsigned)e < POP3CHECK_E_KNOWN)
+        t->errors_total[e]++;
     pthread_mutex_unlock(t->lock);
     if (t->notify != NULL)
         t->notify(t->notify_ctx, t->index);

@@ -11,27 +11,28 @@
 #include "server_internal.h"
 
 /* Called on the engine thread; after the resume the HTTP thread owns j
- * again (and may free it at once), so j is not touched after it. */
+ * again (and may free it at once), so j is not touched after it. r is the
+ * probe's, which the job keeps until it is freed. */
 static void on_probe_done(void *ctx, struct pop3check_probe *p,
                           const struct pop3check_result *r)
 {
     struct job *j = ctx;
 
     (void)p;
-    j->result = *r;
-    j->state = pop3check_evaluate(r, &j->thr, NULL, 0);
+    j->result = r;
+    j->state = r != NULL ? pop3check_evaluate(r, j->thr, NULL, 0)
+                         : POP3CHECK_STATE_UNKNOWN;
     MHD_resume_connection(j->conn);
 }
 
-/* A job the engine cannot run (it is stopping, or out of memory). */
+/* A job the engine cannot run (it is stopping, or out of memory): an
+ * internal error, or no result at all (the request is then dropped). */
 static void refuse_job(struct job *j, const char *why)
 {
-    struct pop3check_result r;
-
-    pop3check_result_init(&r);
-    r.error = POP3CHECK_E_INTERNAL;
-    snprintf(r.error_text, sizeof r.error_text, "%s", why);
-    on_probe_done(j, j->probe, &r);
+    j->refusal = pop3check_result_new();
+    if (j->refusal != NULL)
+        pop3check_result_set_error(j->refusal, POP3CHECK_E_INTERNAL, why);
+    on_probe_done(j, j->probe, j->refusal);
 }
 
 /* Rebuilds the schedule from the config after a (re)load; the targets

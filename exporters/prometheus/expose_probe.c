@@ -30,31 +30,6 @@
     "series each: apop means an APOP timestamp in the greeting, sasl_* a "     \
     "SASL mechanism offered."
 
-/* Capabilities by the label value that names them. */
-struct flag_name {
-    unsigned flag;
-    const char *name;
-};
-
-static const struct flag_name capa_names[] = {
-    {POP3CHECK_CAPA_STLS, "stls"},
-    {POP3CHECK_CAPA_USER, "user"},
-    {POP3CHECK_CAPA_APOP, "apop"},
-    {POP3CHECK_CAPA_TOP, "top"},
-    {POP3CHECK_CAPA_UIDL, "uidl"},
-    {POP3CHECK_CAPA_PIPELINING, "pipelining"},
-    {POP3CHECK_CAPA_RESP_CODES, "resp_codes"},
-    {POP3CHECK_CAPA_AUTH_RESP_CODE, "auth_resp_code"},
-    {POP3CHECK_CAPA_LOGIN_DELAY, "login_delay"},
-    {POP3CHECK_CAPA_SASL, "sasl"},
-};
-
-static const struct flag_name sasl_names[] = {
-    {POP3CHECK_SASL_PLAIN, "sasl_plain"},
-    {POP3CHECK_SASL_LOGIN, "sasl_login"},
-    {POP3CHECK_SASL_CRAM_MD5, "sasl_cram_md5"},
-};
-
 struct probe_out {
     struct p3x_families *fs;
     const char *target; /* NULL: no target label */
@@ -81,15 +56,15 @@ static double seconds(int64_t us)
     return us < 0 ? 0 : (double)us / 1e6;
 }
 
+static double phase_s(const struct pop3check_result *r, enum pop3check_phase p)
+{
+    return seconds(pop3check_result_phase_us(r, p));
+}
+
 /* OpenSSL's "TLSv1.3" as blackbox_exporter writes it: "TLS 1.3" ("TLSv1"
  * is TLS 1.0); "unknown" when libcurl did not say. */
-static void tls_version_label(const struct pop3check_result *r, char *out,
-                              size_t len)
+static void tls_version_label(const char *v, char *out, size_t len)
 {
-    char v[sizeof r->tls_version + 1];
-
-    memcpy(v, r->tls_version, sizeof r->tls_version);
-    v[sizeof r->tls_version] = '\0';
     if (strncmp(v, "TLSv", 4) == 0 && v[4] != '\0')
         snprintf(out, len, "TLS %s%s", v + 4,
                  strchr(v + 4, '.') != NULL ? "" : ".0");
@@ -98,53 +73,64 @@ static void tls_version_label(const struct pop3check_result *r, char *out,
 }
 
 /* The families blackbox_exporter has too, with the same meaning. A result
- * that never ran (pop3check_result_init() only) is no success. */
+ * that never ran (pop3check_result_new() only) is no success. */
 static int add_blackbox(const struct probe_out *o,
                         const struct pop3check_result *r, double timeout_s)
 {
-    const int64_t *us = r->phase_us;
-    int ip = r->ip_version == 4 || r->ip_version == 6 ? r->ip_version : 0;
-    int ran = us[POP3CHECK_PHASE_TOTAL] >= 0;
-    char version[sizeof r->tls_version + 8];
+    const int64_t total = pop3check_result_phase_us(r, POP3CHECK_PHASE_TOTAL);
+    const int64_t ipv = pop3check_result_figure(r, POP3CHECK_FIG_IP_VERSION);
+    const int64_t expiry =
+        pop3check_result_figure(r, POP3CHECK_FIG_CERT_NOT_AFTER);
+    const char *tls = pop3check_result_text(r, POP3CHECK_TEXT_TLS_VERSION);
+    const int ran = total >= 0;
+    char version[48];
 
     if (gauge(o, "probe_success", HELP_SUCCESS, NULL, NULL,
-              ran && r->error == POP3CHECK_E_OK) != 0 ||
+              ran && pop3check_result_error(r) == POP3CHECK_E_OK) != 0 ||
         gauge(o, "probe_duration_seconds", HELP_DURATION, NULL, NULL,
-              seconds(us[POP3CHECK_PHASE_TOTAL])) != 0 ||
+              seconds(total)) != 0 ||
         gauge(o, "probe_timeout_seconds", HELP_TIMEOUT, NULL, NULL,
               timeout_s) != 0 ||
         gauge(o, "probe_dns_lookup_time_seconds", HELP_DNS, NULL, NULL,
-              seconds(us[POP3CHECK_PHASE_RESOLVE])) != 0 ||
-        gauge(o, "probe_ip_protocol", HELP_IP, NULL, NULL, ip) != 0)
+              phase_s(r, POP3CHECK_PHASE_RESOLVE)) != 0 ||
+        gauge(o, "probe_ip_protocol", HELP_IP, NULL, NULL,
+              ipv == 4 || ipv == 6 ? (double)ipv : 0) != 0)
         return -1;
-    if (r->cert_not_after >= 0 &&
-        gauge(o, "probe_ssl_earliest_cert_expiry", HELP_CERT, NULL, NULL,
-              (double)r->cert_not_after) != 0)
+    if (expiry >= 0 && gauge(o, "probe_ssl_earliest_cert_expiry", HELP_CERT,
+                             NULL, NULL, (double)expiry) != 0)
         return -1;
-    if (!r->tls)
+    if (pop3check_result_figure(r, POP3CHECK_FIG_TLS) != 1)
         return 0;
-    tls_version_label(r, version, sizeof version);
+    tls_version_label(tls, version, sizeof version);
     return gauge(o, "probe_tls_version_info", HELP_TLS, "version", version,
-                 r->tls_version[0] != '\0' ? 1 : NAN);
+                 tls[0] != '\0' ? 1 : NAN);
 }
 
+/* Every phase but total and every error kind but ok that the library in
+ * use names, in its order (a newer one's come after today's). */
 static int add_pop3(const struct probe_out *o, const struct pop3check_result *r,
                     enum pop3check_state state)
 {
     const char *help = o->target != NULL ? HELP_ERROR_LAST : HELP_ERROR;
+    const enum pop3check_error err = pop3check_result_error(r);
+    const int nphases = pop3check_phase_count();
+    const int nerrors = pop3check_error_count();
 
-    for (int p = 0; p < POP3CHECK_PHASE_TOTAL; p++)
-        if (gauge(o, "pop3_phase_duration_seconds", HELP_PHASE, "phase",
-                  pop3check_phase_name((enum pop3check_phase)p),
-                  seconds(r->phase_us[p])) != 0)
+    for (int p = 0; p < nphases; p++) {
+        const char *name = pop3check_phase_name((enum pop3check_phase)p);
+        if (p != POP3CHECK_PHASE_TOTAL && name != NULL &&
+            gauge(o, "pop3_phase_duration_seconds", HELP_PHASE, "phase", name,
+                  phase_s(r, (enum pop3check_phase)p)) != 0)
             return -1;
+    }
     if (gauge(o, "pop3_probe_status", HELP_STATUS, NULL, NULL, state) != 0)
         return -1;
-    for (int e = POP3CHECK_E_OK + 1; e < POP3CHECK_E_COUNT; e++)
-        if (gauge(o, "pop3_probe_error", help, "kind",
-                  pop3check_error_name((enum pop3check_error)e),
-                  (int)r->error == e) != 0)
+    for (int e = POP3CHECK_E_OK + 1; e < nerrors; e++) {
+        const char *name = pop3check_error_name((enum pop3check_error)e);
+        if (name != NULL && gauge(o, "pop3_probe_error", help, "kind", name,
+                                  (int)err == e) != 0)
             return -1;
+    }
     return 0;
 }
 
@@ -152,46 +138,81 @@ static int add_pop3(const struct probe_out *o, const struct pop3check_result *r,
 static int add_mailbox(const struct probe_out *o,
                        const struct pop3check_result *r)
 {
-    const struct {
+    static const struct {
         const char *name, *help;
-        int64_t v;
+        enum pop3check_figure fig;
     } fig[] = {
         {"pop3_mailbox_messages",
          "Number of messages in the maildrop, as reported by STAT.",
-         r->messages},
+         POP3CHECK_FIG_MESSAGES},
         {"pop3_mailbox_size_bytes",
-         "Size of the maildrop in bytes, as reported by STAT.", r->octets},
+         "Size of the maildrop in bytes, as reported by STAT.",
+         POP3CHECK_FIG_OCTETS},
         {"pop3_mailbox_largest_bytes",
          "Size of the largest message in the maildrop in bytes, as "
          "reported by LIST.",
-         r->largest},
+         POP3CHECK_FIG_LARGEST},
         {"pop3_retr_size_bytes",
-         "Size of the message retrieved by RETR in bytes.", r->retr_octets},
+         "Size of the message retrieved by RETR in bytes.",
+         POP3CHECK_FIG_RETR_OCTETS},
     };
 
-    for (size_t i = 0; i < sizeof fig / sizeof *fig; i++)
-        if (fig[i].v >= 0 && gauge(o, fig[i].name, fig[i].help, NULL, NULL,
-                                   (double)fig[i].v) != 0)
+    for (size_t i = 0; i < sizeof fig / sizeof *fig; i++) {
+        const int64_t v = pop3check_result_figure(r, fig[i].fig);
+        if (v >= 0 &&
+            gauge(o, fig[i].name, fig[i].help, NULL, NULL, (double)v) != 0)
             return -1;
+    }
     return 0;
 }
 
+/* The label value of a capability word: "RESP-CODES" -> "resp_codes",
+ * after prefix ("sasl_" for a SASL mechanism). */
+static void capa_label(const char *prefix, const char *word, char *out,
+                       size_t len)
+{
+    snprintf(out, len, "%s%s", prefix, word);
+    for (char *c = out; *c != '\0'; c++) {
+        if (*c == '-')
+            *c = '_';
+        else if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    }
+}
+
+/* One series per flag set in bits that the library has a word for. */
+static int add_flags(const struct probe_out *o, unsigned bits,
+                     const char *(*word)(unsigned), const char *prefix)
+{
+    char label[64];
+
+    for (unsigned i = 0; i < 32; i++) {
+        const unsigned flag = 1u << i;
+        const char *w = flag != POP3CHECK_CAPA_KNOWN ? word(flag) : NULL;
+        if (!(bits & flag) || w == NULL)
+            continue;
+        capa_label(prefix, w, label, sizeof label);
+        if (gauge(o, "pop3_capability_info", HELP_CAPA, "capability", label,
+                  1) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Only when the server answered CAPA; -1 is an unknown figure. */
 static int add_capabilities(const struct probe_out *o,
                             const struct pop3check_result *r)
 {
-    if (!(r->capa & POP3CHECK_CAPA_KNOWN))
+    const int64_t capa = pop3check_result_figure(r, POP3CHECK_FIG_CAPA);
+    const int64_t sasl = pop3check_result_figure(r, POP3CHECK_FIG_SASL);
+
+    if (capa < 0 || !((unsigned)capa & POP3CHECK_CAPA_KNOWN))
         return 0;
-    for (size_t i = 0; i < sizeof capa_names / sizeof *capa_names; i++)
-        if ((r->capa & capa_names[i].flag) &&
-            gauge(o, "pop3_capability_info", HELP_CAPA, "capability",
-                  capa_names[i].name, 1) != 0)
-            return -1;
-    for (size_t i = 0; i < sizeof sasl_names / sizeof *sasl_names; i++)
-        if ((r->sasl & sasl_names[i].flag) &&
-            gauge(o, "pop3_capability_info", HELP_CAPA, "capability",
-                  sasl_names[i].name, 1) != 0)
-            return -1;
-    return 0;
+    if (add_flags(o, (unsigned)capa, pop3check_capa_name, "") != 0)
+        return -1;
+    return sasl < 0
+               ? 0
+               : add_flags(o, (unsigned)sasl, pop3check_sasl_name, "sasl_");
 }
 
 /* On failure fs is left as it was (-1 also for a target that is not

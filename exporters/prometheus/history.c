@@ -58,13 +58,17 @@ unsigned long p3x_history_add(struct p3x_history *h, const char *target,
                               enum pop3check_state state,
                               const struct p3x_log *log)
 {
-    unsigned long id = ++h->next_id;
+    unsigned long id = h->next_id + 1;
     struct p3x_history_entry *e = &h->e[id % P3X_HISTORY_SIZE];
 
+    if (e->result == NULL && (e->result = pop3check_result_new()) == NULL)
+        return 0;
+    if (pop3check_result_copy(e->result, r) != 0)
+        return 0;
+    h->next_id = id;
     e->id = id;
     snprintf(e->target, sizeof e->target, "%s", target);
     snprintf(e->module, sizeof e->module, "%s", module);
-    e->result = *r;
     e->state = state;
     p3x_log_free(&e->log);
     if (log != NULL && log->len > 0 &&
@@ -78,8 +82,12 @@ unsigned long p3x_history_add(struct p3x_history *h, const char *target,
 
 void p3x_history_clear(struct p3x_history *h)
 {
-    for (size_t i = 0; i < P3X_HISTORY_SIZE; i++)
+    for (size_t i = 0; i < P3X_HISTORY_SIZE; i++) {
         p3x_log_free(&h->e[i].log);
+        pop3check_result_free(h->e[i].result);
+        h->e[i].result = NULL;
+        h->e[i].id = 0;
+    }
 }
 
 const struct p3x_history_entry *p3x_history_find(const struct p3x_history *h,
@@ -159,26 +167,34 @@ static void put_bars(struct page *p, const struct pop3check_result *r)
 {
     static const char *const colours[] = {"#8dd3c7", "#bebada", "#fb8072",
                                           "#80b1d3", "#fdb462", "#b3de69"};
-    double total = (double)r->phase_us[POP3CHECK_PHASE_TOTAL];
+    const double total =
+        (double)pop3check_result_phase_us(r, POP3CHECK_PHASE_TOTAL);
+    const int nphases = pop3check_phase_count();
 
     put(p, "<div class=bar>");
-    for (int ph = 0; ph < POP3CHECK_PHASE_TOTAL && total > 0; ph++) {
-        if (r->phase_us[ph] <= 0)
+    for (int ph = 0; ph < nphases && total > 0; ph++) {
+        const char *name = pop3check_phase_name((enum pop3check_phase)ph);
+        const int64_t us =
+            pop3check_result_phase_us(r, (enum pop3check_phase)ph);
+        if (ph == POP3CHECK_PHASE_TOTAL || name == NULL || us <= 0)
             continue;
         put(p,
             "<span style=\"width:%.2f%%;background:%s\" title=\"%s %.6f "
             "s\"></span>",
-            100.0 * (double)r->phase_us[ph] / total, colours[ph % 6],
-            pop3check_phase_name(ph), r->phase_us[ph] / 1e6);
+            100.0 * (double)us / total, colours[ph % 6], name,
+            (double)us / 1e6);
     }
     put(p, "</div>");
 }
 
 static void put_entry(struct page *p, const struct p3x_history_entry *e)
 {
-    const struct pop3check_result *r = &e->result;
+    const struct pop3check_result *r = e->result;
+    const enum pop3check_error err = pop3check_result_error(r);
+    const int64_t started =
+        pop3check_result_figure(r, POP3CHECK_FIG_STARTED_AT);
     char when[32] = "";
-    time_t t = (time_t)r->started_at;
+    time_t t = (time_t)(started < 0 ? 0 : started);
     struct tm tm;
 
     if (gmtime_r(&t, &tm) != NULL)
@@ -187,10 +203,11 @@ static void put_entry(struct page *p, const struct p3x_history_entry *e)
     put_text(p, e->target);
     put(p, "</td><td>");
     put_text(p, e->module);
-    put(p, "</td><td class=%s>%s</td><td>", r->error ? "bad" : "good",
-        r->error ? pop3check_error_name(r->error) : "success");
-    put_text(p, r->error ? r->error_text : "");
-    put(p, "</td><td>%.3f s", r->phase_us[POP3CHECK_PHASE_TOTAL] / 1e6);
+    put(p, "</td><td class=%s>%s</td><td>", err ? "bad" : "good",
+        err ? pop3check_error_name(err) : "success");
+    put_text(p, err ? pop3check_result_text(r, POP3CHECK_TEXT_ERROR) : "");
+    put(p, "</td><td>%.3f s",
+        (double)pop3check_result_phase_us(r, POP3CHECK_PHASE_TOTAL) / 1e6);
     put_bars(p, r);
     put(p, "</td><td><a href=\"/logs?id=%lu\">log</a></td></tr>\n", e->id);
 }

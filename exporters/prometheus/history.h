@@ -30,7 +30,7 @@ struct p3x_history_entry {
     unsigned long id; /* 0: unused slot */
     char target[272];
     char module[72];
-    struct pop3check_result result;
+    struct pop3check_result *result; /* owned; NULL while unused */
     enum pop3check_state state;
     struct p3x_log log;
 };
@@ -40,13 +40,14 @@ struct p3x_history {
     unsigned long next_id;
 };
 
-/* Records a finished probe; returns its id. */
+/* Records a finished probe (a copy of r); returns its id, 0 when out of
+ * memory (nothing recorded). */
 unsigned long p3x_history_add(struct p3x_history *h, const char *target,
                               const char *module,
                               const struct pop3check_result *r,
                               enum pop3check_state state,
                               const struct p3x_log *log);
-/* Frees the logs the entries hold (not h itself). */
+/* Frees the results and logs the entries hold (not h itself). */
 void p3x_history_clear(struct p3x_history *h);
 /* The entry with id, or NULL once it has been overwritten. */
 const struct p3x_history_entry *p3x_history_find(const struct p3x_history *h,

@@ -106,75 +106,87 @@ static double probe_timeout(struct MHD_Connection *c, double module_s)
     return t < module_s ? t : module_s;
 }
 
-static enum MHD_Result start_probe(struct p3x_server *s,
-                                   struct MHD_Connection *c, void **req)
+static void job_free(struct job *j)
 {
-    const char *target =
-        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "target");
-    const char *module =
-        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "module");
-    char host[256], err[256];
-    unsigned port;
-    struct job *j;
+    pop3check_probe_free(j->probe);
+    pop3check_thresholds_free(j->thr);
+    pop3check_result_free(j->refusal);
+    p3x_log_free(&j->log);
+    free(j);
+}
 
-    if (target == NULL || target[0] == '\0')
-        return bad_request(s, c, "target parameter is missing");
-    if (p3x_target_parse(target, host, sizeof host, &port) != 0)
+/* What a /probe request asks for, and what came of it. */
+struct probe_req {
+    const char *target, *module;
+    char host[256];
+    unsigned port;
+    int defaulted, known, allowed;
+    char err[256];
+};
+
+/* j's probe and thresholds from q's module; with the lock held, as a
+ * reload may free the module. */
+static void prepare_job(struct p3x_server *s, struct MHD_Connection *c,
+                        struct job *j, struct probe_req *q)
+{
+    const struct p3x_module *m = p3x_config_module(s->config, q->module);
+    struct pop3check_options *o;
+    long ms = 0;
+
+    q->known = m != NULL;
+    q->allowed = m && p3x_module_allows(m, q->host, q->port);
+    if (!q->allowed || (o = p3x_module_options(m, q->host, q->port, q->err,
+                                               sizeof q->err)) == NULL)
+        return;
+    pop3check_options_set_trace(o, p3x_log_trace, &j->log);
+    pop3check_options_get_long(o, POP3CHECK_OPT_TIMEOUT_MS, &ms);
+    j->timeout_s = probe_timeout(c, (double)ms / 1000.0);
+    ms = (long)(j->timeout_s * 1000);
+    /* at least 1 ms: 0 would be the library's default */
+    pop3check_options_set_long(o, POP3CHECK_OPT_TIMEOUT_MS, ms < 1 ? 1 : ms);
+    if ((j->thr = pop3check_thresholds_dup(m->thr)) == NULL)
+        snprintf(q->err, sizeof q->err, "out of memory");
+    else
+        j->probe = pop3check_probe_new(o, q->err, sizeof q->err);
+    pop3check_options_free(o);
+}
+
+/* Why q could not be probed, as HTTP 400. */
+static enum MHD_Result refuse_request(struct p3x_server *s,
+                                      struct MHD_Connection *c,
+                                      const struct probe_req *q)
+{
+    if (!q->known && q->defaulted)
         return bad_request(s, c,
-                           "target '%.200s' is not host[:port] (a name or an "
-                           "address, port 1-65535)",
-                           target);
-    int defaulted = module == NULL || module[0] == '\0';
-    if (defaulted)
-        module = "default";
-    j = calloc(1, sizeof *j);
-    if (j == NULL)
-        return MHD_NO;
-    /* The module is read under the lock: a reload may free it. */
-    pthread_mutex_lock(&s->lock);
-    const struct p3x_module *m = p3x_config_module(s->config, module);
-    int known = m != NULL, allowed = m && p3x_module_allows(m, host, port);
-    if (allowed) {
-        struct pop3check_options o = m->opts;
-        o.host = host;
-        if (port)
-            o.port = port;
-        o.trace = p3x_log_trace;
-        o.trace_ctx = &j->log;
-        j->timeout_s = probe_timeout(
-            c, (m->opts.timeout_ms ? m->opts.timeout_ms : 10000) / 1000.0);
-        o.timeout_ms = (unsigned)(j->timeout_s * 1000);
-        j->thr = m->thr;
-        j->probe = pop3check_probe_new(&o, err, sizeof err);
-    }
-    pthread_mutex_unlock(&s->lock);
-    if (j->probe == NULL) {
-        free(j);
-        if (!known && defaulted)
-            return bad_request(s, c,
-                               "module parameter is missing (and no module "
-                               "is called 'default')");
-        if (!known)
-            return bad_request(s, c, "unknown module '%.64s'", module);
-        if (!allowed)
-            return bad_request(s, c,
-                               "module '%.64s' may not probe '%.200s' (see "
-                               "its allowed_targets)",
-                               module, target);
-        return bad_request(s, c, "%s", err);
-    }
-    snprintf(j->module, sizeof j->module, "%s", module);
-    snprintf(j->target, sizeof j->target, "%s", target);
-    j->conn = c;
-    j->json = wants_json(c);
+                           "module parameter is missing (and no module "
+                           "is called 'default')");
+    if (!q->known)
+        return bad_request(s, c, "unknown module '%.64s'", q->module);
+    if (!q->allowed)
+        return bad_request(s, c,
+                           "module '%.64s' may not probe '%.200s' (see "
+                           "its allowed_targets)",
+                           q->module, q->target);
+    return bad_request(s, c, "%s", q->err);
+}
+
+/* Hands j to the engine with its request suspended. */
+static enum MHD_Result queue_job(struct p3x_server *s, struct MHD_Connection *c,
+                                 struct job *j, const struct probe_req *q,
+                                 void **req)
+{
     const char *dbg =
         MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "debug");
+
+    snprintf(j->module, sizeof j->module, "%s", q->module);
+    snprintf(j->target, sizeof j->target, "%s", q->target);
+    j->conn = c;
+    j->json = wants_json(c);
     j->debug = dbg != NULL && strcmp(dbg, "true") == 0;
     pthread_mutex_lock(&s->lock);
     if (s->stop) {
         pthread_mutex_unlock(&s->lock);
-        pop3check_probe_free(j->probe);
-        free(j);
+        job_free(j);
         return reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain",
                      "shutting down\n", 14, MHD_RESPMEM_PERSISTENT);
     }
@@ -187,6 +199,36 @@ static enum MHD_Result start_probe(struct p3x_server *s,
     pthread_mutex_unlock(&s->lock);
     pop3check_multi_wakeup(s->multi);
     return MHD_YES;
+}
+
+static enum MHD_Result start_probe(struct p3x_server *s,
+                                   struct MHD_Connection *c, void **req)
+{
+    struct probe_req q = {0};
+    struct job *j;
+
+    q.target = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "target");
+    q.module = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "module");
+    if (q.target == NULL || q.target[0] == '\0')
+        return bad_request(s, c, "target parameter is missing");
+    if (p3x_target_parse(q.target, q.host, sizeof q.host, &q.port) != 0)
+        return bad_request(s, c,
+                           "target '%.200s' is not host[:port] (a name or an "
+                           "address, port 1-65535)",
+                           q.target);
+    q.defaulted = q.module == NULL || q.module[0] == '\0';
+    if (q.defaulted)
+        q.module = "default";
+    if ((j = calloc(1, sizeof *j)) == NULL)
+        return MHD_NO;
+    pthread_mutex_lock(&s->lock);
+    prepare_job(s, c, j, &q);
+    pthread_mutex_unlock(&s->lock);
+    if (j->probe == NULL) {
+        job_free(j);
+        return refuse_request(s, c, &q);
+    }
+    return queue_job(s, c, j, &q, req);
 }
 
 /* debug=true: the transcript, then the metrics, as blackbox_exporter. */
@@ -220,12 +262,14 @@ static enum MHD_Result finish_probe(struct p3x_server *s,
 {
     struct p3x_families fs = {0};
 
+    if (j->result == NULL) /* not even a refusal: out of memory */
+        return MHD_NO;
     pthread_mutex_lock(&s->lock);
-    p3x_stats_probe(&s->stats, j->module, &j->result);
-    p3x_history_add(s->history, j->target, j->module, &j->result, j->state,
+    p3x_stats_probe(&s->stats, j->module, j->result);
+    p3x_history_add(s->history, j->target, j->module, j->result, j->state,
                     &j->log);
     pthread_mutex_unlock(&s->lock);
-    if (p3x_add_probe(&fs, &j->result, j->state, j->timeout_s, NULL) != 0) {
+    if (p3x_add_probe(&fs, j->result, j->state, j->timeout_s, NULL) != 0) {
         p3x_families_free(&fs);
         return MHD_NO;
     }
@@ -365,8 +409,6 @@ void p3x_http_completed(void *cls, struct MHD_Connection *c, void **req,
     (void)why;
     if (j == NULL)
         return;
-    pop3check_probe_free(j->probe);
-    p3x_log_free(&j->log);
-    free(j);
+    job_free(j);
     *req = NULL;
 }

@@ -3,7 +3,6 @@
  * config (a bad one is refused and the running one kept); SIGTERM and
  * SIGINT stop after answering the probes in flight. */
 #define _DEFAULT_SOURCE
-#include <getopt.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -12,7 +11,10 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "flags.h"
 #include "server.h"
+
+#define NAME "pop3_exporter"
 
 static const char usage[] =
     "pop3_exporter " POP3CHECK_VERSION
@@ -61,75 +63,34 @@ struct flags {
     int check;
 };
 
+static int tls_pair(void *ctx)
+{
+    const struct flags *f = ctx;
+
+    if (!f->tls_cert == !f->tls_key)
+        return 0;
+    fprintf(stderr, NAME ": --web.tls-cert and --web.tls-key go together\n");
+    return 2;
+}
+
+/* -1 to go on, else the exit code. */
 static int parse_flags(int argc, char **argv, struct flags *f)
 {
-    static const struct option opts[] = {
-        {"config.file", required_argument, NULL, 'c'},
-        {"web.listen-address", required_argument, NULL, 'l'},
-        {"config.check", no_argument, NULL, 'k'},
-        {"textfile.path", required_argument, NULL, 't'},
-        {"web.tls-cert", required_argument, NULL, 'C'},
-        {"web.tls-key", required_argument, NULL, 'K'},
-        {"web.basic-auth-file", required_argument, NULL, 'A'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+    const struct p3x_flag fl[] = {
+        {"config.file", P3X_FLAG_STRING, &f->config, 0, 0, NULL},
+        {"web.listen-address", P3X_FLAG_STRING, &f->listen, 0, 0, NULL},
+        {"config.check", P3X_FLAG_SWITCH, &f->check, 0, 0, NULL},
+        {"textfile.path", P3X_FLAG_STRING, &f->textfile, 0, 0, NULL},
+        {"web.tls-cert", P3X_FLAG_STRING, &f->tls_cert, 0, 0, NULL},
+        {"web.tls-key", P3X_FLAG_STRING, &f->tls_key, 0, 0, NULL},
+        {"web.basic-auth-file", P3X_FLAG_STRING, &f->auth_file, 0, 0, NULL},
     };
-    int c;
+    const struct p3x_flags spec = {
+        NAME, usage, fl, sizeof fl / sizeof fl[0], tls_pair, f};
 
     f->config = "/etc/pop3check/pop3check.yml";
     f->listen = ":19110";
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            f->config = optarg;
-            break;
-        case 'l':
-            f->listen = optarg;
-            break;
-        case 'k':
-            f->check = 1;
-            break;
-        case 't':
-            f->textfile = optarg;
-            break;
-        case 'C':
-            f->tls_cert = optarg;
-            break;
-        case 'K':
-            f->tls_key = optarg;
-            break;
-        case 'A':
-            f->auth_file = optarg;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return 0;
-        case 'V':
-            printf("pop3_exporter %s\n", POP3CHECK_VERSION);
-            return 0;
-        default:
-            fprintf(stderr,
-                    "pop3_exporter: unknown option or missing value: '%s' "
-                    "(see --help)\n",
-                    argv[optind - 1]);
-            return 2;
-        }
-    }
-    if (!f->tls_cert != !f->tls_key) {
-        fprintf(stderr, "pop3_exporter: --web.tls-cert and --web.tls-key go "
-                        "together\n");
-        return 2;
-    }
-    if (optind < argc) {
-        fprintf(stderr,
-                "pop3_exporter: unexpected argument '%s' (see "
-                "--help)\n",
-                argv[optind]);
-        return 2;
-    }
-    return -1; /* go on */
+    return p3x_flags_parse(&spec, argc, argv);
 }
 
 /* The whole of a small file (at most 1 MiB), NUL-terminated; NULL with a
@@ -141,7 +102,7 @@ static char *slurp(const char *flag, const char *path)
     size_t n = 0;
 
     if (f == NULL || buf == NULL) {
-        fprintf(stderr, "pop3_exporter: %s '%s': %s\n", flag, path,
+        fprintf(stderr, NAME ": %s '%s': %s\n", flag, path,
                 f ? "out of memory" : strerror(errno));
         if (f)
             fclose(f);
@@ -152,8 +113,8 @@ static char *slurp(const char *flag, const char *path)
     fclose(f);
     buf[n] = '\0';
     if (n == 0 || n == (1 << 20) - 1) {
-        fprintf(stderr, "pop3_exporter: %s '%s': empty or larger than 1 MiB\n",
-                flag, path);
+        fprintf(stderr, NAME ": %s '%s': empty or larger than 1 MiB\n", flag,
+                path);
         free(buf);
         return NULL;
     }
@@ -172,8 +133,8 @@ static int read_auth(const char *path, char **user, char **pass)
     colon = strchr(text, ':');
     if (colon == NULL || colon == text || colon[1] == '\0') {
         fprintf(stderr,
-                "pop3_exporter: --web.basic-auth-file '%s': the "
-                "first line must be USER:PASSWORD\n",
+                NAME ": --web.basic-auth-file '%s': the first line must be "
+                     "USER:PASSWORD\n",
                 path);
         explicit_bzero(text, strlen(text));
         free(text);
@@ -215,73 +176,117 @@ static void serve(struct p3x_server *s, const sigset_t *set)
     }
 }
 
+/* The certificate, key and basic-auth credentials main() hands to the
+ * server, which keeps its own copies. */
+struct secrets {
+    char *cert, *key, *user, *pass; /* pass points into user's buffer */
+};
+
+static int read_secrets(const struct flags *f, struct secrets *sec)
+{
+    if (f->tls_cert != NULL &&
+        ((sec->cert = slurp("--web.tls-cert", f->tls_cert)) == NULL ||
+         (sec->key = slurp("--web.tls-key", f->tls_key)) == NULL))
+        return -1;
+    if (f->auth_file != NULL &&
+        read_auth(f->auth_file, &sec->user, &sec->pass) != 0)
+        return -1;
+    return 0;
+}
+
+static void wipe_secrets(struct secrets *sec)
+{
+    if (sec->key != NULL)
+        explicit_bzero(sec->key, strlen(sec->key));
+    if (sec->user != NULL)
+        explicit_bzero(sec->user, strlen(sec->user) + 1 + strlen(sec->pass));
+    free(sec->cert);
+    free(sec->key);
+    free(sec->user);
+    memset(sec, 0, sizeof *sec);
+}
+
+/* Loads the config; with --config.check says what it found. -1 to go on,
+ * else the exit code. */
+static int load_config(const struct flags *f, struct p3x_config **cfg)
+{
+    char err[512];
+
+    if (p3x_config_load(f->config, cfg, err, sizeof err) != 0) {
+        fprintf(stderr, NAME ": %s\n", err);
+        return 1;
+    }
+    if (!f->check)
+        return -1;
+    printf("%s: ok, %zu modules, %zu targets\n", f->config, (*cfg)->nmodules,
+           (*cfg)->ntargets);
+    p3x_config_free(*cfg);
+    *cfg = NULL;
+    return 0;
+}
+
+/* Signals go to the main thread's sigwait() only: blocked here, before
+ * any thread starts (they inherit the mask). */
+static void block_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGHUP);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/* Starts the server with cfg (taken over) and serves until a signal. */
+static int run(const struct flags *f, struct p3x_config *cfg,
+               const sigset_t *set)
+{
+    struct p3x_server_opts so = {
+        .listen = f->listen, .config_path = f->config, .textfile = f->textfile};
+    struct secrets sec = {0};
+    struct p3x_server *s;
+    char err[512];
+
+    if (read_secrets(f, &sec) != 0) {
+        wipe_secrets(&sec);
+        p3x_config_free(cfg);
+        return 1;
+    }
+    so.tls_cert = sec.cert;
+    so.tls_key = sec.key;
+    so.auth_user = sec.user;
+    so.auth_pass = sec.pass;
+    s = p3x_server_start(&so, cfg, err, sizeof err);
+    wipe_secrets(&sec); /* libmicrohttpd has loaded the key */
+    if (s == NULL) {
+        fprintf(stderr, NAME ": %s\n", err);
+        return 1;
+    }
+    p3x_log("info", "listening on %s (port %u), config %s", f->listen,
+            p3x_server_port(s), f->config);
+    serve(s, set);
+    p3x_server_stop(s);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct flags f = {0};
     struct p3x_config *cfg = NULL;
-    struct p3x_server *s;
-    char err[512];
+    char err[256];
     sigset_t set;
     int rc = parse_flags(argc, argv, &f);
 
-    if (rc >= 0)
+    if (rc >= 0 || (rc = load_config(&f, &cfg)) >= 0)
         return rc;
-    if (p3x_config_load(f.config, &cfg, err, sizeof err) != 0) {
-        fprintf(stderr, "pop3_exporter: %s\n", err);
-        return 1;
-    }
-    if (f.check) {
-        printf("%s: ok, %zu modules, %zu targets\n", f.config, cfg->nmodules,
-               cfg->ntargets);
-        p3x_config_free(cfg);
-        return 0;
-    }
-    sigemptyset(&set);
-    sigaddset(&set, SIGHUP);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by every thread */
-    signal(SIGPIPE, SIG_IGN);
+    block_signals(&set);
     raise_fd_limit();
-    if (pop3check_global_init() != 0) {
-        fprintf(stderr, "pop3_exporter: cannot initialise libcurl\n");
+    if (pop3check_global_init(err, sizeof err) != 0) {
+        fprintf(stderr, NAME ": %s\n", err);
         p3x_config_free(cfg);
         return 1;
     }
-    struct p3x_server_opts so = {
-        .listen = f.listen, .config_path = f.config, .textfile = f.textfile};
-    char *cert = NULL, *key = NULL, *user = NULL, *pass = NULL;
-    if ((f.tls_cert && ((cert = slurp("--web.tls-cert", f.tls_cert)) == NULL ||
-                        (key = slurp("--web.tls-key", f.tls_key)) == NULL)) ||
-        (f.auth_file && read_auth(f.auth_file, &user, &pass) != 0)) {
-        free(cert);
-        free(key);
-        p3x_config_free(cfg);
-        pop3check_global_cleanup();
-        return 1;
-    }
-    so.tls_cert = cert;
-    so.tls_key = key;
-    so.auth_user = user;
-    so.auth_pass = pass;
-    s = p3x_server_start(&so, cfg, err, sizeof err);
-    /* The server keeps its own copies; libmicrohttpd has loaded the key. */
-    if (key != NULL)
-        explicit_bzero(key, strlen(key));
-    if (user != NULL)
-        explicit_bzero(user, strlen(user) + 1 + strlen(pass));
-    free(cert);
-    free(key);
-    free(user);
-    if (s == NULL) {
-        fprintf(stderr, "pop3_exporter: %s\n", err);
-        pop3check_global_cleanup();
-        return 1;
-    }
-    p3x_log("info", "listening on %s (port %u), config %s", f.listen,
-            p3x_server_port(s), f.config);
-    serve(s, &set);
-    p3x_server_stop(s);
+    rc = run(&f, cfg, &set);
     pop3check_global_cleanup();
-    return 0;
+    return rc;
 }

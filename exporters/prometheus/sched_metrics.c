@@ -10,6 +10,7 @@
 static int counters(const struct p3x_sched_target *t, struct p3x_families *fs)
 {
     struct p3x_family *f;
+    int64_t started;
 
     FAM("pop3_probes_total", "Probes completed since the daemon started.",
         P3X_COUNTER);
@@ -18,13 +19,18 @@ static int counters(const struct p3x_sched_target *t, struct p3x_families *fs)
     FAM("pop3_probe_errors_total",
         "Failed probes since the daemon started, by kind of error.",
         P3X_COUNTER);
-    for (int k = 1; k < POP3CHECK_E_COUNT; k++)
-        if (p3x_sample(f, (double)t->errors_total[k], 2, "kind",
-                       pop3check_error_name(k), "target", t->name) != 0)
+    /* The kinds this build counts (schedule.h); never beyond the array. */
+    for (int k = POP3CHECK_E_OK + 1; k < POP3CHECK_E_KNOWN; k++) {
+        const char *kind = pop3check_error_name((enum pop3check_error)k);
+        if (kind != NULL && p3x_sample(f, (double)t->errors_total[k], 2, "kind",
+                                       kind, "target", t->name) != 0)
             return -1;
+    }
+    started = pop3check_result_figure(t->last, POP3CHECK_FIG_STARTED_AT);
     FAM("pop3_last_probe_timestamp_seconds",
         "Unix time at which the last completed probe started.", P3X_GAUGE);
-    return p3x_sample(f, (double)t->last.started_at, 1, "target", t->name);
+    return p3x_sample(f, started < 0 ? 0 : (double)started, 1, "target",
+                      t->name);
 }
 
 int p3x_schedule_families(const struct p3x_schedule *s, struct p3x_families *fs)
@@ -33,7 +39,7 @@ int p3x_schedule_families(const struct p3x_schedule *s, struct p3x_families *fs)
         const struct p3x_sched_target *t = s->t[i];
         if (!t->have_result)
             continue;
-        if (p3x_add_probe(fs, &t->last, t->state, t->timeout_s, t->name) != 0 ||
+        if (p3x_add_probe(fs, t->last, t->state, t->timeout_s, t->name) != 0 ||
             counters(t, fs) != 0)
             return -1;
     }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "server_internal.h"
 
@@ -138,6 +139,53 @@ static struct MHD_Daemon *start_mhd(struct p3x_server *s,
     return d;
 }
 
+/* Stops and frees what s has so far: a server half started (the error
+ * path of p3x_server_start) or running (p3x_server_stop). Requests in
+ * flight are answered first: the engine ends only when no probe runs. */
+static void teardown(struct p3x_server *s)
+{
+    MHD_socket listening = MHD_INVALID_SOCKET;
+
+    if (s->mhd != NULL) /* no new connections */
+        listening = MHD_quiesce_daemon(s->mhd);
+    if (s->engine_started) {
+        pthread_mutex_lock(&s->lock);
+        s->stop = 1;
+        pthread_mutex_unlock(&s->lock);
+        pop3check_multi_wakeup(s->multi);
+        pthread_join(s->engine, NULL); /* every suspended request resumed */
+    }
+    if (s->mhd != NULL)
+        MHD_stop_daemon(s->mhd);
+    if (listening != MHD_INVALID_SOCKET) /* ours once quiesced */
+        close(listening);
+    p3x_schedule_retire(&s->sched); /* nothing runs any more */
+    pop3check_multi_free(s->multi);
+    p3x_config_free(s->config);
+    p3x_stats_free(&s->stats);
+    pthread_mutex_destroy(&s->lock);
+    if (s->history != NULL)
+        p3x_history_clear(s->history);
+    free(s->history);
+    free(s->textfile);
+    free_auth(s);
+    free(s->config_path);
+    free(s);
+}
+
+/* The server's own copies of what o points to. 0, or -1. */
+static int copy_opts(struct p3x_server *s, const struct p3x_server_opts *o)
+{
+    if ((s->config_path = strdup(o->config_path)) == NULL ||
+        (o->textfile != NULL && (s->textfile = strdup(o->textfile)) == NULL))
+        return -1;
+    if (o->auth_user != NULL &&
+        ((s->auth_user = strdup(o->auth_user)) == NULL ||
+         (s->auth_pass = strdup(o->auth_pass)) == NULL))
+        return -1;
+    return 0;
+}
+
 struct p3x_server *p3x_server_start(const struct p3x_server_opts *o,
                                     struct p3x_config *config, char *err,
                                     size_t errlen)
@@ -145,57 +193,33 @@ struct p3x_server *p3x_server_start(const struct p3x_server_opts *o,
     struct p3x_server *s = calloc(1, sizeof *s);
     const union MHD_DaemonInfo *info;
 
-    if (s == NULL || (s->multi = pop3check_multi_new()) == NULL ||
-        (s->config_path = strdup(o->config_path)) == NULL ||
-        (s->history = calloc(1, sizeof *s->history)) == NULL) {
+    if (s == NULL) {
         snprintf(err, errlen, "out of memory");
-        goto fail;
+        p3x_config_free(config);
+        return NULL;
     }
-    if ((o->textfile != NULL && (s->textfile = strdup(o->textfile)) == NULL) ||
-        (o->auth_user != NULL &&
-         ((s->auth_user = strdup(o->auth_user)) == NULL ||
-          (s->auth_pass = strdup(o->auth_pass)) == NULL))) {
-        snprintf(err, errlen, "out of memory");
-        goto fail;
-    }
-    s->config = config;
-    s->config_gen = 1; /* the engine builds the schedule first thing */
-    config = NULL;
     pthread_mutex_init(&s->lock, NULL);
     p3x_stats_init(&s->stats);
+    s->config = config;
+    s->config_gen = 1; /* the engine builds the schedule first thing */
+    if ((s->multi = pop3check_multi_new()) == NULL ||
+        (s->history = calloc(1, sizeof *s->history)) == NULL ||
+        copy_opts(s, o) != 0) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
     if (pthread_create(&s->engine, NULL, p3x_engine_main, s) != 0) {
         snprintf(err, errlen, "cannot start the probe thread");
-        goto fail_lock;
+        goto fail;
     }
-    s->mhd = start_mhd(s, o, err, errlen);
-    if (s->mhd == NULL) {
-        pthread_mutex_lock(&s->lock);
-        s->stop = 1;
-        pthread_mutex_unlock(&s->lock);
-        pop3check_multi_wakeup(s->multi);
-        pthread_join(s->engine, NULL);
-        p3x_schedule_retire(&s->sched);
-        goto fail_lock;
-    }
+    s->engine_started = 1;
+    if ((s->mhd = start_mhd(s, o, err, errlen)) == NULL)
+        goto fail;
     info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : 0;
     return s;
-fail_lock:
-    pthread_mutex_destroy(&s->lock);
 fail:
-    if (s != NULL) {
-        pop3check_multi_free(s->multi);
-        p3x_config_free(s->config);
-        p3x_stats_free(&s->stats);
-        if (s->history != NULL)
-            p3x_history_clear(s->history);
-        free(s->history);
-        free(s->textfile);
-        free_auth(s);
-        free(s->config_path);
-        free(s);
-    }
-    p3x_config_free(config);
+    teardown(s);
     return NULL;
 }
 
@@ -233,24 +257,6 @@ int p3x_server_reload(struct p3x_server *s)
 
 void p3x_server_stop(struct p3x_server *s)
 {
-    if (s == NULL)
-        return;
-    MHD_quiesce_daemon(s->mhd); /* no new connections */
-    pthread_mutex_lock(&s->lock);
-    s->stop = 1;
-    pthread_mutex_unlock(&s->lock);
-    pop3check_multi_wakeup(s->multi);
-    pthread_join(s->engine, NULL); /* every suspended request resumed */
-    MHD_stop_daemon(s->mhd);
-    p3x_schedule_retire(&s->sched); /* nothing runs any more */
-    pop3check_multi_free(s->multi);
-    p3x_config_free(s->config);
-    p3x_stats_free(&s->stats);
-    pthread_mutex_destroy(&s->lock);
-    p3x_history_clear(s->history);
-    free(s->history);
-    free(s->textfile);
-    free_auth(s);
-    free(s->config_path);
-    free(s);
+    if (s != NULL)
+        teardown(s);
 }

@@ -20,10 +20,13 @@
 
 struct job {
     struct MHD_Connection *conn;
-    struct pop3check_probe *probe;
-    struct pop3check_result result;
+    struct pop3check_probe *probe; /* owned */
+    /* The answer: the probe's result (borrowed from it), or refusal when
+     * the engine could not run it; NULL if even that failed. */
+    const struct pop3check_result *result;
+    struct pop3check_result *refusal; /* owned */
     enum pop3check_state state;
-    struct pop3check_thresholds thr;
+    struct pop3check_thresholds *thr; /* a copy of the module's */
     char module[72];
     char target[272];
     double timeout_s;
@@ -40,6 +43,7 @@ struct p3x_server {
     struct pop3check_multi *multi;
     struct job *incoming; /* handed to the engine thread, under lock */
     pthread_t engine;
+    int engine_started; /* engine is to be joined */
     int stop;
     unsigned port;
     struct p3x_stats stats;      /* under lock */

@@ -52,7 +52,7 @@ void p3x_stats_probe(struct p3x_stats *st, const char *module,
         memset(m, 0, sizeof *m);
         snprintf(m->module, sizeof m->module, "%s", module);
     }
-    if (r->error == POP3CHECK_E_OK)
+    if (pop3check_result_error(r) == POP3CHECK_E_OK)
         m->success++;
     else
         m->failure++;

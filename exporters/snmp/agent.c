@@ -8,12 +8,12 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "flags.h"
 #include "pop3check.h"
 #include "pop3monitor.h"
 
@@ -53,66 +53,22 @@ struct flags {
     int check;
 };
 
+/* -1 to go on, else the exit code. */
 static int parse_flags(int argc, char **argv, struct flags *f)
 {
-    static const struct option opts[] = {
-        {"config.file", required_argument, NULL, 'c'},
-        {"agentx.socket", required_argument, NULL, 's'},
-        {"agentx.ping-interval", required_argument, NULL, 'p'},
-        {"config.check", no_argument, NULL, 'k'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+    const struct p3x_flag fl[] = {
+        {"config.file", P3X_FLAG_STRING, &f->config, 0, 0, NULL},
+        {"agentx.socket", P3X_FLAG_STRING, &f->socket, 0, 0, NULL},
+        {"agentx.ping-interval", P3X_FLAG_INT, &f->ping, 1, 3600,
+         "give whole seconds, 1-3600"},
+        {"config.check", P3X_FLAG_SWITCH, &f->check, 0, 0, NULL},
     };
-    char *end;
-    long v;
-    int c;
+    const struct p3x_flags spec = {NAME, usage, fl, sizeof fl / sizeof fl[0],
+                                   NULL, NULL};
 
     f->config = POP3MON_DEFAULT_CONFIG;
     f->ping = 5;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            f->config = optarg;
-            break;
-        case 's':
-            f->socket = optarg;
-            break;
-        case 'p':
-            v = strtol(optarg, &end, 10);
-            if (end == optarg || *end != '\0' || v < 1 || v > 3600) {
-                fprintf(stderr,
-                        NAME ": --agentx.ping-interval '%s': give whole "
-                             "seconds, 1-3600\n",
-                        optarg);
-                return 2;
-            }
-            f->ping = (int)v;
-            break;
-        case 'k':
-            f->check = 1;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return 0;
-        case 'V':
-            printf(NAME " %s\n", POP3CHECK_VERSION);
-            return 0;
-        default:
-            fprintf(stderr,
-                    NAME ": unknown option or missing value: '%s' (see "
-                         "--help)\n",
-                    argv[optind - 1]);
-            return 2;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, NAME ": unexpected argument '%s' (see --help)\n",
-                argv[optind]);
-        return 2;
-    }
-    return -1; /* go on */
+    return p3x_flags_parse(&spec, argc, argv);
 }
 
 static volatile sig_atomic_t stopping;
@@ -122,10 +78,55 @@ static void on_signal(int sig)
     stopping = sig;
 }
 
+static void catch_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: the loop must see it */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/* Net-SNMP as an AgentX subagent of f->socket's master. 0, or -1. */
+static int start_agent(const struct flags *f)
+{
+    snmp_enable_stderrlog();
+    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+    /* No snmpd.conf-style files and no persistent state: everything is in
+     * the YAML file and on the command line. */
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+                           NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+                           NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+                           NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+                           NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+    if (f->socket != NULL)
+        netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
+                              NETSNMP_DS_AGENT_X_SOCKET, f->socket);
+    setenv("MIBS", "", 1); /* numeric OIDs only: no MIB files to read */
+    if (init_agent(NAME) != 0) {
+        fprintf(stderr, NAME ": cannot initialise the agent\n");
+        return -1;
+    }
+    /* After init_agent, which sets Net-SNMP's default of 15 s. */
+    netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
+                       NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, f->ping);
+    init_pop3monitor();
+    init_snmp(NAME);
+    snmp_log(LOG_INFO, NAME " %s: config %s, AgentX master %s\n",
+             POP3CHECK_VERSION, f->config,
+             f->socket ? f->socket : "/var/agentx/master");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct flags f = {0};
-    struct sigaction sa;
     char err[512];
     int rc = parse_flags(argc, argv, &f);
 
@@ -139,46 +140,13 @@ int main(int argc, char **argv)
         printf(NAME ": %s is valid\n", f.config);
         return 0;
     }
-
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal; /* no SA_RESTART: the loop must see it */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
-    snmp_enable_stderrlog();
-    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
-    /* No snmpd.conf-style files and no persistent state: everything is in
-     * the YAML file and on the command line. */
-    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-                           NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
-    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-                           NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
-    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-                           NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
-    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-                           NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
-    if (f.socket != NULL)
-        netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
-                              NETSNMP_DS_AGENT_X_SOCKET, f.socket);
-    setenv("MIBS", "", 1); /* numeric OIDs only: no MIB files to read */
-    if (init_agent(NAME) != 0) {
-        fprintf(stderr, NAME ": cannot initialise the agent\n");
+    /* libpop3check is initialised by the module (pop3monitor.c), which
+     * logs the library's reason when that fails. */
+    catch_signals();
+    if (start_agent(&f) != 0)
         return 1;
-    }
-    /* After init_agent, which sets Net-SNMP's default of 15 s. */
-    netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
-                       NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, f.ping);
-    init_pop3monitor();
-    init_snmp(NAME);
-    snmp_log(LOG_INFO, NAME " %s: config %s, AgentX master %s\n",
-             POP3CHECK_VERSION, f.config,
-             f.socket ? f.socket : "/var/agentx/master");
-
     while (!stopping)
         agent_check_and_process(1);
-
     snmp_log(LOG_INFO, NAME ": signal %d, stopping\n", (int)stopping);
     deinit_pop3monitor();
     snmp_shutdown(NAME);

@@ -2,7 +2,8 @@
 /* pop3monitor.c - POP3-MONITOR-MIB for Net-SNMP: pop3ProbeTable and the
  * notifications pop3ProbeFailed / pop3ProbeRecovered. One file for both
  * ways Net-SNMP loads code: linked into the AgentX subagent (agent.c)
- * and built as pop3monitor.so for snmpd's dlmod.
+ * and built as pop3monitor.so for snmpd's dlmod. The value of each cell
+ * comes from pop3mib.c.
  *
  * Threads: the agent's (Net-SNMP is single-threaded) answers requests
  * and sends notifications; a worker runs the config's targets on
@@ -16,7 +17,6 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "pop3mib.h"
 #include "pop3monitor.h"
 #include "schedule.h"
 
@@ -43,47 +44,14 @@ static const oid recovered_oid[] = {POP3MON_ROOT, 0, 2};
 static const oid snmptrap_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
 #define ENTRY_LEN OID_LENGTH(entry_oid)
 
-/* Columns of pop3ProbeEntry (1, the name, is the index). */
-enum {
-    C_HOST = 2,
-    C_PORT,
-    C_TLS,
-    C_INTERVAL,
-    C_TIMEOUT,
-    C_STATUS,
-    C_SUCCESS,
-    C_TIME,
-    C_FAILED_PHASE,
-    C_ERROR_TEXT,
-    C_ADDR_TYPE,
-    C_ADDR,
-    C_PHASES,
-    C_PHASE_TIME,                                      /* 15: resolve .. */
-    C_MESSAGES = C_PHASE_TIME + POP3CHECK_PHASE_COUNT, /* 29, after total */
-    C_OCTETS,
-    C_TLS_VERSION,
-    C_CERT_EXPIRY,
-    C_RUNS,
-    C_FAILURES,
-    C_ERRORS, /* 35: kind resolve .. */
-    C_DISCONTINUITY = C_ERRORS + POP3CHECK_E_COUNT - 1, /* 44 */
-    C_ERROR_KIND,
-    C_FIRST = C_HOST,
-    C_LAST = C_ERROR_KIND
-};
-
 /* The agent thread's copy of a target. */
 struct row {
     oid index[1 + P3X_TARGET_NAME_MAX]; /* length, then the name's bytes */
     size_t index_len;
-    const struct p3x_target *ct;
     struct p3x_sched_target *t;
-    int have; /* a probe has completed */
-    struct pop3check_result r;
-    enum pop3check_state state;
-    unsigned long runs, errors[POP3CHECK_E_COUNT];
-    int64_t messages, octets, cert_not_after; /* last known, -1 before */
-    int failing;                              /* -1 before the first */
+    struct pop3check_result *r; /* owned: the last result taken */
+    struct p3m_row v;           /* what the row shows; v.r is r */
+    int failing;                /* -1 before the first */
 };
 
 static struct {
@@ -106,202 +74,6 @@ static struct {
     time_t started;
     int registered;
 } mon = {.lock = PTHREAD_MUTEX_INITIALIZER, .pipe_rd = -1, .pipe_wr = -1};
-
-/* ---- values ---- */
-
-/* DateAndTime (RFC 2579), UTC: 11 octets; 8 zero octets for "never". */
-static size_t date_and_time(int64_t t, u_char *buf)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-
-    if (t < 0 || gmtime_r(&tt, &tm) == NULL) {
-        memset(buf, 0, 8);
-        return 8;
-    }
-    buf[0] = (u_char)((tm.tm_year + 1900) >> 8);
-    buf[1] = (u_char)((tm.tm_year + 1900) & 0xff);
-    buf[2] = (u_char)(tm.tm_mon + 1);
-    buf[3] = (u_char)tm.tm_mday;
-    buf[4] = (u_char)tm.tm_hour;
-    buf[5] = (u_char)tm.tm_min;
-    buf[6] = (u_char)(tm.tm_sec > 59 ? 59 : tm.tm_sec);
-    buf[7] = 0;
-    buf[8] = '+';
-    buf[9] = 0;
-    buf[10] = 0;
-    return 11;
-}
-
-static u_long gauge(int64_t v)
-{
-    return v < 0 ? 0 : v > 4294967295LL ? 4294967295UL : (u_long)v;
-}
-
-static unsigned effective_port(const struct p3x_target *ct)
-{
-    const struct pop3check_options *o = &ct->module->opts;
-
-    if (ct->port)
-        return ct->port;
-    if (o->port)
-        return o->port;
-    return o->tls == POP3CHECK_TLS_IMPLICIT ? 995 : 110;
-}
-
-static void set_int(netsnmp_variable_list *vb, long v)
-{
-    snmp_set_var_typed_value(vb, ASN_INTEGER, &v, sizeof v);
-}
-
-static void set_unsigned(netsnmp_variable_list *vb, u_char type, u_long v)
-{
-    snmp_set_var_typed_value(vb, type, &v, sizeof v);
-}
-
-static void set_string(netsnmp_variable_list *vb, const void *s, size_t n)
-{
-    snmp_set_var_typed_value(vb, ASN_OCTET_STR, s, n);
-}
-
-static void set_phase_time(netsnmp_variable_list *vb, const struct row *w,
-                           int ph)
-{
-    set_unsigned(vb, ASN_GAUGE, w->have ? gauge(w->r.phase_us[ph]) : 0);
-}
-
-/* Bit n of a BITS value is the octet n / 8, from its high bit. */
-static void set_phases_completed(netsnmp_variable_list *vb, const struct row *w)
-{
-    u_char bits[(POP3CHECK_PHASE_TOTAL + 7) / 8] = {0};
-
-    for (int ph = 0; w->have && ph < POP3CHECK_PHASE_TOTAL; ph++) {
-        int failed =
-            w->r.error != POP3CHECK_E_OK && (int)w->r.failed_phase == ph;
-        if (w->r.phase_us[ph] >= 0 && !failed)
-            bits[ph / 8] |= (u_char)(0x80 >> (ph % 8));
-    }
-    set_string(vb, bits, sizeof bits);
-}
-
-static void set_address(netsnmp_variable_list *vb, const struct row *w,
-                        int type)
-{
-    /* Where a refused connect went is not reported: for an address
-     * literal target, that address is where it went. */
-    const char *ip = w->r.peer_ip[0] ? w->r.peer_ip : w->ct->host;
-    u_char a[16];
-    long t = 0;
-    size_t n = 0;
-
-    if (w->have && inet_pton(AF_INET, ip, a) == 1)
-        t = 1, n = 4;
-    else if (w->have && inet_pton(AF_INET6, ip, a) == 1)
-        t = 2, n = 16;
-    if (type)
-        set_int(vb, t);
-    else
-        set_string(vb, a, n);
-}
-
-static void set_date(netsnmp_variable_list *vb, int64_t t)
-{
-    u_char b[11];
-
-    set_string(vb, b, date_and_time(t, b));
-}
-
-/* The value of column col of w into vb. */
-static void set_value(netsnmp_variable_list *vb, const struct row *w, int col)
-{
-    const struct pop3check_options *o = &w->ct->module->opts;
-    int failed = w->have && w->r.error != POP3CHECK_E_OK;
-    unsigned long failures = 0;
-
-    if (col >= C_PHASE_TIME && col < C_PHASE_TIME + POP3CHECK_PHASE_COUNT) {
-        set_phase_time(vb, w, col - C_PHASE_TIME);
-        return;
-    }
-    if (col >= C_ERRORS && col < C_DISCONTINUITY) {
-        set_unsigned(vb, ASN_COUNTER, w->errors[col - C_ERRORS + 1]);
-        return;
-    }
-    switch (col) {
-    case C_HOST:
-        set_string(vb, w->ct->host, strlen(w->ct->host));
-        break;
-    case C_PORT:
-        set_unsigned(vb, ASN_UNSIGNED, effective_port(w->ct));
-        break;
-    case C_TLS:
-        set_int(vb, o->tls == POP3CHECK_TLS_IMPLICIT ? 2
-                    : o->tls == POP3CHECK_TLS_STLS   ? 3
-                                                     : 1);
-        break;
-    case C_INTERVAL:
-        set_unsigned(vb, ASN_UNSIGNED, (u_long)(w->ct->interval_s + 0.5));
-        break;
-    case C_TIMEOUT:
-        set_unsigned(vb, ASN_UNSIGNED, o->timeout_ms ? o->timeout_ms : 10000);
-        break;
-    case C_STATUS:
-        set_int(vb, w->have ? (long)w->state : POP3CHECK_STATE_UNKNOWN);
-        break;
-    case C_SUCCESS:
-        set_int(vb, w->have && !failed ? 1 : 2);
-        break;
-    case C_TIME:
-        set_date(vb, w->have ? w->r.started_at : -1);
-        break;
-    case C_FAILED_PHASE:
-        set_int(vb, failed ? (long)w->r.failed_phase + 2 : 1);
-        break;
-    case C_ERROR_TEXT:
-        set_string(vb, failed ? w->r.error_text : "",
-                   failed ? strlen(w->r.error_text) : 0);
-        break;
-    case C_ADDR_TYPE:
-    case C_ADDR:
-        set_address(vb, w, col == C_ADDR_TYPE);
-        break;
-    case C_PHASES:
-        set_phases_completed(vb, w);
-        break;
-    case C_MESSAGES:
-        set_unsigned(vb, ASN_GAUGE, gauge(w->messages));
-        break;
-    case C_OCTETS: {
-        uint64_t v = w->octets < 0 ? 0 : (uint64_t)w->octets;
-        struct counter64 c = {.high = (u_long)(v >> 32),
-                              .low = (u_long)(v & 0xffffffffu)};
-        snmp_set_var_typed_value(vb, ASN_COUNTER64, &c, sizeof c);
-        break;
-    }
-    case C_TLS_VERSION:
-        set_string(vb, w->have ? w->r.tls_version : "",
-                   w->have ? strlen(w->r.tls_version) : 0);
-        break;
-    case C_CERT_EXPIRY:
-        set_date(vb, w->cert_not_after);
-        break;
-    case C_RUNS:
-        set_unsigned(vb, ASN_COUNTER, w->runs);
-        break;
-    case C_FAILURES:
-        for (int k = 1; k < POP3CHECK_E_COUNT; k++)
-            failures += w->errors[k];
-        set_unsigned(vb, ASN_COUNTER, failures);
-        break;
-    case C_DISCONTINUITY:
-        set_date(vb, (int64_t)mon.started);
-        break;
-    case C_ERROR_KIND:
-        set_int(vb, w->have ? (long)w->r.error + 1 : 1);
-        break;
-    default:
-        break;
-    }
-}
 
 /* ---- requests ---- */
 
@@ -357,56 +129,77 @@ static void answer_get(netsnmp_agent_request_info *ri,
     netsnmp_variable_list *vb = req->requestvb;
     const struct row *w;
     oid col;
+    int rc;
 
     if (!in_entry(vb->name, vb->name_length) ||
-        (col = vb->name[ENTRY_LEN]) < C_FIRST || col > C_LAST) {
+        (col = vb->name[ENTRY_LEN]) < P3M_FIRST || col > P3M_LAST) {
         netsnmp_set_request_error(ri, req, SNMP_NOSUCHOBJECT);
         return;
     }
     w = find_row(vb->name + ENTRY_LEN + 1, vb->name_length - ENTRY_LEN - 1);
-    if (w == NULL) {
+    rc = w ? p3m_cell(vb, &w->v, (int)col) : P3M_NO_VALUE;
+    if (rc == P3M_NO_VALUE)
         netsnmp_set_request_error(ri, req, SNMP_NOSUCHINSTANCE);
-        return;
-    }
-    set_value(vb, w, (int)col);
+    else if (rc != 0)
+        netsnmp_set_request_error(ri, req, SNMP_ERR_GENERR);
 }
 
-/* Column-major order: every row of a column, then the next column. Past
- * the end the varbind is left alone, and the agent goes on to the next
- * registered subtree. */
-static void answer_next(netsnmp_variable_list *vb)
+/* Where GETNEXT from vb's name starts: the column and the row to try
+ * first. 0 when the name is past the table. */
+static int next_start(const netsnmp_variable_list *vb, oid *col, size_t *i)
 {
-    oid name[MAX_OID_LEN];
-    oid col = C_FIRST;
-    size_t i = 0;
-    const struct row *w;
-
-    if (mon.nrows == 0)
-        return;
+    *col = P3M_FIRST;
+    *i = 0;
     if (in_entry(vb->name, vb->name_length)) {
-        col = vb->name[ENTRY_LEN];
-        if (col < C_FIRST) {
-            col = C_FIRST;
+        *col = vb->name[ENTRY_LEN];
+        if (*col < P3M_FIRST) {
+            *col = P3M_FIRST;
         } else {
-            i = row_after(vb->name + ENTRY_LEN + 1,
-                          vb->name_length - ENTRY_LEN - 1);
-            if (i == mon.nrows) {
-                col++;
-                i = 0;
+            *i = row_after(vb->name + ENTRY_LEN + 1,
+                           vb->name_length - ENTRY_LEN - 1);
+            if (*i == mon.nrows) {
+                (*col)++;
+                *i = 0;
             }
         }
     } else if (snmp_oid_compare(vb->name, vb->name_length, entry_oid,
                                 ENTRY_LEN) > 0) {
-        return;
+        return 0;
     }
-    if (col > C_LAST)
+    return *col <= P3M_LAST;
+}
+
+/* Column-major order: every row of a column, then the next column; a
+ * cell without a value is skipped. Past the end the varbind is left
+ * alone, and the agent goes on to the next registered subtree. */
+static void answer_next(netsnmp_agent_request_info *ri,
+                        netsnmp_request_info *req)
+{
+    netsnmp_variable_list *vb = req->requestvb;
+    oid name[MAX_OID_LEN];
+    oid col;
+    size_t i;
+
+    if (mon.nrows == 0 || !next_start(vb, &col, &i))
         return;
-    w = &mon.rows[i];
-    memcpy(name, entry_oid, sizeof entry_oid);
-    name[ENTRY_LEN] = col;
-    memcpy(name + ENTRY_LEN + 1, w->index, w->index_len * sizeof(oid));
-    snmp_set_var_objid(vb, name, ENTRY_LEN + 1 + w->index_len);
-    set_value(vb, w, (int)col);
+    for (; col <= P3M_LAST; col++, i = 0) {
+        for (; i < mon.nrows; i++) {
+            const struct row *w = &mon.rows[i];
+            int rc = p3m_cell(vb, &w->v, (int)col);
+
+            if (rc == P3M_NO_VALUE)
+                continue;
+            if (rc != 0) {
+                netsnmp_set_request_error(ri, req, SNMP_ERR_GENERR);
+                return;
+            }
+            memcpy(name, entry_oid, sizeof entry_oid);
+            name[ENTRY_LEN] = col;
+            memcpy(name + ENTRY_LEN + 1, w->index, w->index_len * sizeof(oid));
+            snmp_set_var_objid(vb, name, ENTRY_LEN + 1 + w->index_len);
+            return;
+        }
+    }
 }
 
 static int handle(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
@@ -420,18 +213,21 @@ static int handle(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
         if (ri->mode == MODE_GET)
             answer_get(ri, req);
         else if (ri->mode == MODE_GETNEXT)
-            answer_next(req->requestvb);
+            answer_next(ri, req);
     }
     return SNMP_ERR_NOERROR;
 }
 
 /* ---- notifications ---- */
 
+/* The OBJECTS of pop3ProbeFailed and pop3ProbeRecovered. */
+static const int failed_cols[] = {P3M_HOST,       P3M_PORT,
+                                  P3M_STATUS,     P3M_FAILED_PHASE,
+                                  P3M_ERROR_KIND, P3M_ERROR_TEXT};
+static const int recovered_cols[] = {P3M_HOST, P3M_PORT, P3M_STATUS};
+
 static void notify(const struct row *w, int failing)
 {
-    static const int failed_cols[] = {
-        C_HOST, C_PORT, C_STATUS, C_FAILED_PHASE, C_ERROR_KIND, C_ERROR_TEXT};
-    static const int recovered_cols[] = {C_HOST, C_PORT, C_STATUS};
     const int *cols = failing ? failed_cols : recovered_cols;
     size_t ncols = failing ? sizeof failed_cols / sizeof failed_cols[0]
                            : sizeof recovered_cols / sizeof recovered_cols[0];
@@ -439,21 +235,23 @@ static void notify(const struct row *w, int failing)
     netsnmp_variable_list *vars = NULL;
     oid name[MAX_OID_LEN];
 
-    snmp_varlist_add_variable(&vars, snmptrap_oid, OID_LENGTH(snmptrap_oid),
-                              ASN_OBJECT_ID, (const u_char *)trap,
-                              OID_LENGTH(failed_oid) * sizeof(oid));
+    if (snmp_varlist_add_variable(&vars, snmptrap_oid, OID_LENGTH(snmptrap_oid),
+                                  ASN_OBJECT_ID, (const u_char *)trap,
+                                  OID_LENGTH(failed_oid) * sizeof(oid)) == NULL)
+        return;
     memcpy(name, entry_oid, sizeof entry_oid);
     memcpy(name + ENTRY_LEN + 1, w->index, w->index_len * sizeof(oid));
     for (size_t i = 0; i < ncols; i++) {
         netsnmp_variable_list *vb;
+
         name[ENTRY_LEN] = (oid)cols[i];
         vb = snmp_varlist_add_variable(
             &vars, name, ENTRY_LEN + 1 + w->index_len, ASN_NULL, NULL, 0);
-        if (vb == NULL) {
+        /* these columns always have a value: only memory can fail */
+        if (vb == NULL || p3m_cell(vb, &w->v, cols[i]) != 0) {
             snmp_free_varbind(vars);
             return;
         }
-        set_value(vb, w, cols[i]);
     }
     send_v2trap(vars);
     snmp_free_varbind(vars);
@@ -480,47 +278,60 @@ static void wake_agent(void *ctx, size_t index)
         return; /* a full pipe already wakes it */
 }
 
+/* Under the lock: the target's last result and counters into its row.
+ * -1 if the result could not be copied (the row keeps the previous one). */
+static int take_one(struct row *w)
+{
+    if (pop3check_result_copy(w->r, w->t->last) != 0)
+        return -1;
+    w->v.state = w->t->state;
+    w->v.runs = w->t->probes_total;
+    memcpy(w->v.errors, w->t->errors_total, sizeof w->v.errors);
+    return 0;
+}
+
+/* After take_one, outside the lock: the figures kept across probes, and
+ * a notification when the verdict changed. */
+static void update_row(struct row *w)
+{
+    int failing = w->v.state == POP3CHECK_STATE_CRITICAL ||
+                  w->v.state == POP3CHECK_STATE_UNKNOWN;
+    int64_t n;
+
+    w->v.have = 1;
+    if ((n = pop3check_result_figure(w->r, POP3CHECK_FIG_MESSAGES)) >= 0)
+        w->v.messages = n;
+    if ((n = pop3check_result_figure(w->r, POP3CHECK_FIG_OCTETS)) >= 0)
+        w->v.octets = n;
+    if ((n = pop3check_result_figure(w->r, POP3CHECK_FIG_CERT_NOT_AFTER)) >= 0)
+        w->v.cert_not_after = n;
+    if (failing != w->failing && (w->failing >= 0 || failing))
+        notify(w, failing);
+    w->failing = failing;
+}
+
 /* Agent thread: takes the new results into their rows, then sends the
  * notifications of changed verdicts (outside the lock). */
 static void take_results(int fd, void *ctx)
 {
     char buf[256];
-    size_t n;
+    size_t n = 0;
 
     (void)ctx;
     while (read(fd, buf, sizeof buf) > 0)
         ;
     pthread_mutex_lock(&mon.lock);
-    n = mon.nfresh;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < mon.nfresh; i++) {
         size_t k = mon.fresh[i];
-        struct row *w = mon.row_of[k];
 
         mon.is_fresh[k] = 0;
-        mon.taken[i] = k;
-        w->r = w->t->last;
-        w->state = w->t->state;
-        w->runs = w->t->probes_total;
-        memcpy(w->errors, w->t->errors_total, sizeof w->errors);
+        if (take_one(mon.row_of[k]) == 0)
+            mon.taken[n++] = k;
     }
     mon.nfresh = 0;
     pthread_mutex_unlock(&mon.lock);
-    for (size_t i = 0; i < n; i++) {
-        struct row *w = mon.row_of[mon.taken[i]];
-        int failing = w->state == POP3CHECK_STATE_CRITICAL ||
-                      w->state == POP3CHECK_STATE_UNKNOWN;
-
-        w->have = 1;
-        if (w->r.messages >= 0)
-            w->messages = w->r.messages;
-        if (w->r.octets >= 0)
-            w->octets = w->r.octets;
-        if (w->r.cert_not_after >= 0)
-            w->cert_not_after = w->r.cert_not_after;
-        if (failing != w->failing && (w->failing >= 0 || failing))
-            notify(w, failing);
-        w->failing = failing;
-    }
+    for (size_t i = 0; i < n; i++)
+        update_row(mon.row_of[mon.taken[i]]);
 }
 
 /* ---- the worker ---- */
@@ -549,6 +360,35 @@ static int row_cmp(const void *a, const void *b)
     return index_cmp(x->index, x->index_len, y->index, y->index_len);
 }
 
+/* Frees the results of the first n rows. */
+static void free_results(size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        pop3check_result_free(mon.rows[i].r);
+        mon.rows[i].r = NULL;
+    }
+}
+
+/* Row i for target i of the config, before any result. */
+static int init_row(struct row *w, size_t i)
+{
+    const char *name = mon.config->targets[i].name;
+    size_t len = strlen(name);
+
+    w->t = mon.sched.t[i];
+    w->index[0] = len;
+    for (size_t k = 0; k < len; k++)
+        w->index[k + 1] = (unsigned char)name[k];
+    w->index_len = len + 1;
+    w->failing = -1;
+    w->r = pop3check_result_new();
+    w->v.ct = &mon.config->targets[i];
+    w->v.r = w->r;
+    w->v.messages = w->v.octets = w->v.cert_not_after = -1;
+    w->v.counters_since = mon.started;
+    return w->r ? 0 : -1;
+}
+
 static int build_rows(void)
 {
     size_t n = mon.sched.n ? mon.sched.n : 1;
@@ -561,19 +401,10 @@ static int build_rows(void)
     if (!mon.rows || !mon.row_of || !mon.fresh || !mon.taken || !mon.is_fresh)
         return -1;
     for (size_t i = 0; i < mon.sched.n; i++) {
-        struct row *w = &mon.rows[i];
-        const char *name = mon.config->targets[i].name;
-        size_t len = strlen(name);
-
-        w->ct = &mon.config->targets[i];
-        w->t = mon.sched.t[i];
-        w->index[0] = len;
-        for (size_t k = 0; k < len; k++)
-            w->index[k + 1] = (unsigned char)name[k];
-        w->index_len = len + 1;
-        w->messages = w->octets = w->cert_not_after = -1;
-        w->failing = -1;
-        pop3check_result_init(&w->r);
+        if (init_row(&mon.rows[i], i) != 0) {
+            free_results(i + 1);
+            return -1;
+        }
     }
     mon.nrows = mon.sched.n;
     qsort(mon.rows, mon.nrows, sizeof *mon.rows, row_cmp);
@@ -616,8 +447,8 @@ static void start(unsigned reg, void *ctx)
             return;
         }
     }
-    if (pop3check_global_init() != 0) {
-        snmp_log(LOG_ERR, "pop3monitor: cannot initialise libcurl\n");
+    if (pop3check_global_init(err, sizeof err) != 0) {
+        snmp_log(LOG_ERR, "pop3monitor: %s\n", err);
         return;
     }
     mon.curl_ready = 1;
@@ -691,19 +522,40 @@ void init_pop3monitor(void)
     mon.alarm = snmp_alarm_register(1, 0, start, NULL);
 }
 
+static void stop_worker(void)
+{
+    if (!mon.worker_running)
+        return;
+    pthread_mutex_lock(&mon.lock);
+    mon.stop = 1;
+    pthread_mutex_unlock(&mon.lock);
+    pop3check_multi_wakeup(mon.multi);
+    pthread_join(mon.worker, NULL);
+    mon.worker_running = 0;
+}
+
+static void free_rows(void)
+{
+    if (mon.rows != NULL)
+        free_results(mon.nrows);
+    free(mon.rows);
+    free(mon.row_of);
+    free(mon.fresh);
+    free(mon.taken);
+    free(mon.is_fresh);
+    mon.rows = NULL;
+    mon.row_of = NULL;
+    mon.fresh = mon.taken = NULL;
+    mon.is_fresh = NULL;
+    mon.nrows = mon.nfresh = 0;
+}
+
 void deinit_pop3monitor(void)
 {
     if (mon.alarm != 0)
         snmp_alarm_unregister(mon.alarm);
     mon.alarm = 0;
-    if (mon.worker_running) {
-        pthread_mutex_lock(&mon.lock);
-        mon.stop = 1;
-        pthread_mutex_unlock(&mon.lock);
-        pop3check_multi_wakeup(mon.multi);
-        pthread_join(mon.worker, NULL);
-        mon.worker_running = 0;
-    }
+    stop_worker();
     pop3check_multi_free(mon.multi); /* ends the probes in flight */
     mon.multi = NULL;
     p3x_schedule_free(&mon.sched);
@@ -717,16 +569,7 @@ void deinit_pop3monitor(void)
         unregister_mib((oid *)table_oid, OID_LENGTH(table_oid));
     mon.registered = 0;
     snmpd_unregister_config_handler("pop3monitorConfig");
-    free(mon.rows);
-    free(mon.row_of);
-    free(mon.fresh);
-    free(mon.taken);
-    free(mon.is_fresh);
-    mon.rows = NULL;
-    mon.row_of = NULL;
-    mon.fresh = mon.taken = NULL;
-    mon.is_fresh = NULL;
-    mon.nrows = mon.nfresh = 0;
+    free_rows();
     p3x_config_free(mon.config);
     mon.config = NULL;
     free(mon.config_path);

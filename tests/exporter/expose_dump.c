@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "expose.h"
+#include "internal.h" /* results with chosen fields, as the unit tests */
 
 static void set_tls(struct pop3check_result *r, const char *version)
 {
@@ -19,7 +20,7 @@ static void set_tls(struct pop3check_result *r, const char *version)
 /* POP3S, logged in, every command sent, every capability offered. */
 static void full_success(struct pop3check_result *r)
 {
-    static const int64_t us[POP3CHECK_PHASE_COUNT] = {
+    static const int64_t us[POP3CHECK_PHASE_KNOWN] = {
         [POP3CHECK_PHASE_RESOLVE] = 814, [POP3CHECK_PHASE_CONNECT] = 402,
         [POP3CHECK_PHASE_TLS] = 6917,    [POP3CHECK_PHASE_GREETING] = 233,
         [POP3CHECK_PHASE_CAPA] = 250,    [POP3CHECK_PHASE_STLS] = -1,
@@ -28,7 +29,7 @@ static void full_success(struct pop3check_result *r)
         [POP3CHECK_PHASE_TOP] = 880,     [POP3CHECK_PHASE_RETR] = 6480,
         [POP3CHECK_PHASE_QUIT] = 530,    [POP3CHECK_PHASE_TOTAL] = 49990};
 
-    pop3check_result_init(r);
+    p3_result_init(r);
     memcpy(r->phase_us, us, sizeof us);
     r->capa = POP3CHECK_CAPA_KNOWN | POP3CHECK_CAPA_STLS | POP3CHECK_CAPA_USER |
               POP3CHECK_CAPA_TOP | POP3CHECK_CAPA_UIDL |
@@ -56,7 +57,7 @@ static void full_success(struct pop3check_result *r)
 /* STLS, refused at login with [AUTH]. */
 static void auth_failure(struct pop3check_result *r)
 {
-    pop3check_result_init(r);
+    p3_result_init(r);
     r->error = POP3CHECK_E_AUTH;
     r->failed_phase = POP3CHECK_PHASE_AUTH;
     r->rcode = POP3CHECK_RCODE_AUTH;
@@ -77,7 +78,7 @@ static void auth_failure(struct pop3check_result *r)
 /* The server stalled during RETR until the deadline. */
 static void timed_out(struct pop3check_result *r)
 {
-    pop3check_result_init(r);
+    p3_result_init(r);
     r->error = POP3CHECK_E_TIMEOUT;
     r->failed_phase = POP3CHECK_PHASE_RETR;
     r->phase_us[POP3CHECK_PHASE_CONNECT] = 402; /* an address: no lookup */
@@ -182,7 +183,7 @@ static int case_not_run(struct p3x_families *fs)
 {
     struct pop3check_result r;
 
-    pop3check_result_init(&r);
+    p3_result_init(&r);
     return p3x_add_probe(fs, &r, POP3CHECK_STATE_UNKNOWN, 10, "gamma");
 }
 

@@ -97,6 +97,32 @@ else
     ko "--config.check message" "$out"
 fi
 
+echo "== command line"
+# flag NAME WANT ARGS...: the exit code and output of pop3_exporter ARGS
+# must be WANT ("CODE:OUTPUT", stdout and stderr together).
+flag() {
+    local name=$1 want=$2 out
+    shift 2
+    out=$("$build/pop3_exporter" "$@" 2>&1)
+    out="$?:$out"
+    if [ "$out" = "$want" ]; then ok "$name"; else ko "$name: want '$want'" "$out"; fi
+}
+flag "unknown option" "2:pop3_exporter: unknown option or missing value: '--bogus' (see --help)" --bogus
+flag "missing value" "2:pop3_exporter: unknown option or missing value: '--config.file' (see --help)" --config.file
+flag "unexpected argument" "2:pop3_exporter: unexpected argument 'extra' (see --help)" \
+    --config.file="$work/pop3check.yml" extra --config.check
+flag "TLS certificate without key" "2:pop3_exporter: --web.tls-cert and --web.tls-key go together" \
+    --web.tls-cert /dev/null extra
+flag "--version" "0:pop3_exporter $(sed -n 's/^#define POP3CHECK_VERSION_\(MAJOR\|MINOR\|PATCH\) *\([0-9]*\).*/\2/p' \
+    "$top/checks/pop3check.h" | paste -sd.)" --version
+if out=$("$build/pop3_exporter" -h 2>&1) && [[ $out == *"--config.file FILE"* ]]; then
+    ok "-h explains the options"
+else
+    ko "-h" "$out"
+fi
+flag "--config.file=FILE" "0:$work/pop3check.yml: ok, 4 modules, 2 targets" \
+    --config.file="$work/pop3check.yml" --config.check
+
 echo "== start"
 "$build/pop3_exporter" --config.file "$work/pop3check.yml" \
     --web.listen-address 127.0.0.1:0 --textfile.path "$work/pop3.prom" \

@@ -59,7 +59,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         "    allowed_targets: [\"127.0.0.1:1\"]\n",
         pw);
     fclose(f);
-    if (pop3check_global_init() != 0 ||
+    if (pop3check_global_init(err, sizeof err) != 0 ||
         p3x_config_load(path, &c, err, sizeof err) != 0) {
         fprintf(stderr, "fuzz_http: %s\n", err);
         abort();

@@ -1,13 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_target.c - libFuzzer target: the target= value of a /probe query
- * (after libmicrohttpd has decoded it), and whether a module holding
- * credentials allows it. */
+ * (after libmicrohttpd has decoded it), whether a module holding
+ * credentials allows it, and the port a probe would go to. */
 #include <stdint.h>
 #include <string.h>
 
 #include "config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The options of a module with credentials and of one without, made once
+ * (the fuzzer never frees them). */
+static struct pop3check_options *options(int with_user)
+{
+    static struct pop3check_options *o[2];
+
+    if (o[with_user] == NULL) {
+        o[with_user] = pop3check_options_new();
+        if (o[with_user] == NULL ||
+            pop3check_options_set_long(o[with_user], POP3CHECK_OPT_TLS,
+                                       with_user ? POP3CHECK_TLS_IMPLICIT
+                                                 : POP3CHECK_TLS_NONE) != 0 ||
+            (with_user &&
+             pop3check_options_set_str(o[with_user], POP3CHECK_OPT_USER,
+                                       "monitor") != 0))
+            __builtin_trap();
+    }
+    return o[with_user];
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -25,12 +45,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (strlen(host) == 0 || strlen(host) >= sizeof host || port > 65535)
         __builtin_trap();
-    m.opts.user = "monitor";
+    m.opts = options(1);
     m.allowed = allowed;
     m.nallowed = 3; /* not "*": a module with credentials */
     (void)p3x_module_allows(&m, host, port);
-    m.opts.user = NULL;
+    if (p3x_module_port(&m, port) != (port ? port : 995))
+        __builtin_trap();
+    m.opts = options(0);
     m.nallowed = 4;
-    (void)p3x_module_allows(&m, host, port);
+    if (!p3x_module_allows(&m, host, port) ||
+        p3x_module_port(&m, port) != (port ? port : 110))
+        __builtin_trap();
     return 0;
 }

@@ -106,6 +106,10 @@ modules:
     password_file: $work/any.pw
     auth: user
     timeout: 1s
+  plain_defaults:
+    tls: none
+  pop3s_defaults:
+    tls: implicit
 targets:
   - name: good
     target: 127.0.0.1:$PORT_PLAIN
@@ -131,8 +135,16 @@ targets:
     target: 127.0.0.1:$FLAP
     module: fast
     interval: 1s
+  - name: default-port
+    target: 127.0.0.1
+    module: plain_defaults
+    interval: 60s
+  - name: pop3s-default-port
+    target: 127.0.0.1
+    module: pop3s_defaults
+    interval: 60s
 EOF
-NTARGETS=6
+NTARGETS=8
 
 echo "== the MIB"
 mib="$top/exporters/snmp/POP3-MONITOR-MIB.txt"
@@ -303,6 +315,14 @@ check "refused: connect errors (36) = runs" "$errors" "$runs"
 check "refused: phases completed: resolve only" "$(val 14 refused)" "80 00"
 check "refused: port" "$(val 3 refused)" "$REFUSED"
 
+# Neither port nor timeout configured: the library's defaults, as it
+# probes them (by TLS mode; 10 s).
+check "default-port: port 110 (3)" "$(col 3 default-port)" "Gauge32: 110"
+check "default-port: TLS mode none (4)" "$(val 4 default-port)" 1
+check "default-port: timeout 10000 ms (6)" "$(val 6 default-port)" 10000
+check "pop3s-default-port: port 995 (3)" "$(col 3 pop3s-default-port)" "Gauge32: 995"
+check "pop3s-default-port: TLS mode implicit (4)" "$(val 4 pop3s-default-port)" 2
+
 echo "== requests the table cannot answer"
 out=$(snmp snmpget "$AGENT" "$ENTRY.7.$(idx nosuch)" 2>&1)
 if grep -q 'No Such Instance' <<< "$out"; then ok "unknown target: noSuchInstance"; else ko "unknown target" "$out"; fi
@@ -428,7 +448,7 @@ snmpd_env=(env)
 start_snmpd "$work/dlmod.conf" "$work/dlmod.log" || exit 1
 dlmod_checks "dlmod, foreground snmpd"
 stop_pid "$snmpd_pid"
-if grep -q 'pop3monitor: probing 6 targets' "$work/dlmod.log"; then ok "dlmod: logged to snmpd's log"; else ko "dlmod log" "$(cat "$work/dlmod.log")"; fi
+if grep -q "pop3monitor: probing $NTARGETS targets" "$work/dlmod.log"; then ok "dlmod: logged to snmpd's log"; else ko "dlmod log" "$(cat "$work/dlmod.log")"; fi
 
 # Daemonised: snmpd forks after loading the module; the probe thread must
 # start in the child (from the alarm), or nothing would ever be probed.

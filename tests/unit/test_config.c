@@ -2,7 +2,8 @@
 /* test_config.c - unit tests of the YAML config file shared by pop3_exporter
  * and the SNMP agent (exporters/common/config*.c): every setting, every
  * error a user can make (as FILE:LINE: KEY: ...), password files, target
- * strings and the allowed_targets rule. */
+ * strings and the allowed_targets rule; and the command line both programs
+ * read (exporters/common/flags.c). */
 #define _DEFAULT_SOURCE /* mkstemp, mkdtemp, before any system header */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,8 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "flags.h"
+#include "internal.h" /* the stored password and parsed ranges */
 
 #define EXAMPLE    "exporters/common/pop3check.yml.example"
 #define EXAMPLE_PW "/etc/pop3check/monitor.pw"
@@ -127,9 +130,48 @@ static void expect_errors(const struct bad *t, size_t n)
 }
 
 #define M "modules:\n  m:\n" /* module m; its settings start at line 3 */
+/* A host name the target syntax takes and the library does not (> 253). */
+#define HOST62  "abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefg"
+#define HOST254 HOST62 "." HOST62 "." HOST62 "." HOST62 ".ab"
 #define LOGIN                                                                  \
     "    user: monitor\n"                                                      \
     "    password_file: @PW@\n"
+
+/* The module's number option key as a probe would use it. */
+static long opt_long(const struct p3x_module *m, enum pop3check_opt key)
+{
+    long v = -12345;
+
+    assert_int_equal(pop3check_options_get_long(m->opts, key, &v), 0);
+    return v;
+}
+
+static const char *opt_str(const struct p3x_module *m, enum pop3check_opt key)
+{
+    return pop3check_options_get_str(m->opts, key);
+}
+
+/* The password the module holds (never readable through the API). */
+static const char *opt_password(const struct p3x_module *m)
+{
+    return m->opts->v.password;
+}
+
+static const char *range_of(const struct p3x_module *m, enum pop3check_phase p,
+                            enum pop3check_state level)
+{
+    return pop3check_thresholds_get_phase(m->thr, p, level);
+}
+
+static const char *measure_of(const struct p3x_module *m,
+                              enum pop3check_measure what,
+                              enum pop3check_state level)
+{
+    return pop3check_thresholds_get(m->thr, what, level);
+}
+
+#define W POP3CHECK_STATE_WARNING
+#define C POP3CHECK_STATE_CRITICAL
 
 /* ---- valid files ---- */
 
@@ -169,60 +211,76 @@ static const char full_yaml[] =
     "    target: \"[::1]:1995\"\n"
     "    module: banner\n";
 
+static void test_config_full_file_thresholds(void **state)
+{
+    struct p3x_config *c = parse_ok(full_yaml);
+    const struct p3x_module *m = &c->modules[0];
+    const struct pop3check_thresholds *t = m->thr;
+
+    (void)state;
+    assert_int_equal(pop3check_thresholds_timeout_state(t),
+                     POP3CHECK_STATE_WARNING);
+    assert_string_equal(range_of(m, POP3CHECK_PHASE_TOTAL, W), "2");
+    assert_string_equal(range_of(m, POP3CHECK_PHASE_TOTAL, C), "5");
+    assert_true(t->phase_crit[POP3CHECK_PHASE_TOTAL].end == 5.0);
+    assert_string_equal(range_of(m, POP3CHECK_PHASE_AUTH, W), "0.5");
+    assert_true(t->phase_warn[POP3CHECK_PHASE_AUTH].end == 0.5);
+    assert_string_equal(range_of(m, POP3CHECK_PHASE_AUTH, C), "2");
+    assert_null(range_of(m, POP3CHECK_PHASE_CONNECT, W));
+    assert_string_equal(range_of(m, POP3CHECK_PHASE_CONNECT, C), "1:2");
+    assert_null(range_of(m, POP3CHECK_PHASE_RETR, W));
+    assert_null(range_of(m, POP3CHECK_PHASE_RETR, C));
+    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_MESSAGES, W), "1000");
+    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_MESSAGES, C), "5000");
+    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_OCTETS, W),
+                        "100000000");
+    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_OCTETS, C), "@0:10");
+    assert_int_equal(t->measure_crit[POP3CHECK_MEASURE_OCTETS].inside, 1);
+    /* -D 30,14: fewer than 30 days warn, fewer than 14 are critical */
+    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_CERT_DAYS, W), "30:");
+    assert_string_equal(measure_of(m, POP3CHECK_MEASURE_CERT_DAYS, C), "14:");
+    p3x_config_free(c);
+}
+
 static void test_config_full_file_fills_every_field(void **state)
 {
     struct p3x_config *c = parse_ok(full_yaml);
     const struct p3x_module *m = &c->modules[0];
-    const struct pop3check_options *o = &m->opts;
-    const struct pop3check_thresholds *t = &m->thr;
 
     (void)state;
     assert_string_equal(c->path, "t.yml");
     assert_int_equal(c->nmodules, 2);
     assert_string_equal(m->name, "pop3_login");
     assert_int_equal(m->line, 2);
-    assert_null(o->host);
-    assert_int_equal(o->tls, POP3CHECK_TLS_STLS);
-    assert_int_equal(o->port, 110);
-    assert_string_equal(o->cafile, "/etc/ssl/certs/ca.pem");
-    assert_int_equal(o->insecure, 0);
-    assert_string_equal(o->sni, "mail.example.org");
-    assert_int_equal(o->ip_version, 4);
-    assert_int_equal(o->auth, POP3CHECK_AUTH_CRAM_MD5);
-    assert_string_equal(o->user, "monitor");
-    assert_string_equal(o->password, PASSWORD);
+    assert_null(opt_str(m, POP3CHECK_OPT_HOST));
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_TLS), POP3CHECK_TLS_STLS);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_PORT), 110);
+    assert_string_equal(opt_str(m, POP3CHECK_OPT_CAFILE),
+                        "/etc/ssl/certs/ca.pem");
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_INSECURE), 0);
+    assert_string_equal(opt_str(m, POP3CHECK_OPT_SNI), "mail.example.org");
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_IP_VERSION), 4);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_AUTH), POP3CHECK_AUTH_CRAM_MD5);
+    assert_string_equal(opt_str(m, POP3CHECK_OPT_USER), "monitor");
+    assert_null(opt_str(m, POP3CHECK_OPT_PASSWORD)); /* never read back */
+    assert_string_equal(opt_password(m), PASSWORD);
     assert_string_equal(m->password_file, pwpath);
-    assert_int_equal(o->list, 1);
-    assert_int_equal(o->uidl, 1);
-    assert_int_equal(o->top, POP3CHECK_MSG_FIRST);
-    assert_int_equal(o->retr, POP3CHECK_MSG_LAST);
-    assert_int_equal(o->timeout_ms, 2500);
-    assert_null(o->trace);
-    assert_int_equal(t->timeout_state_set, 1);
-    assert_int_equal(t->timeout_state, POP3CHECK_STATE_WARNING);
-    assert_string_equal(t->phase_warn[POP3CHECK_PHASE_TOTAL].text, "2");
-    assert_string_equal(t->phase_crit[POP3CHECK_PHASE_TOTAL].text, "5");
-    assert_true(t->phase_crit[POP3CHECK_PHASE_TOTAL].end == 5.0);
-    assert_string_equal(t->phase_warn[POP3CHECK_PHASE_AUTH].text, "0.5");
-    assert_true(t->phase_warn[POP3CHECK_PHASE_AUTH].end == 0.5);
-    assert_string_equal(t->phase_crit[POP3CHECK_PHASE_AUTH].text, "2");
-    assert_int_equal(t->phase_warn[POP3CHECK_PHASE_CONNECT].set, 0);
-    assert_string_equal(t->phase_crit[POP3CHECK_PHASE_CONNECT].text, "1:2");
-    assert_int_equal(t->phase_warn[POP3CHECK_PHASE_RETR].set, 0);
-    assert_string_equal(t->messages_warn.text, "1000");
-    assert_string_equal(t->messages_crit.text, "5000");
-    assert_string_equal(t->octets_warn.text, "100000000");
-    assert_string_equal(t->octets_crit.text, "@0:10");
-    assert_int_equal(t->octets_crit.inside, 1);
-    assert_int_equal(t->cert_warn_days, 30);
-    assert_int_equal(t->cert_crit_days, 14);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_LIST), 1);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_UIDL), 1);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_TOP), POP3CHECK_MSG_FIRST);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_RETR), POP3CHECK_MSG_LAST);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_TIMEOUT_MS), 2500);
+    assert_null(m->opts->v.trace);
     assert_int_equal(m->nallowed, 2);
     assert_string_equal(m->allowed[0], "mail1.example.org");
     assert_string_equal(m->allowed[1], "127.0.0.1:995");
 
     assert_string_equal(c->modules[1].name, "banner");
     assert_int_equal(c->modules[1].line, 25);
-    assert_int_equal(c->modules[1].opts.tls, POP3CHECK_TLS_IMPLICIT);
+    assert_int_equal(opt_long(&c->modules[1], POP3CHECK_OPT_TLS),
+                     POP3CHECK_TLS_IMPLICIT);
+    assert_int_equal(p3x_module_port(&c->modules[1], 0), 995);
+    assert_int_equal(p3x_module_port(&c->modules[1], 1995), 1995);
 
     assert_int_equal(c->ntargets, 2);
     assert_string_equal(c->targets[0].name, "alpha");
@@ -251,23 +309,35 @@ static void test_config_defaults(void **state)
                                     "targets:\n"
                                     "  - { name: a, target: h, module: m }\n");
     const struct p3x_module *m = &c->modules[0];
-    struct pop3check_thresholds zero;
 
     (void)state;
-    memset(&zero, 0, sizeof zero);
-    assert_int_equal(m->opts.tls, POP3CHECK_TLS_NONE);
-    assert_int_equal(m->opts.port, 0);
-    assert_int_equal(m->opts.ip_version, 0);
-    assert_int_equal(m->opts.auth, POP3CHECK_AUTH_ANY);
-    assert_null(m->opts.user);
-    assert_null(m->opts.password);
-    assert_null(m->opts.cafile);
-    assert_null(m->opts.sni);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_TLS), POP3CHECK_TLS_NONE);
+    assert_int_equal(m->opts->v.port, 0); /* unset: the library's default */
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_PORT), 110);
+    assert_int_equal(p3x_module_port(m, 0), 110);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_IP_VERSION), 0);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_AUTH), POP3CHECK_AUTH_ANY);
+    assert_null(opt_str(m, POP3CHECK_OPT_USER));
+    assert_null(opt_password(m));
+    assert_null(opt_str(m, POP3CHECK_OPT_CAFILE));
+    assert_null(opt_str(m, POP3CHECK_OPT_SNI));
     assert_null(m->password_file);
-    assert_int_equal(m->opts.top, POP3CHECK_MSG_NONE);
-    assert_int_equal(m->opts.retr, POP3CHECK_MSG_NONE);
-    assert_int_equal(m->opts.timeout_ms, 10000); /* as check_pop3 */
-    assert_memory_equal(&m->thr, &zero, sizeof zero);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_TOP), POP3CHECK_MSG_NONE);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_RETR), POP3CHECK_MSG_NONE);
+    assert_int_equal(m->opts->v.timeout_ms, 0); /* the library's default */
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_TIMEOUT_MS), 10000);
+    /* no threshold at all, a timeout is CRITICAL */
+    for (int p = 0; p < POP3CHECK_PHASE_KNOWN; p++) {
+        assert_null(range_of(m, (enum pop3check_phase)p, W));
+        assert_null(range_of(m, (enum pop3check_phase)p, C));
+    }
+    for (int i = POP3CHECK_MEASURE_MESSAGES; i <= POP3CHECK_MEASURE_CERT_DAYS;
+         i++) {
+        assert_null(measure_of(m, (enum pop3check_measure)i, W));
+        assert_null(measure_of(m, (enum pop3check_measure)i, C));
+    }
+    assert_int_equal(pop3check_thresholds_timeout_state(m->thr),
+                     POP3CHECK_STATE_CRITICAL);
     assert_int_equal(m->nallowed, 1);
     assert_string_equal(m->allowed[0], "*");
     assert_true(c->targets[0].interval_s == 60.0);
@@ -311,9 +381,11 @@ static void test_config_words_and_numbers(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         struct p3x_config *c = parse_ok(t[i].yaml);
-        assert_int_equal(c->modules[0].opts.timeout_ms, t[i].timeout_ms);
-        assert_int_equal(c->modules[0].opts.insecure, t[i].insecure);
-        assert_int_equal(c->modules[0].opts.ip_version, t[i].ip);
+        const struct p3x_module *m = &c->modules[0];
+        assert_int_equal(opt_long(m, POP3CHECK_OPT_TIMEOUT_MS),
+                         t[i].timeout_ms);
+        assert_int_equal(opt_long(m, POP3CHECK_OPT_INSECURE), t[i].insecure);
+        assert_int_equal(opt_long(m, POP3CHECK_OPT_IP_VERSION), t[i].ip);
         p3x_config_free(c);
     }
 }
@@ -325,26 +397,39 @@ static void test_config_messages_and_auth(void **state)
     (void)state;
     c = parse_ok(M LOGIN "    top: 3\n    retr: FIRST\n    auth: APOP\n"
                          "    commands: [UIDL]\n");
-    assert_int_equal(c->modules[0].opts.top, 3);
-    assert_int_equal(c->modules[0].opts.retr, POP3CHECK_MSG_FIRST);
-    assert_int_equal(c->modules[0].opts.auth, POP3CHECK_AUTH_APOP);
-    assert_int_equal(c->modules[0].opts.list, 0);
-    assert_int_equal(c->modules[0].opts.uidl, 1);
+    assert_int_equal(opt_long(c->modules, POP3CHECK_OPT_TOP), 3);
+    assert_int_equal(opt_long(c->modules, POP3CHECK_OPT_RETR),
+                     POP3CHECK_MSG_FIRST);
+    assert_int_equal(opt_long(c->modules, POP3CHECK_OPT_AUTH),
+                     POP3CHECK_AUTH_APOP);
+    assert_int_equal(opt_long(c->modules, POP3CHECK_OPT_LIST), 0);
+    assert_int_equal(opt_long(c->modules, POP3CHECK_OPT_UIDL), 1);
     p3x_config_free(c);
     c = parse_ok(M "    auth: any\n    commands: []\n"); /* as check_pop3 */
-    assert_int_equal(c->modules[0].opts.auth, POP3CHECK_AUTH_ANY);
+    assert_int_equal(opt_long(c->modules, POP3CHECK_OPT_AUTH),
+                     POP3CHECK_AUTH_ANY);
     p3x_config_free(c);
     c = parse_ok(M "    tls: implicit\n"
+                   "    timeout_state: ok\n"
                    "    thresholds:\n"
                    "      cert_days: { warning: 10 }\n"
                    "      total: { critical: \"~:3\" }\n"
                    "      phases: { greeting: {} }\n");
-    assert_int_equal(c->modules[0].thr.cert_warn_days, 10);
-    assert_int_equal(c->modules[0].thr.cert_crit_days, 0);
-    assert_string_equal(
-        c->modules[0].thr.phase_crit[POP3CHECK_PHASE_TOTAL].text, "~:3");
+    assert_string_equal(measure_of(c->modules, POP3CHECK_MEASURE_CERT_DAYS, W),
+                        "10:");
+    assert_null(measure_of(c->modules, POP3CHECK_MEASURE_CERT_DAYS, C));
+    assert_string_equal(range_of(c->modules, POP3CHECK_PHASE_TOTAL, C), "~:3");
     assert_int_equal(
-        c->modules[0].thr.phase_crit[POP3CHECK_PHASE_TOTAL].start_inf, 1);
+        c->modules[0].thr->phase_crit[POP3CHECK_PHASE_TOTAL].start_inf, 1);
+    assert_null(range_of(c->modules, POP3CHECK_PHASE_GREETING, W));
+    assert_int_equal(pop3check_thresholds_timeout_state(c->modules[0].thr),
+                     POP3CHECK_STATE_OK);
+    p3x_config_free(c);
+    c = parse_ok(M "    tls: stls\n"
+                   "    thresholds: { cert_days: { critical: 7 } }\n");
+    assert_null(measure_of(c->modules, POP3CHECK_MEASURE_CERT_DAYS, W));
+    assert_string_equal(measure_of(c->modules, POP3CHECK_MEASURE_CERT_DAYS, C),
+                        "7:");
     p3x_config_free(c);
 }
 
@@ -642,6 +727,18 @@ static void test_config_checked_by_the_library(void **state)
     expect_error("modules:\n  m:\n    user: two words\n"
                  "    password_file: @PW@\n",
                  "t.yml:2: modules.m: ", "no spaces");
+    /* in the library's words, at the module's line, after the file's own
+     * errors */
+    expect_error("modules:\n  m:\n    tls: stls\n    sni: \"a b\"\n",
+                 "t.yml:2: modules.m: ", "sni: give a host name");
+    expect_error("modules:\n  m:\n    user: two words\n",
+                 "t.yml:3: modules.m.user: ", "needs password_file");
+    expect_error("modules:\n  m:\n    user: two words\n"
+                 "    password_file: /nonexistent/pw\n",
+                 "t.yml:4: modules.m.password_file: ", "No such file");
+    expect_error("modules:\n  m: {}\ntargets:\n"
+                 "  - { name: a, target: \"" HOST254 "\", module: m }\n",
+                 "t.yml:4: targets.a: ", "host: give a host name");
 }
 
 /* ---- password files ---- */
@@ -681,7 +778,7 @@ static void test_config_password_file_first_line(void **state)
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         if (parse_with_password(t[i].content, strlen(t[i].content), &c) != 0)
             fail_msg("'%s' rejected: %s", t[i].content, err);
-        assert_string_equal(c->modules[0].opts.password, t[i].password);
+        assert_string_equal(opt_password(c->modules), t[i].password);
         p3x_config_free(c);
     }
 }
@@ -694,11 +791,11 @@ static void test_config_password_file_lengths(void **state)
     (void)state;
     memset(pw, 'x', sizeof pw);
     assert_int_equal(parse_with_password(pw, 255, &c), 0);
-    assert_int_equal(strlen(c->modules[0].opts.password), 255);
+    assert_int_equal(strlen(opt_password(c->modules)), 255);
     p3x_config_free(c);
     pw[255] = '\n';
     assert_int_equal(parse_with_password(pw, sizeof pw, &c), 0);
-    assert_int_equal(strlen(c->modules[0].opts.password), 255);
+    assert_int_equal(strlen(opt_password(c->modules)), 255);
     p3x_config_free(c);
     pw[255] = 'x';
     assert_int_equal(parse_with_password(pw, 256, &c), -1);
@@ -825,11 +922,13 @@ static void test_config_example_file(void **state)
         fail_msg("example rejected: %s", err);
     assert_int_equal(c->nmodules, 2);
     assert_int_equal(c->ntargets, 2);
-    assert_int_equal(c->modules[0].opts.tls, POP3CHECK_TLS_IMPLICIT);
-    assert_null(c->modules[0].opts.user);
+    assert_int_equal(opt_long(&c->modules[0], POP3CHECK_OPT_TLS),
+                     POP3CHECK_TLS_IMPLICIT);
+    assert_null(opt_str(&c->modules[0], POP3CHECK_OPT_USER));
     assert_true(p3x_module_allows(&c->modules[0], "anything.example", 995));
-    assert_int_equal(c->modules[1].opts.tls, POP3CHECK_TLS_STLS);
-    assert_string_equal(c->modules[1].opts.password, PASSWORD);
+    assert_int_equal(opt_long(&c->modules[1], POP3CHECK_OPT_TLS),
+                     POP3CHECK_TLS_STLS);
+    assert_string_equal(opt_password(&c->modules[1]), PASSWORD);
     assert_true(p3x_module_allows(&c->modules[1], "mail1.example.org", 0));
     assert_true(p3x_module_allows(&c->modules[1], "mail2.example.org", 110));
     assert_false(p3x_module_allows(&c->modules[1], "mail2.example.org", 995));
@@ -935,9 +1034,6 @@ static void test_config_module_allows(void **state)
         {"creds_port", "d.example", 2110, 1},
         {"creds_port", "d.example", 110, 0},
     };
-    struct p3x_module fake;
-    char star[] = "*";
-    char *list[] = {star};
 
     (void)state;
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -950,20 +1046,275 @@ static void test_config_module_allows(void **state)
     assert_false(p3x_module_allows(NULL, "a.example", 0));
     assert_false(p3x_module_allows(c->modules, NULL, 0));
     p3x_config_free(c);
+}
 
-    /* "*" never opens a module with credentials, however it got there */
+/* "*" never opens a module with credentials, however it got there. */
+static void test_config_star_never_with_credentials(void **state)
+{
+    struct p3x_module fake;
+    char star[] = "*";
+    char *list[] = {star};
+
+    (void)state;
     memset(&fake, 0, sizeof fake);
     fake.allowed = list;
     fake.nallowed = 1;
+    fake.opts = pop3check_options_new();
+    assert_non_null(fake.opts);
     assert_true(p3x_module_allows(&fake, "x.example", 110));
-    fake.opts.user = "u";
+    assert_int_equal(
+        pop3check_options_set_str(fake.opts, POP3CHECK_OPT_USER, "u"), 0);
     assert_false(p3x_module_allows(&fake, "x.example", 110));
+    pop3check_options_free(fake.opts);
+}
+
+/* One probe's options: a copy of the module's with host and port. */
+static void test_config_module_options(void **state)
+{
+    struct p3x_config *c = parse_ok(M "    tls: implicit\n    timeout: 3s\n"
+                                      "  n:\n    port: 2110\n");
+    const struct p3x_module *m = &c->modules[0], *n = &c->modules[1];
+    struct pop3check_options *o;
+    char why[128] = "";
+    long v;
+
+    (void)state;
+    o = p3x_module_options(m, "mail.example.org", 0, why, sizeof why);
+    assert_non_null(o);
+    assert_string_equal(pop3check_options_get_str(o, POP3CHECK_OPT_HOST),
+                        "mail.example.org");
+    assert_int_equal(pop3check_options_get_long(o, POP3CHECK_OPT_PORT, &v), 0);
+    assert_int_equal(v, 995);
+    assert_int_equal(
+        pop3check_options_get_long(o, POP3CHECK_OPT_TIMEOUT_MS, &v), 0);
+    assert_int_equal(v, 3000);
+    pop3check_options_free(o);
+    assert_null(opt_str(m, POP3CHECK_OPT_HOST)); /* the module's unchanged */
+
+    o = p3x_module_options(m, "::1", 1995, why, sizeof why);
+    assert_non_null(o);
+    assert_int_equal(pop3check_options_get_long(o, POP3CHECK_OPT_PORT, &v), 0);
+    assert_int_equal(v, 1995);
+    pop3check_options_free(o);
+    o = p3x_module_options(n, "h", 0, why, sizeof why);
+    assert_non_null(o);
+    assert_int_equal(pop3check_options_get_long(o, POP3CHECK_OPT_PORT, &v), 0);
+    assert_int_equal(v, 2110);
+    assert_int_equal(p3x_module_port(n, 0), 2110);
+    pop3check_options_free(o);
+
+    assert_null(p3x_module_options(m, "a b", 0, why, sizeof why));
+    assert_string_equal(why, "host: give a host name or an IP address "
+                             "(letters, digits, '.', '-', ':' only)");
+    assert_null(p3x_module_options(m, "h", 70000, why, sizeof why));
+    assert_string_equal(why, "port: must be 1-65535");
+    p3x_config_free(c);
+}
+
+/* ---- the command line (flags.c) ---- */
+
+struct cli {
+    const char *file, *socket;
+    int check, ping, checked;
+};
+
+static int cli_check(void *ctx)
+{
+    struct cli *c = ctx;
+
+    c->checked++;
+    if (c->socket != NULL && strcmp(c->socket, "bad") == 0) {
+        fprintf(stderr, "prog: --agentx.socket 'bad': no\n");
+        return 2;
+    }
+    return 0;
+}
+
+/* What a run printed on stdout and stderr. */
+static char out[1024], errs[1024];
+
+static void slurp_fd(int fd, char *buf, size_t len)
+{
+    ssize_t n;
+
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    n = read(fd, buf, len - 1);
+    assert_true(n >= 0);
+    buf[n] = '\0';
+    close(fd);
+}
+
+/* p3x_flags_parse() over argv (NULL-terminated, argv[0] the program),
+ * with stdout and stderr caught in out and errs. */
+static int run_flags(struct cli *c, const char *const *args)
+{
+    static const struct p3x_flag fl[] = {
+        {"config.file", P3X_FLAG_STRING, NULL, 0, 0, NULL},
+        {"config.check", P3X_FLAG_SWITCH, NULL, 0, 0, NULL},
+        {"agentx.socket", P3X_FLAG_STRING, NULL, 0, 0, NULL},
+        {"agentx.ping-interval", P3X_FLAG_INT, NULL, 1, 3600,
+         "give whole seconds, 1-3600"},
+    };
+    struct p3x_flag mine[4];
+    struct p3x_flags f = {"prog", "Usage: prog [flags]\n", mine, 4, cli_check,
+                          c};
+    char *argv[16];
+    int argc = 0, rc, fo, fe, so, se;
+    char po[] = "/tmp/test_flags_XXXXXX", pe[] = "/tmp/test_flags_XXXXXX";
+
+    memcpy(mine, fl, sizeof fl);
+    mine[0].value = &c->file;
+    mine[1].value = &c->check;
+    mine[2].value = &c->socket;
+    mine[3].value = &c->ping;
+    for (; args[argc] != NULL; argc++)
+        argv[argc] = (char *)args[argc];
+    argv[argc] = NULL;
+    fo = mkstemp(po);
+    fe = mkstemp(pe);
+    assert_true(fo >= 0 && fe >= 0);
+    unlink(po);
+    unlink(pe);
+    fflush(stdout);
+    fflush(stderr);
+    so = dup(1);
+    se = dup(2);
+    dup2(fo, 1);
+    dup2(fe, 2);
+    rc = p3x_flags_parse(&f, argc, argv);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(so, 1);
+    dup2(se, 2);
+    close(so);
+    close(se);
+    slurp_fd(fo, out, sizeof out);
+    slurp_fd(fe, errs, sizeof errs);
+    return rc;
+}
+
+#define ARGS(...) ((const char *const[]){"prog", __VA_ARGS__, NULL})
+
+static void test_flags_values(void **state)
+{
+    struct cli c = {0};
+
+    (void)state;
+    assert_int_equal(
+        run_flags(&c, ARGS("--config.file", "a.yml", "--config.check",
+                           "--agentx.ping-interval", "7")),
+        -1);
+    assert_string_equal(c.file, "a.yml");
+    assert_int_equal(c.check, 1);
+    assert_int_equal(c.ping, 7);
+    assert_int_equal(c.checked, 1);
+    assert_string_equal(out, "");
+    assert_string_equal(errs, "");
+    /* --flag=value, an empty value, a value that looks like a flag */
+    memset(&c, 0, sizeof c);
+    assert_int_equal(
+        run_flags(&c, ARGS("--config.file=b.yml", "--agentx.ping-interval=3600",
+                           "--agentx.socket=")),
+        -1);
+    assert_string_equal(c.file, "b.yml");
+    assert_int_equal(c.ping, 3600);
+    assert_string_equal(c.socket, "");
+    assert_int_equal(c.check, 0);
+    assert_int_equal(run_flags(&c, ARGS("--config.file", "--config.check")),
+                     -1);
+    assert_string_equal(c.file, "--config.check");
+    assert_int_equal(c.check, 0);
+    /* a prefix that names one flag, as getopt_long took them */
+    assert_int_equal(run_flags(&c, ARGS("--config.f", "c.yml", "--config.c")),
+                     -1);
+    assert_string_equal(c.file, "c.yml");
+    assert_int_equal(c.check, 1);
+    /* nothing at all */
+    assert_int_equal(run_flags(&c, (const char *const[]){"prog", NULL}), -1);
+}
+
+static void test_flags_help_and_version(void **state)
+{
+    char want[64];
+    struct cli c = {0};
+
+    (void)state;
+    assert_int_equal(run_flags(&c, ARGS("--help")), 0);
+    assert_string_equal(out, "Usage: prog [flags]\n");
+    assert_int_equal(run_flags(&c, ARGS("-h", "--bogus")), 0);
+    assert_string_equal(out, "Usage: prog [flags]\n");
+    assert_int_equal(run_flags(&c, ARGS("stray", "--help")), 0);
+    assert_string_equal(errs, "");
+    assert_int_equal(c.checked, 0); /* ended at once */
+    snprintf(want, sizeof want, "prog %s\n", POP3CHECK_VERSION);
+    assert_int_equal(run_flags(&c, ARGS("--version")), 0);
+    assert_string_equal(out, want);
+    assert_int_equal(run_flags(&c, ARGS("--vers")), 0);
+    assert_string_equal(out, want);
+    assert_string_equal(errs, "");
+}
+
+static void test_flags_usage_errors(void **state)
+{
+    const struct {
+        const char *const *args;
+        const char *err;
+    } t[] = {
+        {ARGS("--bogus"),
+         "prog: unknown option or missing value: '--bogus' (see --help)\n"},
+        {ARGS("--config.file"), "prog: unknown option or missing value: "
+                                "'--config.file' (see --help)\n"},
+        {ARGS("--config.check=yes"), "prog: unknown option or missing value: "
+                                     "'--config.check=yes' (see --help)\n"},
+        {ARGS("--help=x"),
+         "prog: unknown option or missing value: '--help=x' (see --help)\n"},
+        {ARGS("--config", "x"),
+         "prog: unknown option or missing value: '--config' (see --help)\n"},
+        {ARGS("-x"),
+         "prog: unknown option or missing value: '-x' (see --help)\n"},
+        {ARGS("--=x"),
+         "prog: unknown option or missing value: '--=x' (see --help)\n"},
+        {ARGS("stray"), "prog: unexpected argument 'stray' (see --help)\n"},
+        {ARGS("one", "--config.check", "two"),
+         "prog: unexpected argument 'one' (see --help)\n"},
+        {ARGS("-"), "prog: unexpected argument '-' (see --help)\n"},
+        {ARGS("--", "--config.check"),
+         "prog: unexpected argument '--config.check' (see --help)\n"},
+        {ARGS("--agentx.ping-interval", "0"),
+         "prog: --agentx.ping-interval '0': give whole seconds, 1-3600\n"},
+        {ARGS("--agentx.ping-interval=3601"),
+         "prog: --agentx.ping-interval '3601': give whole seconds, 1-3600\n"},
+        {ARGS("--agentx.p", "5s"),
+         "prog: --agentx.ping-interval '5s': give whole seconds, 1-3600\n"},
+        {ARGS("--agentx.ping-interval", ""),
+         "prog: --agentx.ping-interval '': give whole seconds, 1-3600\n"},
+        {ARGS("--agentx.ping-interval", "99999999999999999999"),
+         "prog: --agentx.ping-interval '99999999999999999999': give whole "
+         "seconds, 1-3600\n"},
+        /* the programs' own checks come before a stray argument */
+        {ARGS("stray", "--agentx.socket", "bad"),
+         "prog: --agentx.socket 'bad': no\n"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        struct cli c = {0};
+        if (run_flags(&c, t[i].args) != 2)
+            fail_msg("%s: not a usage error", t[i].args[1]);
+        assert_string_equal(errs, t[i].err);
+        assert_string_equal(out, "");
+    }
+    /* "--" ends the flags; nothing after it is an argument */
+    struct cli c = {0};
+    assert_int_equal(run_flags(&c, ARGS("--config.check", "--")), -1);
+    assert_int_equal(c.check, 1);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_config_full_file_fills_every_field),
+        cmocka_unit_test(test_config_full_file_thresholds),
         cmocka_unit_test(test_config_defaults),
         cmocka_unit_test(test_config_words_and_numbers),
         cmocka_unit_test(test_config_messages_and_auth),
@@ -985,6 +1336,11 @@ int main(void)
         cmocka_unit_test(test_config_example_file),
         cmocka_unit_test(test_config_target_parse),
         cmocka_unit_test(test_config_module_allows),
+        cmocka_unit_test(test_config_star_never_with_credentials),
+        cmocka_unit_test(test_config_module_options),
+        cmocka_unit_test(test_flags_values),
+        cmocka_unit_test(test_flags_help_and_version),
+        cmocka_unit_test(test_flags_usage_errors),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "expose.h"
+#include "internal.h" /* results with chosen fields */
 
 #ifdef P3X_ALLOC_TEST
 void p3x_alloc_test_fail_after(long n);
@@ -112,7 +113,7 @@ static void assert_value(double v, const char *want)
 /* A logged-in POP3S probe with every figure, as in probe_example.prom. */
 static void success_result(struct pop3check_result *r)
 {
-    pop3check_result_init(r);
+    p3_result_init(r);
     r->phase_us[POP3CHECK_PHASE_RESOLVE] = 814;
     r->phase_us[POP3CHECK_PHASE_CONNECT] = 402;
     r->phase_us[POP3CHECK_PHASE_TLS] = 6917;
@@ -146,7 +147,7 @@ static void success_result(struct pop3check_result *r)
 /* A plain-text probe refused at login; the server did not answer CAPA. */
 static void auth_failure_result(struct pop3check_result *r)
 {
-    pop3check_result_init(r);
+    p3_result_init(r);
     r->error = POP3CHECK_E_AUTH;
     r->failed_phase = POP3CHECK_PHASE_AUTH;
     r->rcode = POP3CHECK_RCODE_AUTH;
@@ -416,10 +417,10 @@ static void test_expose_success_probe(void **state)
     assert_false(
         has_series(text, "pop3_phase_duration_seconds{phase=\"total\"}"));
     assert_int_equal(count_lines(text, "pop3_phase_duration_seconds{"),
-                     POP3CHECK_PHASE_COUNT - 1);
+                     POP3CHECK_PHASE_KNOWN - 1);
     assert_line(text, "pop3_probe_status 0");
     assert_int_equal(count_lines(text, "pop3_probe_error{"),
-                     POP3CHECK_E_COUNT - 1);
+                     POP3CHECK_E_KNOWN - 1);
     assert_int_equal(count_lines(text, "pop3_probe_error{kind=\"ok\"}"), 0);
     assert_line(text, "pop3_probe_error{kind=\"auth\"} 0");
     assert_line(text, "pop3_mailbox_messages 3");
@@ -484,7 +485,7 @@ static void test_expose_unrun_result(void **state)
     char *text;
 
     (void)state;
-    pop3check_result_init(&r);
+    p3_result_init(&r);
     assert_int_equal(p3x_add_probe(&fs, &r, POP3CHECK_STATE_UNKNOWN, 5, NULL),
                      0);
     text = text_of(&fs);
@@ -494,7 +495,7 @@ static void test_expose_unrun_result(void **state)
     assert_line(text, "probe_ip_protocol 0");
     assert_line(text, "pop3_probe_status 3");
     assert_int_equal(count_lines(text, "pop3_probe_error{"),
-                     POP3CHECK_E_COUNT - 1);
+                     POP3CHECK_E_KNOWN - 1);
     assert_int_equal(count_lines(text, "pop3_probe_error{kind=\"timeout\"} 0"),
                      1);
     free(text);
@@ -533,7 +534,7 @@ static void test_expose_tls_version_labels(void **state)
 static void test_expose_error_kinds_one_hot(void **state)
 {
     (void)state;
-    for (int e = 1; e < POP3CHECK_E_COUNT; e++) {
+    for (int e = 1; e < POP3CHECK_E_KNOWN; e++) {
         struct p3x_families fs = {0};
         struct pop3check_result r;
         char *text, line[128];
@@ -542,17 +543,69 @@ static void test_expose_error_kinds_one_hot(void **state)
         r.error = (enum pop3check_error)e;
         assert_int_equal(p3x_add_probe(&fs, &r, 2, 10, NULL), 0);
         text = text_of(&fs);
-        for (int k = 1; k < POP3CHECK_E_COUNT; k++) {
+        for (int k = 1; k < POP3CHECK_E_KNOWN; k++) {
             snprintf(line, sizeof line, "pop3_probe_error{kind=\"%s\"} %d",
                      pop3check_error_name((enum pop3check_error)k), k == e);
             assert_line(text, line);
         }
         assert_int_equal(count_lines(text, "pop3_probe_error{"),
-                         POP3CHECK_E_COUNT - 1);
+                         POP3CHECK_E_KNOWN - 1);
         assert_line(text, "probe_success 0");
         free(text);
         p3x_families_free(&fs);
     }
+}
+
+/* The lines of text that start with prefix, in order, joined by spaces
+ * and without the prefix: "resolve\"} 0.000814 connect\"} ..." cut at
+ * the first '"'. */
+static void series_order(const char *text, const char *prefix, char *out,
+                         size_t len)
+{
+    size_t n = strlen(prefix), at = 0;
+
+    out[0] = '\0';
+    for (const char *l = text; *l != '\0'; l = strchr(l, '\n') + 1)
+        if (strncmp(l, prefix, n) == 0 && at < len)
+            at += (size_t)snprintf(out + at, len - at, "%s%.*s", at ? " " : "",
+                                   (int)strcspn(l + n, "\""), l + n);
+}
+
+/* Phases and error kinds in the library's order, as before the opaque
+ * API; every capability bit the library names under today's labels, and
+ * the "answered CAPA" bit under none. */
+static void test_expose_order_and_every_capability(void **state)
+{
+    struct p3x_families fs = {0};
+    struct pop3check_result r;
+    char *text, got[512];
+
+    (void)state;
+    success_result(&r);
+    r.capa = ~0u;
+    r.sasl = ~0u;
+    assert_int_equal(p3x_add_probe(&fs, &r, POP3CHECK_STATE_OK, 1, NULL), 0);
+    text = text_of(&fs);
+    series_order(text, "pop3_phase_duration_seconds{phase=\"", got, sizeof got);
+    assert_string_equal(got, "resolve connect tls greeting capa stls auth "
+                             "stat list uidl top retr quit");
+    series_order(text, "pop3_probe_error{kind=\"", got, sizeof got);
+    assert_string_equal(got, "resolve connect timeout tls certificate "
+                             "protocol auth command internal");
+    series_order(text, "pop3_capability_info{capability=\"", got, sizeof got);
+    assert_string_equal(got, "stls user top uidl pipelining resp_codes "
+                             "login_delay sasl apop auth_resp_code "
+                             "sasl_plain sasl_login sasl_cram_md5");
+    free(text);
+    p3x_families_free(&fs);
+
+    /* no CAPA answer: no capability series, whatever else is set */
+    r.capa = ~0u & ~POP3CHECK_CAPA_KNOWN;
+    assert_int_equal(p3x_add_probe(&fs, &r, POP3CHECK_STATE_OK, 1, NULL), 0);
+    text = text_of(&fs);
+    assert_int_equal(count_lines(text, "pop3_capability_info"), 0);
+    free(text);
+    p3x_families_free(&fs);
 }
 
 /* Scheduled probes: target on every sample, one family for both. */
@@ -829,6 +882,7 @@ int main(void)
         cmocka_unit_test(test_expose_unrun_result),
         cmocka_unit_test(test_expose_tls_version_labels),
         cmocka_unit_test(test_expose_error_kinds_one_hot),
+        cmocka_unit_test(test_expose_order_and_every_capability),
         cmocka_unit_test(test_expose_targets_share_families),
         cmocka_unit_test(test_expose_json_matches_text),
         cmocka_unit_test(test_expose_json_out_of_memory),

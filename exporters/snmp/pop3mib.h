@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/* pop3mib.h - the cells of POP3-MONITOR-MIB's pop3ProbeEntry: the column
+ * numbers and the value of each cell of a target's row, from the
+ * target's configuration and its last result (read by the library's
+ * getters). No state, no I/O: pop3monitor.c keeps the rows. */
+#ifndef P3M_MIB_H
+#define P3M_MIB_H
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
+#include <stdint.h>
+#include <time.h>
+
+#include "config.h"
+
+/* The columns of pop3ProbeEntry, each by its number in the MIB: a number
+ * is published and never changes (1, the name, is the index). */
+enum p3m_column {
+    P3M_HOST = 2,                /* pop3ProbeTargetHost */
+    P3M_PORT = 3,                /* pop3ProbeTargetPort */
+    P3M_TLS = 4,                 /* pop3ProbeTlsMode */
+    P3M_INTERVAL = 5,            /* pop3ProbeInterval */
+    P3M_TIMEOUT = 6,             /* pop3ProbeTimeout */
+    P3M_STATUS = 7,              /* pop3ProbeLastStatus */
+    P3M_SUCCESS = 8,             /* pop3ProbeLastSuccess */
+    P3M_TIME = 9,                /* pop3ProbeLastTime */
+    P3M_FAILED_PHASE = 10,       /* pop3ProbeLastFailedPhase */
+    P3M_ERROR_TEXT = 11,         /* pop3ProbeLastErrorText */
+    P3M_ADDR_TYPE = 12,          /* pop3ProbeAddressType */
+    P3M_ADDR = 13,               /* pop3ProbeAddress */
+    P3M_PHASES = 14,             /* pop3ProbePhasesCompleted */
+    P3M_RESOLVE_TIME = 15,       /* pop3ProbeResolveTime */
+    P3M_CONNECT_TIME = 16,       /* pop3ProbeConnectTime */
+    P3M_TLS_TIME = 17,           /* pop3ProbeTlsTime */
+    P3M_GREETING_TIME = 18,      /* pop3ProbeGreetingTime */
+    P3M_CAPA_TIME = 19,          /* pop3ProbeCapaTime */
+    P3M_STLS_TIME = 20,          /* pop3ProbeStlsTime */
+    P3M_AUTH_TIME = 21,          /* pop3ProbeAuthTime */
+    P3M_STAT_TIME = 22,          /* pop3ProbeStatTime */
+    P3M_LIST_TIME = 23,          /* pop3ProbeListTime */
+    P3M_UIDL_TIME = 24,          /* pop3ProbeUidlTime */
+    P3M_TOP_TIME = 25,           /* pop3ProbeTopTime */
+    P3M_RETR_TIME = 26,          /* pop3ProbeRetrTime */
+    P3M_QUIT_TIME = 27,          /* pop3ProbeQuitTime */
+    P3M_TOTAL_TIME = 28,         /* pop3ProbeTotalTime */
+    P3M_MESSAGES = 29,           /* pop3ProbeMailboxMessages */
+    P3M_OCTETS = 30,             /* pop3ProbeMailboxOctets */
+    P3M_TLS_VERSION = 31,        /* pop3ProbeTlsVersion */
+    P3M_CERT_EXPIRY = 32,        /* pop3ProbeTlsCertExpiry */
+    P3M_RUNS = 33,               /* pop3ProbeRuns */
+    P3M_FAILURES = 34,           /* pop3ProbeFailures */
+    P3M_RESOLVE_ERRORS = 35,     /* pop3ProbeResolveErrors */
+    P3M_CONNECT_ERRORS = 36,     /* pop3ProbeConnectErrors */
+    P3M_TIMEOUTS = 37,           /* pop3ProbeTimeouts */
+    P3M_TLS_ERRORS = 38,         /* pop3ProbeTlsErrors */
+    P3M_CERTIFICATE_ERRORS = 39, /* pop3ProbeCertificateErrors */
+    P3M_PROTOCOL_ERRORS = 40,    /* pop3ProbeProtocolErrors */
+    P3M_AUTH_ERRORS = 41,        /* pop3ProbeAuthErrors */
+    P3M_COMMAND_ERRORS = 42,     /* pop3ProbeCommandErrors */
+    P3M_INTERNAL_ERRORS = 43,    /* pop3ProbeInternalErrors */
+    P3M_DISCONTINUITY = 44,      /* pop3ProbeDiscontinuityTime */
+    P3M_ERROR_KIND = 45,         /* pop3ProbeLastErrorKind */
+    P3M_FIRST = P3M_HOST,
+    P3M_LAST = P3M_ERROR_KIND
+};
+
+/* What the row of one target shows. Borrowed pointers. */
+struct p3m_row {
+    const struct p3x_target *ct;              /* the configured target */
+    const struct pop3check_result *r;         /* the last result taken */
+    int have;                                 /* a probe has completed */
+    enum pop3check_state state;               /* the verdict of r */
+    unsigned long runs;                       /* probes completed */
+    unsigned long errors[POP3CHECK_E_KNOWN];  /* failed probes by kind */
+    int64_t messages, octets, cert_not_after; /* last known, -1 before */
+    time_t counters_since; /* when the counters started at 0 */
+};
+
+#define P3M_NO_VALUE  (-1) /* see p3m_cell */
+#define P3M_NO_MEMORY (-2)
+
+/* Sets vb's value to the cell of column col of w. 0; P3M_NO_VALUE when
+ * the cell has none (an unknown column, or a value of a newer library
+ * that the MIB cannot express), vb then unchanged; P3M_NO_MEMORY when
+ * Net-SNMP could not store the value. */
+int p3m_cell(netsnmp_variable_list *vb, const struct p3m_row *w, int col);
+
+#endif
