@@ -72,9 +72,10 @@ extern "C" {
 POP3CHECK_API const char *pop3check_version(void);
 POP3CHECK_API unsigned pop3check_version_num(void);
 
-/* Once per process, before the first probe or multi is made, and
+/* Once per process, before the first probe runs or multi is made, and
  * pop3check_global_cleanup() at the end (they wrap curl_global_init and
- * cleanup; options, thresholds, results and names do not need them). Checks that the
+ * cleanup; options, thresholds, results, names and pop3check_probe_new(),
+ * which only checks and copies, do not need them). Checks that the
  * libcurl in use is recent enough and speaks POP3 over OpenSSL. 0 on
  * success; -1 with a one-line reason in err (if errlen > 0) that says
  * what is needed. */

@@ -165,8 +165,12 @@ static void on_done(void *ctx, struct pop3check_probe *p,
     t->state = st;
     t->have_result = 1;
     t->probes_total++;
-    if (e != POP3CHECK_E_OK && (unsigned)e < POP3CHECK_E_KNOWN)
-        t->errors_total[e]++;
+    /* A kind a newer library has and this build does not know counts as
+     * internal, so that every failure is in exactly one counter. */
+    if (e != POP3CHECK_E_OK)
+        t->errors_total[(unsigned)e < POP3CHECK_E_KNOWN
+                            ? e
+                            : POP3CHECK_E_INTERNAL]++;
     pthread_mutex_unlock(t->lock);
     if (t->notify != NULL)
         t->notify(t->notify_ctx, t->index);

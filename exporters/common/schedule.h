@@ -26,7 +26,7 @@ struct p3x_sched_target {
     enum pop3check_state state;
     unsigned long probes_total;
     /* by error kind; a kind a newer library has and this build does not
-     * know is counted in probes_total only */
+     * know counts as POP3CHECK_E_INTERNAL */
     unsigned long errors_total[POP3CHECK_E_KNOWN];
     size_t index;                            /* in the schedule: config order */
     void (*notify)(void *ctx, size_t index); /* after each result, unlocked */
