@@ -47,7 +47,7 @@ SONAME    = $(LIBNAME).$(SOVERSION)
 LIBFILE   = $(SONAME).0.0
 
 # Listed bottom-up: each file calls only files before it (tests/layers.sh).
-LIB_SRC = checks/alloc.c checks/text.c checks/names.c checks/reply.c \
+LIB_SRC = checks/alloc.c checks/text.c checks/global.c checks/names.c checks/reply.c \
           checks/body.c checks/md5.c checks/base64.c checks/range.c \
           checks/result.c checks/options.c checks/thresholds.c \
           checks/evaluate.c checks/sess.c checks/auth.c checks/commands.c \

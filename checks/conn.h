@@ -39,7 +39,7 @@ struct p3_conn {
     void *wake_ctx;
 };
 
-/* 0 if the libcurl described by v can run probes (version, POP3 and
+/* global.c: 0 if the libcurl described by v can run probes (version, POP3 and
  * POP3S, OpenSSL), else -1 with what is needed in err. */
 int p3_curl_check(const curl_version_info_data *v, char *err, size_t errlen);
 
