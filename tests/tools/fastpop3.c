@@ -1,15 +1,23 @@
 /* SPDX-License-Identifier: MIT */
-/* fastpop3.c - a fast scripted POP3 server for the exporter benchmark, so
- * that the exporters, not the mail server, are what is measured: every
- * login succeeds, STAT says "2 320", one poll() loop serves thousands of
+/* fastpop3.c - a fast scripted POP3 server for the benchmarks, so that
+ * the exporters, not the mail server, are what is measured: every login
+ * succeeds, STAT says "2 320", one poll() loop serves thousands of
  * clients. Bound to 127.0.0.1 (PORT, or one of the kernel's choice);
- * exits by itself after LIFETIME seconds (default 300).
- * Usage: fastpop3 PORTFILE [LIFETIME [PORT]] */
-#define _POSIX_C_SOURCE 200809L
+ * exits by itself after LIFETIME seconds (default 300), or on SIGTERM.
+ *   -a      answer on every address of 127.0.0.0/8 (the port on any
+ *           address, tied to the loopback device; others are refused),
+ *           so that each client can be told by the address it dialled
+ *   -l LOG  one line per accepted connection: "<CLOCK_MONOTONIC in us>
+ *           <local address>", flushed once a second and at exit
+ * Usage: fastpop3 [-a] [-l LOG] PORTFILE [LIFETIME [PORT]] */
+#define _DEFAULT_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +36,23 @@ struct client {
     size_t len;
 };
 
+struct server {
+    int any_loopback; /* -a */
+    FILE *log;        /* -l, or NULL */
+    const char *portfile;
+    long lifetime_s;
+    unsigned short port;
+};
+
 static struct pollfd fds[MAX_CLIENTS + 1];
 static struct client clients[MAX_CLIENTS + 1];
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stopping = 1;
+}
 
 static void say(int fd, const char *s)
 {
@@ -78,53 +101,178 @@ static int serve(int i)
     return c->len >= sizeof c->in - 1;
 }
 
-static void accept_one(int lfd, nfds_t *n)
+/* The port on every address, but only for packets that came in on the
+ * loopback device: nothing from the network reaches it. */
+static int listen_any_loopback(unsigned short *port)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(*port)};
+    static const char lo[] = "lo";
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+
+    if (fd < 0)
+        return -1;
+    a.sin_addr.s_addr = htonl(INADDR_ANY);
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, lo, sizeof lo) != 0 ||
+        bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        listen(fd, 4096) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+        close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* The address the client dialled, if it is in 127.0.0.0/8. */
+static int local_loopback(int fd, struct in_addr *addr)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+
+    if (getsockname(fd, (struct sockaddr *)&a, &len) != 0 ||
+        a.sin_family != AF_INET || (ntohl(a.sin_addr.s_addr) >> 24) != 127)
+        return -1;
+    *addr = a.sin_addr;
+    return 0;
+}
+
+static void log_accept(FILE *log, struct in_addr addr)
+{
+    struct timespec ts;
+    char text[INET_ADDRSTRLEN];
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (inet_ntop(AF_INET, &addr, text, sizeof text) == NULL)
+        return;
+    fprintf(log, "%lld %s\n",
+            (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000, text);
+}
+
+/* Takes one pending connection; 0 when there was one. */
+static int accept_one(const struct server *s, int lfd, nfds_t *n)
 {
     int c = accept(lfd, NULL, NULL);
+    struct in_addr addr;
 
     if (c < 0)
-        return;
-    if (*n > MAX_CLIENTS) {
+        return -1;
+    if (*n > MAX_CLIENTS || local_loopback(c, &addr) != 0) {
         close(c);
-        return;
+        return 0;
     }
+    if (s->log != NULL)
+        log_accept(s->log, addr);
     fds[*n] = (struct pollfd){.fd = c, .events = POLLIN};
     clients[*n].len = 0;
     (*n)++;
     say(c, "+OK fastpop3 ready\r\n");
+    return 0;
+}
+
+/* Serves the clients that poll() marked; closes the finished ones. */
+static void serve_ready(nfds_t *n)
+{
+    for (nfds_t i = 1; i < *n; i++) {
+        if (!fds[i].revents || !serve((int)i))
+            continue;
+        close(fds[i].fd);
+        fds[i] = fds[*n - 1];
+        clients[i] = clients[*n - 1];
+        (*n)--;
+        i--;
+    }
+}
+
+static int run(const struct server *s, int lfd)
+{
+    time_t end = time(NULL) + s->lifetime_s, flushed = 0;
+    nfds_t n = 1;
+
+    fds[0] = (struct pollfd){.fd = lfd, .events = POLLIN};
+    while (!stopping && time(NULL) < end) {
+        int ready = poll(fds, n, 1000);
+        if (s->log != NULL && time(NULL) != flushed) {
+            fflush(s->log);
+            flushed = time(NULL);
+        }
+        if (ready <= 0)
+            continue;
+        /* Every pending connection now: its accept time is logged. */
+        if (fds[0].revents & POLLIN)
+            while (accept_one(s, lfd, &n) == 0)
+                ;
+        serve_ready(&n);
+    }
+    return s->log != NULL && fclose(s->log) != 0 ? 1 : 0;
+}
+
+static int parse_long(const char *text, long min, long max, long *out)
+{
+    char *end;
+
+    errno = 0;
+    *out = strtol(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0')
+        return -1;
+    return *out < min || *out > max ? -1 : 0;
+}
+
+static int parse_args(int argc, char **argv, struct server *s)
+{
+    long v;
+    int opt;
+
+    while ((opt = getopt(argc, argv, "al:")) != -1) {
+        if (opt == 'a') {
+            s->any_loopback = 1;
+        } else if (opt == 'l') {
+            s->log = fopen(optarg, "w");
+            if (s->log == NULL) {
+                perror(optarg);
+                return -1;
+            }
+        } else {
+            return -1;
+        }
+    }
+    if (optind >= argc || argc - optind > 3)
+        return -1;
+    s->portfile = argv[optind];
+    if (argc - optind > 1 &&
+        parse_long(argv[optind + 1], 1, 86400, &s->lifetime_s) != 0)
+        return -1;
+    if (argc - optind > 2) {
+        if (parse_long(argv[optind + 2], 0, 65535, &v) != 0)
+            return -1;
+        s->port = (unsigned short)v;
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
-    unsigned short port = (unsigned short)(argc > 3 ? atoi(argv[3]) : 0);
-    time_t end = time(NULL) + (argc > 2 ? strtol(argv[2], NULL, 10) : 300);
-    nfds_t n = 1;
+    struct server s = {.lifetime_s = 300};
+    struct sigaction sa = {.sa_handler = on_signal};
+    int lfd;
 
-    if (argc < 2) {
-        fprintf(stderr, "usage: fastpop3 PORTFILE [LIFETIME [PORT]]\n");
+    if (parse_args(argc, argv, &s) != 0) {
+        fprintf(stderr, "usage: fastpop3 [-a] [-l LOG] PORTFILE "
+                        "[LIFETIME [PORT]]\n");
         return 2;
     }
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
     raise_fd_limit();
-    fds[0].fd = listen_loopback(&port);
-    fds[0].events = POLLIN;
-    if (fds[0].fd < 0 || write_port(argv[1], port) != 0) {
+    lfd = s.any_loopback ? listen_any_loopback(&s.port)
+                         : listen_loopback(&s.port);
+    if (lfd < 0 || fcntl(lfd, F_SETFL, O_NONBLOCK) != 0 ||
+        write_port(s.portfile, s.port) != 0) {
         perror("fastpop3");
         return 1;
     }
-    while (time(NULL) < end) {
-        if (poll(fds, n, 1000) <= 0)
-            continue;
-        if (fds[0].revents & POLLIN)
-            accept_one(fds[0].fd, &n);
-        for (nfds_t i = 1; i < n; i++) {
-            if (!fds[i].revents || !serve((int)i))
-                continue;
-            close(fds[i].fd);
-            fds[i] = fds[n - 1];
-            clients[i] = clients[n - 1];
-            n--;
-            i--;
-        }
-    }
-    return 0;
+    return run(&s, lfd);
 }
