@@ -369,7 +369,8 @@ measure_time() {
 	local r
 	r=$(ratio "$3" "$4")
 	bench_measure "$1" "$2" "$(printf '%.2f ms' "${MEDIAN[$3]}")" \
-		"$(printf '%.2f ms' "${MEDIAN[$4]}")" "$r" "<= $5" "$(bench_verdict "$r" "<=" "$5")"
+		"$(printf '%.2f ms' "${MEDIAN[$4]}")" "$r" "<= $5" \
+		"$(bench_verdict_ratio "${MEDIAN[$3]}" "${MEDIAN[$4]}" "<=" "$5")"
 }
 
 report_measures() {
@@ -384,7 +385,8 @@ report_measures() {
 	bench_measure 2 "in one process: libpop3check / popclient" \
 		"$(awk -v u="$INPROC_ENGINE" 'BEGIN { printf "%.3f ms", u / 1000 }')" \
 		"$(awk -v u="$INPROC_BASE" 'BEGIN { printf "%.3f ms", u / 1000 }')" \
-		"$r" "<= $TARGET_INPROC" "$(bench_verdict "$r" "<=" "$TARGET_INPROC")"
+		"$r" "<= $TARGET_INPROC" \
+		"$(bench_verdict_ratio "$INPROC_ENGINE" "$INPROC_BASE" "<=" "$TARGET_INPROC")"
 	echo "  1a dialog, both sides: ${DIALOG[stat]} (one connection)"
 	echo "  1b dialog, both sides: ${DIALOG[retr]} (one connection)"
 	echo "  1a curl: curl -q -sS --netrc-file NETRC --login-options AUTH=PLAIN --sasl-ir -X STAT -I pop3://H:P/"

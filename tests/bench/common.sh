@@ -18,6 +18,11 @@ bench_verdict() {
         print ok ? "PASS" : "MISS" }'
 }
 
+# bench_verdict_ratio A B OP LIMIT: the verdict of A / B, unrounded.
+bench_verdict_ratio() {
+    bench_verdict "$(awk -v a="$1" -v b="$2" 'BEGIN { printf "%.9g", (b + 0 == 0) ? 1e300 : a / b }')" "$3" "$4"
+}
+
 bench_header() {
     printf '  %-4s %-46s %12s %12s %6s  %-10s %s\n' id measure figure baseline \
         ratio target result
