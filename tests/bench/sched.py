@@ -6,10 +6,12 @@ pop3_exporter, on loopback only).
       pop3check.yml with N targets t00000..., target i on its own loopback
       address (127.1.0.0 + 256 * (i // 250) + 1 + i % 250) and PORT, all
       with one USER/PASS module; written to standard output.
-  sched.py lag LOG N INTERVAL_S
-      reads fastpop3's accept log ("<monotonic us> <address>") and prints
+  sched.py lag LOG N INTERVAL_S [PROBES]
+      reads fastpop3's accept log (the first PROBES accepts of each
+      target, or all) ("<monotonic us> <address>") and prints
       one line of key=value figures: targets seen, probes, the largest lag
-      of a first probe and of a later one (ms), and where it was.
+      of a first probe and of a later one (ms), and where it was, and how
+      long each round of accepts took from its first to its last (s).
   sched.py probes PORT
       scrapes /metrics and prints "targets=N min=M max=X sum=S" of
       pop3_probes_total{target=...}, plus the page's size and the time the
@@ -21,12 +23,16 @@ schedule is built; afterwards a target is due one interval after its
 previous probe STARTED (next_due = now + interval when the probe is
 added), so lateness does not pile up across rounds. The lag is the time
 from due to start; the server sees the start as the accept of the
-connection. So:
+connection. Let s_k be when the exporter added probe k of a target and
+a_k >= s_k when the server accepted it; probe k is due at s_(k-1) +
+interval, and its lag as the server sees it is a_k - s_(k-1) - interval.
 
-  later probes:  lag_k = accept_k - accept_(k-1) - interval. This counts
-                 the add-to-accept latency of probe k and takes off that of
-                 probe k-1 (both small on an idle loop; both part of the
-                 lag a server sees).
+  later probes:  lag_k >= a_k - a_(k-1) - interval, which is what is
+                 reported: a lower bound, short by a_(k-1) - s_(k-1) (the
+                 previous probe's own wait between being added and being
+                 accepted; small on an idle loop, and negative figures show
+                 its size). The exporter's own lag, s_k - due, needs a
+                 metric from the exporter.
   first probes:  T0 is not visible from outside; it is inferred as
                  min_i(accept_i - floor(i * 1000 / N)), i.e. the
                  least-late first probe is taken as on time. The first
@@ -66,22 +72,25 @@ def config(n, port, interval, pwfile):
     return 0
 
 
-def read_log(path, n):
+def read_log(path, n, keep):
     starts = [[] for _ in range(n)]
     stray = 0
     with open(path, encoding='ascii') as f:
         for line in f:
+            if not line.endswith('\n'):
+                break   # being written
             us, addr = line.split()
             i = index(addr)
             if i is None or i >= n:
                 stray += 1
                 continue
-            starts[i].append(int(us) / 1000.0)
+            if keep is None or len(starts[i]) < keep:
+                starts[i].append(int(us) / 1000.0)
     return starts, stray
 
 
-def lag(path, n, interval_s):
-    starts, stray = read_log(path, n)
+def lag(path, n, interval_s, keep):
+    starts, stray = read_log(path, n, keep)
     interval = interval_s * 1000.0
     seen = [i for i in range(n) if starts[i]]
     if not seen:
@@ -95,13 +104,17 @@ def lag(path, n, interval_s):
     ordered = sorted(x[0] for x in later) or [0.0]
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
     counts = sorted(len(s) for s in starts)
+    rounds = min(counts)
+    spans = [max(starts[i][r] for i in seen) - min(starts[i][r] for i in seen)
+             for r in range(rounds)]
     print(f'targets={len(seen)} probes={sum(counts)} stray={stray} '
           f'min_probes={counts[0]} max_probes={counts[-1]} '
           f'first_lag_ms={first[0]:.1f} first_worst=t{first[1]:05d} '
           f'later_lag_ms={worst[0]:.1f} later_worst=t{worst[1]:05d}'
           f'#{worst[2]} later_p99_ms={p99:.1f} '
           f'later_min_ms={ordered[0]:.1f} '
-          f'lag_ms={max(first[0], worst[0]):.1f}')
+          f'lag_ms={max(first[0], worst[0]):.1f} '
+          f'round_spans_s={"/".join(f"{x / 1000:.2f}" for x in spans)}')
     return 0
 
 
@@ -127,7 +140,8 @@ def main():
         return config(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]),
                       sys.argv[5])
     if mode == 'lag':
-        return lag(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+        keep = int(sys.argv[5]) if len(sys.argv) > 5 else None
+        return lag(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), keep)
     if mode == 'probes':
         return probes(int(sys.argv[2]))
     print(__doc__, file=sys.stderr)
