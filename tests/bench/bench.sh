@@ -282,40 +282,47 @@ time_pair() {
 }
 
 # stats_python3 / stats_jq FILE: per command name, pooling the runs of every
-# round, print "name<TAB>median<TAB>mean<TAB>stddev<TAB>runs" (ms).
+# round, print "name<TAB>median<TAB>mean<TAB>stddev<TAB>runs<TAB>cpu" (ms;
+# cpu: mean user + system time of a run, as hyperfine measured it).
 stats_python3() {
 	python3 - "$1" <<'EOF'
 import json, statistics, sys
-pooled = {}
+pooled, cpu = {}, {}
 with open(sys.argv[1]) as f:
     for r in json.load(f)["results"]:
         pooled.setdefault(r["command"], []).extend(r["times"])
+        cpu.setdefault(r["command"], []).append(r["user"] + r["system"])
 for name, t in pooled.items():
     ms = [x * 1000 for x in t]
     print(f"{name}\t{statistics.median(ms):.3f}\t{statistics.mean(ms):.3f}"
-          f"\t{statistics.stdev(ms):.3f}\t{len(ms)}")
+          f"\t{statistics.stdev(ms):.3f}\t{len(ms)}"
+          f"\t{1000 * statistics.mean(cpu[name]):.3f}")
 EOF
 }
 
 stats_jq() {
 	jq -r '
-	  reduce .results[] as $r ({}; .[$r.command] += $r.times)
+	  (reduce .results[] as $r ({}; .[$r.command] += [$r.user + $r.system])) as $cpu
+	  | reduce .results[] as $r ({}; .[$r.command] += $r.times)
 	  | to_entries[]
 	  | .key as $name | (.value | map(. * 1000) | sort) as $t | ($t | length) as $n
 	  | ($t | add / $n) as $mean
 	  | (if $n % 2 == 1 then $t[($n - 1) / 2] else ($t[$n / 2 - 1] + $t[$n / 2]) / 2 end) as $med
 	  | (($t | map((. - $mean) * (. - $mean)) | add) / ($n - 1) | sqrt) as $sd
-	  | [$name, $med, $mean, $sd, $n] | @tsv' "$1"
+	  | ($cpu[$name] | add / length * 1000) as $c
+	  | [$name, $med, $mean, $sd, $n, $c] | @tsv' "$1"
 }
 
-# load_stats FILE NAME...: fills MEDIAN, MEAN, STDDEV, NRUNS for every NAME.
+# load_stats FILE NAME...: fills MEDIAN, MEAN, STDDEV, NRUNS, CPU for every
+# NAME.
 load_stats() {
-	local file=$1 name med mean sd n
-	while IFS=$'\t' read -r name med mean sd n; do
+	local file=$1 name med mean sd n cpu
+	while IFS=$'\t' read -r name med mean sd n cpu; do
 		MEDIAN[$name]=$med
 		MEAN[$name]=$mean
 		STDDEV[$name]=$sd
 		NRUNS[$name]=$n
+		CPU[$name]=$cpu
 	done < <("stats_$PARSER" "$file")
 	for name in "${@:2}"; do
 		[[ -n ${MEDIAN[$name]:-} ]] || die "no timings for '$name' in $file"
@@ -391,6 +398,9 @@ report_measures() {
 	echo "  1b dialog, both sides: ${DIALOG[retr]} (one connection)"
 	echo "  1a curl: curl -q -sS --netrc-file NETRC --login-options AUTH=PLAIN --sasl-ir -X STAT -I pop3://H:P/"
 	echo "  1b curl: the same, then --next -sS --netrc-file NETRC --login-options AUTH=PLAIN --sasl-ir pop3://H:P/ pop3://H:P/1"
+	printf '  1a/1b client CPU (user + system, mean): check_pop3 %.2f / %.2f ms, curl %.2f / %.2f ms;\n' \
+		"${CPU[check_pop3 stat]}" "${CPU[check_pop3 retr]}" "${CPU[curl stat]}" "${CPU[curl retr]}"
+	echo "     the rest of the wall time is the server's and the round trips', alike on both sides"
 	echo "  2: per session, median of $RUNS sessions in one process, median of $((ROUNDS * 2)) alternating rounds;"
 	echo "     USER/PASS, STAT, LIST, RETR 1, QUIT on both sides"
 }
@@ -447,7 +457,7 @@ main() {
 	verify_dialogs
 	verify_commands
 
-	declare -gA MEDIAN MEAN STDDEV NRUNS RSS
+	declare -gA MEDIAN MEAN STDDEV NRUNS CPU RSS
 	time_pair stat "check_pop3 stat" "curl stat"
 	time_pair retr "check_pop3 retr" "curl retr"
 	time_pair full "check_pop3 full" popclient
