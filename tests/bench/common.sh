@@ -5,9 +5,10 @@
 # miss is reported, never failed.
 # shellcheck shell=bash
 
-# bench_ratio A B: A / B with two decimals.
+# bench_ratio A B: A / B with three decimals (the verdict is on the
+# unrounded ratio: bench_verdict_ratio).
 bench_ratio() {
-    awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "inf"; else printf "%.2f", a / b }'
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "inf"; else printf "%.3f", a / b }'
 }
 
 # bench_verdict VALUE OP LIMIT: PASS if VALUE OP LIMIT holds (OP: <= or <),
