@@ -95,7 +95,7 @@ UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 TOOLS = $(BUILD)/tests/stallserver $(BUILD)/tests/popclient \
         $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop $(BUILD)/tests/deadconn \
-        $(BUILD)/tests/expose_dump $(BUILD)/tests/fastpop3
+        $(BUILD)/tests/expose_dump $(BUILD)/tests/fastpop3 $(BUILD)/tests/procpeak
 
 ALL_CFLAGS = $(WARN) $(CPPFLAGS) $(CFLAGS) $(CURL_CFLAGS) -Ichecks -Iexporters/common \
              -Iexporters/prometheus -MMD -MP
@@ -325,6 +325,7 @@ bench: all $(TOOLS)
 	@BUILD=$(BUILD) tests/bench/bench.sh
 	@BUILD=$(BUILD) tests/bench/exporter.sh
 	@BUILD=$(BUILD) tests/bench/snmp.sh
+	@BUILD=$(BUILD) tests/bench/sched.sh
 
 # libFuzzer targets (clang), FUZZ_SECONDS each; see tests/fuzz/run.sh.
 FUZZ_TARGETS = reply listing session tracker range config target http

@@ -13,7 +13,7 @@ test) want=("${build[@]}" "${server[@]}" clang libcmocka-dev binutils
             monitoring-plugins-basic hyperfine time python3 curl
             prometheus python3-jsonschema prometheus-blackbox-exporter
             snmpd snmp snmptrapd smitools valgrind icinga2 nagios4-core
-            abigail-tools) ;;
+            abigail-tools linux-perf) ;;
 # dpkg-checkbuilddeps wants build-essential itself, not only gcc and make.
 packages) want=("${build[@]}" "${server[@]}" build-essential dpkg-dev debhelper
                 lintian fakeroot mandoc man-db rpm) ;;

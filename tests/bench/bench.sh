@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Benchmark check_pop3 on a throw-away Dovecot (tests/integration/sandbox.sh):
-# wall time against a plain-socket baseline (popclient) and against
-# monitoring-plugins' check_pop, and peak RSS. Prints a table; the raw
-# hyperfine JSON stays in $BUILD/bench/.
+# Benchmark check_pop3 on a throw-away Dovecot (tests/integration/sandbox.sh).
+# The decided measures (issue 10, section 7), each a ratio against a
+# baseline timed in the same run, A and B alternating:
+#   1a check_pop3 against the curl command line doing the same dialog
+#      with the same libcurl: CAPA, AUTH PLAIN (initial response), STAT,
+#      QUIT; 1b the same with LIST and RETR 1 (check_pop3 always sends
+#      STAT, so curl does too: three URLs on one connection). Before
+#      timing, a relay (dialog.py) records what each side sends and the
+#      two transcripts must be equal, or the benchmark stops.
+#   2  the same session in one process: libpop3check (probeloop) against
+#      the plain-socket client (popclient COUNT), per session.
+# For information: check_pop3 against popclient (USER/PASS) and against
+# monitoring-plugins' check_pop (banner), process start-up, peak RSS.
+# Prints a table; the raw hyperfine JSON stays in $BUILD/bench/.
 #
 #   BUILD=build BENCH_RUNS=40 tests/bench/bench.sh
 #
@@ -21,12 +31,14 @@ readonly RSS_RUNS=10
 # Each compared command is listed ROUNDS times, alternating (A B A B), so that
 # slow drift in machine load falls on both sides alike.
 readonly ROUNDS=2
-readonly TARGET_FULL=1.15
-readonly TARGET_BANNER=1.00
+readonly TARGET_CURL=0.90
+readonly TARGET_INPROC=1.00
 
 PROG=${0##*/}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SANDBOX=$ROOT/tests/integration/sandbox.sh
+# shellcheck disable=SC1091 # checked on its own
+. "$ROOT/tests/bench/common.sh"
 SBX=
 
 die() {
@@ -59,6 +71,7 @@ require_tools() {
 	command -v hyperfine >/dev/null 2>&1 || pkgs+=(hyperfine)
 	[[ -x $GNU_TIME ]] || pkgs+=(time)
 	[[ -x $CHECK_POP ]] || pkgs+=(monitoring-plugins-basic)
+	command -v curl >/dev/null 2>&1 || pkgs+=(curl)
 	if command -v python3 >/dev/null 2>&1; then
 		PARSER=python3
 	elif command -v jq >/dev/null 2>&1; then
@@ -70,6 +83,9 @@ require_tools() {
 		die "missing Debian package(s): ${pkgs[*]}; install with: apt-get install ${pkgs[*]%% *}"
 	[[ -x $CHECK_POP3 && -x $POPCLIENT && -x $BUILD/tests/probeloop ]] ||
 		die "$CHECK_POP3, $POPCLIENT or $BUILD/tests/probeloop missing; run: make bench"
+	command -v python3 >/dev/null 2>&1 ||
+		die "missing Debian package: python3 (the dialog check needs it)"
+	CURL_VERSION=$(curl --version | head -n 1)
 }
 
 # Run commands without a shell (-N) where hyperfine can; otherwise it runs them
@@ -103,25 +119,76 @@ start_sandbox() {
 	# shellcheck source=/dev/null
 	. "$SBX/env"
 	PASS_FILE=$SBX/pass/$USER_SMALL
+	# curl's way to a password without the command line: a netrc file.
+	NETRC=$SBX/netrc
+	(umask 077 && printf 'machine %s login %s password %s\n' "$HOST_GOOD" \
+		"$USER_SMALL" "$(head -n 1 "$PASS_FILE")" >"$NETRC")
 }
 
 # ------------------------------------------------------------- commands ----
 
-# The compared commands, by name. LD_LIBRARY_PATH is exported for all of them
-# so that every side starts with the same environment.
+# define_commands PORT: the compared commands, by name, dialling PORT (the
+# sandbox's, or the relay's for the transcripts). LD_LIBRARY_PATH is
+# exported for all of them so that every side starts with the same
+# environment.
 define_commands() {
+	local port=$1 url="pop3://$HOST_GOOD:$1"
+	local -a c3=("$CHECK_POP3" -H "$HOST_GOOD" -p "$port" -u "$USER_SMALL"
+		--password-file "$PASS_FILE")
+	# curl 7.88: -X STAT needs -I (no body) or curl waits for one;
+	# --sasl-ir sends the credentials with AUTH PLAIN as check_pop3 does;
+	# -q: no ~/.curlrc. --next keeps the connection, so three URLs make
+	# one session: STAT, then LIST (no message), then RETR 1.
+	local -a cu=(-sS --netrc-file "$NETRC" --login-options AUTH=PLAIN --sasl-ir)
 	export LD_LIBRARY_PATH=$BUILD${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 	declare -gA CMD
+	CMD[check_pop3 stat]=$(quote "${c3[@]}" --auth plain)
+	CMD[curl stat]=$(quote curl -q "${cu[@]}" -X STAT -I "$url/")
+	CMD[check_pop3 retr]=$(quote "${c3[@]}" --auth plain --list --retr 1)
+	CMD[curl retr]=$(quote curl -q "${cu[@]}" -X STAT -I "$url/" --next \
+		"${cu[@]}" "$url/" "$url/1")
 	# --auth user: the same USER/PASS dialog as popclient.
-	CMD[check_pop3 full]=$(quote "$CHECK_POP3" -H "$HOST_GOOD" -p "$PORT_PLAIN" \
-		-u "$USER_SMALL" --password-file "$PASS_FILE" --auth user --list --retr 1)
-	CMD[popclient]=$(quote "$POPCLIENT" "$HOST_GOOD" "$PORT_PLAIN" \
+	CMD[check_pop3 full]=$(quote "${c3[@]}" --auth user --list --retr 1)
+	CMD[popclient]=$(quote "$POPCLIENT" "$HOST_GOOD" "$port" \
 		"$USER_SMALL" "$PASS_FILE")
-	CMD[check_pop3 banner]=$(quote "$CHECK_POP3" -H "$HOST_GOOD" -p "$PORT_PLAIN")
-	CMD[check_pop]=$(quote "$CHECK_POP" -H "$HOST_GOOD" -p "$PORT_PLAIN")
+	CMD[check_pop3 banner]=$(quote "$CHECK_POP3" -H "$HOST_GOOD" -p "$port")
+	CMD[check_pop]=$(quote "$CHECK_POP" -H "$HOST_GOOD" -p "$port")
 	# Process start-up alone: no network.
 	CMD[check_pop3 -V]=$(quote "$CHECK_POP3" -V)
 	CMD[check_pop -V]=$(quote "$CHECK_POP" -V)
+}
+
+# transcript NAME PORT: what the named command sends, through the relay on
+# PORT, into $OUT/dialog-NAME.txt (spaces become '-').
+transcript() {
+	local name=$1 port=$2 file
+	file=$OUT/dialog-${1// /-}.txt
+	eval "$(quote python3 "$ROOT/tests/bench/dialog.py" "$port" "$HOST_GOOD" \
+		"$PORT_PLAIN" --) ${CMD[$name]}" >"$file" 2>&1 || {
+		cat "$file" >&2
+		die "'$name' failed through the dialog relay"
+	}
+}
+
+# The curl command lines must send exactly what check_pop3 sends: same
+# commands, same order, same mechanism, one connection.
+verify_dialogs() {
+	local port pair a b
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	define_commands "$port"
+	for pair in stat retr; do
+		a="check_pop3 $pair" b="curl $pair"
+		transcript "$a" "$port"
+		transcript "$b" "$port"
+		if ! cmp -s "$OUT/dialog-${a// /-}.txt" "$OUT/dialog-${b// /-}.txt"; then
+			diff -u "$OUT/dialog-${a// /-}.txt" "$OUT/dialog-${b// /-}.txt" >&2 || true
+			die "'$a' and '$b' do not send the same dialog"
+		fi
+		DIALOG[$pair]=$(sed -n 's/^  //p' "$OUT/dialog-${a// /-}.txt" | paste -sd, | sed 's/,/, /g')
+		[[ $(grep -c '^connection' "$OUT/dialog-${a// /-}.txt") == 1 ]] ||
+			die "'$a' used more than one connection"
+	done
+	define_commands "$PORT_PLAIN"
 }
 
 # The same session COUNT times inside one process, libpop3check against
@@ -177,6 +244,10 @@ run_once() {
 }
 
 verify_commands() {
+	run_once "check_pop3 stat" "login ok"
+	run_once "curl stat" ""
+	run_once "check_pop3 retr" "login ok"
+	run_once "curl retr" "Subject:"
 	run_once "check_pop3 full" "login ok"
 	run_once popclient "popclient: ok"
 	run_once "check_pop3 banner" "POP3 OK"
@@ -211,40 +282,47 @@ time_pair() {
 }
 
 # stats_python3 / stats_jq FILE: per command name, pooling the runs of every
-# round, print "name<TAB>median<TAB>mean<TAB>stddev<TAB>runs" (ms).
+# round, print "name<TAB>median<TAB>mean<TAB>stddev<TAB>runs<TAB>cpu" (ms;
+# cpu: mean user + system time of a run, as hyperfine measured it).
 stats_python3() {
 	python3 - "$1" <<'EOF'
 import json, statistics, sys
-pooled = {}
+pooled, cpu = {}, {}
 with open(sys.argv[1]) as f:
     for r in json.load(f)["results"]:
         pooled.setdefault(r["command"], []).extend(r["times"])
+        cpu.setdefault(r["command"], []).append(r["user"] + r["system"])
 for name, t in pooled.items():
     ms = [x * 1000 for x in t]
     print(f"{name}\t{statistics.median(ms):.3f}\t{statistics.mean(ms):.3f}"
-          f"\t{statistics.stdev(ms):.3f}\t{len(ms)}")
+          f"\t{statistics.stdev(ms):.3f}\t{len(ms)}"
+          f"\t{1000 * statistics.mean(cpu[name]):.3f}")
 EOF
 }
 
 stats_jq() {
 	jq -r '
-	  reduce .results[] as $r ({}; .[$r.command] += $r.times)
+	  (reduce .results[] as $r ({}; .[$r.command] += [$r.user + $r.system])) as $cpu
+	  | reduce .results[] as $r ({}; .[$r.command] += $r.times)
 	  | to_entries[]
 	  | .key as $name | (.value | map(. * 1000) | sort) as $t | ($t | length) as $n
 	  | ($t | add / $n) as $mean
 	  | (if $n % 2 == 1 then $t[($n - 1) / 2] else ($t[$n / 2 - 1] + $t[$n / 2]) / 2 end) as $med
 	  | (($t | map((. - $mean) * (. - $mean)) | add) / ($n - 1) | sqrt) as $sd
-	  | [$name, $med, $mean, $sd, $n] | @tsv' "$1"
+	  | ($cpu[$name] | add / length * 1000) as $c
+	  | [$name, $med, $mean, $sd, $n, $c] | @tsv' "$1"
 }
 
-# load_stats FILE NAME...: fills MEDIAN, MEAN, STDDEV, NRUNS for every NAME.
+# load_stats FILE NAME...: fills MEDIAN, MEAN, STDDEV, NRUNS, CPU for every
+# NAME.
 load_stats() {
-	local file=$1 name med mean sd n
-	while IFS=$'\t' read -r name med mean sd n; do
+	local file=$1 name med mean sd n cpu
+	while IFS=$'\t' read -r name med mean sd n cpu; do
 		MEDIAN[$name]=$med
 		MEAN[$name]=$mean
 		STDDEV[$name]=$sd
 		NRUNS[$name]=$n
+		CPU[$name]=$cpu
 	done < <("stats_$PARSER" "$file")
 	for name in "${@:2}"; do
 		[[ -n ${MEDIAN[$name]:-} ]] || die "no timings for '$name' in $file"
@@ -273,66 +351,97 @@ peak_rss() {
 
 # ratio A B: median(A) / median(B) with two decimals.
 ratio() {
-	awk -v a="${MEDIAN[$1]}" -v b="${MEDIAN[$2]}" 'BEGIN { printf "%.2f", a / b }'
+	bench_ratio "${MEDIAN[$1]}" "${MEDIAN[$2]}"
 }
 
-verdict() {
-	awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t + 0) ? "PASS" : "MISS" }'
-}
-
-# Columns: label 34, then median 10, mean ± stddev 18, runs 6 (34 in all),
-# ratio 7, target 10, result.
+# Columns: label 40, then median 10, mean ± stddev 18, runs 6 (34 in all),
+# ratio 7.
 row_time() {
 	local label=$1 name=$2
-	printf '  %-34s %9.2f %8.2f ± %6.2f %5s\n' "$label" "${MEDIAN[$name]}" \
+	printf '       %-40s %9.2f %8.2f ± %6.2f %5s\n' "$label" "${MEDIAN[$name]}" \
 		"${MEAN[$name]}" "${STDDEV[$name]}" "${NRUNS[$name]}"
 }
 
 row_ratio() {
-	local label=$1 a=$2 b=$3 target=$4 r
-	r=$(ratio "$a" "$b")
-	printf '  %-34s %34s %6s  %-8s %s\n' "$label" "" "$r" "<= $target" \
-		"$(verdict "$r" "$target")"
+	printf '       %-40s %34s %6s\n' "$1" "" "$(ratio "$2" "$3")"
 }
 
 row_rss() {
-	printf '  %-34s %9s\n' "$1" "${RSS[$2]}"
+	printf '       %-40s %9s\n' "$1" "${RSS[$2]}"
+}
+
+# measure_time ID WHAT A B TARGET: one decided measure, median(A) against
+# median(B).
+measure_time() {
+	local r
+	r=$(ratio "$3" "$4")
+	bench_measure "$1" "$2" "$(printf '%.2f ms' "${MEDIAN[$3]}")" \
+		"$(printf '%.2f ms' "${MEDIAN[$4]}")" "$r" "<= $5" \
+		"$(bench_verdict_ratio "${MEDIAN[$3]}" "${MEDIAN[$4]}" "<=" "$5")"
+}
+
+report_measures() {
+	local r
+	echo "decided measures (figure = first named, baseline = second; medians)"
+	bench_header
+	measure_time 1a "check_pop3 / curl: AUTH PLAIN, STAT, QUIT" \
+		"check_pop3 stat" "curl stat" "$TARGET_CURL"
+	measure_time 1b "check_pop3 / curl: + LIST, RETR 1" \
+		"check_pop3 retr" "curl retr" "$TARGET_CURL"
+	r=$(bench_ratio "$INPROC_ENGINE" "$INPROC_BASE")
+	bench_measure 2 "in one process: libpop3check / popclient" \
+		"$(awk -v u="$INPROC_ENGINE" 'BEGIN { printf "%.3f ms", u / 1000 }')" \
+		"$(awk -v u="$INPROC_BASE" 'BEGIN { printf "%.3f ms", u / 1000 }')" \
+		"$r" "<= $TARGET_INPROC" \
+		"$(bench_verdict_ratio "$INPROC_ENGINE" "$INPROC_BASE" "<=" "$TARGET_INPROC")"
+	echo "  1a dialog, both sides: ${DIALOG[stat]} (one connection)"
+	echo "  1b dialog, both sides: ${DIALOG[retr]} (one connection)"
+	echo "  1a curl: curl -q -sS --netrc-file NETRC --login-options AUTH=PLAIN --sasl-ir -X STAT -I pop3://H:P/"
+	echo "  1b curl: the same, then --next -sS --netrc-file NETRC --login-options AUTH=PLAIN --sasl-ir pop3://H:P/ pop3://H:P/1"
+	printf '  1a/1b client CPU (user + system, mean): check_pop3 %.2f / %.2f ms, curl %.2f / %.2f ms;\n' \
+		"${CPU[check_pop3 stat]}" "${CPU[check_pop3 retr]}" "${CPU[curl stat]}" "${CPU[curl retr]}"
+	echo "     the rest of the wall time is the server's and the round trips', alike on both sides"
+	echo "  2: per session, median of $RUNS sessions in one process, median of $((ROUNDS * 2)) alternating rounds;"
+	echo "     USER/PASS, STAT, LIST, RETR 1, QUIT on both sides"
 }
 
 report() {
 	echo
 	echo "pop3check benchmark - Dovecot sandbox $HOST_GOOD:$PORT_PLAIN, user $USER_SMALL"
 	echo "$HF_VERSION ${HF_SHELL[*]:-(shell, corrected)}, warmup $WARMUP, $ROUNDS alternating rounds x $RUNS runs"
+	echo "$CURL_VERSION"
 	echo
+	report_measures
+	echo
+	echo "for information (ms)"
 	# "±" is two bytes: that column's header is padded by hand.
-	printf '  %-34s %9s %s %5s %6s  %-8s %s\n' what "median ms" \
-		"    mean ± stddev" runs ratio target result
-	echo "full session: login, STAT, LIST, RETR 1, QUIT"
+	printf '       %-40s %9s %s %5s %6s\n' what "median ms" \
+		"    mean ± stddev" runs ratio
+	echo "  the timings of 1a and 1b"
+	row_time "check_pop3 --auth plain" "check_pop3 stat"
+	row_time "curl (baseline)" "curl stat"
+	row_time "check_pop3 --auth plain --list --retr 1" "check_pop3 retr"
+	row_time "curl, 3 URLs (baseline)" "curl retr"
+	echo "  full session: USER/PASS, STAT, LIST, RETR 1, QUIT"
 	row_time "check_pop3" "check_pop3 full"
-	row_time "popclient (baseline)" popclient
-	row_ratio "check_pop3 / popclient" "check_pop3 full" popclient "$TARGET_FULL"
-	echo "banner only: greeting, QUIT (check_pop3 adds CAPA)"
+	row_time "popclient (plain sockets)" popclient
+	row_ratio "check_pop3 / popclient" "check_pop3 full" popclient
+	echo "  banner only: greeting, QUIT (check_pop3 adds CAPA)"
 	row_time "check_pop3" "check_pop3 banner"
 	row_time "check_pop (monitoring-plugins)" check_pop
-	row_ratio "check_pop3 / check_pop" "check_pop3 banner" check_pop "$TARGET_BANNER"
-	echo "peak RSS in KB (median of $RSS_RUNS runs, GNU time %M)"
+	row_ratio "check_pop3 / check_pop" "check_pop3 banner" check_pop
+	echo "  process start-up"
+	row_time "check_pop3 -V" "check_pop3 -V"
+	row_time "check_pop -V" "check_pop -V"
+	echo "  peak RSS in KB (median of $RSS_RUNS runs, GNU time %M)"
+	row_rss "check_pop3 --auth plain --list --retr 1" "check_pop3 retr"
+	row_rss "curl, 3 URLs" "curl retr"
 	row_rss "check_pop3 full session" "check_pop3 full"
 	row_rss "check_pop3 banner" "check_pop3 banner"
-	row_rss "popclient (reference)" popclient
-	row_rss "check_pop (reference)" check_pop
-	echo "where the difference comes from"
-	row_time "process start-up: check_pop3 -V" "check_pop3 -V"
-	row_time "process start-up: check_pop -V" "check_pop -V"
-	printf '  %-34s %9.2f\n' "in-process session: libpop3check" \
-		"$(awk -v u="$INPROC_ENGINE" 'BEGIN { print u / 1000 }')"
-	printf '  %-34s %9.2f\n' "in-process session: popclient" \
-		"$(awk -v u="$INPROC_BASE" 'BEGIN { print u / 1000 }')"
-	local r
-	r=$(awk -v a="$INPROC_ENGINE" -v b="$INPROC_BASE" 'BEGIN { printf "%.2f", a / b }')
-	printf '  %-34s %34s %6s  %-8s %s\n' "libpop3check / popclient" "" "$r" \
-		"<= $TARGET_FULL" "$(verdict "$r" "$TARGET_FULL")"
+	row_rss "popclient" popclient
+	row_rss "check_pop" check_pop
 	echo
-	echo "JSON and logs: $OUT/"
+	echo "JSON, logs and dialog transcripts: $OUT/"
 }
 
 main() {
@@ -344,19 +453,25 @@ main() {
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 	start_sandbox
-	define_commands
+	declare -gA DIALOG
+	verify_dialogs
 	verify_commands
 
-	declare -gA MEDIAN MEAN STDDEV NRUNS RSS
+	declare -gA MEDIAN MEAN STDDEV NRUNS CPU RSS
+	time_pair stat "check_pop3 stat" "curl stat"
+	time_pair retr "check_pop3 retr" "curl retr"
 	time_pair full "check_pop3 full" popclient
 	time_pair banner "check_pop3 banner" check_pop
 	time_pair startup "check_pop3 -V" "check_pop -V"
 	time_in_process
+	load_stats "$OUT/stat.json" "check_pop3 stat" "curl stat"
+	load_stats "$OUT/retr.json" "check_pop3 retr" "curl retr"
 	load_stats "$OUT/full.json" "check_pop3 full" popclient
 	load_stats "$OUT/banner.json" "check_pop3 banner" check_pop
 	load_stats "$OUT/startup.json" "check_pop3 -V" "check_pop -V"
 	local name
-	for name in "check_pop3 full" "check_pop3 banner" popclient check_pop; do
+	for name in "check_pop3 retr" "curl retr" "check_pop3 full" \
+		"check_pop3 banner" popclient check_pop; do
 		peak_rss "$name"
 	done
 	report | tee "$OUT/summary.txt"

@@ -3,13 +3,26 @@
 # Benchmark of pop3_exporter, on loopback: 1,000 probes in flight against a
 # server that accepts and never speaks (all must be answered at their
 # deadline; peak RSS), then probes per second and CPU per probe at
-# concurrency 1, 16 and 256 against the sandbox Dovecot (banner module).
-# Prints a table; missed targets are reported, not failed.
+# concurrency 1, 16 and 256 against the sandbox Dovecot (banner module);
+# then against blackbox_exporter's tcp prober doing the same dialog on
+# the fast scripted server (checked through dialog.py first), with the
+# decided measure 3: private memory (RssAnon, sampled every 20 ms by
+# procpeak, peak over the run up to concurrency 256) of pop3_exporter
+# against blackbox_exporter's. Prints a table; missed targets are
+# reported, not failed; a missing tool or a failing command is an error.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=$(cd "${BUILD:-build}" && pwd)
+# shellcheck disable=SC1091 # checked on its own
+. "$here/common.sh"
+TARGET_RSS_ANON=0.25
+BLACKBOX=$(command -v prometheus-blackbox-exporter || true)
+[ -n "$BLACKBOX" ] || { echo "exporter.sh: error: prometheus-blackbox-exporter missing: apt-get install prometheus-blackbox-exporter" >&2; exit 1; }
+for t in python3 curl "$build/tests/procpeak" "$build/tests/fastpop3" "$build/tests/stallserver"; do
+    command -v "$t" > /dev/null || { echo "exporter.sh: error: $t missing (make bench builds the tools)" >&2; exit 1; }
+done
 export LD_LIBRARY_PATH="$build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 INFLIGHT=${BENCH_INFLIGHT:-1000}
 SECONDS_PER_RATE=${BENCH_RATE_SECONDS:-5}
@@ -65,12 +78,6 @@ done
 echo "  (Dovecot's login processes bound the rate there.)"
 
 # ---- against blackbox_exporter, on a fast scripted server ----
-BLACKBOX=$(command -v prometheus-blackbox-exporter || true)
-if [ -z "$BLACKBOX" ]; then
-    echo
-    echo "blackbox comparison skipped: apt-get install prometheus-blackbox-exporter"
-    exit 0
-fi
 kill "$EX"
 wait "$EX" 2>/dev/null || true
 "$build/tests/fastpop3" "$work/fast.port" 600 >/dev/null 2>&1 &
@@ -88,7 +95,8 @@ modules:
     timeout: 5s
     allowed_targets: ["127.0.0.1"]
 EOF
-# blackbox's tcp prober with the same dialog; its send adds LF, so \r here.
+# blackbox's tcp prober with the same dialog (pop3_exporter sends CAPA
+# first; its answer ends with a lone "."); its send adds LF, so \r here.
 cat > "$work/blackbox.yml" <<'EOF'
 modules:
   pop3_login:
@@ -97,6 +105,8 @@ modules:
     tcp:
       query_response:
         - expect: "^\\+OK"
+        - send: "CAPA\r"
+        - expect: "^\\."
         - send: "USER bench\r"
         - expect: "^\\+OK"
         - send: "PASS secret\r"
@@ -120,8 +130,28 @@ for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$BB_PORT/metrics" 
 path="/probe?target=127.0.0.1:$FAST&module=pop3_login"
 for port in "$OURS_PORT" "$BB_PORT"; do
     curl -s "http://127.0.0.1:$port$path" | grep -qx 'probe_success 1' ||
-        { echo "exporter on port $port cannot probe the fast server" >&2; exit 1; }
+        { echo "exporter.sh: error: exporter on port $port cannot probe the fast server" >&2; exit 1; }
 done
+# Both must send the same commands: one probe each through the relay.
+relay=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+for side in ours:"$OURS_PORT" blackbox:"$BB_PORT"; do
+    python3 "$here/dialog.py" "$relay" 127.0.0.1 "$FAST" -- curl -sS -o /dev/null \
+        "http://127.0.0.1:${side#*:}/probe?target=127.0.0.1:$relay&module=pop3_login" \
+        > "$work/dialog-${side%%:*}.txt"
+done
+if ! cmp -s "$work/dialog-ours.txt" "$work/dialog-blackbox.txt"; then
+    diff -u "$work/dialog-ours.txt" "$work/dialog-blackbox.txt" >&2 || true
+    echo "exporter.sh: error: pop3_exporter and blackbox_exporter do not send the same dialog" >&2
+    exit 1
+fi
+dialog=$(sed -n 's/^  //p' "$work/dialog-ours.txt" | paste -sd, | sed 's/,/, /g')
+# Memory of both, sampled from here to the end of the load.
+"$build/tests/procpeak" "$OURS" 20 > "$work/peak-ours" &
+PEAK_OURS=$!
+pids+=("$PEAK_OURS")
+"$build/tests/procpeak" "$BB" 20 > "$work/peak-bb" &
+PEAK_BB=$!
+pids+=("$PEAK_BB")
 
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # measure PID PORT C: prints "rate cpu_ms_per_probe"
@@ -135,7 +165,8 @@ measure() {
 }
 
 echo
-echo "against blackbox_exporter $("$BLACKBOX" --version 2>&1 | awk 'NR == 1 { print $3 }') (tcp prober, same USER/PASS/STAT/QUIT dialog), fast scripted server"
+echo "against blackbox_exporter $("$BLACKBOX" --version 2>&1 | awk 'NR == 1 { print $3 }') (tcp prober), fast scripted server"
+echo "  dialog, both sides: $dialog"
 printf '  %-14s %22s %22s %s\n' "concurrency" "pop3_exporter" "blackbox_exporter" "CPU per probe, blackbox/ours (target >= 2)"
 for c in 1 16 256; do
     read -r r1 m1 < <(measure "$OURS" "$OURS_PORT" "$c")
@@ -144,7 +175,30 @@ for c in 1 16 256; do
     printf '  %-14s %9s/s %7s ms %9s/s %7s ms  %s %s\n' "$c" "$r1" "$m1" "$r2" "$m2" "$ratio" \
         "$(awk -v r="$ratio" 'BEGIN { print (r >= 2) ? "PASS" : "MISS" }')"
 done
-ours_rss=$(awk '/VmHWM/ { print $2 }' "/proc/$OURS/status")
-bb_rss=$(awk '/VmHWM/ { print $2 }' "/proc/$BB/status")
-printf '  %-14s %19s KB %19s KB  %s\n' "peak RSS" "$ours_rss" "$bb_rss" \
-    "$(awk -v a="$ours_rss" -v b="$bb_rss" 'BEGIN { printf "ours/blackbox %.2f %s", a / b, (a / b <= 0.25) ? "PASS (target <= 0.25)" : "MISS (target <= 0.25)" }')"
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
+# peak_of FILE KEY: a figure of procpeak's line, in kB.
+peak_of() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$1"; }
+kill "$PEAK_OURS" "$PEAK_BB"
+wait "$PEAK_OURS" "$PEAK_BB" || { echo "exporter.sh: error: procpeak failed" >&2; exit 1; }
+for k in rss_anon_kb vm_rss_kb vm_hwm_kb; do
+    printf -v "ours_$k" '%s' "$(peak_of "$work/peak-ours" "$k")"
+    printf -v "bb_$k" '%s' "$(peak_of "$work/peak-bb" "$k")"
+done
+# shellcheck disable=SC2154 # set by printf -v above
+{
+    printf '  %-14s %19s KB %19s KB  ours/blackbox %s\n' "peak RssAnon" "$ours_rss_anon_kb" "$bb_rss_anon_kb" \
+        "$(bench_ratio "$ours_rss_anon_kb" "$bb_rss_anon_kb")"
+    printf '  %-14s %19s KB %19s KB  ours/blackbox %s\n' "peak VmRSS" "$ours_vm_rss_kb" "$bb_vm_rss_kb" \
+        "$(bench_ratio "$ours_vm_rss_kb" "$bb_vm_rss_kb")"
+    printf '  %-14s %19s KB %19s KB  ours/blackbox %s\n' "VmHWM" "$ours_vm_hwm_kb" "$bb_vm_hwm_kb" \
+        "$(bench_ratio "$ours_vm_hwm_kb" "$bb_vm_hwm_kb")"
+    echo "  (RssAnon: private anonymous memory, from /proc/PID/status every 20 ms over"
+    echo "  the three loads above; VmRSS adds the shared libraries' resident pages.)"
+    echo
+    bench_header
+    r=$(bench_ratio "$ours_rss_anon_kb" "$bb_rss_anon_kb")
+    bench_measure 3 "pop3_exporter / blackbox: peak RssAnon, c=256" \
+        "$(mb "$ours_rss_anon_kb")" "$(mb "$bb_rss_anon_kb")" "$r" \
+        "<= $TARGET_RSS_ANON" \
+        "$(bench_verdict_ratio "$ours_rss_anon_kb" "$bb_rss_anon_kb" "<=" "$TARGET_RSS_ANON")"
+}
