@@ -23,6 +23,7 @@ enum p3_conn_state {
 struct p3_conn {
     enum p3_conn_state state;
     int code; /* CURLcode once FINISHED */
+    int fd;   /* the socket once connected, for the plain transport */
     CURL *easy;
     struct curl_slist *connect_to_list;
     char url[300];
@@ -60,7 +61,8 @@ enum pop3check_phase p3_conn_fail_phase(struct p3_conn *c, int64_t now);
 int p3_conn_socket(const struct p3_conn *c);
 /* The greeting's APOP timestamp, "" if none. */
 const char *p3_conn_apop_ts(const struct p3_conn *c);
-/* Sends and receives through libcurl (so TLS stays libcurl's). */
+/* Sends and receives through libcurl (so TLS stays libcurl's), or on the
+ * socket itself when the session is plain text. */
 struct p3_transport p3_conn_transport(struct p3_conn *c);
 /* Releases libcurl's handles; the state is IDLE after. */
 void p3_conn_end(struct p3_conn *c);

@@ -11,7 +11,7 @@
 #      two transcripts must be equal, or the benchmark stops.
 #   2  the same session in one process: libpop3check (probeloop) against
 #      the plain-socket client (popclient COUNT), per session.
-# For information: check_pop3 against popclient (USER/PASS) and against
+# For information: check_pop3 against popclient (CAPA, USER/PASS) and against
 # monitoring-plugins' check_pop (banner), process start-up, peak RSS.
 # Prints a table; the raw hyperfine JSON stays in $BUILD/bench/.
 #
@@ -402,7 +402,7 @@ report_measures() {
 		"${CPU[check_pop3 stat]}" "${CPU[check_pop3 retr]}" "${CPU[curl stat]}" "${CPU[curl retr]}"
 	echo "     the rest of the wall time is the server's and the round trips', alike on both sides"
 	echo "  2: per session, median of $RUNS sessions in one process, median of $((ROUNDS * 2)) alternating rounds;"
-	echo "     USER/PASS, STAT, LIST, RETR 1, QUIT on both sides"
+	echo "     CAPA, USER/PASS, STAT, LIST, RETR 1, QUIT on both sides"
 }
 
 report() {
@@ -422,7 +422,7 @@ report() {
 	row_time "curl (baseline)" "curl stat"
 	row_time "check_pop3 --auth plain --list --retr 1" "check_pop3 retr"
 	row_time "curl, 3 URLs (baseline)" "curl retr"
-	echo "  full session: USER/PASS, STAT, LIST, RETR 1, QUIT"
+	echo "  full session: CAPA, USER/PASS, STAT, LIST, RETR 1, QUIT"
 	row_time "check_pop3" "check_pop3 full"
 	row_time "popclient (plain sockets)" popclient
 	row_ratio "check_pop3 / popclient" "check_pop3 full" popclient

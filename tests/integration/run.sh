@@ -122,6 +122,10 @@ t "auth any prefers cram-md5, -v says so" 0 '^POP3 OK' --line '^login: cram-md5 
 t "-v has one line per phase" 0 '^POP3 OK' --line '^retr +not performed$' -- "${pop3s[@]}" "${small[@]}" -v
 t "-v shows capabilities and certificate" 0 '^POP3 OK' --line '^certificate: expires .* \(36[45]\.[0-9] days left\)$' -- "${stls[@]}" -v
 POP3_PASSWORD=$PASS_SMALL t "password from POP3_PASSWORD" 0 '^POP3 OK - .* login ok' -- "${plain[@]}" -u "$USER_SMALL"
+# libcurl would otherwise tunnel through a proxy named in the environment
+# and time the proxy: the proxy given here does not exist (a closed port).
+all_proxy=http://127.0.0.1:$SILENT ALL_PROXY=http://127.0.0.1:$SILENT pop3_proxy=http://127.0.0.1:$SILENT \
+    t "a proxy in the environment is not used" 0 '^POP3 OK - 127\.0\.0\.1:[0-9]+ .*login ok' -- "${pop3s[@]}" "${small[@]}"
 
 echo "== forced mechanisms the server does not offer"
 t "apop without timestamp" 2 '^POP3 CRITICAL - .*does not offer APOP' -- -H "$H" -p "$BARE" -u x --password-file "$pw/small" --auth apop

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* popclient.c - the benchmark's baseline: the smallest POP3 client that does
- * what check_pop3 does in a full session (RFC 1939: USER/PASS, STAT, LIST,
- * RETR 1, QUIT) over one blocking socket, with no library but libc.
+ * what check_pop3 does in a full session (RFC 2449 CAPA, then RFC 1939
+ * USER/PASS, STAT, LIST, RETR 1, QUIT) over one blocking socket, with no
+ * library but libc.
  * Usage: popclient HOST PORT USER PASSWORD_FILE; exit 0 ok, 1 on any error. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -201,11 +202,12 @@ static int read_password(const char *path, char *pass, size_t size)
 
 static int dialog(struct conn *c, const char *user, const char *pass)
 {
-    unsigned long list_lines, retr_lines;
+    unsigned long capa_lines, list_lines, retr_lines;
 
-    if (expect_ok(c, "greeting") != 0 || command(c, "USER", user) != 0 ||
-        command(c, "PASS", pass) != 0 || command(c, "STAT", NULL) != 0 ||
-        command(c, "LIST", NULL) != 0 ||
+    if (expect_ok(c, "greeting") != 0 || command(c, "CAPA", NULL) != 0 ||
+        read_body(c, "CAPA", &capa_lines) != 0 ||
+        command(c, "USER", user) != 0 || command(c, "PASS", pass) != 0 ||
+        command(c, "STAT", NULL) != 0 || command(c, "LIST", NULL) != 0 ||
         read_body(c, "LIST", &list_lines) != 0 ||
         command(c, "RETR", "1") != 0 ||
         read_body(c, "RETR", &retr_lines) != 0 || command(c, "QUIT", NULL) != 0)
