@@ -52,6 +52,7 @@ static struct p3x_sched_target *target_new(const struct p3x_target *ct,
     t->timeout_s = (double)timeout_ms / 1000.0;
     t->interval_ms = (int64_t)(ct->interval_s * 1000);
     t->lock = lock;
+    t->lag_ms = -1;
     return t;
 fail:
     pop3check_options_free(o);
@@ -75,8 +76,25 @@ static void carry_over(struct p3x_sched_target *t,
         t->probes_total = o->probes_total;
         memcpy(t->errors_total, o->errors_total, sizeof t->errors_total);
         t->next_due = o->next_due;
+        t->lag_ms = o->lag_ms;
         return;
     }
+}
+
+/* How far apart the first probes start (ms): at most START_RATE a second,
+ * and all of them within the shortest interval. Later probes keep their
+ * phase (p3x_schedule_tick), so the probes of an interval stay spread
+ * over it instead of coming in one burst of every target at once. */
+#define START_RATE 100
+static double first_gap_ms(const struct p3x_config *c)
+{
+    double shortest = 0;
+
+    for (size_t i = 0; i < c->ntargets; i++)
+        if (shortest == 0 || c->targets[i].interval_s < shortest)
+            shortest = c->targets[i].interval_s;
+    shortest = shortest * 1000 / (double)c->ntargets;
+    return shortest < 1000.0 / START_RATE ? shortest : 1000.0 / START_RATE;
 }
 
 int p3x_schedule_build(struct p3x_schedule *out, const struct p3x_config *c,
@@ -84,11 +102,13 @@ int p3x_schedule_build(struct p3x_schedule *out, const struct p3x_config *c,
                        char *err, size_t errlen)
 {
     int64_t now = p3x_now_ms();
+    double gap;
 
     out->t = NULL;
     out->n = 0;
     if (c->ntargets == 0)
         return 0;
+    gap = first_gap_ms(c);
     out->t = calloc(c->ntargets, sizeof *out->t);
     if (out->t == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -102,8 +122,7 @@ int p3x_schedule_build(struct p3x_schedule *out, const struct p3x_config *c,
             return -1;
         }
         t->index = i;
-        /* Spread the first probes over a second, not all at once. */
-        t->next_due = now + (int64_t)(i * 1000 / c->ntargets);
+        t->next_due = now + (int64_t)((double)i * gap);
         carry_over(t, old);
         out->t[out->n++] = t;
     }
@@ -176,6 +195,23 @@ static void on_done(void *ctx, struct pop3check_probe *p,
         t->notify(t->notify_ctx, t->index);
 }
 
+/* Starts t's probe, due at t->next_due. The next one is due an interval
+ * later: the phase stays, unless the probe is more than an interval late
+ * (the machine was suspended, say), then it starts anew from now. */
+static void start(struct p3x_sched_target *t, struct pop3check_multi *m)
+{
+    int64_t now = p3x_now_ms();
+
+    pthread_mutex_lock(t->lock);
+    t->lag_ms = now - t->next_due;
+    pthread_mutex_unlock(t->lock);
+    t->next_due += t->interval_ms;
+    if (t->next_due <= now)
+        t->next_due = now + t->interval_ms;
+    if (pop3check_multi_add(m, t->probe, on_done, t) == 0)
+        t->running = 1;
+}
+
 int p3x_schedule_tick(struct p3x_schedule *s, struct pop3check_multi *m,
                       int64_t now, int max_wait)
 {
@@ -184,10 +220,8 @@ int p3x_schedule_tick(struct p3x_schedule *s, struct pop3check_multi *m,
     for (size_t i = 0; i < s->n; i++) {
         struct p3x_sched_target *t = s->t[i];
         if (!t->running && t->next_due <= now) {
-            /* The next run is due one interval after this one starts. */
-            t->next_due = now + t->interval_ms;
-            if (pop3check_multi_add(m, t->probe, on_done, t) == 0)
-                t->running = 1;
+            start(t, m);
+            now = p3x_now_ms();
         }
         if (!t->running && t->next_due - now < wait)
             wait = t->next_due - now;

@@ -25,6 +25,7 @@ struct p3x_sched_target {
     struct pop3check_result *last; /* pop3check_result_new() before one */
     enum pop3check_state state;
     unsigned long probes_total;
+    int64_t lag_ms; /* how late the last probe started, -1 before one */
     /* by error kind; a kind a newer library has and this build does not
      * know counts as POP3CHECK_E_INTERNAL */
     unsigned long errors_total[POP3CHECK_E_KNOWN];

@@ -26,6 +26,11 @@ static int counters(const struct p3x_sched_target *t, struct p3x_families *fs)
                                        kind, "target", t->name) != 0)
             return -1;
     }
+    FAM("pop3_probe_schedule_lag_seconds",
+        "How late the last probe started after it was due.", P3X_GAUGE);
+    if (p3x_sample(f, t->lag_ms < 0 ? 0 : (double)t->lag_ms / 1000, 1, "target",
+                   t->name) != 0)
+        return -1;
     started = pop3check_result_figure(t->last, POP3CHECK_FIG_STARTED_AT);
     FAM("pop3_last_probe_timestamp_seconds",
         "Unix time at which the last completed probe started.", P3X_GAUGE);

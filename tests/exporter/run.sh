@@ -283,6 +283,12 @@ fi
 n=$(sed -n 's/^pop3_probe_errors_total{kind="auth",target="beta"} //p' "$work/sched.body")
 if [ "${n:-0}" -ge 2 ]; then ok "beta's auth errors counted: $n"; else ko "pop3_probe_errors_total for beta: '${n:-}'"; fi
 if grep -q '^pop3_last_probe_timestamp_seconds{target="alpha"} 1[0-9]\{9\}' "$work/sched.body"; then ok "last probe timestamp"; else ko "no last probe timestamp"; fi
+lag=$(sed -n 's/^pop3_probe_schedule_lag_seconds{target="alpha"} //p' "$work/sched2.body")
+if [ -n "$lag" ] && awk -v l="$lag" 'BEGIN { exit !(l >= 0 && l < 0.5) }'; then
+    ok "schedule lag of alpha: $lag s"
+else
+    ko "pop3_probe_schedule_lag_seconds for alpha: '${lag:-}' (want 0 to 0.5 s)"
+fi
 
 if [ -s "$work/pop3.prom" ] && out=$(promtool check metrics < "$work/pop3.prom" 2>&1) &&
     grep -q '^probe_success{target="alpha"} 1$' "$work/pop3.prom" && [ ! -e "$work/pop3.prom.tmp" ]; then
