@@ -30,6 +30,10 @@ same "pop3check_version_num()" "$runtime_num" "$num"
 same "packaging/debian/changelog" "$(sed -n '1s/^pop3check (\([^)-]*\).*/\1/p' "$top/packaging/debian/changelog")" "$want"
 same "the RPM spec takes Version from the header" \
     "$(sed -n 's/^Version: *//p' "$top/packaging/rpm/pop3check.spec")" "%{pop3check_version}"
+for man in plugin/check_pop3.1 exporters/common/pop3check.yml.5 \
+    exporters/prometheus/pop3_exporter.8 exporters/snmp/pop3_snmp_agent.8; do
+    same "$man's .TH" "$(sed -n 's/^\.TH .* "pop3check \([0-9.]*\)".*/\1/p' "$top/$man")" "$want"
+done
 if command -v rpmspec > /dev/null; then
     same "the RPM spec's version" "$(rpmspec -q --srpm --define "_sourcedir $top/checks" --qf '%{VERSION}' \
         "$top/packaging/rpm/pop3check.spec" 2> /dev/null)" "$want"
