@@ -57,4 +57,3 @@ void pop3check_global_cleanup(void)
 {
     curl_global_cleanup();
 }
-

@@ -348,8 +348,9 @@ enum pop3check_text {
 struct pop3check_result;
 
 /* A result as for a probe that has not run: every phase not performed,
- * every figure unknown (or 0, see enum pop3check_figure), no error. NULL when out of memory. For front ends
- * that keep results, and show a target before its first probe. */
+ * every figure unknown (or 0, see enum pop3check_figure), no error. NULL
+ * when out of memory. For front ends that keep results, and show a target
+ * before its first probe. */
 POP3CHECK_API struct pop3check_result *pop3check_result_new(void);
 /* Makes dst a copy of src. 0, or -1 when out of memory (dst unchanged). */
 POP3CHECK_API int pop3check_result_copy(struct pop3check_result *dst,
