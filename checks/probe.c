@@ -80,7 +80,6 @@ static void finish(struct pop3check_probe *p, int64_t now)
 {
     p->result.phase_us[POP3CHECK_PHASE_TOTAL] = now - p->t0;
     release(p);
-    p->stage = P3_FINISHED;
     p->last = p->result;
     p->stage = P3_IDLE;
     if (p->end != NULL)
