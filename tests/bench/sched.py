@@ -8,38 +8,47 @@ pop3_exporter, on loopback only).
       with one USER/PASS module; written to standard output.
   sched.py lag LOG N INTERVAL_S [PROBES]
       reads fastpop3's accept log (the first PROBES accepts of each
-      target, or all) ("<monotonic us> <address>") and prints
-      one line of key=value figures: targets seen, probes, the largest lag
-      of a first probe and of a later one (ms), and where it was, and how
-      long each round of accepts took from its first to its last (s).
+      target, or all) ("<monotonic us> <address>") and prints one line of
+      key=value figures: targets seen, probes, the largest lag of a first
+      probe and of a later one (ms) and where it was, and how long each
+      round of accepts took from its first to its last (s) beside how
+      long its due times span.
   sched.py probes PORT
       scrapes /metrics and prints "targets=N min=M max=X sum=S" of
-      pop3_probes_total{target=...}, plus the page's size and the time the
-      scrape took.
+      pop3_probes_total{target=...}, the largest
+      pop3_probe_schedule_lag_seconds{target=...} and its target
+      ("lag_max_s=L lag_target=NAME"; -1 and "none" when the page has no
+      such sample), plus the page's size and the time the scrape took.
 
-How the exporter schedules (exporters/common/schedule.c): at start, target
-i of N is first due at T0 + floor(i * 1000 / N) ms, T0 being when the
-schedule is built; afterwards a target is due one interval after its
-previous probe STARTED (next_due = now + interval when the probe is
-added), so lateness does not pile up across rounds. The lag is the time
-from due to start; the server sees the start as the accept of the
-connection. Let s_k be when the exporter added probe k of a target and
-a_k >= s_k when the server accepted it; probe k is due at s_(k-1) +
-interval, and its lag as the server sees it is a_k - s_(k-1) - interval.
+How the exporter schedules (exporters/common/schedule.c): at start,
+target i of N is first due at T0 + floor(i * gap) ms, T0 being when the
+schedule is built and gap = min(10 ms, shortest interval * 1000 / N), so
+that the first probes are spread over the whole interval (6 ms apart for
+10,000 targets at 60 s); afterwards each keeps its phase: probe k of
+target i is due at T0 + floor(i * gap) + k * interval (unless one is more
+than an interval late; then its phase starts anew). The lag is the time
+from due to start. The exporter measures it itself and shows the lag of
+each target's last probe as pop3_probe_schedule_lag_seconds: that is what
+sched.sh decides measure 5a on (the "probes" mode reads it).
 
-  later probes:  lag_k >= a_k - a_(k-1) - interval, which is what is
-                 reported: a lower bound, short by a_(k-1) - s_(k-1) (the
-                 previous probe's own wait between being added and being
-                 accepted; small on an idle loop, and negative figures show
-                 its size). The exporter's own lag, s_k - due, needs a
-                 metric from the exporter.
-  first probes:  T0 is not visible from outside; it is inferred as
-                 min_i(accept_i - floor(i * 1000 / N)), i.e. the
-                 least-late first probe is taken as on time. The first
-                 round's lags are therefore lower bounds: they are short
-                 by that one probe's own lag (its connect latency, about
-                 0.1 ms, unless every first probe was late alike).
+The accept log is kept as a check from outside, since it sees every
+probe, where a scrape only sees each target's last one (the first probes
+of the first targets, due at start-up, are never the last one at a
+scrape): the server sees the start as the accept of the connection, and
+probe k of target i as accepted at a_ik has the lag a_ik - T0 -
+floor(i * gap) - k * interval, as the server sees it (the exporter's lag
+plus the time the connection takes to be accepted). T0 is not visible
+from outside; it is inferred as min_i(a_i0 - floor(i * gap)), i.e. the
+least-late first probe is taken as on time. Every lag inferred is
+therefore a lower bound, short by one and the same amount: that probe's
+own lag (its connect latency, about 0.1 ms, unless every first probe was
+late alike); a later probe seen below 0 shows that amount. A probe more
+than an interval late restarts its target's phase, and the inference for
+that target's later probes no longer holds (they show as late by about
+an interval or more; "phase_resets" counts the probes inferred that
+late). The exporter's own figure has ms resolution; this one is finer.
 """
+import re
 import sys
 import time
 import urllib.request
@@ -89,33 +98,47 @@ def read_log(path, n, keep):
     return starts, stray
 
 
+def first_gap_ms(n, interval_s):
+    """schedule.c's first_gap_ms() for N targets of one interval."""
+    return min(interval_s * 1000.0 / n, 10.0)
+
+
 def lag(path, n, interval_s, keep):
     starts, stray = read_log(path, n, keep)
     interval = interval_s * 1000.0
+    gap = first_gap_ms(n, interval_s)
+    phase = [float(int(i * gap)) for i in range(n)]   # (int64_t)(i * gap)
     seen = [i for i in range(n) if starts[i]]
     if not seen:
         print('targets=0')
         return 1
-    t0 = min(starts[i][0] - (i * 1000 // n) for i in seen)
-    first = max((starts[i][0] - t0 - (i * 1000 // n), i) for i in seen)
-    later = [(b - a - interval, i, k + 1) for i in seen
-             for k, (a, b) in enumerate(zip(starts[i], starts[i][1:]))]
+    t0 = min(starts[i][0] - phase[i] for i in seen)
+    lags = [(a - t0 - phase[i] - k * interval, i, k) for i in seen
+            for k, a in enumerate(starts[i])]
+    first = max(x for x in lags if x[2] == 0)
+    later = [x for x in lags if x[2] > 0]
     worst = max(later) if later else (0.0, -1, 0)
     ordered = sorted(x[0] for x in later) or [0.0]
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    resets = sum(1 for x in lags if x[0] > interval)
     counts = sorted(len(s) for s in starts)
     rounds = min(counts)
     spans = [max(starts[i][r] for i in seen) - min(starts[i][r] for i in seen)
              for r in range(rounds)]
     print(f'targets={len(seen)} probes={sum(counts)} stray={stray} '
           f'min_probes={counts[0]} max_probes={counts[-1]} '
+          f'gap_ms={gap:g} due_span_s={phase[n - 1] / 1000:.2f} '
           f'first_lag_ms={first[0]:.1f} first_worst=t{first[1]:05d} '
           f'later_lag_ms={worst[0]:.1f} later_worst=t{worst[1]:05d}'
-          f'#{worst[2]} later_p99_ms={p99:.1f} '
-          f'later_min_ms={ordered[0]:.1f} '
+          f'#{worst[2] + 1} later_p99_ms={p99:.1f} '
+          f'later_min_ms={ordered[0]:.1f} phase_resets={resets} '
           f'lag_ms={max(first[0], worst[0]):.1f} '
           f'round_spans_s={"/".join(f"{x / 1000:.2f}" for x in spans)}')
     return 0
+
+
+FAMILIES = ('pop3_probes_total{', 'pop3_probe_schedule_lag_seconds{')
+SAMPLE = re.compile(r'^(\w+)\{(?:[^}]*,)?target="([^"]*)"[^}]*\} (\S+)$')
 
 
 def probes(port):
@@ -124,12 +147,22 @@ def probes(port):
                                 timeout=60) as r:
         body = r.read().decode()
     took = time.monotonic() - start
-    values = [float(line.rsplit(' ', 1)[1]) for line in body.splitlines()
-              if line.startswith('pop3_probes_total{')]
+    values = []
+    lag_max, lag_target = -1.0, 'none'
+    for line in body.splitlines():
+        m = SAMPLE.match(line) if line.startswith(FAMILIES) else None
+        if m is None:
+            continue
+        name, target, value = m.group(1), m.group(2), float(m.group(3))
+        if name == 'pop3_probes_total':
+            values.append(value)
+        elif name == 'pop3_probe_schedule_lag_seconds' and value > lag_max:
+            lag_max, lag_target = value, target
     if not values:
         values = [0.0]
     print(f'targets={len(values)} min={min(values):.0f} '
           f'max={max(values):.0f} sum={sum(values):.0f} '
+          f'lag_max_s={lag_max:.3f} lag_target={lag_target} '
           f'bytes={len(body)} seconds={took:.2f}')
     return 0
 
