@@ -90,7 +90,7 @@ SNMP_PIC_OBJ   = $(SNMP_MODULE_SRC:%.c=$(BUILD)/obj-pic/%.o) \
 CORE_TESTS   = range reply body session digest evaluate names api loop tracker \
                conn dialog
 PLUGIN_TESTS = output options
-UNIT_TESTS   = $(CORE_TESTS) $(PLUGIN_TESTS) alloc config expose
+UNIT_TESTS   = $(CORE_TESTS) $(PLUGIN_TESTS) alloc config expose schedule
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 TOOLS = $(BUILD)/tests/stallserver $(BUILD)/tests/popclient \
@@ -213,6 +213,12 @@ $(PLUGIN_TESTS:%=$(BUILD)/tests/test_%): $(BUILD)/tests/test_%: \
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -Iplugin $(LDFLAGS) -o $@ $< $(LIB_OBJ) \
 	    $(PLUGIN_LIB_OBJ) $(CURL_LIBS) $(CMOCKA_LIBS) -lm
+
+$(BUILD)/tests/test_schedule: tests/unit/test_schedule.c $(LIB_OBJ) $(CONFIG_OBJ)
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CONFIG_OBJ) \
+	    $(CURL_LIBS) $(YAML_LIBS) -lpthread $(CMOCKA_LIBS) -lm
 
 $(BUILD)/tests/test_config: tests/unit/test_config.c $(LIB_OBJ) $(CONFIG_OBJ) \
     $(FLAGS_OBJ)

@@ -19,6 +19,73 @@ int64_t p3x_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* ---- the waiting targets: a binary min-heap on next_due ---- */
+
+static int earlier(const struct p3x_due *d, size_t a, size_t b)
+{
+    return d->v[a]->next_due < d->v[b]->next_due;
+}
+
+static void place(struct p3x_due *d, size_t i, struct p3x_sched_target *t)
+{
+    d->v[i] = t;
+    t->due_at = i;
+}
+
+static void swap(struct p3x_due *d, size_t a, size_t b)
+{
+    struct p3x_sched_target *t = d->v[a];
+
+    place(d, a, d->v[b]);
+    place(d, b, t);
+}
+
+static void sift_up(struct p3x_due *d, size_t i)
+{
+    while (i > 0 && earlier(d, i, (i - 1) / 2)) {
+        swap(d, i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+}
+
+static void sift_down(struct p3x_due *d, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < d->n && earlier(d, l, m))
+            m = l;
+        if (r < d->n && earlier(d, r, m))
+            m = r;
+        if (m == i)
+            return;
+        swap(d, i, m);
+        i = m;
+    }
+}
+
+/* Room for every target was made when the schedule was built. */
+static void due_push(struct p3x_due *d, struct p3x_sched_target *t)
+{
+    place(d, d->n++, t);
+    sift_up(d, d->n - 1);
+}
+
+static struct p3x_sched_target *due_pop(struct p3x_due *d)
+{
+    struct p3x_sched_target *t = d->v[0];
+
+    place(d, 0, d->v[--d->n]);
+    sift_down(d, 0);
+    return t;
+}
+
+static void due_free(struct p3x_due *d)
+{
+    if (d != NULL)
+        free(d->v);
+    free(d);
+}
+
 static void target_free(struct p3x_sched_target *t)
 {
     if (t == NULL)
@@ -110,7 +177,11 @@ int p3x_schedule_build(struct p3x_schedule *out, const struct p3x_config *c,
         return 0;
     gap = first_gap_ms(c);
     out->t = calloc(c->ntargets, sizeof *out->t);
-    if (out->t == NULL) {
+    out->due = calloc(1, sizeof *out->due);
+    if (out->due != NULL)
+        out->due->v = calloc(c->ntargets, sizeof *out->due->v);
+    if (out->t == NULL || out->due == NULL || out->due->v == NULL) {
+        p3x_schedule_free(out);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -125,6 +196,8 @@ int p3x_schedule_build(struct p3x_schedule *out, const struct p3x_config *c,
         t->next_due = now + (int64_t)((double)i * gap);
         carry_over(t, old);
         out->t[out->n++] = t;
+        t->due = out->due;
+        due_push(out->due, t);
     }
     return 0;
 }
@@ -138,26 +211,34 @@ void p3x_schedule_set_notify(struct p3x_schedule *s, void (*fn)(void *, size_t),
     }
 }
 
+/* The arrays of a schedule, not its targets. */
+static void drop_arrays(struct p3x_schedule *s)
+{
+    free(s->t);
+    due_free(s->due);
+    s->t = NULL;
+    s->n = 0;
+    s->due = NULL;
+}
+
 void p3x_schedule_retire(struct p3x_schedule *s)
 {
     for (size_t i = 0; i < s->n; i++) {
-        if (s->t[i]->running)
+        if (s->t[i]->running) {
             s->t[i]->retired = 1; /* freed by on_done */
-        else
+            s->t[i]->due = NULL;
+        } else {
             target_free(s->t[i]);
+        }
     }
-    free(s->t);
-    s->t = NULL;
-    s->n = 0;
+    drop_arrays(s);
 }
 
 void p3x_schedule_free(struct p3x_schedule *s)
 {
     for (size_t i = 0; i < s->n; i++)
         target_free(s->t[i]);
-    free(s->t);
-    s->t = NULL;
-    s->n = 0;
+    drop_arrays(s);
 }
 
 static void on_done(void *ctx, struct pop3check_probe *p,
@@ -173,6 +254,7 @@ static void on_done(void *ctx, struct pop3check_probe *p,
         target_free(t);
         return;
     }
+    due_push(t->due, t);
     st = pop3check_evaluate(r, t->thr, NULL, 0);
     pthread_mutex_lock(t->lock);
     /* A result that cannot be kept is shown as the failure it is. */
@@ -197,11 +279,11 @@ static void on_done(void *ctx, struct pop3check_probe *p,
 
 /* Starts t's probe, due at t->next_due. The next one is due an interval
  * later: the phase stays, unless the probe is more than an interval late
- * (the machine was suspended, say), then it starts anew from now. */
-static void start(struct p3x_sched_target *t, struct pop3check_multi *m)
+ * (the machine was suspended, say), then it starts anew from now. A
+ * target whose probe cannot start waits for its next turn. */
+static void start(struct p3x_sched_target *t, struct pop3check_multi *m,
+                  int64_t now)
 {
-    int64_t now = p3x_now_ms();
-
     pthread_mutex_lock(t->lock);
     t->lag_ms = now - t->next_due;
     pthread_mutex_unlock(t->lock);
@@ -210,21 +292,26 @@ static void start(struct p3x_sched_target *t, struct pop3check_multi *m)
         t->next_due = now + t->interval_ms;
     if (pop3check_multi_add(m, t->probe, on_done, t) == 0)
         t->running = 1;
+    else
+        due_push(t->due, t);
 }
 
 int p3x_schedule_tick(struct p3x_schedule *s, struct pop3check_multi *m,
                       int64_t now, int max_wait)
 {
-    int64_t wait = max_wait;
+    struct p3x_due *d = s->due;
+    int64_t wait;
 
-    for (size_t i = 0; i < s->n; i++) {
-        struct p3x_sched_target *t = s->t[i];
-        if (!t->running && t->next_due <= now) {
-            start(t, m);
-            now = p3x_now_ms();
-        }
-        if (!t->running && t->next_due - now < wait)
-            wait = t->next_due - now;
+    while (d != NULL && d->n > 0 && d->v[0]->next_due <= now) {
+        int64_t after = p3x_now_ms(); /* starting takes time too */
+        if (after > now)
+            now = after;
+        start(due_pop(d), m, now);
     }
+    if (d == NULL || d->n == 0)
+        return max_wait;
+    wait = d->v[0]->next_due - now;
+    if (wait > max_wait)
+        wait = max_wait;
     return wait < 0 ? 0 : (int)wait;
 }

@@ -30,13 +30,22 @@ struct p3x_sched_target {
      * know counts as POP3CHECK_E_INTERNAL */
     unsigned long errors_total[POP3CHECK_E_KNOWN];
     size_t index;                            /* in the schedule: config order */
+    struct p3x_due *due;                     /* where it waits while idle */
+    size_t due_at;                           /* its place there */
     void (*notify)(void *ctx, size_t index); /* after each result, unlocked */
     void *notify_ctx;
+};
+
+/* The targets waiting for their next probe, earliest due first. */
+struct p3x_due {
+    struct p3x_sched_target **v;
+    size_t n;
 };
 
 struct p3x_schedule {
     struct p3x_sched_target **t;
     size_t n;
+    struct p3x_due *due; /* its own allocation: the struct may be copied */
 };
 
 /* Builds the schedule of c's targets; results and counters of targets
@@ -50,8 +59,10 @@ void p3x_schedule_retire(struct p3x_schedule *s);
 /* Frees every target at once; only once the multi loop that ran them has
  * been freed (pop3check_multi_free), which drops the probes in flight. */
 void p3x_schedule_free(struct p3x_schedule *s);
-/* Starts the probes that are due at now (monotonic ms). Returns the ms
- * until the next one is due (at most max_wait). */
+/* Starts the probes that are due at now (monotonic ms): only those, the
+ * waiting targets are kept in order of due time, so a tick costs
+ * O(started log n), not a pass over every target. Returns the ms until
+ * the next one is due (at most max_wait). */
 int p3x_schedule_tick(struct p3x_schedule *s, struct pop3check_multi *m,
                       int64_t now, int max_wait);
 /* Has fn(ctx, index of the target) called on the loop's thread after each
