@@ -129,11 +129,19 @@ static int valid_utf8(const char *str)
 
 static void sample_free(struct p3x_sample *s)
 {
-    for (int i = 0; i < s->nlabels; i++) {
-        free(s->label_names[i]);
-        free(s->label_values[i]);
-    }
+    free(s->labels);
+    s->labels = NULL;
     s->nlabels = 0;
+}
+
+/* The next (name, value) of a packed label string; returns where the one
+ * after starts. */
+static const char *next_label(const char *at, const char **name,
+                              const char **value)
+{
+    *name = at;
+    *value = at + strlen(at) + 1;
+    return *value + strlen(*value) + 1;
 }
 
 static void family_free(struct p3x_family *f)
@@ -173,52 +181,69 @@ struct p3x_family *p3x_family(struct p3x_families *fs, const char *name,
     return f;
 }
 
-/* 1 if (name, value) may be label i of s. */
-static int label_ok(const struct p3x_sample *s, int i, const char *name,
+/* 1 if (name, value) may follow the names[0..i) already taken. */
+static int label_ok(const char *const *names, int i, const char *name,
                     const char *value)
 {
     if (!valid_name(name, 0) || value == NULL || !valid_utf8(value))
         return 0;
     for (int j = 0; j < i; j++)
-        if (strcmp(s->label_names[j], name) == 0)
+        if (strcmp(names[j], name) == 0)
             return 0;
     return 1;
 }
 
+/* The labels of ap packed into one allocation (*out; NULL for none). 0, or
+ * -1 when a label is not valid or memory runs out. */
+static int pack_labels(int nlabels, va_list ap, char **out)
+{
+    const char *names[P3X_MAX_LABELS], *values[P3X_MAX_LABELS];
+    size_t len = 0, at = 0;
+    char *p;
+
+    *out = NULL;
+    for (int i = 0; i < nlabels; i++) {
+        names[i] = va_arg(ap, const char *);
+        values[i] = va_arg(ap, const char *);
+        if (!label_ok(names, i, names[i], values[i]))
+            return -1;
+        len += strlen(names[i]) + strlen(values[i]) + 2;
+    }
+    if (nlabels == 0)
+        return 0;
+    if ((p = alloc_denied() ? NULL : malloc(len)) == NULL)
+        return -1;
+    for (int i = 0; i < nlabels; i++) {
+        size_t n = strlen(names[i]) + 1, v = strlen(values[i]) + 1;
+        memcpy(p + at, names[i], n);
+        memcpy(p + at + n, values[i], v);
+        at += n + v;
+    }
+    *out = p;
+    return 0;
+}
+
 int p3x_sample(struct p3x_family *f, double value, int nlabels, ...)
 {
-    struct p3x_sample s, *samples;
+    struct p3x_sample s = {NULL, nlabels, value}, *samples;
     va_list ap;
-    int rc = -1;
+    int rc;
 
     if (f == NULL || nlabels < 0 || nlabels > P3X_MAX_LABELS)
         return -1;
-    memset(&s, 0, sizeof s);
-    s.value = value;
     va_start(ap, nlabels);
-    for (int i = 0; i < nlabels; i++) {
-        const char *name = va_arg(ap, const char *);
-        const char *val = va_arg(ap, const char *);
-
-        if (!label_ok(&s, i, name, val))
-            goto out;
-        s.nlabels = i + 1; /* so that sample_free() sees both copies */
-        s.label_names[i] = x_strdup(name);
-        s.label_values[i] = x_strdup(val);
-        if (s.label_names[i] == NULL || s.label_values[i] == NULL)
-            goto out;
-    }
-    samples = reserve(f->samples, &f->cap, f->nsamples + 1, sizeof *samples);
-    if (samples == NULL)
-        goto out;
-    f->samples = samples;
-    samples[f->nsamples++] = s;
-    rc = 0;
-out:
+    rc = pack_labels(nlabels, ap, &s.labels);
     va_end(ap);
     if (rc != 0)
+        return -1;
+    samples = reserve(f->samples, &f->cap, f->nsamples + 1, sizeof *samples);
+    if (samples == NULL) {
         sample_free(&s);
-    return rc;
+        return -1;
+    }
+    f->samples = samples;
+    samples[f->nsamples++] = s;
+    return 0;
 }
 
 void p3x_families_free(struct p3x_families *fs)
@@ -326,12 +351,15 @@ static void put_sample(struct buf *b, const char *name,
 {
     char v[VALUE_MAX];
 
+    const char *at = s->labels, *lname, *lvalue;
+
     put_str(b, name);
     for (int i = 0; i < s->nlabels; i++) {
+        at = next_label(at, &lname, &lvalue);
         put_str(b, i == 0 ? "{" : ",");
-        put_str(b, s->label_names[i]);
+        put_str(b, lname);
         put_str(b, "=\"");
-        put_escaped(b, s->label_values[i], 1);
+        put_escaped(b, lvalue, 1);
         put_str(b, "\"");
     }
     put_str(b, s->nlabels > 0 ? "} " : " ");
@@ -381,15 +409,17 @@ int p3x_render_text(const struct p3x_families *fs, char **out, size_t *len)
 static json_t *sample_json(const struct p3x_sample *s)
 {
     json_t *m = json_object(), *labels = json_object();
+    const char *at = s->labels, *lname, *lvalue;
     char v[VALUE_MAX];
     int bad;
 
     if (m == NULL || labels == NULL)
         goto fail;
-    for (int i = 0; i < s->nlabels; i++)
-        if (json_object_set_new(labels, s->label_names[i],
-                                json_string(s->label_values[i])) != 0)
+    for (int i = 0; i < s->nlabels; i++) {
+        at = next_label(at, &lname, &lvalue);
+        if (json_object_set_new(labels, lname, json_string(lvalue)) != 0)
             goto fail;
+    }
     bad = json_object_set_new(m, "labels", labels);
     labels = NULL;
     format_value(s->value, v);

@@ -16,9 +16,11 @@ enum p3x_type { P3X_GAUGE, P3X_COUNTER };
 
 #define P3X_MAX_LABELS 4
 
+/* One allocation per sample: its labels as "name\0value\0name\0value\0"
+ * (a scrape of thousands of scheduled targets holds a few hundred
+ * thousand samples). */
 struct p3x_sample {
-    char *label_names[P3X_MAX_LABELS];
-    char *label_values[P3X_MAX_LABELS];
+    char *labels; /* NULL when nlabels is 0 */
     int nlabels;
     double value;
 };
