@@ -80,12 +80,14 @@ static void cert_reason(char *buf, size_t len, double days, const char *level,
 static void judge_cert(struct verdict *v, const struct pop3check_result *r,
                        const struct pop3check_thresholds *t)
 {
-    const struct p3_range *warn = &t->measure_warn[POP3CHECK_MEASURE_CERT_DAYS];
-    const struct p3_range *crit = &t->measure_crit[POP3CHECK_MEASURE_CERT_DAYS];
+    const struct p3_range *warn = p3_thresholds_measure(
+        t, POP3CHECK_MEASURE_CERT_DAYS, POP3CHECK_STATE_WARNING);
+    const struct p3_range *crit = p3_thresholds_measure(
+        t, POP3CHECK_MEASURE_CERT_DAYS, POP3CHECK_STATE_CRITICAL);
     double days = pop3check_result_cert_days_left(r);
     char reason[128];
 
-    if (r->cert_not_after < 0 || (!warn->set && !crit->set))
+    if (r->cert_not_after < 0 || (warn == NULL && crit == NULL))
         return;
     if (days < 0) {
         p3_format(reason, sizeof reason, "certificate expired %.0f days ago",
@@ -122,16 +124,21 @@ enum pop3check_state pop3check_evaluate(const struct pop3check_result *r,
         if (r->phase_us[p] < 0)
             continue;
         judge(&v, pop3check_phase_name(p), (double)r->phase_us[p] / 1e6, " s",
-              &t->phase_warn[p], &t->phase_crit[p]);
+              p3_thresholds_phase(t, p, POP3CHECK_STATE_WARNING),
+              p3_thresholds_phase(t, p, POP3CHECK_STATE_CRITICAL));
     }
     if (r->messages >= 0)
         judge(&v, "messages", (double)r->messages, "",
-              &t->measure_warn[POP3CHECK_MEASURE_MESSAGES],
-              &t->measure_crit[POP3CHECK_MEASURE_MESSAGES]);
+              p3_thresholds_measure(t, POP3CHECK_MEASURE_MESSAGES,
+                                    POP3CHECK_STATE_WARNING),
+              p3_thresholds_measure(t, POP3CHECK_MEASURE_MESSAGES,
+                                    POP3CHECK_STATE_CRITICAL));
     if (r->octets >= 0)
         judge(&v, "mailbox size", (double)r->octets, " B",
-              &t->measure_warn[POP3CHECK_MEASURE_OCTETS],
-              &t->measure_crit[POP3CHECK_MEASURE_OCTETS]);
+              p3_thresholds_measure(t, POP3CHECK_MEASURE_OCTETS,
+                                    POP3CHECK_STATE_WARNING),
+              p3_thresholds_measure(t, POP3CHECK_MEASURE_OCTETS,
+                                    POP3CHECK_STATE_CRITICAL));
     judge_cert(&v, r, t);
     return v.state;
 }

@@ -198,11 +198,21 @@ long p3_opts_timeout_ms(const struct p3_opts *o);
  * password, ...), or NULL. */
 const char *p3_opts_check(const struct p3_opts *o);
 
-/* Thresholds (thresholds.c); evaluate.c reads them. */
+/* Thresholds (thresholds.c): a range exists only once it is set, so that
+ * thresholds kept for thousands of scheduled targets cost a few hundred
+ * bytes each. [0] is the warning range, [1] the critical one. */
 struct pop3check_thresholds {
-    struct p3_range phase_warn[P3_PHASES], phase_crit[P3_PHASES];
-    struct p3_range measure_warn[P3_MEASURES], measure_crit[P3_MEASURES];
+    struct p3_range *phase[2][P3_PHASES];
+    struct p3_range *measure[2][P3_MEASURES];
     enum pop3check_state timeout_state;
 };
+/* The range of a phase's time or of a measure at level, or NULL when
+ * unset (for evaluate.c and the unit tests). */
+const struct p3_range *p3_thresholds_phase(const struct pop3check_thresholds *t,
+                                           int phase,
+                                           enum pop3check_state level);
+const struct p3_range *
+p3_thresholds_measure(const struct pop3check_thresholds *t, int measure,
+                      enum pop3check_state level);
 
 #endif

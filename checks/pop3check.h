@@ -463,7 +463,8 @@ POP3CHECK_API void pop3check_thresholds_free(struct pop3check_thresholds *t);
  * measure, or of a phase's time in seconds; NULL unsets it. Ranges as the
  * Monitoring Plugins guidelines write them: "10", "10:", "~:10", "10:20",
  * "@10:20" (at most 31 characters). 0, or -1 when the range, the measure,
- * the phase or the level is not valid (then nothing changes). */
+ * the phase or the level is not valid, or memory runs out (then nothing
+ * changes). */
 POP3CHECK_API int pop3check_thresholds_set(struct pop3check_thresholds *t,
                                            enum pop3check_measure m,
                                            enum pop3check_state level,

@@ -16,6 +16,26 @@ struct pop3check_thresholds *pop3check_thresholds_new(void)
     return t;
 }
 
+/* Every range slot, for the functions that visit them all. */
+#define P3_SLOTS (2 * (P3_PHASES + P3_MEASURES))
+static struct p3_range **slot_at(struct pop3check_thresholds *t, size_t i)
+{
+    size_t level = i / (P3_PHASES + P3_MEASURES);
+
+    i %= P3_PHASES + P3_MEASURES;
+    return i < P3_PHASES ? &t->phase[level][i]
+                         : &t->measure[level][i - P3_PHASES];
+}
+
+void pop3check_thresholds_free(struct pop3check_thresholds *t)
+{
+    if (t == NULL)
+        return;
+    for (size_t i = 0; i < P3_SLOTS; i++)
+        free(*slot_at(t, i));
+    free(t);
+}
+
 struct pop3check_thresholds *
 pop3check_thresholds_dup(const struct pop3check_thresholds *t)
 {
@@ -23,58 +43,82 @@ pop3check_thresholds_dup(const struct pop3check_thresholds *t)
 
     if (t == NULL)
         return pop3check_thresholds_new();
-    c = p3_calloc(1, sizeof *c);
-    if (c != NULL)
-        *c = *t;
+    if ((c = pop3check_thresholds_new()) == NULL)
+        return NULL;
+    c->timeout_state = t->timeout_state;
+    for (size_t i = 0; i < P3_SLOTS; i++) {
+        const struct p3_range *r =
+            *slot_at((struct pop3check_thresholds *)t, i);
+        struct p3_range **to = slot_at(c, i);
+        if (r == NULL)
+            continue;
+        if ((*to = p3_calloc(1, sizeof **to)) == NULL) {
+            pop3check_thresholds_free(c);
+            return NULL;
+        }
+        **to = *r;
+    }
     return c;
 }
 
-void pop3check_thresholds_free(struct pop3check_thresholds *t)
-{
-    free(t);
-}
-
 /* The range slot for (measure or phase, level), or NULL. */
-static struct p3_range *slot(struct pop3check_thresholds *t, int is_phase,
-                             unsigned which, enum pop3check_state level)
+static struct p3_range **slot(const struct pop3check_thresholds *t,
+                              int is_phase, unsigned which,
+                              enum pop3check_state level)
 {
-    struct p3_range *warn, *crit;
+    struct pop3check_thresholds *w = (struct pop3check_thresholds *)t;
+    int l = level == POP3CHECK_STATE_WARNING    ? 0
+            : level == POP3CHECK_STATE_CRITICAL ? 1
+                                                : -1;
 
-    if (is_phase) {
-        if (which >= P3_PHASES)
-            return NULL;
-        warn = &t->phase_warn[which];
-        crit = &t->phase_crit[which];
-    } else {
-        if (which >= P3_COUNT(t->measure_warn))
-            return NULL;
-        warn = &t->measure_warn[which];
-        crit = &t->measure_crit[which];
-    }
-    if (level == POP3CHECK_STATE_WARNING)
-        return warn;
-    return level == POP3CHECK_STATE_CRITICAL ? crit : NULL;
+    if (l < 0 || which >= (unsigned)(is_phase ? P3_PHASES : P3_MEASURES))
+        return NULL;
+    return is_phase ? &w->phase[l][which] : &w->measure[l][which];
 }
 
 static int set(struct pop3check_thresholds *t, int is_phase, unsigned which,
                enum pop3check_state level, const char *range)
 {
-    struct p3_range *r = slot(t, is_phase, which, level);
+    struct p3_range **r = slot(t, is_phase, which, level);
     struct p3_range parsed = {0};
 
     if (r == NULL || (range != NULL && p3_range_parse(range, &parsed) != 0))
         return -1;
-    *r = parsed; /* unset when range is NULL */
+    if (range == NULL) {
+        free(*r);
+        *r = NULL;
+        return 0;
+    }
+    if (*r == NULL && (*r = p3_calloc(1, sizeof **r)) == NULL)
+        return -1;
+    **r = parsed;
     return 0;
 }
 
 static const char *get(const struct pop3check_thresholds *t, int is_phase,
                        unsigned which, enum pop3check_state level)
 {
-    const struct p3_range *r =
-        slot((struct pop3check_thresholds *)t, is_phase, which, level);
+    struct p3_range **r = slot(t, is_phase, which, level);
 
-    return r != NULL && r->set ? r->text : NULL;
+    return r != NULL && *r != NULL ? (*r)->text : NULL;
+}
+
+const struct p3_range *p3_thresholds_phase(const struct pop3check_thresholds *t,
+                                           int phase,
+                                           enum pop3check_state level)
+{
+    struct p3_range **r = slot(t, 1, (unsigned)phase, level);
+
+    return r ? *r : NULL;
+}
+
+const struct p3_range *
+p3_thresholds_measure(const struct pop3check_thresholds *t, int measure,
+                      enum pop3check_state level)
+{
+    struct p3_range **r = slot(t, 0, (unsigned)measure, level);
+
+    return r ? *r : NULL;
 }
 
 int pop3check_thresholds_set(struct pop3check_thresholds *t,

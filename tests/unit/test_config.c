@@ -222,9 +222,13 @@ static void test_config_full_file_thresholds(void **state)
                      POP3CHECK_STATE_WARNING);
     assert_string_equal(range_of(m, POP3CHECK_PHASE_TOTAL, W), "2");
     assert_string_equal(range_of(m, POP3CHECK_PHASE_TOTAL, C), "5");
-    assert_true(t->phase_crit[POP3CHECK_PHASE_TOTAL].end == 5.0);
+    assert_true(
+        p3_thresholds_phase(t, POP3CHECK_PHASE_TOTAL, POP3CHECK_STATE_CRITICAL)
+            ->end == 5.0);
     assert_string_equal(range_of(m, POP3CHECK_PHASE_AUTH, W), "0.5");
-    assert_true(t->phase_warn[POP3CHECK_PHASE_AUTH].end == 0.5);
+    assert_true(
+        p3_thresholds_phase(t, POP3CHECK_PHASE_AUTH, POP3CHECK_STATE_WARNING)
+            ->end == 0.5);
     assert_string_equal(range_of(m, POP3CHECK_PHASE_AUTH, C), "2");
     assert_null(range_of(m, POP3CHECK_PHASE_CONNECT, W));
     assert_string_equal(range_of(m, POP3CHECK_PHASE_CONNECT, C), "1:2");
@@ -235,7 +239,10 @@ static void test_config_full_file_thresholds(void **state)
     assert_string_equal(measure_of(m, POP3CHECK_MEASURE_OCTETS, W),
                         "100000000");
     assert_string_equal(measure_of(m, POP3CHECK_MEASURE_OCTETS, C), "@0:10");
-    assert_int_equal(t->measure_crit[POP3CHECK_MEASURE_OCTETS].inside, 1);
+    assert_int_equal(p3_thresholds_measure(t, POP3CHECK_MEASURE_OCTETS,
+                                           POP3CHECK_STATE_CRITICAL)
+                         ->inside,
+                     1);
     /* -D 30,14: fewer than 30 days warn, fewer than 14 are critical */
     assert_string_equal(measure_of(m, POP3CHECK_MEASURE_CERT_DAYS, W), "30:");
     assert_string_equal(measure_of(m, POP3CHECK_MEASURE_CERT_DAYS, C), "14:");
@@ -419,8 +426,11 @@ static void test_config_messages_and_auth(void **state)
                         "10:");
     assert_null(measure_of(c->modules, POP3CHECK_MEASURE_CERT_DAYS, C));
     assert_string_equal(range_of(c->modules, POP3CHECK_PHASE_TOTAL, C), "~:3");
-    assert_int_equal(
-        c->modules[0].thr->phase_crit[POP3CHECK_PHASE_TOTAL].start_inf, 1);
+    assert_int_equal(p3_thresholds_phase(c->modules[0].thr,
+                                         POP3CHECK_PHASE_TOTAL,
+                                         POP3CHECK_STATE_CRITICAL)
+                         ->start_inf,
+                     1);
     assert_null(range_of(c->modules, POP3CHECK_PHASE_GREETING, W));
     assert_int_equal(pop3check_thresholds_timeout_state(c->modules[0].thr),
                      POP3CHECK_STATE_OK);

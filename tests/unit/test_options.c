@@ -161,7 +161,9 @@ static void test_options_every_short_and_long_option(void **state)
     assert_string_equal(phase_range(POP3CHECK_PHASE_TOTAL, WARN), "2");
     assert_string_equal(phase_range(POP3CHECK_PHASE_TOTAL, CRIT), "5");
     assert_string_equal(phase_range(POP3CHECK_PHASE_AUTH, WARN), "0.5");
-    assert_true(opts.thr->phase_warn[POP3CHECK_PHASE_AUTH].end == 0.5);
+    assert_true(p3_thresholds_phase(opts.thr, POP3CHECK_PHASE_AUTH,
+                                    POP3CHECK_STATE_WARNING)
+                    ->end == 0.5);
     assert_string_equal(phase_range(POP3CHECK_PHASE_CONNECT, CRIT), "1:2");
     assert_null(phase_range(POP3CHECK_PHASE_CONNECT, WARN));
     assert_string_equal(measure_range(POP3CHECK_MEASURE_MESSAGES, WARN), "100");
@@ -169,7 +171,9 @@ static void test_options_every_short_and_long_option(void **state)
     assert_string_equal(measure_range(POP3CHECK_MEASURE_OCTETS, WARN),
                         "1000000");
     assert_string_equal(measure_range(POP3CHECK_MEASURE_OCTETS, CRIT), "@0:10");
-    assert_int_equal(opts.thr->measure_crit[POP3CHECK_MEASURE_OCTETS].inside,
+    assert_int_equal(p3_thresholds_measure(opts.thr, POP3CHECK_MEASURE_OCTETS,
+                                           POP3CHECK_STATE_CRITICAL)
+                         ->inside,
                      1);
     assert_string_equal(measure_range(POP3CHECK_MEASURE_CERT_DAYS, WARN),
                         "30:");
@@ -283,9 +287,13 @@ static void test_options_certificate_days(void **state)
                         "14:");
     /* "30:" alerts below 30 days, as check_pop's -D. */
     assert_true(p3_range_alert(
-        &opts.thr->measure_warn[POP3CHECK_MEASURE_CERT_DAYS], 29.9));
+        p3_thresholds_measure(opts.thr, POP3CHECK_MEASURE_CERT_DAYS,
+                              POP3CHECK_STATE_WARNING),
+        29.9));
     assert_false(p3_range_alert(
-        &opts.thr->measure_warn[POP3CHECK_MEASURE_CERT_DAYS], 30));
+        p3_thresholds_measure(opts.thr, POP3CHECK_MEASURE_CERT_DAYS,
+                              POP3CHECK_STATE_WARNING),
+        30));
     expect_ok(PARSE(NULL, "-H", "h", "-S", "-D", "7,7"));
     assert_string_equal(measure_range(POP3CHECK_MEASURE_CERT_DAYS, CRIT), "7:");
     /* A later -D replaces an earlier one, critical days included. */
