@@ -114,17 +114,16 @@ const struct pop3check_result *pop3check_probe_run(struct pop3check_probe *p)
     struct pop3check_multi *m = pop3check_multi_new();
 
     if (m == NULL || pop3check_multi_add(m, p, NULL, NULL) != 0) {
-        p3_result_init(&p->last);
-        p->last.error = POP3CHECK_E_INTERNAL;
-        p3_format(p->last.error_text, sizeof p->last.error_text, "%s",
-                  m == NULL ? "cannot create the event loop (out of memory?)"
-                  : p3_probe_running(p) ? "the probe is running already"
-                                        : "out of memory");
+        p3_probe_refuse(p, m == NULL ? "cannot create the event loop (out of "
+                                       "memory?)"
+                           : p3_probe_running(p)
+                               ? "the probe is running already"
+                               : "out of memory");
         pop3check_multi_free(m);
-        return &p->last;
+        return pop3check_probe_result(p);
     }
     while (pop3check_multi_run(m, -1) > 0)
         ;
     pop3check_multi_free(m);
-    return &p->last;
+    return pop3check_probe_result(p);
 }

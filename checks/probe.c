@@ -31,9 +31,7 @@ struct pop3check_probe *pop3check_probe_new(const struct pop3check_options *o,
         p3_free_secret(p->o.password);
         p->o.password = NULL;
     }
-    p3_result_init(&p->result);
     p3_result_init(&p->last);
-    p->dialog.fd = -1;
     return p;
 }
 
@@ -60,11 +58,16 @@ int p3_probe_running(const struct pop3check_probe *p)
 /* Releases the connection and the session; the stage is left as it is. */
 static void release(struct pop3check_probe *p)
 {
+    struct p3_run *r = p->run;
+
     p3_loop_timer_stop(&p->timer);
-    p3_dialog_stop(&p->dialog);
-    p3_sess_free(p->sess);
-    p->sess = NULL;
-    p3_conn_end(&p->conn); /* libcurl closes the socket */
+    if (r == NULL)
+        return;
+    p3_dialog_stop(&r->dialog);
+    p3_sess_free(r->sess);
+    p3_conn_end(&r->conn); /* libcurl closes the socket */
+    free(r);
+    p->run = NULL;
 }
 
 void p3_probe_abort(struct pop3check_probe *p)
@@ -78,20 +81,22 @@ void p3_probe_abort(struct pop3check_probe *p)
 /* The end of a run: every step is over. */
 static void finish(struct pop3check_probe *p, int64_t now)
 {
-    p->result.phase_us[POP3CHECK_PHASE_TOTAL] = now - p->t0;
+    if (p->run != NULL) { /* else last holds why it could not start */
+        p->run->result.phase_us[POP3CHECK_PHASE_TOTAL] = now - p->t0;
+        p->last = p->run->result;
+    }
     release(p);
-    p->last = p->result;
     p->stage = P3_IDLE;
     if (p->end != NULL)
         p->end(p->end_ctx, p); /* may free p or begin it again */
 }
 
-static void fail_internal(struct pop3check_probe *p, enum pop3check_phase ph,
+static void fail_internal(struct pop3check_result *r, enum pop3check_phase ph,
                           const char *msg)
 {
-    p->result.error = POP3CHECK_E_INTERNAL;
-    p->result.failed_phase = ph;
-    p3_format(p->result.error_text, sizeof p->result.error_text, "%s", msg);
+    r->error = POP3CHECK_E_INTERNAL;
+    r->failed_phase = ph;
+    p3_format(r->error_text, sizeof r->error_text, "%s", msg);
 }
 
 static void wake(void *ctx)
@@ -114,36 +119,39 @@ static void start_dialog(struct pop3check_probe *p, int64_t now)
         .trace = p->o.trace,
         .trace_ctx = p->o.trace_ctx,
     };
-    struct p3_transport tr = p3_conn_transport(&p->conn);
-    int fd = p3_conn_socket(&p->conn);
+    struct p3_run *r = p->run;
+    struct p3_transport tr = p3_conn_transport(&r->conn);
+    int fd = p3_conn_socket(&r->conn);
 
-    p->sess = p3_sess_new(&cfg, &p->result, p3_conn_apop_ts(&p->conn), p->t0);
-    if (p->sess == NULL || fd < 0) {
-        fail_internal(p, POP3CHECK_PHASE_AUTH,
+    r->sess = p3_sess_new(&cfg, &r->result, p3_conn_apop_ts(&r->conn), p->t0);
+    if (r->sess == NULL || fd < 0) {
+        fail_internal(&r->result, POP3CHECK_PHASE_AUTH,
                       "cannot take over the connection from libcurl");
         finish(p, now);
         return;
     }
     p->stage = P3_DIALOG;
     p3_loop_timer_at(p->loop, &p->timer, p->deadline);
-    p3_dialog_start(&p->dialog, p->loop, fd, &tr, p->sess, now, wake, p);
+    p3_dialog_start(&r->dialog, p->loop, fd, &tr, r->sess, now, wake, p);
 }
 
 /* The connect stage at a wake-up or at the deadline. */
 static void connect_step(struct pop3check_probe *p, int64_t now)
 {
-    switch (p->conn.state) {
+    struct p3_conn *c = &p->run->conn;
+
+    switch (c->state) {
     case P3_CONN_FINISHED:
-        if (p3_conn_finish(&p->conn, p->conn.code, now) == 0) {
+        if (p3_conn_finish(c, c->code, now) == 0) {
             start_dialog(p, now);
             return;
         }
         break;
     case P3_CONN_BAD_GREETING:
-        p3_conn_finish(&p->conn, CURLE_WEIRD_SERVER_REPLY, now);
+        p3_conn_finish(c, CURLE_WEIRD_SERVER_REPLY, now);
         break;
     case P3_CONN_BROKEN:
-        fail_internal(p, p3_conn_fail_phase(&p->conn, now),
+        fail_internal(&p->run->result, p3_conn_fail_phase(c, now),
                       "cannot watch the socket (out of memory?)");
         break;
     default:
@@ -151,7 +159,7 @@ static void connect_step(struct pop3check_probe *p, int64_t now)
             p3_loop_timer_at(p->loop, &p->timer, p->deadline);
             return;
         }
-        p3_conn_finish(&p->conn, CURLE_OPERATION_TIMEDOUT, now);
+        p3_conn_finish(c, CURLE_OPERATION_TIMEDOUT, now);
         break;
     }
     finish(p, now);
@@ -161,15 +169,17 @@ static void dialog_step(struct pop3check_probe *p, int64_t now)
 {
     char msg[96];
 
-    if (!p->dialog.ended) {
+    struct p3_run *r = p->run;
+
+    if (!r->dialog.ended) {
         if (now < p->deadline) {
             p3_loop_timer_at(p->loop, &p->timer, p->deadline);
             return;
         }
         p3_format(msg, sizeof msg, "no reply within %ld ms (%s)",
                   p3_opts_timeout_ms(&p->o),
-                  pop3check_phase_name(p3_sess_phase(p->sess)));
-        p3_sess_fail(p->sess, POP3CHECK_E_TIMEOUT, msg, now);
+                  pop3check_phase_name(p3_sess_phase(r->sess)));
+        p3_sess_fail(r->sess, POP3CHECK_E_TIMEOUT, msg, now);
     }
     finish(p, now);
 }
@@ -186,14 +196,36 @@ static void on_timer(void *ctx, int64_t now)
         finish(p, now);
 }
 
+void p3_probe_refuse(struct pop3check_probe *p, const char *why)
+{
+    p3_result_init(&p->last);
+    p->last.started_at = (int64_t)time(NULL);
+    p->last.phase_us[POP3CHECK_PHASE_TOTAL] = 0;
+    fail_internal(&p->last, POP3CHECK_PHASE_RESOLVE, why);
+}
+
+/* A run that cannot start is reported on the loop's next turn, like any
+ * other; last says why when there is no run to hold it. */
+static int cannot_start(struct pop3check_probe *p, const char *why)
+{
+    if (p->run != NULL) {
+        fail_internal(&p->run->result, POP3CHECK_PHASE_RESOLVE, why);
+    } else {
+        p3_probe_refuse(p, why);
+    }
+    p->stage = P3_FINISHED;
+    p3_loop_timer_at(p->loop, &p->timer, 0);
+    return 0;
+}
+
 int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop,
                    struct p3_curlm *cm, p3_probe_end_fn *end, void *ctx)
 {
+    struct p3_run *r;
+
     if (p3_probe_running(p))
         return -1;
     p3_probe_abort(p);
-    p3_result_init(&p->result);
-    p->result.started_at = (int64_t)time(NULL);
     p->loop = loop;
     p->end = end;
     p->end_ctx = ctx;
@@ -201,13 +233,13 @@ int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop,
     p->deadline = p->t0 + (int64_t)p3_opts_timeout_ms(&p->o) * 1000;
     p3_timer_init(&p->timer, on_timer, p);
     p->stage = P3_CONNECT;
-    if (p3_conn_start(&p->conn, &p->o, &p->result, cm, p->t0, wake, p) != 0) {
-        fail_internal(p, POP3CHECK_PHASE_RESOLVE,
-                      "cannot set up libcurl (out of memory?)");
-        p->stage = P3_FINISHED; /* reported on the next turn */
-        p3_loop_timer_at(loop, &p->timer, 0);
-        return 0;
-    }
+    if ((r = p->run = p3_calloc(1, sizeof *r)) == NULL)
+        return cannot_start(p, "out of memory");
+    r->dialog.fd = -1;
+    p3_result_init(&r->result);
+    r->result.started_at = (int64_t)time(NULL);
+    if (p3_conn_start(&r->conn, &p->o, &r->result, cm, p->t0, wake, p) != 0)
+        return cannot_start(p, "cannot set up libcurl (out of memory?)");
     p3_loop_timer_at(loop, &p->timer, p->deadline);
     return 0;
 }

@@ -19,17 +19,24 @@ enum p3_stage {
  * probe has finished and released its connection. */
 typedef void p3_probe_end_fn(void *ctx, struct pop3check_probe *p);
 
+/* What a run needs only while it runs: allocated at begin, freed at the
+ * end, so that an idle probe (a scheduled target between its probes)
+ * holds its options and its last result only. */
+struct p3_run {
+    struct pop3check_result result; /* of the run in progress */
+    struct p3_conn conn;
+    struct p3_dialog dialog;
+    struct p3_session *sess;
+};
+
 struct pop3check_probe {
-    struct p3_opts o; /* a copy of the options */
+    struct p3_opts o;             /* a copy of the options */
+    struct pop3check_result last; /* of the last finished run */
 
     /* one run */
     enum p3_stage stage;
     struct p3_loop *loop;
-    struct pop3check_result result; /* of the run in progress */
-    struct pop3check_result last;   /* of the last finished run */
-    struct p3_conn conn;
-    struct p3_dialog dialog;
-    struct p3_session *sess;
+    struct p3_run *run;    /* NULL while idle */
     struct p3_timer timer; /* the deadline, or now when woken */
     int64_t t0, deadline;
     p3_probe_end_fn *end;
@@ -43,6 +50,9 @@ int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop,
                    struct p3_curlm *cm, p3_probe_end_fn *end, void *ctx);
 /* 1 from begin until the end function has been called. */
 int p3_probe_running(const struct pop3check_probe *p);
+/* Makes the last result say that a run could not even begin (why), for a
+ * runner that could not take the probe. */
+void p3_probe_refuse(struct pop3check_probe *p, const char *why);
 /* Stops a run without telling its end function; nothing if idle. */
 void p3_probe_abort(struct pop3check_probe *p);
 
