@@ -10,8 +10,10 @@
  *   connection whose dialog we drive only when it is dead: the server
  *   closed it or the socket is in error. The close-socket callback tells
  *   whoever watches that socket (P3_EV_GONE);
- * - the multi handle itself is freed whenever no easy handle is in it,
- *   which closes whatever connection is left. */
+ * - the multi handle itself is freed once no easy handle has been in it
+ *   for LINGER_MS, which closes whatever connection is left (not at once:
+ *   a scheduler starting a probe every few milliseconds would otherwise
+ *   pay for a new multi handle with each). */
 #define _DEFAULT_SOURCE
 #include <stdlib.h>
 #include <unistd.h>
@@ -19,11 +21,14 @@
 #include "curlm.h"
 #include "internal.h"
 
+#define LINGER_MS 2000
+
 struct p3_curlm {
     struct p3_loop *loop;
-    CURLM *cm;             /* NULL while no easy handle is added */
+    CURLM *cm;             /* NULL until an easy handle is added */
     unsigned users;        /* easy handles in cm */
     struct p3_timer timer; /* libcurl's */
+    struct p3_timer idle;  /* frees cm when it stays unused */
 };
 
 static struct p3_curl_owner *owner_of(CURL *h)
@@ -117,6 +122,8 @@ static int on_close_socket(void *ctx, curl_socket_t s)
     return close(s);
 }
 
+static void on_idle(void *ctx, int64_t now);
+
 struct p3_curlm *p3_curlm_new(struct p3_loop *loop)
 {
     struct p3_curlm *m = p3_calloc(1, sizeof *m);
@@ -125,6 +132,7 @@ struct p3_curlm *p3_curlm_new(struct p3_loop *loop)
         return NULL;
     m->loop = loop;
     p3_timer_init(&m->timer, on_timer, m);
+    p3_timer_init(&m->idle, on_idle, m);
     return m;
 }
 
@@ -133,7 +141,8 @@ void p3_curlm_free(struct p3_curlm *m)
     if (m == NULL)
         return;
     p3_loop_timer_stop(&m->timer);
-    if (m->cm != NULL) /* only if an easy handle was never removed */
+    p3_loop_timer_stop(&m->idle);
+    if (m->cm != NULL)
         curl_multi_cleanup(m->cm);
     free(m);
 }
@@ -154,13 +163,28 @@ static int open_multi(struct p3_curlm *m)
     return 0;
 }
 
+static void close_multi(struct p3_curlm *m)
+{
+    curl_multi_cleanup(m->cm);
+    m->cm = NULL;
+    p3_loop_timer_stop(&m->timer);
+    p3_loop_timer_stop(&m->idle);
+}
+
+static void on_idle(void *ctx, int64_t now)
+{
+    struct p3_curlm *m = ctx;
+
+    (void)now;
+    if (m->users == 0 && m->cm != NULL)
+        close_multi(m);
+}
+
 static void close_multi_if_idle(struct p3_curlm *m)
 {
     if (m->users > 0 || m->cm == NULL)
         return;
-    curl_multi_cleanup(m->cm);
-    m->cm = NULL;
-    p3_loop_timer_stop(&m->timer);
+    p3_loop_timer_at(m->loop, &m->idle, p3_now_us() + LINGER_MS * 1000);
 }
 
 int p3_curlm_prepare(struct p3_curlm *m, CURL *easy)
@@ -177,6 +201,7 @@ int p3_curlm_add(struct p3_curlm *m, CURL *easy, struct p3_curl_owner *o)
 {
     if (m->cm == NULL && open_multi(m) != 0)
         return -1;
+    p3_loop_timer_stop(&m->idle);
     if (curl_easy_setopt(easy, CURLOPT_PRIVATE, (char *)o) != CURLE_OK ||
         curl_multi_add_handle(m->cm, easy) != CURLM_OK) {
         close_multi_if_idle(m);
