@@ -25,6 +25,11 @@ void *p3_calloc(size_t n, size_t size)
     return alloc_denied() ? NULL : calloc(n, size);
 }
 
+void *p3_malloc(size_t size)
+{
+    return alloc_denied() ? NULL : malloc(size);
+}
+
 void *p3_realloc(void *p, size_t size)
 {
     return alloc_denied() ? NULL : realloc(p, size);

@@ -34,8 +34,9 @@
 
 #define P3_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- allocation (alloc.c): calloc, realloc, strdup; free() frees ---- */
+/* ---- allocation (alloc.c): calloc, malloc, realloc, strdup; free() ---- */
 void *p3_calloc(size_t n, size_t size);
+void *p3_malloc(size_t size);
 void *p3_realloc(void *p, size_t size);
 char *p3_strdup(const char *s);
 #ifdef P3_ALLOC_TEST

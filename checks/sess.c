@@ -28,6 +28,8 @@ void p3_sess_send(struct p3_session *s, const char *line, const char *shown)
     memcpy(s->out + len, "\r\n", 2);
     s->out_len = len + 2;
     s->out_off = 0;
+    if (s->out_len > s->out_peak)
+        s->out_peak = s->out_len;
     shown = shown ? shown : line;
     p3_sess_trace(s, POP3CHECK_TRACE_SENT, shown, strlen(shown));
 }

@@ -43,11 +43,14 @@ struct p3_session {
     int in_body;    /* inside a TOP/RETR message */
     struct p3_body body;
     int64_t list_count, list_sum;
-    char line[P3_LINE_MAX];
-    size_t line_len;
-    char out[2048]; /* the command being sent; may hold a secret */
-    size_t out_len, out_off;
+    size_t line_len, line_peak; /* peak: how far line was ever written */
+    size_t out_len, out_off, out_peak;
     char scratch[160];
+    /* The buffers last, and not zeroed when the session is made: only what
+     * is written to them is touched, which keeps a probe's memory small
+     * (a long line or command is rare). */
+    char line[P3_LINE_MAX];
+    char out[2048]; /* the command being sent; may hold a secret */
 };
 
 /* sess.c */

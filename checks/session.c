@@ -4,6 +4,7 @@
  * message bodies and hands each to the login (auth.c) or the commands
  * (commands.c). */
 #define _DEFAULT_SOURCE
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,8 @@ static enum p3_sess_rc line_bytes(struct p3_session *s, const char *d,
     }
     memcpy(s->line + s->line_len, d, n);
     s->line_len += n;
+    if (s->line_len > s->line_peak)
+        s->line_peak = s->line_len;
     if (nl == NULL)
         return P3_SESS_CONTINUE;
     n = s->line_len;
@@ -96,10 +99,11 @@ struct p3_session *p3_sess_new(const struct p3_sess_config *cfg,
                                struct pop3check_result *r, const char *apop_ts,
                                int64_t t0)
 {
-    struct p3_session *s = p3_calloc(1, sizeof *s);
+    struct p3_session *s = p3_malloc(sizeof *s);
 
     if (s == NULL)
         return NULL;
+    memset(s, 0, offsetof(struct p3_session, line));
     s->cfg = *cfg;
     s->r = r;
     s->t0 = t0;
@@ -113,7 +117,10 @@ void p3_sess_free(struct p3_session *s)
 {
     if (s == NULL)
         return;
-    explicit_bzero(s, sizeof *s); /* out may hold a password */
+    /* out may hold a password, line what the server said */
+    explicit_bzero(s->out, s->out_peak);
+    explicit_bzero(s->line, s->line_peak);
+    explicit_bzero(s, offsetof(struct p3_session, line));
     free(s);
 }
 
@@ -134,7 +141,7 @@ void p3_sess_sent(struct p3_session *s, size_t n)
 {
     s->out_off += n;
     if (s->out_off >= s->out_len) {
-        explicit_bzero(s->out, sizeof s->out);
+        explicit_bzero(s->out, s->out_len);
         s->out_off = s->out_len = 0;
     }
 }
