@@ -15,7 +15,7 @@ same() { # what, got, want
 
 want=$("$top/packaging/version.sh")
 same "checks/pop3check.h MAJOR.MINOR.PATCH" "$(echo "$want" | grep -cE '^[0-9]+\.[0-9]+\.[0-9]+$')" 1
-same "the Makefile's VERSION" "$(make -s -C "$top" print-version)" "$want"
+same "the Makefile's VERSION" "$(make --no-print-directory -s -C "$top" print-version)" "$want"
 prog="${BUILD:-build}/version-probe"
 printf '%s\n' '#include <stdio.h>' '#include "pop3check.h"' \
     'int main(void) { printf("%s %s %06x %06x\n", POP3CHECK_VERSION, pop3check_version(), (unsigned)POP3CHECK_VERSION_NUM, pop3check_version_num()); return 0; }' \
