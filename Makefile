@@ -274,7 +274,8 @@ unit: $(UNIT_BINS)
 symbols: $(BUILD)/$(LIBFILE)
 	@BUILD=$(BUILD) tests/symbols.sh $(BUILD)/$(LIBFILE) checks/pop3check.h \
 	    checks/libpop3check.map $(SONAME)
-	@BUILD=$(BUILD) tests/version.sh $(BUILD)
+	@BUILD=$(BUILD) CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" \
+	    tests/version.sh $(BUILD)
 	@BUILD=$(BUILD) tests/layers.sh $(BUILD)/obj/checks $(LIB_SRC)
 
 # The ABI against the last release's (checks/abi/); abi-baseline writes

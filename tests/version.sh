@@ -20,7 +20,9 @@ prog="${BUILD:-build}/version-probe"
 printf '%s\n' '#include <stdio.h>' '#include "pop3check.h"' \
     'int main(void) { printf("%s %s %06x %06x\n", POP3CHECK_VERSION, pop3check_version(), (unsigned)POP3CHECK_VERSION_NUM, pop3check_version_num()); return 0; }' \
     > "$prog.c"
-cc -I"$top/checks" -o "$prog" "$prog.c" -L"$libdir" -lpop3check
+# Built as the library was (under ASan the program needs its runtime too).
+# shellcheck disable=SC2086 # the flags are words
+${CC:-cc} ${CFLAGS:-} -I"$top/checks" -o "$prog" "$prog.c" ${LDFLAGS:-} -L"$libdir" -lpop3check
 read -r text runtime num runtime_num < <(LD_LIBRARY_PATH="$libdir" "$prog")
 same "POP3CHECK_VERSION" "$text" "$want"
 same "pop3check_version() of the library built" "$runtime" "$want"
