@@ -173,6 +173,7 @@ int p3x_schedule_build(struct p3x_schedule *out, const struct p3x_config *c,
 
     out->t = NULL;
     out->n = 0;
+    out->due = NULL;
     if (c->ntargets == 0)
         return 0;
     gap = first_gap_ms(c);

@@ -43,7 +43,8 @@ static struct p3x_config *config(size_t n, const char *interval)
     char *yaml = malloc(cap), err[256];
     size_t len = (size_t)snprintf(yaml, cap,
                                   "modules:\n  banner:\n    timeout: 2s\n"
-                                  "targets:\n");
+                                  "targets:%s\n",
+                                  n ? "" : " []");
     unsigned port = closed_port();
     struct p3x_config *c = NULL;
 
@@ -178,6 +179,24 @@ static void test_schedule_tick_starts_only_due(void **state)
     p3x_config_free(c);
 }
 
+static void test_schedule_no_targets(void **state)
+{
+    struct p3x_config *c = config(0, "1s");
+    struct pop3check_multi *m = pop3check_multi_new();
+    struct p3x_schedule s;
+    char err[256];
+
+    (void)state;
+    memset(&s, 0xa5, sizeof s); /* as an uninitialised one on the stack */
+    assert_int_equal(p3x_schedule_build(&s, c, NULL, &lock, err, sizeof err),
+                     0);
+    assert_int_equal(s.n, 0);
+    assert_int_equal(p3x_schedule_tick(&s, m, p3x_now_ms(), 700), 700);
+    p3x_schedule_retire(&s);
+    pop3check_multi_free(m);
+    p3x_config_free(c);
+}
+
 static void test_schedule_late_target_starts_anew(void **state)
 {
     struct p3x_config *c = config(1, "1s");
@@ -238,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_schedule_first_probes_spread),
         cmocka_unit_test(test_schedule_many_targets_fit_the_interval),
         cmocka_unit_test(test_schedule_tick_starts_only_due),
+        cmocka_unit_test(test_schedule_no_targets),
         cmocka_unit_test(test_schedule_late_target_starts_anew),
         cmocka_unit_test(test_schedule_reload_keeps_phase_and_counts),
     };
