@@ -14,9 +14,10 @@ test) want=("${build[@]}" "${server[@]}" clang libcmocka-dev binutils
             prometheus python3-jsonschema prometheus-blackbox-exporter
             snmpd snmp snmptrapd smitools valgrind icinga2 nagios4-core
             abigail-tools linux-perf) ;;
-# dpkg-checkbuilddeps wants build-essential itself, not only gcc and make.
+# dpkg-checkbuilddeps wants build-essential itself, not only gcc and make;
+# the package test checks the units with systemd-analyze (systemd).
 packages) want=("${build[@]}" "${server[@]}" build-essential dpkg-dev debhelper
-                lintian fakeroot mandoc man-db rpm) ;;
+                lintian fakeroot mandoc man-db rpm systemd) ;;
 lint) want=(clang-format cppcheck shellcheck git) ;;
 *) echo "usage: $0 demo|test|packages|lint" >&2; exit 2 ;;
 esac
