@@ -72,10 +72,13 @@ static void build_urls(struct p3_conn *c)
               port, v6 ? "[" : "", o->host, v6 ? "]" : "", port);
 }
 
+/* Tells the owner once, when libcurl's part stops running: later events
+ * (libcurl closing the connection at the end, say) change nothing. */
 static void wake(struct p3_conn *c, enum p3_conn_state st)
 {
-    if (c->state == P3_CONN_RUNNING)
-        c->state = st;
+    if (c->state != P3_CONN_RUNNING)
+        return;
+    c->state = st;
     c->wake(c->wake_ctx);
 }
 
@@ -197,6 +200,7 @@ int p3_conn_start(struct p3_conn *c, const struct p3_opts *o,
 
 void p3_conn_end(struct p3_conn *c)
 {
+    c->state = P3_CONN_IDLE; /* no wake-up from the cleanup below */
     if (c->in_multi)
         p3_curlm_remove(c->cm, c->easy);
     c->in_multi = 0;

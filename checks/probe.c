@@ -60,14 +60,14 @@ static void release(struct pop3check_probe *p)
 {
     struct p3_run *r = p->run;
 
-    p3_loop_timer_stop(&p->timer);
-    if (r == NULL)
-        return;
-    p3_dialog_stop(&r->dialog);
-    p3_sess_free(r->sess);
-    p3_conn_end(&r->conn); /* libcurl closes the socket */
-    free(r);
-    p->run = NULL;
+    if (r != NULL) {
+        p3_dialog_stop(&r->dialog);
+        p3_sess_free(r->sess);
+        p3_conn_end(&r->conn); /* libcurl closes the socket */
+        free(r);
+        p->run = NULL;
+    }
+    p3_loop_timer_stop(&p->timer); /* last: nothing above may re-arm it */
 }
 
 void p3_probe_abort(struct pop3check_probe *p)
