@@ -65,7 +65,8 @@ XCOMMON_SRC = $(CONFIG_SRC) exporters/prometheus/expose.c \
 FLAGS_SRC   = exporters/common/flags.c
 EXPORTER_SRC = exporters/prometheus/server.c exporters/prometheus/main.c \
                exporters/prometheus/engine.c exporters/prometheus/http.c \
-               exporters/prometheus/sched_metrics.c exporters/prometheus/history.c
+               exporters/prometheus/sched_metrics.c exporters/prometheus/history.c \
+               exporters/prometheus/guard.c
 
 # The SNMP module: in the subagent, and as a .so for snmpd's dlmod.
 SNMP_MODULE_SRC = exporters/snmp/pop3monitor.c exporters/snmp/pop3mib.c

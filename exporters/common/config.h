@@ -58,6 +58,10 @@ void p3x_config_free(struct p3x_config *c);
 const struct p3x_module *p3x_config_module(const struct p3x_config *c,
                                            const char *name);
 
+/* A duration: "500ms", "10s", "1.5m", "1h" or a bare number of seconds,
+ * into *out in seconds. 0, or -1 if s is none of those. */
+int p3x_duration_parse(const char *s, double *out);
+
 /* Splits "host", "host:port", "[v6]:port" or a bare IPv6 address into
  * host (NUL-terminated) and port (0 when absent). -1 if malformed: empty,
  * bad characters (only letters, digits, '.', '-', '_', ':' in hosts), a

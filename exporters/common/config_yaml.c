@@ -172,8 +172,7 @@ int p3xc_number(const char *s, long min, long max, long *out)
     return 0;
 }
 
-/* "500ms", "10s", "1.5m", "1h" or a bare number of seconds. */
-static int duration(const char *s, double *out)
+int p3x_duration_parse(const char *s, double *out)
 {
     static const struct {
         const char *unit;
@@ -269,7 +268,7 @@ int p3xc_seconds(struct p3xc_ctx *x, const yaml_node_t *n, const char *key,
         return 0;
     if (p3xc_scalar(x, n, key, &s) != 0)
         return -1;
-    if (duration(s, &v) != 0 || v < min || v > max)
+    if (p3x_duration_parse(s, &v) != 0 || v < min || v > max)
         return p3xc_fail(x, P3XC_LINE(n), key, "'%s' is not %s", s, what);
     *out = v;
     return 0;

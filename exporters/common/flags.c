@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "flags.h"
 #include "pop3check.h"
 
@@ -60,6 +61,17 @@ static int store(const struct p3x_flags *f, const struct p3x_flag *fl,
 
     if (fl->kind == P3X_FLAG_STRING) {
         *(const char **)fl->value = value;
+        return 0;
+    }
+    if (fl->kind == P3X_FLAG_SECONDS) {
+        double s;
+        if (p3x_duration_parse(value, &s) != 0 || !(s > 0) || s < fl->min ||
+            s > fl->max) {
+            fprintf(stderr, "%s: --%s '%s': %s\n", f->prog, fl->name, value,
+                    fl->what);
+            return 2;
+        }
+        *(double *)fl->value = s;
         return 0;
     }
     errno = 0;

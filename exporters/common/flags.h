@@ -11,16 +11,18 @@
 enum p3x_flag_kind {
     P3X_FLAG_STRING, /* value: const char **, set to the argument */
     P3X_FLAG_SWITCH, /* value: int *, set to 1; takes no argument */
-    P3X_FLAG_INT     /* value: int *, a whole number in [min, max] */
+    P3X_FLAG_INT,    /* value: int *, a whole number in [min, max] */
+    P3X_FLAG_SECONDS /* value: double *, a duration ("10s", "500ms", "1m"
+                        or seconds) above 0, in [min, max] seconds */
 };
 
 struct p3x_flag {
     const char *name; /* without the dashes: "config.file" */
     enum p3x_flag_kind kind;
     void *value;
-    int min, max;     /* P3X_FLAG_INT */
-    const char *what; /* P3X_FLAG_INT: said when out of bounds, such as
-                         "give whole seconds, 1-3600" */
+    int min, max;     /* P3X_FLAG_INT, P3X_FLAG_SECONDS */
+    const char *what; /* P3X_FLAG_INT, P3X_FLAG_SECONDS: said when out of
+                         bounds, such as "give whole seconds, 1-3600" */
 };
 
 struct p3x_flags {
@@ -40,7 +42,7 @@ struct p3x_flags {
  * stdout; 2 after a usage error on stderr:
  *   PROG: unknown option or missing value: 'ARG' (see --help)
  *   PROG: unexpected argument 'ARG' (see --help)
- *   PROG: --NAME 'VALUE': WHAT                (a P3X_FLAG_INT)
+ *   PROG: --NAME 'VALUE': WHAT     (a P3X_FLAG_INT or P3X_FLAG_SECONDS)
  * A flag may be abbreviated to a prefix that names only it (as
  * getopt_long takes them); "--" ends the flags. */
 int p3x_flags_parse(const struct p3x_flags *f, int argc, char **argv);

@@ -318,6 +318,65 @@ static enum MHD_Result send_log(struct p3x_server *s, struct MHD_Connection *c)
 
 /* ---- dispatch ---- */
 
+/* The first query parameter whose name or decoded value holds a control
+ * character (below 0x20, or 0x7f): libmicrohttpd hands values on with
+ * their lengths, so a NUL is seen rather than ending the string early. */
+struct control {
+    int found, in_name;
+    unsigned byte;
+    char name[48];
+};
+
+static const char *control_char(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return s + i;
+    return NULL;
+}
+
+static enum MHD_Result find_control(void *cls, enum MHD_ValueKind kind,
+                                    const char *key, size_t key_size,
+                                    const char *value, size_t value_size)
+{
+    struct control *b = cls;
+    const char *bad = control_char(key, key_size);
+
+    (void)kind;
+    b->in_name = bad != NULL;
+    if (bad == NULL && value != NULL)
+        bad = control_char(value, value_size);
+    if (bad == NULL)
+        return MHD_YES;
+    b->found = 1;
+    b->byte = (unsigned char)*bad;
+    if (!b->in_name)
+        snprintf(b->name, sizeof b->name, "%s", key);
+    return MHD_NO;
+}
+
+/* 400 for a control character in the query, else MHD_NO to go on. */
+static int refuse_control(struct p3x_server *s, struct MHD_Connection *c,
+                          enum MHD_Result *rc)
+{
+    struct control b = {0};
+
+    MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, find_control, &b);
+    if (!b.found)
+        return 0;
+    if (b.in_name)
+        *rc = bad_request(s, c,
+                          "the name of a query parameter holds a control "
+                          "character (byte 0x%02x): refused",
+                          b.byte);
+    else
+        *rc = bad_request(s, c,
+                          "query parameter '%s' holds a control character "
+                          "(byte 0x%02x): refused",
+                          b.name, b.byte);
+    return 1;
+}
+
 /* Compares in time that depends on the lengths only. */
 static int same_secret(const char *a, const char *b)
 {
@@ -356,11 +415,43 @@ static enum MHD_Result send_metrics(struct p3x_server *s,
     if (rc == 0)
         rc = p3x_schedule_families(&s->sched, &fs);
     pthread_mutex_unlock(&s->lock);
+    if (rc == 0)
+        rc = p3x_guard_families(s->guard, &fs);
     if (rc != 0) {
         p3x_families_free(&fs);
         return MHD_NO;
     }
     return send_families(c, &fs, wants_json(c));
+}
+
+/* *req after the first call, once the headers are in: an answer queued
+ * then would make libmicrohttpd close the connection after it (the rest
+ * of the request unread), so a good request is answered on the second
+ * call, when it is whole, and its connection can be kept alive. */
+static char headers_in;
+
+/* The first call: refusals that end the connection (nothing more of the
+ * request is read), else MHD_YES to wait for the rest. */
+static enum MHD_Result first_call(struct p3x_server *s,
+                                  struct MHD_Connection *c, const char *method,
+                                  void **req)
+{
+    enum MHD_Result rc;
+
+    p3x_guard_request(s->guard, c);
+    if (s->auth_user != NULL && !authorised(s, c)) {
+        struct MHD_Response *r = MHD_create_response_from_buffer(
+            13, (void *)"unauthorised\n", MHD_RESPMEM_PERSISTENT);
+        rc = r ? MHD_queue_basic_auth_fail_response(c, "pop3_exporter", r)
+               : MHD_NO;
+        MHD_destroy_response(r);
+        return rc;
+    }
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
+                     "only GET and HEAD\n", 18, MHD_RESPMEM_PERSISTENT);
+    *req = &headers_in;
+    return MHD_YES;
 }
 
 enum MHD_Result p3x_http_request(void *cls, struct MHD_Connection *c,
@@ -369,24 +460,18 @@ enum MHD_Result p3x_http_request(void *cls, struct MHD_Connection *c,
                                  size_t *upload_size, void **req)
 {
     struct p3x_server *s = cls;
+    enum MHD_Result rc;
 
     (void)version;
     (void)upload; /* GET and HEAD only: a body is never read */
-    (void)upload_size;
-    if (*req != NULL)
+    if (*req == NULL)
+        return first_call(s, c, method, req);
+    if (*req != &headers_in)
         return finish_probe(s, c, *req);
-    if (s->auth_user != NULL && !authorised(s, c)) {
-        struct MHD_Response *r = MHD_create_response_from_buffer(
-            13, (void *)"unauthorised\n", MHD_RESPMEM_PERSISTENT);
-        enum MHD_Result rc =
-            r ? MHD_queue_basic_auth_fail_response(c, "pop3_exporter", r)
-              : MHD_NO;
-        MHD_destroy_response(r);
+    if (*upload_size != 0)
+        return bad_request(s, c, "a GET or HEAD request has no body");
+    if (refuse_control(s, c, &rc))
         return rc;
-    }
-    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-        return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
-                     "only GET and HEAD\n", 18, MHD_RESPMEM_PERSISTENT);
     if (strcmp(url, "/probe") == 0)
         return start_probe(s, c, req);
     if (strcmp(url, "/metrics") == 0)
@@ -402,12 +487,11 @@ enum MHD_Result p3x_http_request(void *cls, struct MHD_Connection *c,
 void p3x_http_completed(void *cls, struct MHD_Connection *c, void **req,
                         enum MHD_RequestTerminationCode why)
 {
+    struct p3x_server *s = cls;
     struct job *j = *req;
 
-    (void)cls;
-    (void)c;
-    (void)why;
-    if (j == NULL)
+    p3x_guard_completed(s->guard, c, why);
+    if (j == NULL || *req == &headers_in)
         return;
     job_free(j);
     *req = NULL;

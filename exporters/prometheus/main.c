@@ -25,6 +25,10 @@ static const char usage[] =
     "Usage: pop3_exporter [--config.file FILE] [--web.listen-address ADDR]\n"
     "                     [--textfile.path FILE] [--web.tls-cert FILE\n"
     "                     --web.tls-key FILE] [--web.basic-auth-file FILE]\n"
+    "                     [--web.read-header-timeout DURATION]\n"
+    "                     [--web.idle-timeout DURATION]\n"
+    "                     [--web.max-connections N]\n"
+    "                     [--web.max-connections-per-address N]\n"
     "                     [--config.check] [-h] [--version]\n"
     "\n"
     "  --config.file FILE          modules and targets (YAML), default\n"
@@ -39,6 +43,19 @@ static const char usage[] =
     "  --web.basic-auth-file FILE  require HTTP basic auth on every\n"
     "                              endpoint; the file's first line is\n"
     "                              USER:PASSWORD (keep it mode 0600)\n"
+    "  --web.read-header-timeout DURATION\n"
+    "                              a request's headers must be complete\n"
+    "                              within this of its connection, default 10s\n"
+    "  --web.idle-timeout DURATION a kept-alive connection is closed when its\n"
+    "                              next request is not complete within this,\n"
+    "                              default 5s (less than the one above)\n"
+    "  --web.max-connections N     HTTP connections open at once, default\n"
+    "                              10000 (each /probe in flight also holds a\n"
+    "                              descriptor for its probe)\n"
+    "  --web.max-connections-per-address N\n"
+    "                              from one IPv4 address or IPv6 /64, default\n"
+    "                              half of --web.max-connections; size it for\n"
+    "                              Prometheus: targets x timeout / interval\n"
     "  --config.check              check the config file, print the result\n"
     "                              and exit (0 valid, 1 not)\n"
     "  -h, --help                  this text\n"
@@ -62,16 +79,40 @@ struct flags {
     const char *textfile;
     const char *tls_cert, *tls_key, *auth_file;
     int check;
+    double header_timeout, idle_timeout; /* 0: not given */
+    int max_conns, max_per_addr;         /* 0: not given */
 };
 
-static int tls_pair(void *ctx)
+static int flag_error(const char *what)
 {
-    const struct flags *f = ctx;
-
-    if (!f->tls_cert == !f->tls_key)
-        return 0;
-    fprintf(stderr, NAME ": --web.tls-cert and --web.tls-key go together\n");
+    fprintf(stderr, NAME ": %s\n", what);
     return 2;
+}
+
+/* The flags that go together; the defaults that follow from others. */
+static int check_flags(void *ctx)
+{
+    struct flags *f = ctx;
+
+    if (!f->tls_cert != !f->tls_key)
+        return flag_error("--web.tls-cert and --web.tls-key go together");
+    if (f->header_timeout == 0)
+        f->header_timeout = P3X_HEADER_TIMEOUT_S;
+    if (f->idle_timeout == 0)
+        f->idle_timeout = f->header_timeout > P3X_IDLE_TIMEOUT_S
+                              ? P3X_IDLE_TIMEOUT_S
+                              : f->header_timeout / 2;
+    else if (f->idle_timeout >= f->header_timeout)
+        return flag_error("--web.idle-timeout must be shorter than "
+                          "--web.read-header-timeout");
+    if (f->max_conns == 0)
+        f->max_conns = P3X_MAX_CONNECTIONS;
+    if (f->max_per_addr == 0)
+        f->max_per_addr = f->max_conns > 1 ? f->max_conns / 2 : 1;
+    else if (f->max_per_addr > f->max_conns)
+        return flag_error("--web.max-connections-per-address is more than "
+                          "--web.max-connections");
+    return 0;
 }
 
 /* -1 to go on, else the exit code. */
@@ -85,9 +126,17 @@ static int parse_flags(int argc, char **argv, struct flags *f)
         {"web.tls-cert", P3X_FLAG_STRING, &f->tls_cert, 0, 0, NULL},
         {"web.tls-key", P3X_FLAG_STRING, &f->tls_key, 0, 0, NULL},
         {"web.basic-auth-file", P3X_FLAG_STRING, &f->auth_file, 0, 0, NULL},
+        {"web.read-header-timeout", P3X_FLAG_SECONDS, &f->header_timeout, 0,
+         600, "give a duration up to 10m, such as 10s"},
+        {"web.idle-timeout", P3X_FLAG_SECONDS, &f->idle_timeout, 0, 600,
+         "give a duration up to 10m, such as 5s"},
+        {"web.max-connections", P3X_FLAG_INT, &f->max_conns, 1, 500000,
+         "give a whole number, 1-500000"},
+        {"web.max-connections-per-address", P3X_FLAG_INT, &f->max_per_addr, 1,
+         500000, "give a whole number, 1-500000"},
     };
     const struct p3x_flags spec = {
-        NAME, usage, fl, sizeof fl / sizeof fl[0], tls_pair, f};
+        NAME, usage, fl, sizeof fl / sizeof fl[0], check_flags, f};
 
     f->config = "/etc/pop3check/pop3check.yml";
     f->listen = ":19110";
@@ -148,16 +197,26 @@ static int read_auth(const char *path, char **user, char **pass)
 }
 
 /* A request in flight needs a descriptor for its client and one for its
- * probe: 1,024 would cap the exporter near 500 concurrent probes. */
-static void raise_fd_limit(void)
+ * probe: 1,024 would cap the exporter near 500 concurrent probes. Says
+ * so when the hard limit is below what max_conns connections need. */
+static void raise_fd_limit(int max_conns)
 {
     struct rlimit rl;
+    rlim_t need = 2 * (rlim_t)max_conns;
 
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max)
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
         return;
-    rl.rlim_cur = rl.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-        p3x_log("warn", "cannot raise the open files limit");
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur < need)
+        p3x_log("warn",
+                "the open files limit is %llu: --web.max-connections %d needs "
+                "%llu (raise LimitNOFILE or ulimit -n, or lower it)",
+                (unsigned long long)rl.rlim_cur, max_conns,
+                (unsigned long long)need);
 }
 
 /* Waits for signals on the main thread; the others have them blocked. */
@@ -242,8 +301,13 @@ static void block_signals(sigset_t *set)
 static int run(const struct flags *f, struct p3x_config *cfg,
                const sigset_t *set)
 {
-    struct p3x_server_opts so = {
-        .listen = f->listen, .config_path = f->config, .textfile = f->textfile};
+    struct p3x_server_opts so = {.listen = f->listen,
+                                 .config_path = f->config,
+                                 .textfile = f->textfile,
+                                 .header_timeout_s = f->header_timeout,
+                                 .idle_timeout_s = f->idle_timeout,
+                                 .max_conns = (unsigned)f->max_conns,
+                                 .max_per_addr = (unsigned)f->max_per_addr};
     struct secrets sec = {0};
     struct p3x_server *s;
     char err[512];
@@ -281,7 +345,7 @@ int main(int argc, char **argv)
     if (rc >= 0 || (rc = load_config(&f, &cfg)) >= 0)
         return rc;
     block_signals(&set);
-    raise_fd_limit();
+    raise_fd_limit(f.max_conns);
     /* Two threads allocate (HTTP and probes): one malloc arena for both
      * keeps the memory of many requests in flight smaller, and their
      * contention is slight. */

@@ -5,6 +5,7 @@
  * probe is done (http.c), so the HTTP thread never waits. */
 #define _DEFAULT_SOURCE
 #include <arpa/inet.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -84,6 +85,22 @@ static int parse_listen(const char *text, struct sockaddr_storage *sa,
     return inet_pton(AF_INET, addr, &a4->sin_addr) == 1 ? 0 : -1;
 }
 
+/* The guard with o's limits, defaults where o has none. */
+static struct p3x_guard *start_guard(const struct p3x_server_opts *o)
+{
+    struct p3x_guard_opts g = {
+        .header_timeout_s = o->header_timeout_s > 0 ? o->header_timeout_s
+                                                    : P3X_HEADER_TIMEOUT_S,
+        .idle_timeout_s =
+            o->idle_timeout_s > 0 ? o->idle_timeout_s : P3X_IDLE_TIMEOUT_S,
+        .max_conns = o->max_conns > 0 ? o->max_conns : P3X_MAX_CONNECTIONS,
+        .max_per_addr =
+            o->max_per_addr > 0 ? o->max_per_addr : P3X_MAX_PER_ADDRESS,
+    };
+
+    return p3x_guard_new(&g);
+}
+
 static struct MHD_Daemon *start_mhd(struct p3x_server *s,
                                     const struct p3x_server_opts *o, char *err,
                                     size_t errlen)
@@ -97,8 +114,10 @@ static struct MHD_Daemon *start_mhd(struct p3x_server *s,
     unsigned port;
     int any;
     struct MHD_Daemon *d;
-
     const char *listen = o->listen;
+    double header_s =
+        o->header_timeout_s > 0 ? o->header_timeout_s : P3X_HEADER_TIMEOUT_S;
+    unsigned max = o->max_conns > 0 ? o->max_conns : P3X_MAX_CONNECTIONS;
 
     if (parse_listen(listen, &sa, &port, &any) != 0) {
         snprintf(err, errlen,
@@ -107,13 +126,19 @@ static struct MHD_Daemon *start_mhd(struct p3x_server *s,
                  listen);
         return NULL;
     }
-    struct MHD_OptionItem opts[8] = {
+    /* The guard refuses and times out first; libmicrohttpd's own limits
+     * are backstops: its timeout (inactivity) ends a connection whose
+     * client stopped reading an answer, and at its connection limit it
+     * would stop accepting altogether. */
+    struct MHD_OptionItem opts[10] = {
+        {MHD_OPTION_THREAD_POOL_SIZE, 4, NULL},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)p3x_http_completed, s},
-        {MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
-        {MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, NULL},
+        {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)p3x_guard_notify, s->guard},
+        {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)ceil(header_s) + 1, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)max + 64, NULL},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 4096, NULL},
     };
-    int n = 4;
+    int n = 6;
 
     if (!any)
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &sa};
@@ -129,8 +154,9 @@ static struct MHD_Daemon *start_mhd(struct p3x_server *s,
         flags |= MHD_USE_DUAL_STACK;
     else if (sa.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, p3x_http_request, s,
-                         MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    d = MHD_start_daemon(flags, (uint16_t)port, p3x_guard_accept, s->guard,
+                         p3x_http_request, s, MHD_OPTION_ARRAY, opts,
+                         MHD_OPTION_END);
     if (d == NULL)
         snprintf(err, errlen,
                  "cannot listen on '%s' (in use, or not an "
@@ -157,6 +183,7 @@ static void teardown(struct p3x_server *s)
     }
     if (s->mhd != NULL)
         MHD_stop_daemon(s->mhd);
+    p3x_guard_free(s->guard);            /* every connection closed */
     if (listening != MHD_INVALID_SOCKET) /* ours once quiesced */
         close(listening);
     p3x_schedule_retire(&s->sched); /* nothing runs any more */
@@ -203,6 +230,7 @@ struct p3x_server *p3x_server_start(const struct p3x_server_opts *o,
     s->config = config;
     s->config_gen = 1; /* the engine builds the schedule first thing */
     if ((s->multi = pop3check_multi_new()) == NULL ||
+        (s->guard = start_guard(o)) == NULL ||
         (s->history = calloc(1, sizeof *s->history)) == NULL ||
         copy_opts(s, o) != 0) {
         snprintf(err, errlen, "out of memory");

@@ -11,6 +11,14 @@
 
 struct p3x_server;
 
+/* The defaults of the HTTP limits (see guard.h). Each request in flight
+ * holds two descriptors (client and probe): main() raises RLIMIT_NOFILE
+ * to match. */
+#define P3X_HEADER_TIMEOUT_S 10.0
+#define P3X_IDLE_TIMEOUT_S   5.0
+#define P3X_MAX_CONNECTIONS  10000
+#define P3X_MAX_PER_ADDRESS  5000
+
 struct p3x_server_opts {
     const char *listen;      /* "[host]:port", e.g. ":19110", "127.0.0.1:0" */
     const char *config_path; /* for reloads; the config below came from it */
@@ -20,6 +28,9 @@ struct p3x_server_opts {
     const char *tls_key;     /* PEM private key, with tls_cert */
     const char *auth_user;   /* HTTP basic auth for every endpoint */
     const char *auth_pass;   /* copied, wiped on stop */
+    /* The HTTP limits; 0 for the defaults above. */
+    double header_timeout_s, idle_timeout_s;
+    unsigned max_conns, max_per_addr;
 };
 
 /* Starts serving with config (taken over: freed by the server). Returns

@@ -7,6 +7,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 
+#include "guard.h"
 #include "history.h"
 #include "sched_metrics.h"
 #include "schedule.h"
@@ -14,9 +15,6 @@
 #include "stats.h"
 
 #define MARGIN_S 0.5 /* left of Prometheus' scrape timeout, as blackbox */
-/* Each request in flight holds two descriptors (client and probe): main()
- * raises RLIMIT_NOFILE to match. */
-#define CONNECTION_LIMIT 10000
 
 struct job {
     struct MHD_Connection *conn;
@@ -37,6 +35,7 @@ struct job {
 
 struct p3x_server {
     struct MHD_Daemon *mhd;
+    struct p3x_guard *guard; /* connection limits and deadlines */
     char *config_path;
     struct p3x_config *config; /* swapped under lock on reload */
     pthread_mutex_t lock;

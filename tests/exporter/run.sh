@@ -113,6 +113,15 @@ flag "unexpected argument" "2:pop3_exporter: unexpected argument 'extra' (see --
     --config.file="$work/pop3check.yml" extra --config.check
 flag "TLS certificate without key" "2:pop3_exporter: --web.tls-cert and --web.tls-key go together" \
     --web.tls-cert /dev/null extra
+flag "idle timeout not below the header timeout" \
+    "2:pop3_exporter: --web.idle-timeout must be shorter than --web.read-header-timeout" \
+    --web.read-header-timeout 3s --web.idle-timeout 3s
+flag "a duration that is none" \
+    "2:pop3_exporter: --web.read-header-timeout 'soon': give a duration up to 10m, such as 10s" \
+    --web.read-header-timeout soon
+flag "more per address than in all" \
+    "2:pop3_exporter: --web.max-connections-per-address is more than --web.max-connections" \
+    --web.max-connections 10 --web.max-connections-per-address 11
 flag "--version" "0:pop3_exporter $(sed -n 's/^#define POP3CHECK_VERSION_\(MAJOR\|MINOR\|PATCH\) *\([0-9]*\).*/\2/p' \
     "$top/checks/pop3check.h" | paste -sd.)" --version
 if out=$("$build/pop3_exporter" -h 2>&1) && [[ $out == *"--config.file FILE"* ]]; then
@@ -249,13 +258,45 @@ bad "log of a forgotten probe" 404 'no such probe' "$base/logs?id=99999"
 bad "log id not a number" 400 'id parameter' "$base/logs?id=x"
 bad "POST" 405 'only GET' "$base/probe?target=127.0.0.1&module=banner" -X POST
 bad "credentials in the URL are not a thing" 400 "unknown module" "$base/probe?target=127.0.0.1&module=x&user=a&password=b"
+# A decoded value is never cut short at a NUL, nor carries other controls.
+bad "NUL in a parameter" 400 "query parameter 'target' holds a control character \(byte 0x00\): refused" \
+    "$base/probe?target=127.0.0.1:$PORT_PLAIN%00.evil.example&module=login"
+bad "line feed in a parameter" 400 "query parameter 'module' holds a control character \(byte 0x0a\)" \
+    "$base/probe?target=127.0.0.1&module=ban%0Aner"
+bad "DEL in a parameter of metrics" 400 "query parameter 'format' holds a control character \(byte 0x7f\)" \
+    "$base/metrics?format=json%7F"
+bad "control character in a name" 400 "the name of a query parameter holds a control character \(byte 0x01\)" \
+    "$base/probe?tar%01get=127.0.0.1&module=banner"
+# refused by libmicrohttpd itself, with the status that says why
+refused() { # NAME WANT URL [curl args]
+    local name=$1 want=$2 url=$3
+    shift 3
+    get "$name" "$url" "$@"
+    if [ "$status" = "$want" ]; then ok "$name: $status"; else ko "$name: HTTP $status, want $want"; fi
+}
+refused "URL of 8 KB" 414 "$base/probe?target=$(head -c 8000 /dev/zero | tr '\0' a)"
+refused "a header of 8 KB" 431 "$base/metrics" -H "X-Big: $(head -c 8000 /dev/zero | tr '\0' a)"
+many=()
+for i in $(seq 300); do many+=(-H "X-Header-$i: v"); done
+refused "300 headers" 431 "$base/metrics" "${many[@]}"
+got=$(python3 -c "import socket, sys
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1]))); s.settimeout(5)
+s.sendall(b'GET /metrics\r\n'); print(s.recv(64).split(b'\r\n')[0].decode())" "$PORT" 2>&1)
+if [ "$got" = "HTTP/1.1 400 Bad Request" ]; then ok "HTTP/0.9: $got"; else ko "HTTP/0.9: '$got'"; fi
+if curl -sv -o /dev/null -o /dev/null "$base/metrics" "$base/metrics" 2>&1 | grep -q 'Re-using existing connection'; then
+    ok "a connection is kept alive for the next request"
+else
+    ko "the exporter closed the connection after one request"
+fi
 
 echo "== /metrics"
 get metrics "$base/metrics"
 if [ "$status" = 200 ] && out=$(promtool check metrics < "$work/metrics.body" 2>&1); then ok "/metrics: promtool clean"; else ko "/metrics" "$out"; fi
 has metrics 'pop3_exporter_probes_total{module="login",result="success"} 4'
 has metrics 'pop3_exporter_probes_total{module="wrongpw",result="failure"} 1'
-has metrics 'pop3_exporter_bad_requests_total 9'
+has metrics 'pop3_exporter_bad_requests_total 13'
+has metrics 'pop3_exporter_http_connections_refused_total{reason="address_limit"} 0'
+has metrics 'pop3_exporter_http_connections_timed_out_total{reason="read_header"} 0'
 has metrics 'pop3_exporter_config_last_reload_successful 1'
 if grep -q '^process_resident_memory_bytes [0-9]' "$work/metrics.body" && grep -q '^process_open_fds [0-9]' "$work/metrics.body"; then
     ok "/metrics: process RSS and open fds"

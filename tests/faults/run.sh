@@ -32,7 +32,15 @@ python3 "$here/faultserver.py" "$here/scenarios" "$work/tls" "$work/ports" 2> "$
 pids+=("$!")
 for _ in $(seq 100); do [ -s "$work/ports" ] && break; sleep 0.1; done
 [ -s "$work/ports" ] || { echo "faults: the fault server did not start:" >&2; cat "$work/faultserver.log" >&2; exit 1; }
-REFUSED=$(free_port tcp)
+# A port bound and never listened on refuses connections, and nothing
+# else can take it while the suite runs (a port only found free could be
+# given to the next server started with port 0).
+python3 -c "import socket, sys, time
+s = socket.socket(); s.bind(('127.0.0.1', 0))
+print(s.getsockname()[1], flush=True); time.sleep(3600)" > "$work/refused.port" &
+pids+=("$!")
+for _ in $(seq 50); do [ -s "$work/refused.port" ] && break; sleep 0.1; done
+REFUSED=$(cat "$work/refused.port")
 
 # shellcheck source=tests/faults/lib.sh
 . "$here/lib.sh"
@@ -128,6 +136,88 @@ for round in 1 2 3 4 5 6; do
     [[ "$out" == "200:256 in "* ]] || break
 done
 if [[ "$bursts" != *"6: 200:256 in "* ]]; then ko "a burst was not all answered" "$bursts"; else ok "6 bursts of 256 all answered (${bursts%%; *}, ...)"; fi
+
+echo "== pop3_exporter: slow clients cannot lock others out"
+# A scripted slow client (tests/tools/slowclients.py: at most 20,000
+# connections for at most 120 s) floods from 127.0.0.2 past the
+# per-address limit with requests that never end; scrapes from
+# 127.0.0.1 must still be answered within 1 s, and from 127.0.0.2 once
+# its connections have timed out. Then a client that trickles its
+# headers, and kept-alive connections left idle.
+"$build/pop3_exporter" --config.file "$work/modules.yml" --web.listen-address 127.0.0.1:0 \
+    --web.read-header-timeout 2s --web.idle-timeout 1s --web.max-connections-per-address 300 \
+    2> "$work/slow.log" &
+sp=$!
+for _ in $(seq 300); do grep -q listening "$work/slow.log" && break; sleep 0.1; done
+sport=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$work/slow.log")
+slow="$top/tests/tools/slowclients.py"
+# within NAME URL [curl args]: a 200 in under 1 s
+within() {
+    local name=$1 url=$2 got
+    shift 2
+    got=$(curl -s -o /dev/null -m 5 -w '%{http_code} %{time_total}' "$@" "$url")
+    if [[ "$got" == "200 "* ]] && awk -v t="${got#* }" 'BEGIN { exit !(t < 1) }'; then
+        ok "$name: 200 in ${got#* } s"
+    else
+        ko "$name: '$got' (want 200 within 1 s)"
+    fi
+}
+# closes NAME OUT COUNT MIN MAX: slowclients.py's line says that all COUNT
+# were closed by the exporter, from MIN to MAX seconds
+closes() {
+    local name=$1 out=$2 count=$3 min=$4 max=$5
+    if awk -v n="$count" -v lo="$min" -v hi="$max" '
+        { for (i = 1; i < NF; i += 2) v[$i] = $(i + 1) }
+        END { exit !(v["opened"] == n && v["closed"] == n && v["first_close"] >= lo && v["last_close"] <= hi) }' <<< "$out"; then
+        ok "$name: $out"
+    else
+        ko "$name: want all $count closed from $min to $max s" "$out"
+    fi
+}
+# logged CAUSE TOTAL: the lines that name CAUSE (a flag) add up to TOTAL,
+# in at most 2 lines (the first at once, the rest after 10 s or at stop)
+logged() {
+    local cause=$1 total=$2 lines sum
+    lines=$(grep -c -- "$cause" "$work/slow.log")
+    sum=$(grep -- "$cause" "$work/slow.log" | sed -n 's/.*msg="\(refused\|closed\) \([0-9]*\) .*/\2/p' | awk '{ s += $1 } END { print s + 0 }')
+    if [ "$lines" -ge 1 ] && [ "$lines" -le 2 ] && [ "${sum:-0}" = "$total" ]; then
+        ok "log: $lines line(s) for $total events ($cause)"
+    else
+        ko "log for $cause: $lines lines adding up to ${sum:-0}, want 1-2 adding up to $total" "$(grep -- "$cause" "$work/slow.log")"
+    fi
+}
+if [ -z "$sport" ]; then
+    ko "the exporter did not start" "$(cat "$work/slow.log")"
+else
+    sbase="http://127.0.0.1:$sport"
+    python3 "$slow" "$sport" 400 6 --source 127.0.0.2 --ready "$work/slow.ready" > "$work/flood.out" 2>&1 &
+    fp=$!
+    for _ in $(seq 100); do [ -s "$work/slow.ready" ] && break; sleep 0.1; done
+    within "during the flood, /metrics from 127.0.0.1" "$sbase/metrics"
+    within "during the flood, /probe from 127.0.0.1" "$sbase/probe?target=127.0.0.1:$(cat "$work/fast.port")&module=good"
+    got=$(curl -s -o /dev/null -m 2 -w '%{http_code}' --interface 127.0.0.2 "$sbase/metrics")
+    if [ "$got" != 200 ]; then ok "during the flood, 127.0.0.2 is refused (curl: $got)"; else ko "127.0.0.2 got 200 past its limit"; fi
+    sleep 2.2 # the flood's headers are late: closed at 2 s
+    within "after its connections timed out, /metrics from 127.0.0.2" "$sbase/metrics" --interface 127.0.0.2
+    wait "$fp"
+    closes "the flood: 100 refused at once, 300 closed at the header deadline" "$(cat "$work/flood.out")" 400 0 3.5
+    closes "headers trickled a byte every 0.5 s: closed at 2 s all the same" \
+        "$(python3 "$slow" "$sport" 5 6 --source 127.0.0.3 --trickle 0.5)" 5 1.9 3.5
+    closes "kept alive and idle: closed at 1 s" \
+        "$(python3 "$slow" "$sport" 3 5 --source 127.0.0.4 --keepalive)" 3 0.9 2.5
+    get_m=$(curl -s -m 5 "$sbase/metrics")
+    for want in 'pop3_exporter_http_connections_refused_total{reason="address_limit"} 101' \
+        'pop3_exporter_http_connections_refused_total{reason="connection_limit"} 0' \
+        'pop3_exporter_http_connections_timed_out_total{reason="read_header"} 305' \
+        'pop3_exporter_http_connections_timed_out_total{reason="idle"} 3'; do
+        if grep -qxF "$want" <<< "$get_m"; then ok "/metrics: $want"; else ko "/metrics lacks '$want'" "$(grep http_connections <<< "$get_m")"; fi
+    done
+    kill "$sp"
+    wait "$sp" 2> /dev/null
+    logged "(--web.max-connections-per-address)" 101
+    logged "(--web.read-header-timeout)" 305
+fi
+cat "$work/slow.log" >> "$all"
 
 echo "== SNMP agent: the same scenarios as rows of pop3ProbeTable"
 agentx_master || exit 1
