@@ -6,6 +6,10 @@
       and the fastest, median and slowest answer in seconds.
   httpload.py rate PORT PATH CONCURRENCY SECONDS
       CONCURRENCY clients in a loop for SECONDS; prints requests per second.
+  httpload.py latency PORT PATH N
+      N requests one after the other (5 s each at most); prints the median,
+      99th percentile and slowest answer in milliseconds, and how many
+      failed (no 200 in time).
   httpload.py mix PORT PATHFILE TOTAL CONCURRENCY
       TOTAL requests, CONCURRENCY at a time, cycling through the paths of
       PATHFILE (one a line); prints the count of each HTTP status and of
@@ -63,6 +67,22 @@ async def rate(port, path, concurrency, seconds):
     return 0 if failed == 0 else 1
 
 
+async def latency(port, path, n):
+    times = []
+    failed = 0
+    for _ in range(n):
+        try:
+            status, took, _ = await asyncio.wait_for(get(port, path), 5)
+        except (OSError, asyncio.TimeoutError):
+            status, took = 0, 5.0
+        failed += status != 200
+        times.append(took * 1000)
+    times.sort()
+    p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+    print(f'{statistics.median(times):.2f} {p99:.2f} {times[-1]:.2f} {failed}')
+    return 0
+
+
 async def mix(port, pathfile, total, concurrency):
     with open(pathfile, encoding='utf-8') as f:
         paths = [line.strip() for line in f if line.strip()]
@@ -99,6 +119,8 @@ def main():
     mode, port, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     if mode == 'mix':
         return asyncio.run(mix(port, path, int(sys.argv[4]), int(sys.argv[5])))
+    if mode == 'latency':
+        return asyncio.run(latency(port, path, int(sys.argv[4])))
     if mode == 'burst':
         return asyncio.run(burst(port, path, int(sys.argv[4]),
                                  float(sys.argv[5])))
