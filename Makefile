@@ -47,7 +47,8 @@ SONAME    = $(LIBNAME).$(SOVERSION)
 LIBFILE   = $(SONAME).0.0
 
 # Listed bottom-up: each file calls only files before it (tests/layers.sh).
-LIB_SRC = checks/alloc.c checks/text.c checks/global.c checks/names.c checks/reply.c \
+LIB_SRC = checks/alloc.c checks/text.c checks/secret.c checks/global.c \
+          checks/names.c checks/reply.c \
           checks/body.c checks/md5.c checks/base64.c checks/range.c \
           checks/result.c checks/options.c checks/thresholds.c \
           checks/evaluate.c checks/sess.c checks/auth.c checks/commands.c \
@@ -89,7 +90,7 @@ SNMP_PIC_OBJ   = $(SNMP_MODULE_SRC:%.c=$(BUILD)/obj-pic/%.o) \
 # Unit tests by what they link: the core alone, the plugin's parts, the
 # config parser; test_alloc and test_expose have rules of their own.
 CORE_TESTS   = range reply body session digest evaluate names api loop tracker \
-               conn dialog
+               conn dialog secret
 PLUGIN_TESTS = output options
 UNIT_TESTS   = $(CORE_TESTS) $(PLUGIN_TESTS) alloc config expose schedule
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)

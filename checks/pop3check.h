@@ -498,6 +498,37 @@ pop3check_evaluate(const struct pop3check_result *r,
                    const struct pop3check_thresholds *t, char *why,
                    size_t whylen);
 
+/* ---- secrets: password, token and key files ---- */
+
+/* How pop3check_secret_read() takes the secret from the file:
+ * LINE, the first line without its line end (LF, CRLF or CR), not empty;
+ * WHOLE, the whole file (a PEM key), not empty. */
+#define POP3CHECK_SECRET_LINE  0u
+#define POP3CHECK_SECRET_WHOLE 1u
+
+/* Reads a secret (password, token, key) from the file at path, under the
+ * one rule of every pop3check program: a regular file (not a directory,
+ * FIFO, device or socket; opened without blocking, then checked on the
+ * open descriptor) that other users cannot read, write or search (no bit
+ * of the mode's "other" set; group bits are fine, as root:nagios 0640),
+ * holding no NUL byte in what is taken. At most max bytes (LINE: of the
+ * first line, "characters" in the messages). Returns a malloc'd
+ * NUL-terminated copy, its length in *len (len may be NULL), to be
+ * released with pop3check_secret_free(); NULL on failure with a one-line
+ * reason in err (if errlen > 0) that starts with the path, quoted as a
+ * shell reads it (control characters as '?'), and says what to fix:
+ *   '/x/pw' is open to other users (mode 0644): run chmod o-rwx '/x/pw'
+ *   '/etc' is a directory, not a file
+ *   '/x' cannot be read: Permission denied
+ *   '/x': No such file or directory
+ * The secret is never in err; every other copy the library made is
+ * wiped. */
+POP3CHECK_API char *pop3check_secret_read(const char *path, unsigned how,
+                                          size_t max, size_t *len, char *err,
+                                          size_t errlen);
+/* Wipes and frees what pop3check_secret_read() returned; NULL is fine. */
+POP3CHECK_API void pop3check_secret_free(char *secret);
+
 #ifdef __cplusplus
 }
 #endif

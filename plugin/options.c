@@ -3,9 +3,7 @@
  * -H -p -w -c -t -v -h -V keep their meaning), validated before any
  * traffic; the values of single options are optval.c's. */
 #define _DEFAULT_SOURCE
-#include <errno.h>
 #include <getopt.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "options.h"
@@ -72,31 +70,22 @@ struct args {
     const char *host, *cafile, *sni, *user, *pwfile;
 };
 
-/* Reads the password from a file: its first line, without the line end. */
+/* Reads the password from a file: its first line, without the line end,
+ * under the library's rule for secret files (whose reason says what to
+ * fix). */
 static int read_password_file(const char *path, struct plugin_opts *o,
                               char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    size_t n;
-    int extra;
+    char why[1200];
+    size_t len = 0;
+    char *pw =
+        pop3check_secret_read(path, POP3CHECK_SECRET_LINE,
+                              sizeof o->password - 1, &len, why, sizeof why);
 
-    if (f == NULL)
-        return optval_fail(err, errlen, "--password-file '%s': %s", path,
-                           strerror(errno));
-    n = fread(o->password, 1, sizeof o->password - 1, f);
-    extra = fgetc(f);
-    fclose(f);
-    o->password[n] = '\0';
-    o->password[strcspn(o->password, "\r\n")] = '\0';
-    if (extra != EOF && strlen(o->password) == n)
-        return optval_fail(
-            err, errlen,
-            "--password-file '%s': the password is longer than 255 "
-            "characters",
-            path);
-    if (o->password[0] == '\0')
-        return optval_fail(
-            err, errlen, "--password-file '%s': the first line is empty", path);
+    if (pw == NULL)
+        return optval_fail(err, errlen, "--password-file %s", why);
+    memcpy(o->password, pw, len + 1);
+    pop3check_secret_free(pw);
     return 0;
 }
 

@@ -3,14 +3,11 @@
  * options and thresholds filled as check_pop3 fills them from its command
  * line (through the library's setters), the same rules and words, the
  * password read from password_file. */
-#define _DEFAULT_SOURCE /* explicit_bzero, strdup, strcasecmp */
-#include <errno.h>
-#include <fcntl.h>
+#define _DEFAULT_SOURCE /* strdup, strcasecmp */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "config_internal.h"
 
@@ -362,42 +359,22 @@ static int module_options(struct p3xc_ctx *x, struct p3x_module *m,
     return 0;
 }
 
-/* The password: the first line of password_file, without its line end.
- * Read without stdio so that no unwiped buffer keeps a copy. */
+/* The password: the first line of password_file, without its line end,
+ * under the library's rule for secret files (whose reason says what to
+ * fix). */
 static int read_password(struct p3xc_ctx *x, struct p3x_module *m, int line)
 {
-    const char *path = m->password_file;
-    char buf[PASSWORD_MAX + 2];
-    size_t n = 0, len;
-    int fd, rc = -1, e = 0;
+    char why[1200];
+    char *pw = pop3check_secret_read(m->password_file, POP3CHECK_SECRET_LINE,
+                                     PASSWORD_MAX, NULL, why, sizeof why);
+    int rc = 0;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0 || p3xc_read_full(fd, buf, sizeof buf - 1, &n) != 0)
-        e = errno;
-    if (fd >= 0)
-        close(fd);
-    buf[n] = '\0';
-    len = strcspn(buf, "\r\n");
-    if (e != 0)
-        p3xc_fail(x, line, "password_file", "'%s': %s", path, strerror(e));
-    else if (len < n && buf[len] == '\0')
-        p3xc_fail(x, line, "password_file",
-                  "'%s': the first line contains a NUL byte", path);
-    else if (len > PASSWORD_MAX)
-        p3xc_fail(x, line, "password_file",
-                  "'%s': the password is longer than %d characters", path,
-                  PASSWORD_MAX);
-    else if (len == 0)
-        p3xc_fail(x, line, "password_file", "'%s': the first line is empty",
-                  path);
-    else
-        rc = 0;
-    buf[len] = '\0';
-    if (rc == 0 &&
-        pop3check_options_set_str(m->opts, POP3CHECK_OPT_PASSWORD, buf) != 0)
-        rc = p3xc_fail(x, line, "password_file", "'%s': %s", path,
+    if (pw == NULL)
+        return p3xc_fail(x, line, "password_file", "%s", why);
+    if (pop3check_options_set_str(m->opts, POP3CHECK_OPT_PASSWORD, pw) != 0)
+        rc = p3xc_fail(x, line, "password_file", "'%s': %s", m->password_file,
                        pop3check_options_error(m->opts));
-    explicit_bzero(buf, sizeof buf);
+    pop3check_secret_free(pw);
     return rc;
 }
 

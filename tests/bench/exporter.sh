@@ -105,6 +105,7 @@ for _ in $(seq 50); do [ -s "$work/fast.port" ] && break; sleep 0.1; done
 sleep 0.2
 FAST=$(cat "$work/fast.port")
 printf 'secret\n' > "$work/bench.pw"
+chmod 0600 "$work/bench.pw"
 cat > "$work/ours.yml" <<EOF
 modules:
   pop3_login:

@@ -40,6 +40,7 @@ pids+=("$!")
 for _ in $(seq 50); do [ -s "$work/stall.port" ] && break; sleep 0.1; done
 STALL=$(cat "$work/stall.port")
 printf 'not-the-password\n' > "$work/wrong.pw"
+chmod 0600 "$work/wrong.pw"
 
 write_config() {
     cat > "$work/pop3check.yml" <<EOF

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pop3check.h"
@@ -78,6 +79,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         abort();
     fprintf(f, "%s\n", SECRET);
     fclose(f);
+    if (chmod(pw, 0600) != 0) /* a password file others can read is refused */
+        abort();
     if ((f = fopen(path, "w")) == NULL)
         abort();
     /* Probes can only go to a port nobody listens on: they end at once. */

@@ -192,13 +192,58 @@ t "bad port" 3 "^POP3 UNKNOWN - -p '0': the port must be 1-65535$" -- -H "$H" -p
 t "bad range" 3 "^POP3 UNKNOWN - -w '1x' is not a range" -- -H "$H" -w 1x
 t "bad phase" 3 "^POP3 UNKNOWN - --phase-warning: unknown phase 'login'" -- -H "$H" --phase-warning login=1
 t "missing password" 3 '^POP3 UNKNOWN - -u needs a password' -- -H "$H" -u small
-t "unreadable password file" 3 "^POP3 UNKNOWN - --password-file '/nonexistent': No such file" -- -H "$H" -u small --password-file /nonexistent
+t "missing password file" 3 "^POP3 UNKNOWN - --password-file '/nonexistent': No such file or directory\$" -- -H "$H" -u small --password-file /nonexistent
 t "unknown option" 3 "^POP3 UNKNOWN - unknown option '--bogus'" -- -H "$H" --bogus
 t "bad timeout" 3 "^POP3 UNKNOWN - -t '0'" -- -H "$H" -t 0
 t "IPv4 address with -6" 3 '^POP3 UNKNOWN - host: an IPv4 address cannot be reached over IPv6' -- -H "$H" -6
 t "bad host characters" 3 '^POP3 UNKNOWN - host: ' -- -H 'mail.example.org/evil'
 t "help" 3 '^check_pop3 .* check a POP3 server' -- --help
 t "version" 3 '^check_pop3 [0-9]' -- -V
+
+echo "== secret files: the library's one rule, in check_pop3, pop3_exporter and the SNMP agent"
+# x NAME WANT CMD...: the exit code and output (stdout and stderr) of CMD
+# must be exactly WANT, written "CODE:OUTPUT" (a hang ends at 30 s: 124).
+x() {
+    local name=$1 want=$2 out
+    shift 2
+    out=$(timeout 30 "$@" 2>&1)
+    out="$?:$out"
+    printf '%s\n' "$out" >> "$all_output"
+    if [ "$out" = "$want" ]; then
+        pass=$((pass + 1)); echo "ok   $name"
+    else
+        fail=$((fail + 1)); echo "FAIL $name: want '$want'"; printf '%s\n' "$out" | sed 's/^/     | /' | head -10
+    fi
+}
+open_pw="$work/open.pw" group_pw="$work/group.pw"
+cp "$pw/small" "$open_pw"
+cp "$pw/small" "$group_pw"
+chmod 0644 "$open_pw"
+chmod 0640 "$group_pw"
+mkfifo -m 0600 "$work/fifo"
+open_why="'$open_pw' is open to other users (mode 0644): run chmod o-rwx '$open_pw'"
+x "password file others can read: exit 3, the chmod to run" "3:POP3 UNKNOWN - --password-file $open_why" \
+    "$check" "${plain[@]}" -u "$USER_SMALL" --password-file "$open_pw"
+x "password file is a directory" "3:POP3 UNKNOWN - --password-file '/etc' is a directory, not a file" \
+    "$check" "${plain[@]}" -u "$USER_SMALL" --password-file /etc
+x "password file is a FIFO: refused, not waited on" "3:POP3 UNKNOWN - --password-file '$work/fifo' is not a regular file (a FIFO)" \
+    "$check" "${plain[@]}" -u "$USER_SMALL" --password-file "$work/fifo"
+t "password file 0640 (its group may read it): real login" 0 "^POP3 OK - .* login ok, $SMALL_MESSAGES messages" -- "${plain[@]}" -u "$USER_SMALL" --password-file "$group_pw" --auth user
+printf 'modules:\n  login:\n    user: %s\n    password_file: %s\n' "$USER_SMALL" "$open_pw" > "$work/open.yml"
+x "pop3_exporter --config.check: password_file others can read" \
+    "1:pop3_exporter: $work/open.yml:4: modules.login.password_file: $open_why" \
+    "$build/pop3_exporter" --config.file "$work/open.yml" --config.check
+x "pop3_snmp_agent --config.check: password_file others can read" \
+    "1:pop3_snmp_agent: $work/open.yml:4: modules.login.password_file: $open_why" \
+    "$build/pop3_snmp_agent" --config.file "$work/open.yml" --config.check
+x "pop3_snmp_agent refuses to start on it" \
+    "1:pop3_snmp_agent: $work/open.yml:4: modules.login.password_file: $open_why" \
+    "$build/pop3_snmp_agent" --config.file "$work/open.yml" --agentx.socket "$work/no-agentx"
+chmod 0640 "$open_pw"
+x "pop3_exporter --config.check: password_file 0640" "0:$work/open.yml: ok, 1 modules, 0 targets" \
+    "$build/pop3_exporter" --config.file "$work/open.yml" --config.check
+x "pop3_snmp_agent --config.check: password_file 0640" "0:pop3_snmp_agent: $work/open.yml is valid" \
+    "$build/pop3_snmp_agent" --config.file "$work/open.yml" --config.check
 
 echo "== secrets"
 for p in "$PASS_EMPTY" "$PASS_SMALL" "$PASS_LARGE" "$PASS_BIG" "$PASS_DISABLED" wrong-password; do

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_alloc.c - allocation failure in the core: each allocation of the
- * library (options, thresholds, results, probes, the multi and its run
- * nodes, the loop, libcurl's glue, the session) and then each of
+ * library (options, secret files, thresholds, results, probes, the multi
+ * and its run nodes, the loop, libcurl's glue, the session) and then each of
  * libcurl's (through curl_global_init_mem) fails in turn. Every failure
  * must be reported (NULL, -1 or an internal-error result), never crash,
  * leak (run under LSan) or pass for a success. Built with -DP3_ALLOC_TEST.
@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "../tools/loopback.h"
 #include "curlm.h"
@@ -236,6 +237,38 @@ static void test_alloc_options_set_str(void **state)
     assert_int_equal(pop3check_options_set_str(o, POP3CHECK_OPT_SNI, NULL), 0);
     p3_alloc_test_fail_after(-1);
     pop3check_options_free(o);
+}
+
+/* ---- secret files ---- */
+
+/* Reading a secret from files whose size stat cannot tell (procfs says
+ * 0), so that the buffer grows: every failure says so, with nothing left
+ * allocated. */
+static void test_alloc_secret_read(void **state)
+{
+    static const char *const paths[] = {"/proc/self/personality",
+                                        "/proc/self/io"};
+    char err[256];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        char *s = NULL;
+        long n;
+
+        if (access(paths[i], R_OK) != 0)
+            continue;
+        for (n = 0; n < MAX_TRIES && s == NULL; n++) {
+            p3_alloc_test_fail_after(n);
+            s = pop3check_secret_read(paths[i], POP3CHECK_SECRET_WHOLE, 4096,
+                                      NULL, err, sizeof err);
+            p3_alloc_test_fail_after(-1);
+            if (s == NULL && strstr(err, ": out of memory") == NULL)
+                fail_msg("%s, allocation %ld: %s", paths[i], n, err);
+        }
+        assert_non_null(s);
+        assert_true(n > 2); /* it grew from the one byte procfs gives */
+        pop3check_secret_free(s);
+    }
 }
 
 /* ---- thresholds, results ---- */
@@ -555,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_alloc_options_new),
         cmocka_unit_test(test_alloc_options_dup),
         cmocka_unit_test(test_alloc_options_set_str),
+        cmocka_unit_test(test_alloc_secret_read),
         cmocka_unit_test(test_alloc_thresholds),
         cmocka_unit_test(test_alloc_result_new),
         cmocka_unit_test(test_alloc_probe_new_fails_cleanly),

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -821,7 +822,7 @@ static void test_config_password_file_errors(void **state)
 {
     struct p3x_config *c;
     char dir[] = "/tmp/test_config_dir_XXXXXX";
-    char *yaml;
+    char *yaml, want[256];
 
     (void)state;
     assert_int_equal(parse_with_password("", 0, &c), -1);
@@ -841,9 +842,42 @@ static void test_config_password_file_errors(void **state)
     yaml = subst(M "    user: u\n    password_file: @PW@\n", dir);
     assert_int_equal(
         p3x_config_parse(yaml, strlen(yaml), "t.yml", &c, err, sizeof err), -1);
-    assert_non_null(strstr(err, "Is a directory"));
+    snprintf(want, sizeof want,
+             "t.yml:4: modules.m.password_file: '%s' is a directory, not a "
+             "file",
+             dir);
+    assert_string_equal(err, want);
     free(yaml);
     rmdir(dir);
+}
+
+/* The library's rule for secret files: others may not touch the file,
+ * its group may read it (root:pop3check 0640). */
+static void test_config_password_file_mode(void **state)
+{
+    char path[64], want[256];
+    struct p3x_config *c = NULL;
+    char *yaml;
+
+    (void)state;
+    make_file(path, sizeof path, "pw\n", 3);
+    yaml = subst(M "    user: u\n    password_file: @PW@\n", path);
+    assert_int_equal(chmod(path, 0644), 0);
+    assert_int_equal(
+        p3x_config_parse(yaml, strlen(yaml), "t.yml", &c, err, sizeof err), -1);
+    assert_null(c);
+    snprintf(want, sizeof want,
+             "t.yml:4: modules.m.password_file: '%s' is open to other users "
+             "(mode 0644): run chmod o-rwx '%s'",
+             path, path);
+    assert_string_equal(err, want);
+    assert_int_equal(chmod(path, 0640), 0);
+    if (p3x_config_parse(yaml, strlen(yaml), "t.yml", &c, err, sizeof err))
+        fail_msg("0640 refused: %s", err);
+    assert_string_equal(opt_password(c->modules), "pw");
+    p3x_config_free(c);
+    free(yaml);
+    unlink(path);
 }
 
 /* An error after the password was read frees and wipes it (ASan checks
@@ -1341,6 +1375,7 @@ int main(void)
         cmocka_unit_test(test_config_password_file_first_line),
         cmocka_unit_test(test_config_password_file_lengths),
         cmocka_unit_test(test_config_password_file_errors),
+        cmocka_unit_test(test_config_password_file_mode),
         cmocka_unit_test(test_config_error_after_password_read),
         cmocka_unit_test(test_config_load_file),
         cmocka_unit_test(test_config_example_file),

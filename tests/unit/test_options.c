@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -370,6 +371,39 @@ static void test_options_password_file_missing(void **state)
                  path);
 }
 
+/* The library's rule for secret files, in its words after the option's
+ * name: others may not touch the file, its group may read it. */
+static void test_options_password_file_rule(void **state)
+{
+    char path[64], want[256];
+    int rc;
+
+    (void)state;
+    temp_file(path, sizeof path, "s3cret\n");
+    assert_int_equal(chmod(path, 0644), 0);
+    rc = PARSE(NULL, "-H", "h", "-u", "alice", "--password-file", path);
+    expect_error(rc, NULL);
+    snprintf(want, sizeof want,
+             "--password-file '%s' is open to other users (mode 0644): run "
+             "chmod o-rwx '%s'",
+             path, path);
+    assert_string_equal(err, want);
+    assert_int_equal(chmod(path, 0640), 0);
+    expect_ok(PARSE(NULL, "-H", "h", "-u", "alice", "--password-file", path));
+    assert_string_equal(opts.password, "s3cret");
+    unlink(path);
+    expect_error(
+        PARSE(NULL, "-H", "h", "-u", "alice", "--password-file", "/etc"), NULL);
+    assert_string_equal(err,
+                        "--password-file '/etc' is a directory, not a file");
+    temp_file(path, sizeof path, "");
+    rc = PARSE(NULL, "-H", "h", "-u", "alice", "--password-file", path);
+    unlink(path);
+    snprintf(want, sizeof want, "--password-file '%s': the first line is empty",
+             path);
+    expect_error(rc, want);
+}
+
 static void test_options_password_from_env(void **state)
 {
     (void)state;
@@ -570,6 +604,7 @@ int main(void)
         cmocka_unit_test(test_options_password_file),
         cmocka_unit_test(test_options_password_file_empty),
         cmocka_unit_test(test_options_password_file_missing),
+        cmocka_unit_test(test_options_password_file_rule),
         cmocka_unit_test(test_options_password_from_env),
         cmocka_unit_test(test_options_free),
         cmocka_unit_test(test_options_password_refused_by_library),
