@@ -42,7 +42,8 @@ static const char usage[] =
     "  --web.tls-key FILE          and this PEM private key\n"
     "  --web.basic-auth-file FILE  require HTTP basic auth on every\n"
     "                              endpoint; the file's first line is\n"
-    "                              USER:PASSWORD (keep it mode 0600)\n"
+    "                              USER:PASSWORD (refused if other users\n"
+    "                              may read it, as the key file is)\n"
     "  --web.read-header-timeout DURATION\n"
     "                              a request's headers must be complete\n"
     "                              within this of its connection, default 10s\n"
@@ -171,23 +172,35 @@ static char *slurp(const char *flag, const char *path)
     return buf;
 }
 
+/* A secret file under the library's rule (not open to other users, a
+ * regular file): NULL with a message on stderr. */
+static char *read_secret(const char *flag, const char *path, unsigned how,
+                         size_t max)
+{
+    char err[600];
+    char *text = pop3check_secret_read(path, how, max, NULL, err, sizeof err);
+
+    if (text == NULL)
+        fprintf(stderr, NAME ": %s %s\n", flag, err);
+    return text;
+}
+
 /* --web.basic-auth-file: USER:PASSWORD on the first line. */
 static int read_auth(const char *path, char **user, char **pass)
 {
-    char *text = slurp("--web.basic-auth-file", path);
+    char *text =
+        read_secret("--web.basic-auth-file", path, POP3CHECK_SECRET_LINE, 1024);
     char *colon;
 
     if (text == NULL)
         return -1;
-    text[strcspn(text, "\r\n")] = '\0';
     colon = strchr(text, ':');
     if (colon == NULL || colon == text || colon[1] == '\0') {
         fprintf(stderr,
                 NAME ": --web.basic-auth-file '%s': the first line must be "
                      "USER:PASSWORD\n",
                 path);
-        explicit_bzero(text, strlen(text));
-        free(text);
+        pop3check_secret_free(text);
         return -1;
     }
     *colon = '\0';
@@ -246,7 +259,8 @@ static int read_secrets(const struct flags *f, struct secrets *sec)
 {
     if (f->tls_cert != NULL &&
         ((sec->cert = slurp("--web.tls-cert", f->tls_cert)) == NULL ||
-         (sec->key = slurp("--web.tls-key", f->tls_key)) == NULL))
+         (sec->key = read_secret("--web.tls-key", f->tls_key,
+                                 POP3CHECK_SECRET_WHOLE, 1 << 20)) == NULL))
         return -1;
     if (f->auth_file != NULL &&
         read_auth(f->auth_file, &sec->user, &sec->pass) != 0)
@@ -256,13 +270,11 @@ static int read_secrets(const struct flags *f, struct secrets *sec)
 
 static void wipe_secrets(struct secrets *sec)
 {
-    if (sec->key != NULL)
-        explicit_bzero(sec->key, strlen(sec->key));
-    if (sec->user != NULL)
-        explicit_bzero(sec->user, strlen(sec->user) + 1 + strlen(sec->pass));
+    if (sec->user != NULL) /* the colon became a NUL: mend it for the wipe */
+        sec->pass[-1] = ':';
     free(sec->cert);
-    free(sec->key);
-    free(sec->user);
+    pop3check_secret_free(sec->key);
+    pop3check_secret_free(sec->user);
     memset(sec, 0, sizeof *sec);
 }
 

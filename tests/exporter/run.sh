@@ -445,6 +445,22 @@ if grep -q 'web-secret-7' "$work/tls.log"; then ko "the web password is in the l
 kill -TERM "$TLSEX"
 wait "$TLSEX" 2>/dev/null
 
+echo "== secret files: refused when others may read them, named when not files"
+printf 'prom:web-secret-7\n' > "$work/open.auth"
+chmod 0644 "$work/open.auth"
+cp "$SANDBOX_DIR/tls/good.key" "$work/open.key"
+chmod 0604 "$work/open.key"
+flag "basic-auth file open to other users" \
+    "1:pop3_exporter: --web.basic-auth-file '$work/open.auth' is open to other users (mode 0644): run chmod o-rwx '$work/open.auth'" \
+    --config.file "$work/pop3check.yml" --web.listen-address 127.0.0.1:0 --web.basic-auth-file "$work/open.auth"
+flag "basic-auth file that is a directory" \
+    "1:pop3_exporter: --web.basic-auth-file '$work' is a directory, not a file" \
+    --config.file "$work/pop3check.yml" --web.listen-address 127.0.0.1:0 --web.basic-auth-file "$work"
+flag "TLS key open to other users" \
+    "1:pop3_exporter: --web.tls-key '$work/open.key' is open to other users (mode 0604): run chmod o-rwx '$work/open.key'" \
+    --config.file "$work/pop3check.yml" --web.listen-address 127.0.0.1:0 \
+    --web.tls-cert "$SANDBOX_DIR/tls/good.pem" --web.tls-key "$work/open.key"
+
 echo "== secrets"
 if grep -rqF -e "$PASS_SMALL" "$work"/*.body "$work"/*.head "$work/exporter.log"; then
     ko "a password appears in a response or the log"
