@@ -360,7 +360,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJ) $(CONFIG_OBJ)
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(LIB_OBJ) \
-	    $(CONFIG_OBJ) $(CURL_LIBS) $(YAML_LIBS) -lpthread -lm
+	    $(CONFIG_OBJ) $(CURL_LIBS) $(EXPORTER_LIBS) -lpthread -lm
 
 # What a new user runs (see README): installs what is missing, then tests
 # with gcc, with clang (warnings are errors on both) and under sanitizers.

@@ -371,6 +371,14 @@ static int parse_port(const char *s, unsigned *port)
     return 0;
 }
 
+const char *p3x_control_char(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return s + i;
+    return NULL;
+}
+
 int p3x_target_parse(const char *text, char *host, size_t hostlen,
                      unsigned *port)
 {

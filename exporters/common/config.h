@@ -62,6 +62,11 @@ const struct p3x_module *p3x_config_module(const struct p3x_config *c,
  * into *out in seconds. 0, or -1 if s is none of those. */
 int p3x_duration_parse(const char *s, double *out);
 
+/* The first control character (a byte below 0x20, or 0x7f) of
+ * s[0..len), or NULL. What a client sends (a query parameter, decoded
+ * with its length) must hold none: a NUL would cut it short. */
+const char *p3x_control_char(const char *s, size_t len);
+
 /* Splits "host", "host:port", "[v6]:port" or a bare IPv6 address into
  * host (NUL-terminated) and port (0 when absent). -1 if malformed: empty,
  * bad characters (only letters, digits, '.', '-', '_', ':' in hosts), a

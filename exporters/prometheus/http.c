@@ -327,25 +327,17 @@ struct control {
     char name[48];
 };
 
-static const char *control_char(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            return s + i;
-    return NULL;
-}
-
 static enum MHD_Result find_control(void *cls, enum MHD_ValueKind kind,
                                     const char *key, size_t key_size,
                                     const char *value, size_t value_size)
 {
     struct control *b = cls;
-    const char *bad = control_char(key, key_size);
+    const char *bad = p3x_control_char(key, key_size);
 
     (void)kind;
     b->in_name = bad != NULL;
     if (bad == NULL && value != NULL)
-        bad = control_char(value, value_size);
+        bad = p3x_control_char(value, value_size);
     if (bad == NULL)
         return MHD_YES;
     b->found = 1;

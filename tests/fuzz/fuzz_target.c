@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_target.c - libFuzzer target: the target= value of a /probe query
- * (after libmicrohttpd has decoded it), whether a module holding
- * credentials allows it, and the port a probe would go to. */
+ * as it comes in the URL, decoded as libmicrohttpd decodes a query value
+ * ('+' to a space, then its own MHD_http_unescape, which gives the
+ * length: a %00 stays a byte of the value); refused if it holds a
+ * control character, as /probe does; else parsed, whether a module
+ * holding credentials allows it, and the port a probe would go to. The
+ * parser must see the whole value. */
+#include <microhttpd.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -36,11 +41,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct p3x_module m = {0};
     char text[1024], host[256];
     unsigned port = 0;
+    size_t n;
 
-    if (size >= sizeof text)
+    /* A raw NUL or line end cannot be part of a request line. */
+    if (size >= sizeof text || memchr(data, '\0', size) ||
+        memchr(data, '\n', size) || memchr(data, '\r', size))
         return 0;
     memcpy(text, data, size);
     text[size] = '\0';
+    for (char *c = text; *c; c++)
+        if (*c == '+')
+            *c = ' ';
+    n = MHD_http_unescape(text);
+    if (p3x_control_char(text, n) != NULL)
+        return 0; /* 400, never parsed */
+    if (strlen(text) != n)
+        __builtin_trap(); /* a NUL got past the rule */
     if (p3x_target_parse(text, host, sizeof host, &port) != 0)
         return 0;
     if (strlen(host) == 0 || strlen(host) >= sizeof host || port > 65535)
