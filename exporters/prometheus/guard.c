@@ -298,20 +298,23 @@ enum MHD_Result p3x_guard_accept(void *cls, const struct sockaddr *addr,
 static void started(struct p3x_guard *g, struct MHD_Connection *c,
                     void **socket_ctx)
 {
-    const union MHD_ConnectionInfo *a =
+    /* libmicrohttpd 1.0 answers every query in one buffer per connection,
+     * overwritten by the next one: each answer is copied before the next
+     * question. */
+    const union MHD_ConnectionInfo *i =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const union MHD_ConnectionInfo *fd =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const struct sockaddr *addr = i ? i->client_addr : NULL;
     struct gconn *gc = calloc(1, sizeof *gc);
     unsigned char key[16];
     struct client **p;
 
-    if (gc == NULL || fd == NULL) { /* not guarded, but served */
+    client_key(addr, key);
+    i = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (gc == NULL || i == NULL) { /* not guarded, but served */
         free(gc);
         return;
     }
-    client_key(a ? a->client_addr : NULL, key);
-    gc->fd = fd->connect_fd;
+    gc->fd = i->connect_fd;
     pthread_mutex_lock(&g->lock);
     p = slot(g, key);
     if (*p == NULL && (*p = calloc(1, sizeof **p)) != NULL)
