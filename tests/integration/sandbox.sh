@@ -22,8 +22,9 @@ readonly HOST_SOON=127.0.0.3
 readonly HOSTS=("$HOST_GOOD" "$HOST_EXPIRED" "$HOST_SOON")
 # Reason shown for the disabled account. passwd-file splits extra fields on
 # spaces: 2.3 expands %{env:} after the split, so the text reaches the auth
-# process via the environment; 2.4 splits after expanding, so there the
-# passwd-file passdb sets it in the config (only nologin uses it).
+# process via the environment; 2.4 splits after expanding, so there a
+# passdb of that account alone sets it in the config (as a field of every
+# user it would also answer a failed CRAM-MD5 or APOP).
 readonly NOLOGIN_REASON="Account disabled"
 readonly READY_TIMEOUT_S=10
 readonly STOP_TIMEOUT_S=5
@@ -430,7 +431,7 @@ EOF
 
 # Dovecot 2.4's language: named passdb/userdb filters, ssl_server_*_file
 # (paths, not "<file"), mail_driver + mail_path, the nologin reason as a
-# passdb field.
+# passdb field of the disabled account's own passdb.
 write_conf_24() {
 	local d=$SANDBOX_DIR
 	cat <<EOF
@@ -457,6 +458,13 @@ passdb static {
   result_success = continue
 }
 passdb passwd-file {
+  username_filter = * !disabled
+  passwd_file_path = $d/auth/users
+  default_password_scheme = PLAIN
+}
+passdb disabled {
+  driver = passwd-file
+  username_filter = disabled
   passwd_file_path = $d/auth/users
   default_password_scheme = PLAIN
   fields {
