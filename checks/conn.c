@@ -41,6 +41,11 @@ static const struct {
     {CURLE_SEND_ERROR, POP3CHECK_E_PROTOCOL},
     {CURLE_GOT_NOTHING, POP3CHECK_E_PROTOCOL},
     {CURLE_LOGIN_DENIED, POP3CHECK_E_AUTH},
+#if LIBCURL_VERSION_NUM >= 0x080600
+    /* 8.6.0 and later: a server line longer than libcurl takes (a 1 MB
+     * greeting); 7.88 answered that with CURLE_WEIRD_SERVER_REPLY. */
+    {CURLE_TOO_LARGE, POP3CHECK_E_PROTOCOL},
+#endif
 };
 
 static enum pop3check_error kind_of(CURLcode code)

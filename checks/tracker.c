@@ -59,8 +59,10 @@ static void on_text(struct p3_tracker *t, const char *d, size_t n)
     if (starts(d, n, "reached "))
         return; /* libcurl's internal trace of curl_easy_recv */
     /* The multi handle is shared: before connecting, libcurl may close
-     * another probe's dead connection and say so on this probe's stream. */
-    if (starts(d, n, "Connection #") || starts(d, n, "Closing connection"))
+     * another probe's dead connection and say so on this probe's stream
+     * ("Closing connection 0" in 7.88, "closing connection #0" in 8.14). */
+    if (starts(d, n, "Connection #") || starts(d, n, "Closing connection") ||
+        starts(d, n, "closing connection"))
         return;
     while (sp < n && d[sp] == ' ')
         sp++;
