@@ -427,8 +427,8 @@ lint:
 	tests/licence.sh
 	shellcheck $(SHELL_SCRIPTS)
 	clang-format --dry-run -Werror $(FORMAT_FILES)
-	cppcheck --error-exitcode=1 --quiet --inline-suppr -Ichecks checks plugin \
-	    exporters
+	cppcheck --error-exitcode=1 --quiet --inline-suppr -Ichecks \
+	    -Iexporters/common checks plugin exporters
 
 format:
 	clang-format -i $(FORMAT_FILES)

@@ -9,7 +9,8 @@
  * ones lack CURLOPT_PROTOCOLS_STR (7.85) and CURLOPT_QUICK_EXIT (7.87). */
 #define P3_CURL_MIN     0x075801
 #define P3_CURL_MIN_STR "7.88.1"
-#if LIBCURL_VERSION_NUM < P3_CURL_MIN
+/* (defined: a static analyser without libcurl's headers reads this too) */
+#if defined(LIBCURL_VERSION_NUM) && LIBCURL_VERSION_NUM < P3_CURL_MIN
 #error "libpop3check needs libcurl 7.88.1 or later"
 #endif
 
