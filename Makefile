@@ -422,13 +422,16 @@ uninstall:
 SHELL_SCRIPTS = $(shell git ls-files '*.sh' .ci/run 'packaging/debian/*.postinst' \
                   'packaging/debian/*.postrm' 2>/dev/null)
 
+# cppcheck 2.17 (Debian 13) fails the run on its own note that it limited
+# the analysis of branches: that note is no finding, so it is suppressed.
 lint:
 	tests/deps.sh lint
 	tests/licence.sh
 	shellcheck $(SHELL_SCRIPTS)
 	clang-format --dry-run -Werror $(FORMAT_FILES)
 	cppcheck --error-exitcode=1 --quiet --inline-suppr -Ichecks \
-	    -Iexporters/common checks plugin exporters
+	    -Iexporters/common --suppress=normalCheckLevelMaxBranches \
+	    checks plugin exporters
 
 format:
 	clang-format -i $(FORMAT_FILES)
