@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Builds the Debian packages from the working tree: a clean copy with
 # packaging/debian as its debian/ (and the systemd units beside it), then
-# dpkg-buildpackage -us -uc -b and lintian (errors fail the build).
+# dpkg-buildpackage -us -uc -b and lintian (errors and warnings fail the
+# build; notes are shown).
 # Usage: packaging/deb.sh [OUTDIR]   (default build/packages)
 set -euo pipefail
 
@@ -21,7 +22,7 @@ cp "$top/packaging/systemd/"*.service "$src/debian/"
     exit 1
 }
 echo "== lintian"
-lintian --fail-on error --display-info "$work"/*.changes | tee "$work/lintian.log"
+lintian --fail-on error,warning --display-info "$work"/*.changes | tee "$work/lintian.log"
 rm -f "$out"/*.deb
 cp "$work"/*.deb "$out/"
 ls -1 "$out"
