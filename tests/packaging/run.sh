@@ -3,11 +3,11 @@
 # Package test (make package-test; CI runs it on its throw-away machine,
 # make test does not, as it installs into the system): builds the Debian
 # packages (packaging/deb.sh; lintian errors and warnings fail), installs
-# them with apt, runs the installed check_pop3 against a sandbox Dovecot, checks the
-# installed config with both daemons, verifies the systemd units and
-# reports their systemd-analyze security scores, renders every manual
-# page, then purges the packages and checks that none of their files is
-# left. Records its counts in $BUILD/results/packaging.
+# them with apt, runs the installed check_pop3 against a sandbox Dovecot,
+# checks the installed config with both daemons, verifies the systemd
+# units and reports their systemd-analyze security scores, renders every
+# manual page, then purges the packages and checks that none of their
+# files is left. Records its counts in $BUILD/results/packaging.
 set -uo pipefail
 
 # shellcheck source=tests/lib.sh
