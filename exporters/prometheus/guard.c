@@ -136,8 +136,9 @@ static void say(struct p3x_guard *g, enum cause c, double now)
                 t->pending, s, who, g->o.max_conns);
     else if (c == C_ADDRESS)
         p3x_log("warn",
-                "refused %lu connection%s from %s: it has %u open, the most "
-                "for one address (--web.max-connections-per-address)",
+                "refused %lu connection%s (the last from %s): %u open from "
+                "one address, the most it may have "
+                "(--web.max-connections-per-address)",
                 t->pending, s, who, g->o.max_per_addr);
     else if (c == C_HEADERS)
         p3x_log("warn",

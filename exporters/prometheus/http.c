@@ -422,6 +422,20 @@ static enum MHD_Result send_metrics(struct p3x_server *s,
  * call, when it is whole, and its connection can be kept alive. */
 static char headers_in;
 
+/* Whether the request says a body follows. None is read: the guard's
+ * deadline ends with the headers, and a body trickled in (chunk by chunk,
+ * a trailer a byte at a time) would hold the connection. */
+static int announces_body(struct MHD_Connection *c)
+{
+    const char *te = MHD_lookup_connection_value(
+        c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    const char *cl = MHD_lookup_connection_value(
+        c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+    return te != NULL || (cl != NULL && strspn(cl, "0") != strlen(cl)) ||
+           (cl != NULL && cl[0] == '\0');
+}
+
 /* The first call: refusals that end the connection (nothing more of the
  * request is read), else MHD_YES to wait for the rest. */
 static enum MHD_Result first_call(struct p3x_server *s,
@@ -442,6 +456,8 @@ static enum MHD_Result first_call(struct p3x_server *s,
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
         return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
                      "only GET and HEAD\n", 18, MHD_RESPMEM_PERSISTENT);
+    if (announces_body(c)) /* refused now, while an answer can be queued */
+        return bad_request(s, c, "a GET or HEAD request has no body");
     *req = &headers_in;
     return MHD_YES;
 }
@@ -460,8 +476,8 @@ enum MHD_Result p3x_http_request(void *cls, struct MHD_Connection *c,
         return first_call(s, c, method, req);
     if (*req != &headers_in)
         return finish_probe(s, c, *req);
-    if (*upload_size != 0)
-        return bad_request(s, c, "a GET or HEAD request has no body");
+    if (*upload_size != 0) /* cannot be: a body was refused before */
+        return MHD_NO;
     if (refuse_control(s, c, &rc))
         return rc;
     if (strcmp(url, "/probe") == 0)

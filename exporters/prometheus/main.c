@@ -49,7 +49,8 @@ static const char usage[] =
     "                              within this of its connection, default 10s\n"
     "  --web.idle-timeout DURATION a kept-alive connection is closed when its\n"
     "                              next request is not complete within this,\n"
-    "                              default 5s (less than the one above)\n"
+    "                              default 5s, or half the one above when\n"
+    "                              that is 5s or less (it must be less)\n"
     "  --web.max-connections N     HTTP connections open at once, default\n"
     "                              10000 (each /probe in flight also holds a\n"
     "                              descriptor for its probe)\n"
@@ -94,25 +95,24 @@ static int flag_error(const char *what)
 static int check_flags(void *ctx)
 {
     struct flags *f = ctx;
+    struct p3x_server_opts lim = {.header_timeout_s = f->header_timeout,
+                                  .idle_timeout_s = f->idle_timeout,
+                                  .max_conns = (unsigned)f->max_conns,
+                                  .max_per_addr = (unsigned)f->max_per_addr};
 
     if (!f->tls_cert != !f->tls_key)
         return flag_error("--web.tls-cert and --web.tls-key go together");
-    if (f->header_timeout == 0)
-        f->header_timeout = P3X_HEADER_TIMEOUT_S;
-    if (f->idle_timeout == 0)
-        f->idle_timeout = f->header_timeout > P3X_IDLE_TIMEOUT_S
-                              ? P3X_IDLE_TIMEOUT_S
-                              : f->header_timeout / 2;
-    else if (f->idle_timeout >= f->header_timeout)
+    p3x_server_limits(&lim);
+    if (lim.idle_timeout_s >= lim.header_timeout_s)
         return flag_error("--web.idle-timeout must be shorter than "
                           "--web.read-header-timeout");
-    if (f->max_conns == 0)
-        f->max_conns = P3X_MAX_CONNECTIONS;
-    if (f->max_per_addr == 0)
-        f->max_per_addr = f->max_conns > 1 ? f->max_conns / 2 : 1;
-    else if (f->max_per_addr > f->max_conns)
+    if (lim.max_per_addr > lim.max_conns)
         return flag_error("--web.max-connections-per-address is more than "
                           "--web.max-connections");
+    f->header_timeout = lim.header_timeout_s;
+    f->idle_timeout = lim.idle_timeout_s;
+    f->max_conns = (int)lim.max_conns;
+    f->max_per_addr = (int)lim.max_per_addr;
     return 0;
 }
 

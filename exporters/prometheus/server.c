@@ -85,17 +85,28 @@ static int parse_listen(const char *text, struct sockaddr_storage *sa,
     return inet_pton(AF_INET, addr, &a4->sin_addr) == 1 ? 0 : -1;
 }
 
-/* The guard with o's limits, defaults where o has none. */
+void p3x_server_limits(struct p3x_server_opts *o)
+{
+    if (!(o->header_timeout_s > 0))
+        o->header_timeout_s = P3X_HEADER_TIMEOUT_S;
+    if (!(o->idle_timeout_s > 0))
+        o->idle_timeout_s = o->header_timeout_s > P3X_IDLE_TIMEOUT_S
+                                ? P3X_IDLE_TIMEOUT_S
+                                : o->header_timeout_s / 2;
+    if (o->max_conns == 0)
+        o->max_conns = P3X_MAX_CONNECTIONS;
+    if (o->max_per_addr == 0)
+        o->max_per_addr = o->max_conns > 1 ? o->max_conns / 2 : 1;
+}
+
+/* The guard with o's limits (defaults filled in). */
 static struct p3x_guard *start_guard(const struct p3x_server_opts *o)
 {
     struct p3x_guard_opts g = {
-        .header_timeout_s = o->header_timeout_s > 0 ? o->header_timeout_s
-                                                    : P3X_HEADER_TIMEOUT_S,
-        .idle_timeout_s =
-            o->idle_timeout_s > 0 ? o->idle_timeout_s : P3X_IDLE_TIMEOUT_S,
-        .max_conns = o->max_conns > 0 ? o->max_conns : P3X_MAX_CONNECTIONS,
-        .max_per_addr =
-            o->max_per_addr > 0 ? o->max_per_addr : P3X_MAX_PER_ADDRESS,
+        .header_timeout_s = o->header_timeout_s,
+        .idle_timeout_s = o->idle_timeout_s,
+        .max_conns = o->max_conns,
+        .max_per_addr = o->max_per_addr,
     };
 
     return p3x_guard_new(&g);
@@ -115,9 +126,8 @@ static struct MHD_Daemon *start_mhd(struct p3x_server *s,
     int any;
     struct MHD_Daemon *d;
     const char *listen = o->listen;
-    double header_s =
-        o->header_timeout_s > 0 ? o->header_timeout_s : P3X_HEADER_TIMEOUT_S;
-    unsigned max = o->max_conns > 0 ? o->max_conns : P3X_MAX_CONNECTIONS;
+    double header_s = o->header_timeout_s;
+    unsigned max = o->max_conns;
 
     if (parse_listen(listen, &sa, &port, &any) != 0) {
         snprintf(err, errlen,
@@ -213,13 +223,16 @@ static int copy_opts(struct p3x_server *s, const struct p3x_server_opts *o)
     return 0;
 }
 
-struct p3x_server *p3x_server_start(const struct p3x_server_opts *o,
+struct p3x_server *p3x_server_start(const struct p3x_server_opts *given,
                                     struct p3x_config *config, char *err,
                                     size_t errlen)
 {
     struct p3x_server *s = calloc(1, sizeof *s);
     const union MHD_DaemonInfo *info;
+    struct p3x_server_opts lim = *given;
+    const struct p3x_server_opts *o = &lim;
 
+    p3x_server_limits(&lim);
     if (s == NULL) {
         snprintf(err, errlen, "out of memory");
         p3x_config_free(config);

@@ -17,7 +17,6 @@ struct p3x_server;
 #define P3X_HEADER_TIMEOUT_S 10.0
 #define P3X_IDLE_TIMEOUT_S   5.0
 #define P3X_MAX_CONNECTIONS  10000
-#define P3X_MAX_PER_ADDRESS  5000
 
 struct p3x_server_opts {
     const char *listen;      /* "[host]:port", e.g. ":19110", "127.0.0.1:0" */
@@ -32,6 +31,11 @@ struct p3x_server_opts {
     double header_timeout_s, idle_timeout_s;
     unsigned max_conns, max_per_addr;
 };
+
+/* Fills the limits o leaves at 0 with the defaults above, the idle
+ * timeout being half the header timeout when that is 5 s or less, and
+ * the per-address limit half the connection limit. */
+void p3x_server_limits(struct p3x_server_opts *o);
 
 /* Starts serving with config (taken over: freed by the server). Returns
  * NULL and writes a one-line reason into err on failure. */

@@ -268,6 +268,10 @@ bad "DEL in a parameter of metrics" 400 "query parameter 'format' holds a contro
     "$base/metrics?format=json%7F"
 bad "control character in a name" 400 "the name of a query parameter holds a control character \(byte 0x01\)" \
     "$base/probe?tar%01get=127.0.0.1&module=banner"
+# A body is refused before any of it is read (none would be waited for).
+bad "GET with a body" 400 "a GET or HEAD request has no body" "$base/metrics" -X GET --data x
+bad "GET with a chunked body" 400 "a GET or HEAD request has no body" "$base/metrics" \
+    -X GET -H "Transfer-Encoding: chunked" --data-binary x
 # refused by libmicrohttpd itself, with the status that says why
 refused() { # NAME WANT URL [curl args]
     local name=$1 want=$2 url=$3
@@ -298,7 +302,7 @@ get metrics "$base/metrics"
 if [ "$status" = 200 ] && out=$(promtool check metrics < "$work/metrics.body" 2>&1); then ok "/metrics: promtool clean"; else ko "/metrics" "$out"; fi
 has metrics 'pop3_exporter_probes_total{module="login",result="success"} 4'
 has metrics 'pop3_exporter_probes_total{module="wrongpw",result="failure"} 1'
-has metrics 'pop3_exporter_bad_requests_total 13'
+has metrics 'pop3_exporter_bad_requests_total 15'
 has metrics 'pop3_exporter_http_connections_refused_total{reason="address_limit"} 0'
 has metrics 'pop3_exporter_http_connections_timed_out_total{reason="read_header"} 0'
 has metrics 'pop3_exporter_config_last_reload_successful 1'

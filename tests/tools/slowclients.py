@@ -37,8 +37,8 @@ async def answer(reader):
 async def one(port, source, trickle, hold_until, out, keepalive):
     start = time.monotonic()
     try:
-        reader, writer = await asyncio.open_connection(
-            '127.0.0.1', port, local_addr=(source, 0))
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(
+            '127.0.0.1', port, local_addr=(source, 0)), 10)
         if keepalive:
             writer.write(b'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n')
             await answer(reader)
@@ -46,7 +46,8 @@ async def one(port, source, trickle, hold_until, out, keepalive):
         else:
             writer.write(b'GET /m')
         await writer.drain()
-    except (OSError, asyncio.IncompleteReadError):
+    except (OSError, ValueError, asyncio.TimeoutError,
+            asyncio.IncompleteReadError, asyncio.LimitOverrunError):
         out['refused'] += 1
         return
     out['opened'] += 1
@@ -59,7 +60,7 @@ async def one(port, source, trickle, hold_until, out, keepalive):
             wait = min(left, trickle) if trickle else left
             try:
                 data = await asyncio.wait_for(reader.read(4096), wait)
-            except asyncio.TimeoutError:
+            except (asyncio.TimeoutError, TimeoutError):
                 if trickle:
                     writer.write(b'e')
                     await writer.drain()
