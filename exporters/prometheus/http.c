@@ -432,8 +432,8 @@ static int announces_body(struct MHD_Connection *c)
     const char *cl = MHD_lookup_connection_value(
         c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 
-    return te != NULL || (cl != NULL && strspn(cl, "0") != strlen(cl)) ||
-           (cl != NULL && cl[0] == '\0');
+    /* a Content-Length other than 0 (or empty: not a length either) */
+    return te != NULL || (cl != NULL && (cl[0] == '\0' || cl[strspn(cl, "0")]));
 }
 
 /* The first call: refusals that end the connection (nothing more of the
