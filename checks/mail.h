@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/* mail.h - what a round trip reads and writes besides POP3, as pure
+ * functions without I/O: SMTP reply lines (smtpreply.c), mail dates and
+ * Received: headers (maildate.c), and the identifier that marks a probe
+ * message as this check's own (probeid.c, HMAC-SHA-256 and random bytes
+ * from OpenSSL's libcrypto). Private to the library. */
+#ifndef POP3CHECK_MAIL_H
+#define POP3CHECK_MAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- SMTP reply lines (RFC 5321 section 4.2, RFC 3463, RFC 2034) ---- */
+
+struct p3_smtp_line {
+    int code;          /* 200 .. 599 */
+    int last;          /* 1: "250 text" (or "250" alone), 0: "250-text" */
+    char enhanced[16]; /* "5.7.1" when the text starts with an enhanced
+                          status code whose class is the code's first
+                          digit (RFC 2034 section 4), else "" */
+    const char *text;  /* after the code, separator and enhanced code, */
+    size_t textlen;    /* inside the line; may be empty */
+};
+
+/* Parses one reply line (no CRLF). 0, or -1 when the line does not start
+ * with three digits 2-5, 0-5, 0-9 followed by ' ', '-' or the end. */
+int p3_smtp_line_parse(const char *line, size_t len, struct p3_smtp_line *out);
+
+/* ---- dates and Received: headers (RFC 5322 section 3.3 and 4.3, RFC
+ * 5321 section 4.4) ---- */
+
+/* An RFC 5322 date-time ("Tue, 1 Dec 2026 10:00:00 +0100"), with the
+ * obsolete forms of section 4.3 too (no day name, two- or three-digit
+ * years, named zones UT/GMT/EST/EDT/CST/CDT/MST/MDT/PST/PDT, military
+ * zones as -0000, comments and folding white space anywhere). Sets
+ * *unix_s to seconds since the epoch (UTC) and returns 0; -1 when s is not
+ * a date or names an impossible one (31 Feb, 25:00, zone +9999). */
+int p3_mail_date(const char *s, size_t len, int64_t *unix_s);
+
+/* One hop of a Received: header ("from a.example (...) by b.example
+ * (Postfix) with ESMTPS id X for <y>; Tue, 1 Dec 2026 10:00:00 +0000"). */
+struct p3_hop {
+    char from[64]; /* the word after "from", "" if none */
+    char by[64];   /* the word after "by", "" if none */
+    int64_t at;    /* the date after the last ';', Unix seconds; -1 when
+                      missing or not a date */
+};
+
+/* Parses the value of one Received: header (unfolded, without the name).
+ * Words are cut to fit and sanitised (printable ASCII). 0, or -1 when the
+ * value has neither a "by" part nor a date. */
+int p3_received_parse(const char *value, size_t len, struct p3_hop *hop);
+
+/* ---- the probe identifier (header X-Pop3check-Probe) ---- */
+
+#define P3_PROBEID_HEADER "X-Pop3check-Probe"
+#define P3_PROBEID_CHECK_MAX 64 /* longest check name */
+#define P3_PROBEID_VALUE_MAX 300 /* longest header value this writes */
+#define P3_PROBEID_KEY_MAX  256 /* longest key */
+
+/* What an identifier says: which check sent the probe, its nonce (128
+ * random bits), when it was sent and until when its sender looks for it
+ * (both on the sender's clock, Unix milliseconds). */
+struct p3_probeid {
+    char check[P3_PROBEID_CHECK_MAX + 1];
+    unsigned char nonce[16];
+    int64_t sent_ms;
+    int64_t deadline_ms;
+};
+
+/* 1 if name can be a check name: 1 .. P3_PROBEID_CHECK_MAX characters of
+ * A-Z a-z 0-9 and . _ - @ / + : = */
+int p3_probeid_check_name_ok(const char *name);
+
+/* Writes the header value for id, authenticated with key:
+ * "v1; c=NAME; n=NONCE-HEX; t=SENT; d=DEADLINE; m=HMAC-HEX", the HMAC
+ * (SHA-256, hex) over every field before it. 0, or -1 when the check name
+ * is not valid or out is too small. */
+int p3_probeid_format(const struct p3_probeid *id, const unsigned char *key,
+                      size_t keylen, char *out, size_t outlen);
+
+enum p3_probeid_verdict {
+    P3_ID_NONE,        /* not an identifier of ours at all (no "v1;") */
+    P3_ID_MALFORMED,   /* starts like one, but does not parse */
+    P3_ID_OTHER_CHECK, /* well-formed, another check's name */
+    P3_ID_FORGED,      /* this check's name, but the HMAC does not match */
+    P3_ID_OURS         /* this check's, authentic: *out is filled */
+};
+
+/* Reads a header value (unfolded, surrounding white space allowed) and
+ * says whose it is, comparing the HMAC in constant time. out may be NULL;
+ * it is filled for OTHER_CHECK, FORGED and OURS. */
+enum p3_probeid_verdict p3_probeid_verify(const char *value, size_t len,
+                                          const char *check,
+                                          const unsigned char *key,
+                                          size_t keylen, struct p3_probeid *out);
+
+/* The key of a check that was given none: SHA-256 over a fixed label, the
+ * user and the password of the mailbox (so that only who can log in can
+ * make an identifier that verifies). */
+void p3_probeid_derive_key(const char *user, const char *password,
+                           unsigned char out[32]);
+
+/* n bytes from the system's CSPRNG (OpenSSL RAND_bytes). 0, or -1. */
+int p3_random(void *buf, size_t n);
+
+#endif
