@@ -6,7 +6,8 @@ set -euo pipefail
 
 build=(gcc make pkg-config libcurl4-openssl-dev ca-certificates
        libjansson-dev libyaml-dev libmicrohttpd-dev libsnmp-dev)
-server=(dovecot-core dovecot-pop3d openssl iproute2)
+# The mail round trip's chain: Postfix submits into Dovecot over LMTP.
+server=(dovecot-core dovecot-pop3d dovecot-lmtpd postfix openssl iproute2)
 case ${1:-} in
 demo) want=("${build[@]}" "${server[@]}") ;;
 test) want=("${build[@]}" "${server[@]}" clang libcmocka-dev binutils
@@ -87,6 +88,15 @@ if [ "$1" = test ] && [ -z "$rt" ]; then
     installed "$rt" || missing+=("$rt")
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
+# Postfix asks which kind of MTA to set up: none. The tests write their own
+# instance's configuration (tests/integration/mta.sh); the system's stays
+# unconfigured and is never started.
+for p in "${missing[@]}"; do
+    if [ "$p" = postfix ]; then
+        echo 'postfix postfix/main_mailer_type select No configuration' |
+            "${sudo[@]}" debconf-set-selections
+    fi
+done
 echo "deps: installing ${missing[*]}"
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "deps: done"
