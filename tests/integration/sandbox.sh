@@ -5,6 +5,8 @@
 #
 #   sandbox.sh start DIR   generate config, TLS material and mailboxes in DIR,
 #                          start dovecot, wait until it answers, write DIR/env
+#                          (POP3 and POP3S; LMTP delivery and SASL auth for
+#                          tests/integration/mta.sh's Postfix)
 #   sandbox.sh stop DIR    stop the dovecot started in DIR (idempotent)
 #   sandbox.sh certs DIR   only the TLS material, in DIR/tls: the test CA,
 #                          good, expired, soon, notyet (valid from
@@ -12,8 +14,9 @@
 #                          selfsigned certificates with their keys
 #
 # Needs root (dovecot switches to the mail/login uids), dovecot-core,
-# dovecot-pop3d and openssl. Ports: random free pair in 20000-60000, or
-# POP3_SANDBOX_PORT_BASE (plain = BASE, pop3s = BASE+1).
+# dovecot-pop3d, dovecot-lmtpd and openssl. Ports: three free ones in a row
+# in 20000-60000, or POP3_SANDBOX_PORT_BASE (plain = BASE, pop3s = BASE+1,
+# lmtp = BASE+2).
 set -euo pipefail
 
 readonly HOST_GOOD=127.0.0.1
@@ -26,6 +29,12 @@ readonly HOSTS=("$HOST_GOOD" "$HOST_EXPIRED" "$HOST_SOON")
 # passdb of that account alone sets it in the config (as a field of every
 # user it would also answer a failed CRAM-MD5 or APOP).
 readonly NOLOGIN_REASON="Account disabled"
+# The mailbox that mail arrives in over LMTP: trip@example.test, or trip.
+readonly TRIP_DOMAIN=example.test
+# Dovecot's name in LMTP (its greeting and Received: header).
+readonly LMTP_HOSTNAME=pop.example.test
+# The SASL socket for Postfix, under DIR/run (dovecot's base_dir).
+readonly AUTH_SOCKET_NAME=auth-postfix
 readonly READY_TIMEOUT_S=10
 readonly STOP_TIMEOUT_S=5
 
@@ -58,6 +67,8 @@ require_tools() {
 	done
 	[[ -x /usr/lib/dovecot/pop3-login && -x /usr/lib/dovecot/pop3 ]] ||
 		die "dovecot POP3 support missing (install dovecot-pop3d)"
+	[[ -x /usr/lib/dovecot/lmtp ]] ||
+		die "dovecot LMTP support missing: /usr/lib/dovecot/lmtp not found (install dovecot-lmtpd)"
 }
 
 now_ms() {
@@ -85,29 +96,35 @@ port_is_free() {
 	return 0
 }
 
-# Sets PORT_PLAIN and PORT_POP3S.
+# True if BASE, BASE+1 and BASE+2 are all free.
+ports_are_free() {
+	local base=$1 i
+	for i in 0 1 2; do
+		port_is_free $((base + i)) || return 1
+	done
+}
+
+# Sets PORT_PLAIN, PORT_POP3S and PORT_LMTP.
 pick_ports() {
 	local base tries
 	if [[ -n ${POP3_SANDBOX_PORT_BASE:-} ]]; then
 		base=$POP3_SANDBOX_PORT_BASE
-		if ! [[ $base =~ ^[0-9]+$ ]] || ((base < 1024 || base > 65534)); then
-			die "POP3_SANDBOX_PORT_BASE must be a number in 1024..65534 (got '$base')"
+		if ! [[ $base =~ ^[0-9]+$ ]] || ((base < 1024 || base > 65533)); then
+			die "POP3_SANDBOX_PORT_BASE must be a number in 1024..65533 (got '$base')"
 		fi
-		if ! port_is_free "$base" || ! port_is_free $((base + 1)); then
-			die "POP3_SANDBOX_PORT_BASE: port $base or $((base + 1)) is already in use"
-		fi
+		ports_are_free "$base" ||
+			die "POP3_SANDBOX_PORT_BASE: port $base, $((base + 1)) or $((base + 2)) is already in use"
 	else
 		for ((tries = 0; tries < 50; tries++)); do
 			base=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-			if port_is_free "$base" && port_is_free $((base + 1)); then
-				break
-			fi
+			ports_are_free "$base" && break
 			base=
 		done
-		[[ -n $base ]] || die "could not find two free TCP ports in 20000-60000"
+		[[ -n $base ]] || die "could not find three free TCP ports in 20000-60000"
 	fi
 	PORT_PLAIN=$base
 	PORT_POP3S=$((base + 1))
+	PORT_LMTP=$((base + 2))
 }
 
 # ------------------------------------------------------------------ TLS ----
@@ -280,7 +297,7 @@ make_mail() {
 	local f u size big_lines
 	local -a files
 	mkdir -p "$SANDBOX_DIR/mail"
-	for u in empty small large big disabled; do
+	for u in empty small large big disabled trip; do
 		make_mailbox "$u"
 	done
 
@@ -319,7 +336,7 @@ make_users() {
 	chmod 0750 "$auth"
 	chmod 0700 "$pass"
 	: >"$auth/users"
-	for u in empty small large big disabled; do
+	for u in empty small large big disabled trip; do
 		pw=${PASSWORDS[$u]}
 		extra=
 		# nologin + reason: correct password, but login refused with that text.
@@ -359,7 +376,7 @@ detect_dovecot_series() {
 write_conf_common() {
 	local d=$SANDBOX_DIR
 	cat <<EOF
-protocols = pop3
+protocols = pop3 lmtp
 listen = $LISTEN
 instance_name = pop3check-sandbox-$PORT_PLAIN
 base_dir = $d/run
@@ -477,6 +494,20 @@ userdb passwd-file {
 EOF
 }
 
+# LMTP looks a recipient up by its address (trip@example.test) while the
+# users file knows trip: for LMTP only, the domain is cut off first. Its
+# Received: header names the same host on every machine.
+write_conf_lmtp() {
+	local format='%Ln'
+	[[ $DOVECOT_SERIES == 2.4 ]] && format='%{user | username | lower}'
+	cat <<EOF
+protocol lmtp {
+  auth_username_format = $format
+  hostname = $LMTP_HOSTNAME
+}
+EOF
+}
+
 # The listeners. In 2.4 a listener has no address of its own: it takes the
 # global listen, which is the same list.
 write_conf_services() {
@@ -493,6 +524,22 @@ service pop3-login {
     $address
     port = $PORT_POP3S
     ssl = yes
+  }
+}
+# Mail for the round trip's mailbox arrives over LMTP (from mta.sh's Postfix).
+service lmtp {
+  inet_listener lmtp {
+    $address
+    port = $PORT_LMTP
+  }
+}
+# SASL for Postfix's smtpd (mta.sh), which runs as $AUTH_CLIENT_USER:
+# $SANDBOX_DIR/run/$AUTH_SOCKET_NAME.
+service auth {
+  unix_listener $AUTH_SOCKET_NAME {
+    mode = 0600
+    user = $AUTH_CLIENT_USER
+    group = $AUTH_CLIENT_GROUP
   }
 }
 # Belt and braces: no other protocol may bind a network port.
@@ -529,6 +576,8 @@ write_dovecot_conf() {
 		write_conf_common
 		echo
 		if [[ $DOVECOT_SERIES == 2.4 ]]; then write_conf_24; else write_conf_23; fi
+		echo
+		write_conf_lmtp
 		echo
 		write_conf_services
 	} >"$SANDBOX_DIR/dovecot.conf"
@@ -626,9 +675,13 @@ wait_ready() {
 				break
 			fi
 		done
+		if [[ -z $pending ]]; then
+			greeting=$(plain_greeting "$HOST_GOOD" "$PORT_LMTP" 2>/dev/null) || greeting=
+			[[ $greeting == "220 "* ]] || pending="$HOST_GOOD:$PORT_LMTP (lmtp)"
+		fi
 		[[ -z $pending ]] && return 0
 		if (($(now_ms) > deadline)); then
-			fail_start "listener $pending did not answer +OK within ${READY_TIMEOUT_S}s"
+			fail_start "listener $pending did not answer +OK (LMTP: 220) within ${READY_TIMEOUT_S}s"
 		fi
 		sleep 0.05
 	done
@@ -668,6 +721,45 @@ server_stat() {
 	echo "$n $size $largest"
 }
 
+# smtp_reply FD: reads one SMTP/LMTP reply, however many lines; prints
+# its last line.
+smtp_reply() {
+	local fd=$1 line
+	while IFS= read -r -t 10 line <&"$fd"; do
+		line=${line%$'\r'}
+		if [[ ${line:3:1} != - ]]; then
+			printf '%s\n' "$line"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# smtp_cmd FD COMMAND: sends one command, prints the reply's last line.
+smtp_cmd() {
+	printf '%s\r\n' "$2" >&"$1"
+	smtp_reply "$1"
+}
+
+# lmtp_accepts RCPT...: true if Dovecot's LMTP takes every recipient (a
+# userdb lookup; nothing is delivered). Prints the first refusal.
+lmtp_accepts() {
+	local fd rcpt reply ok=0
+	exec {fd}<>"/dev/tcp/$HOST_GOOD/$PORT_LMTP" || return 1
+	reply=$(smtp_reply "$fd") && [[ $reply == 220* ]] &&
+		reply=$(smtp_cmd "$fd" "LHLO sandbox.example.test") && [[ $reply == 250* ]] &&
+		reply=$(smtp_cmd "$fd" "MAIL FROM:<>") && [[ $reply == 250* ]] && ok=1
+	for rcpt in "$@"; do
+		((ok)) || break
+		reply=$(smtp_cmd "$fd" "RCPT TO:<$rcpt>") && [[ $reply == 250* ]] || ok=0
+		((ok)) || reply="RCPT TO:<$rcpt>: $reply"
+	done
+	smtp_cmd "$fd" QUIT >/dev/null 2>&1 || true
+	exec {fd}>&-
+	((ok)) || printf '%s\n' "$reply"
+	((ok))
+}
+
 # The env figures come from the files; make sure Dovecot agrees (this also
 # builds the indexes now rather than during the first test).
 self_check() {
@@ -688,6 +780,8 @@ self_check() {
 		fail_start "self-check: login/STAT as 'empty' failed"
 	[[ $got == "0 0 0" ]] ||
 		fail_start "self-check: empty: server says '$got'"
+	got=$(lmtp_accepts "trip@$TRIP_DOMAIN" trip) ||
+		fail_start "self-check: LMTP refused the round trip's mailbox: $got"
 }
 
 write_env() {
@@ -718,7 +812,16 @@ write_env() {
 			PASS_BIG "${PASSWORDS[big]}" \
 			BIG_OCTETS "$BIG_OCTETS" \
 			USER_DISABLED disabled \
-			PASS_DISABLED "${PASSWORDS[disabled]}"
+			PASS_DISABLED "${PASSWORDS[disabled]}" \
+			SANDBOX_LMTP_HOST "$HOST_GOOD" \
+			SANDBOX_LMTP_PORT "$PORT_LMTP" \
+			SANDBOX_LMTP_HOSTNAME "$LMTP_HOSTNAME" \
+			SANDBOX_AUTH_SOCKET "$SANDBOX_DIR/run/$AUTH_SOCKET_NAME" \
+			USER_TRIP trip \
+			PASS_TRIP "${PASSWORDS[trip]}" \
+			TRIP_ADDRESS "trip@$TRIP_DOMAIN" \
+			TRIP_DOMAIN "$TRIP_DOMAIN" \
+			TRIP_MAILDIR "$SANDBOX_DIR/mail/trip/Maildir"
 	} >"$tmp"
 	mv "$tmp" "$SANDBOX_DIR/env"
 }
@@ -740,6 +843,10 @@ resolve_accounts() {
 	# Mail is owned by nobody: unprivileged and not one of dovecot's own users.
 	MAIL_UID=$(id -u nobody) || die "system user 'nobody' missing"
 	MAIL_GID=$(id -g nobody)
+	# Without Postfix installed, the SASL socket is root's alone.
+	AUTH_CLIENT_USER=root
+	id -u postfix >/dev/null 2>&1 && AUTH_CLIENT_USER=postfix
+	AUTH_CLIENT_GROUP=$(id -gn "$AUTH_CLIENT_USER")
 }
 
 START_OK=0
@@ -785,6 +892,7 @@ cmd_start() {
 		[large]=large-pass-3
 		[big]=big-pass-4
 		[disabled]=disabled-pass-5
+		[trip]=trip-pass-6
 	)
 
 	make_tls
@@ -798,12 +906,12 @@ cmd_start() {
 	# retry with new ports if dovecot could not bind.
 	for attempt in 1 2 3; do
 		((attempt == 1)) || pick_ports
-		echo "$PORT_PLAIN $PORT_POP3S" >"$SANDBOX_DIR/ports"
+		echo "$PORT_PLAIN $PORT_POP3S $PORT_LMTP" >"$SANDBOX_DIR/ports"
 		write_dovecot_conf
 		check_config
 		launch_dovecot
 		if [[ -z ${POP3_SANDBOX_PORT_BASE:-} ]] && ((attempt < 3)) && bind_failed; then
-			note "ports $PORT_PLAIN/$PORT_POP3S taken meanwhile, retrying with others"
+			note "ports $PORT_PLAIN/$PORT_POP3S/$PORT_LMTP taken meanwhile, retrying with others"
 			stop_dovecot "$SANDBOX_DIR" >/dev/null 2>&1 || true
 			# Start the next attempt with clean logs (bind_failed greps them).
 			: >"$SANDBOX_DIR/dovecot.log"
@@ -816,7 +924,7 @@ cmd_start() {
 	self_check
 	write_env
 	START_OK=1
-	note "dovecot pid $SANDBOX_PID ready on $HOST_GOOD,$HOST_EXPIRED,$HOST_SOON ports $PORT_PLAIN (pop3+STLS) / $PORT_POP3S (pop3s) in $(($(now_ms) - t0)) ms; env: $SANDBOX_DIR/env"
+	note "dovecot pid $SANDBOX_PID ready on $HOST_GOOD,$HOST_EXPIRED,$HOST_SOON ports $PORT_PLAIN (pop3+STLS) / $PORT_POP3S (pop3s) / $PORT_LMTP (lmtp) in $(($(now_ms) - t0)) ms; env: $SANDBOX_DIR/env"
 }
 
 check_config() {
