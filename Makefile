@@ -343,7 +343,8 @@ bench: all $(TOOLS)
 	@BUILD=$(BUILD) tests/bench/sched.sh
 
 # libFuzzer targets (clang), FUZZ_SECONDS each; see tests/fuzz/run.sh.
-FUZZ_TARGETS = reply listing session tracker range config target http
+FUZZ_TARGETS = reply listing session tracker range config target http \
+               smtpreply maildate probeid
 FUZZ_SECONDS ?= 60
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang \
