@@ -28,6 +28,11 @@ WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Werror
 CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
 CURL_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
+# libcrypto: the round trip's HMAC-SHA-256, SHA-256 and random bytes.
+CRYPTO_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
+CRYPTO_LIBS   := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto)
+# What the core's objects link.
+CORE_LIBS    = $(CURL_LIBS) $(CRYPTO_LIBS)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 EXPORTER_LIBS := $(shell $(PKG_CONFIG) --libs jansson yaml-0.1 libmicrohttpd \
                    2>/dev/null || echo -ljansson -lyaml -lmicrohttpd) -lpthread
@@ -50,6 +55,7 @@ LIBFILE   = $(SONAME).0.0
 LIB_SRC = checks/alloc.c checks/text.c checks/secret.c checks/global.c \
           checks/names.c checks/reply.c \
           checks/body.c checks/md5.c checks/base64.c checks/range.c \
+          checks/smtpreply.c checks/maildate.c checks/probeid.c \
           checks/result.c checks/options.c checks/thresholds.c \
           checks/evaluate.c checks/sess.c checks/auth.c checks/commands.c \
           checks/session.c checks/tracker.c checks/loop.c checks/curlm.c \
@@ -90,7 +96,7 @@ SNMP_PIC_OBJ   = $(SNMP_MODULE_SRC:%.c=$(BUILD)/obj-pic/%.o) \
 # Unit tests by what they link: the core alone, the plugin's parts, the
 # config parser; test_alloc and test_expose have rules of their own.
 CORE_TESTS   = range reply body session digest evaluate names api loop tracker \
-               conn dialog secret
+               conn dialog secret mail
 PLUGIN_TESTS = output options
 UNIT_TESTS   = $(CORE_TESTS) $(PLUGIN_TESTS) alloc config expose schedule
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
@@ -99,8 +105,8 @@ TOOLS = $(BUILD)/tests/stallserver $(BUILD)/tests/popclient \
         $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop $(BUILD)/tests/deadconn \
         $(BUILD)/tests/expose_dump $(BUILD)/tests/fastpop3 $(BUILD)/tests/procpeak
 
-ALL_CFLAGS = $(WARN) $(CPPFLAGS) $(CFLAGS) $(CURL_CFLAGS) -Ichecks -Iexporters/common \
-             -Iexporters/prometheus -MMD -MP
+ALL_CFLAGS = $(WARN) $(CPPFLAGS) $(CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) \
+             -Ichecks -Iexporters/common -Iexporters/prometheus -MMD -MP
 
 # The allocation failure test needs the core built with its test hook.
 ALLOC_OBJ = $(LIB_SRC:%.c=$(BUILD)/obj-alloc/%.o)
@@ -156,7 +162,7 @@ $(BUILD)/$(LIBFILE): $(LIB_OBJ) checks/libpop3check.map
 	$(say) LD $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
 	    -Wl,--version-script=checks/libpop3check.map -Wl,--no-undefined \
-	    -o $@ $(LIB_OBJ) $(CURL_LIBS)
+	    -o $@ $(LIB_OBJ) $(CORE_LIBS)
 	$(Q)ln -sf $(LIBFILE) $(BUILD)/$(SONAME)
 	$(Q)ln -sf $(SONAME) $(BUILD)/$(LIBNAME)
 
@@ -189,7 +195,7 @@ $(BUILD)/tests/test_alloc: tests/unit/test_alloc.c $(ALLOC_OBJ)
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -DP3_ALLOC_TEST $(LDFLAGS) -o $@ $< $(ALLOC_OBJ) \
-	    $(CURL_LIBS) $(CMOCKA_LIBS) -lpthread -lm
+	    $(CORE_LIBS) $(CMOCKA_LIBS) -lpthread -lm
 
 # expose.c with its allocation-failure hook, as test_alloc does for the core.
 $(BUILD)/tests/test_expose: tests/unit/test_expose.c \
@@ -199,14 +205,14 @@ $(BUILD)/tests/test_expose: tests/unit/test_expose.c \
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -DP3X_ALLOC_TEST $(LDFLAGS) -o $@ $< \
 	    exporters/prometheus/expose.c exporters/prometheus/expose_probe.c \
-	    $(LIB_OBJ) $(CURL_LIBS) \
+	    $(LIB_OBJ) $(CORE_LIBS) \
 	    $(EXPORTER_LIBS) $(CMOCKA_LIBS) -lm
 
 $(CORE_TESTS:%=$(BUILD)/tests/test_%): $(BUILD)/tests/test_%: \
     tests/unit/test_%.c $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(say) LD $@
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CURL_LIBS) \
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CORE_LIBS) \
 	    $(CMOCKA_LIBS) -lpthread -lm
 
 $(PLUGIN_TESTS:%=$(BUILD)/tests/test_%): $(BUILD)/tests/test_%: \
@@ -214,20 +220,20 @@ $(PLUGIN_TESTS:%=$(BUILD)/tests/test_%): $(BUILD)/tests/test_%: \
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -Iplugin $(LDFLAGS) -o $@ $< $(LIB_OBJ) \
-	    $(PLUGIN_LIB_OBJ) $(CURL_LIBS) $(CMOCKA_LIBS) -lm
+	    $(PLUGIN_LIB_OBJ) $(CORE_LIBS) $(CMOCKA_LIBS) -lm
 
 $(BUILD)/tests/test_schedule: tests/unit/test_schedule.c $(LIB_OBJ) $(CONFIG_OBJ)
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CONFIG_OBJ) \
-	    $(CURL_LIBS) $(YAML_LIBS) -lpthread $(CMOCKA_LIBS) -lm
+	    $(CORE_LIBS) $(YAML_LIBS) -lpthread $(CMOCKA_LIBS) -lm
 
 $(BUILD)/tests/test_config: tests/unit/test_config.c $(LIB_OBJ) $(CONFIG_OBJ) \
     $(FLAGS_OBJ)
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CONFIG_OBJ) $(FLAGS_OBJ) \
-	    $(CURL_LIBS) $(YAML_LIBS) -lpthread $(CMOCKA_LIBS) -lm
+	    $(CORE_LIBS) $(YAML_LIBS) -lpthread $(CMOCKA_LIBS) -lm
 
 # The SNMP module's cells on results built field by field (internal.h).
 UNIT_TESTS += pop3mib
@@ -236,7 +242,7 @@ $(BUILD)/tests/test_pop3mib: tests/unit/test_pop3mib.c \
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(SNMP_CFLAGS) -Iexporters/snmp $(LDFLAGS) -o $@ \
-	    $< exporters/snmp/pop3mib.c $(LIB_OBJ) $(CONFIG_OBJ) $(CURL_LIBS) \
+	    $< exporters/snmp/pop3mib.c $(LIB_OBJ) $(CONFIG_OBJ) $(CORE_LIBS) \
 	    $(YAML_LIBS) $(SNMP_LIBS) -lpthread $(CMOCKA_LIBS) -lm
 
 # A user of the installed library: public header and the .so only.
@@ -251,14 +257,14 @@ $(BUILD)/tests/expose_dump: tests/exporter/expose_dump.c $(LIB_OBJ) \
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(XCOMMON_OBJ) \
-	    $(CURL_LIBS) $(EXPORTER_LIBS) -lm
+	    $(CORE_LIBS) $(EXPORTER_LIBS) -lm
 
 # Records the tracker's test streams (make record-streams): the core's
 # objects, for the internal debug-stream tap.
 $(BUILD)/tests/record_stream: tests/tools/record_stream.c $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(say) LD $@
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CURL_LIBS) -lm
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(CORE_LIBS) -lm
 
 $(BUILD)/tests/%: tests/tools/%.c
 	@mkdir -p $(@D)
@@ -337,7 +343,8 @@ bench: all $(TOOLS)
 	@BUILD=$(BUILD) tests/bench/sched.sh
 
 # libFuzzer targets (clang), FUZZ_SECONDS each; see tests/fuzz/run.sh.
-FUZZ_TARGETS = reply listing session tracker range config target http
+FUZZ_TARGETS = reply listing session tracker range config target http \
+               smtpreply maildate probeid
 FUZZ_SECONDS ?= 60
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang \
@@ -354,13 +361,13 @@ $(BUILD)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(LIB_OBJ) $(XCOMMON_OBJ) \
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(LIB_OBJ) \
-	    $(XCOMMON_OBJ) $(FUZZ_HTTP_OBJ) $(CURL_LIBS) $(EXPORTER_LIBS) -lm
+	    $(XCOMMON_OBJ) $(FUZZ_HTTP_OBJ) $(CORE_LIBS) $(EXPORTER_LIBS) -lm
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJ) $(CONFIG_OBJ)
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(LIB_OBJ) \
-	    $(CONFIG_OBJ) $(CURL_LIBS) $(EXPORTER_LIBS) -lpthread -lm
+	    $(CONFIG_OBJ) $(CORE_LIBS) $(EXPORTER_LIBS) -lpthread -lm
 
 # What a new user runs (see README): installs what is missing, then tests
 # with gcc, with clang (warnings are errors on both) and under sanitizers.

@@ -42,8 +42,9 @@ int p3_mail_date(const char *s, size_t len, int64_t *unix_s);
 struct p3_hop {
     char from[64]; /* the word after "from", "" if none */
     char by[64];   /* the word after "by", "" if none */
-    int64_t at;    /* the date after the last ';', Unix seconds; -1 when
-                      missing or not a date */
+    int64_t at;    /* the date after the last ';' outside comments and
+                      quoted strings, Unix seconds; -1 when missing or
+                      not a date */
 };
 
 /* Parses the value of one Received: header (unfolded, without the name).
@@ -53,10 +54,10 @@ int p3_received_parse(const char *value, size_t len, struct p3_hop *hop);
 
 /* ---- the probe identifier (header X-Pop3check-Probe) ---- */
 
-#define P3_PROBEID_HEADER "X-Pop3check-Probe"
-#define P3_PROBEID_CHECK_MAX 64 /* longest check name */
+#define P3_PROBEID_HEADER    "X-Pop3check-Probe"
+#define P3_PROBEID_CHECK_MAX 64  /* longest check name */
 #define P3_PROBEID_VALUE_MAX 300 /* longest header value this writes */
-#define P3_PROBEID_KEY_MAX  256 /* longest key */
+#define P3_PROBEID_KEY_MAX   256 /* longest key */
 
 /* What an identifier says: which check sent the probe, its nonce (128
  * random bits), when it was sent and until when its sender looks for it
@@ -74,32 +75,43 @@ int p3_probeid_check_name_ok(const char *name);
 
 /* Writes the header value for id, authenticated with key:
  * "v1; c=NAME; n=NONCE-HEX; t=SENT; d=DEADLINE; m=HMAC-HEX", the HMAC
- * (SHA-256, hex) over every field before it. 0, or -1 when the check name
- * is not valid or out is too small. */
+ * (SHA-256, lower-case hex) over the exact text before "; m=". 0, or -1
+ * (out is then "") when the check name is not valid, a time is negative,
+ * the key is longer than P3_PROBEID_KEY_MAX, out is too small or
+ * libcrypto fails. */
 int p3_probeid_format(const struct p3_probeid *id, const unsigned char *key,
                       size_t keylen, char *out, size_t outlen);
 
 enum p3_probeid_verdict {
-    P3_ID_NONE,        /* not an identifier of ours at all (no "v1;") */
-    P3_ID_MALFORMED,   /* starts like one, but does not parse */
+    P3_ID_NONE,        /* not an identifier at all (no "v" DIGITS ";") */
+    P3_ID_MALFORMED,   /* starts like one, but is not exactly what format
+                          writes; also every version but v1 (another
+                          release's: never ours to delete) */
     P3_ID_OTHER_CHECK, /* well-formed, another check's name */
     P3_ID_FORGED,      /* this check's name, but the HMAC does not match */
     P3_ID_OURS         /* this check's, authentic: *out is filled */
 };
 
 /* Reads a header value (unfolded, surrounding white space allowed) and
- * says whose it is, comparing the HMAC in constant time. out may be NULL;
- * it is filled for OTHER_CHECK, FORGED and OURS. */
+ * says whose it is, comparing the HMAC in constant time. Strict: only the
+ * text format writes is well-formed (field order, single spaces,
+ * lower-case hex, numbers without sign or leading zeros); the MAC is
+ * recomputed over the parsed fields written canonically. A key format
+ * would refuse, or a libcrypto failure, makes this check's name FORGED.
+ * out may be NULL; it is filled for OTHER_CHECK, FORGED and OURS. */
 enum p3_probeid_verdict p3_probeid_verify(const char *value, size_t len,
                                           const char *check,
                                           const unsigned char *key,
-                                          size_t keylen, struct p3_probeid *out);
+                                          size_t keylen,
+                                          struct p3_probeid *out);
 
 /* The key of a check that was given none: SHA-256 over a fixed label, the
- * user and the password of the mailbox (so that only who can log in can
- * make an identifier that verifies). */
-void p3_probeid_derive_key(const char *user, const char *password,
-                           unsigned char out[32]);
+ * user and the password of the mailbox, each but the last followed by a
+ * NUL (so that only who can log in can make an identifier that
+ * verifies). 0, or -1 when libcrypto fails (out of memory); out is then
+ * wiped. */
+int p3_probeid_derive_key(const char *user, const char *password,
+                          unsigned char out[32]);
 
 /* n bytes from the system's CSPRNG (OpenSSL RAND_bytes). 0, or -1. */
 int p3_random(void *buf, size_t n);

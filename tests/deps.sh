@@ -4,7 +4,7 @@
 # they are missing. Usage: tests/deps.sh demo|test|packages|lint
 set -euo pipefail
 
-build=(gcc make pkg-config libcurl4-openssl-dev ca-certificates
+build=(gcc make pkg-config libcurl4-openssl-dev libssl-dev ca-certificates
        libjansson-dev libyaml-dev libmicrohttpd-dev libsnmp-dev)
 # The mail round trip's chain: Postfix submits into Dovecot over LMTP.
 server=(dovecot-core dovecot-pop3d dovecot-lmtpd postfix openssl iproute2)
