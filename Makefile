@@ -57,10 +57,13 @@ LIB_SRC = checks/alloc.c checks/text.c checks/secret.c checks/global.c \
           checks/body.c checks/md5.c checks/base64.c checks/range.c \
           checks/smtpreply.c checks/maildate.c checks/probeid.c \
           checks/result.c checks/options.c checks/thresholds.c \
-          checks/evaluate.c checks/sess.c checks/auth.c checks/commands.c \
+          checks/evaluate.c checks/uidset.c checks/sess.c checks/polls.c \
+          checks/auth.c checks/commands.c \
           checks/session.c checks/tracker.c checks/loop.c checks/curlm.c \
-          checks/conn.c checks/dialog.c checks/probe.c checks/multi.c
-PLUGIN_LIB_SRC = plugin/options.c plugin/optval.c plugin/output.c
+          checks/curlio.c checks/conn.c checks/smtpconn.c checks/dialog.c \
+          checks/submit.c checks/trip.c checks/probe.c checks/multi.c
+PLUGIN_LIB_SRC = plugin/options.c plugin/optval.c plugin/tripopts.c \
+                 plugin/output.c plugin/tripout.c
 PLUGIN_SRC = plugin/check_pop3.c
 # The exporters' parts that the unit tests reach, and the daemon's own.
 CONFIG_SRC  = exporters/common/config.c exporters/common/config_module.c \

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* commands.c - the dialog after login (RFC 1939): STAT, then LIST, UIDL,
  * TOP n 0 and RETR n as the options ask, then QUIT; every reply checked
- * against what STAT said. Never DELE. */
+ * against what STAT said. Never DELE, but in a round trip's poll, whose
+ * commands after STAT are polls.c's. */
 #include <string.h>
 
 #include "sess.h"
@@ -29,6 +30,9 @@ static enum p3_sess_rc next_command(struct p3_session *s, int64_t now)
     char cmd[64];
     long n;
 
+    if (s->cfg.poll != NULL)
+        return s->step == P3_S_STAT ? p3_poll_after_stat(s, now)
+                                    : p3_poll_next(s, now);
     switch (s->step) {
     case P3_S_STAT:
         if (s->cfg.list)
@@ -107,6 +111,8 @@ enum p3_sess_rc p3_sess_cmd_listing(struct p3_session *s, const char *line,
         line++; /* dot-stuffed (RFC 1939, section 3) */
         len--;
     }
+    if (s->cfg.poll != NULL && s->step == P3_S_UIDL)
+        return p3_poll_uid(s, line, len, now);
     rc = p3_parse_listing(line, len, &num, s->step == P3_S_LIST ? &size : NULL);
     if (rc != 0 || num != s->list_count + 1)
         return p3_sess_bad_reply(s, p3_sess_command(s->step), line, len, now);
@@ -160,7 +166,9 @@ static enum p3_sess_rc command_refused(struct p3_session *s, const char *text,
 
     if (s->step == P3_S_QUIT)
         return quit_refused(s, text, len, now);
-    if (s->step == P3_S_TOP || s->step == P3_S_RETR)
+    if (s->cfg.poll != NULL && (s->step == P3_S_TOP || s->step == P3_S_DELE))
+        p3_format(what, sizeof what, "%s refused", p3_sess_command(s->step));
+    else if (s->step == P3_S_TOP || s->step == P3_S_RETR)
         p3_format(what, sizeof what, "%s %ld refused", p3_sess_command(s->step),
                   s->step == P3_S_TOP ? s->r->top_msg : s->r->retr_msg);
     else
@@ -190,13 +198,22 @@ enum p3_sess_rc p3_sess_cmd_reply(struct p3_session *s, const char *line,
             s->r->largest = 0; /* an empty maildrop has a largest of 0 */
         return P3_SESS_CONTINUE;
     case P3_S_TOP:
+        if (s->cfg.poll != NULL) {
+            s->in_headers = 1;
+            return P3_SESS_CONTINUE;
+        }
+        /* fall through */
     case P3_S_RETR:
         s->in_body = 1;
         p3_body_init(&s->body);
         return P3_SESS_CONTINUE;
+    case P3_S_DELE:
+        return p3_poll_dele_ok(s, now);
     default: /* QUIT */
         p3_sess_end_phase(s, now);
         s->step = P3_S_DONE;
+        if (s->cfg.poll != NULL && !s->failed)
+            p3_poll_quit_ok(s);
         return s->failed ? P3_SESS_FAILED : P3_SESS_DONE;
     }
 }

@@ -6,7 +6,6 @@
  * curl_easy_send/recv for the dialog. Everything that depends on how
  * libcurl behaves is here, in tracker.c and in curlm.c. */
 #define _DEFAULT_SOURCE
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -452,77 +451,9 @@ const char *p3_conn_apop_ts(const struct p3_conn *c)
 
 /* ---- the dialog's transport ---- */
 
-static enum p3_io_rc io_rc(struct p3_conn *c, CURLcode rc, const char *what,
-                           char *err, size_t errlen)
-{
-    if (rc == CURLE_OK)
-        return P3_IO_OK;
-    if (rc == CURLE_AGAIN)
-        return P3_IO_AGAIN;
-    p3_format(err, errlen, "%s: %s", what,
-              c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
-    return P3_IO_ERROR;
-}
-
-static enum p3_io_rc conn_send(void *ctx, const char *buf, size_t len,
-                               size_t *done, char *err, size_t errlen)
-{
-    struct p3_conn *c = ctx;
-
-    *done = 0;
-    return io_rc(c, curl_easy_send(c->easy, buf, len, done), "sending", err,
-                 errlen);
-}
-
-static enum p3_io_rc conn_recv(void *ctx, char *buf, size_t len, size_t *done,
-                               char *err, size_t errlen)
-{
-    struct p3_conn *c = ctx;
-
-    *done = 0;
-    return io_rc(c, curl_easy_recv(c->easy, buf, len, done), "receiving", err,
-                 errlen);
-}
-
-/* Plain text needs no libcurl in between: its curl_easy_send/recv look
- * the connection up in the shared multi handle's cache on every call,
- * which costs in proportion to the probes in flight. After CAPA libcurl
- * holds no unread bytes (POP3 servers do not speak unasked). */
-static enum p3_io_rc raw_rc(ssize_t n, const char *what, size_t *done,
-                            char *err, size_t errlen)
-{
-    if (n >= 0) {
-        *done = (size_t)n;
-        return P3_IO_OK;
-    }
-    *done = 0;
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-        return P3_IO_AGAIN;
-    p3_format(err, errlen, "%s: %s", what, strerror(errno));
-    return P3_IO_ERROR;
-}
-
-static enum p3_io_rc raw_send(void *ctx, const char *buf, size_t len,
-                              size_t *done, char *err, size_t errlen)
-{
-    const struct p3_conn *c = ctx;
-
-    return raw_rc(send(c->fd, buf, len, MSG_NOSIGNAL), "sending", done, err,
-                  errlen);
-}
-
-static enum p3_io_rc raw_recv(void *ctx, char *buf, size_t len, size_t *done,
-                              char *err, size_t errlen)
-{
-    const struct p3_conn *c = ctx;
-
-    return raw_rc(recv(c->fd, buf, len, 0), "receiving", done, err, errlen);
-}
-
 struct p3_transport p3_conn_transport(struct p3_conn *c)
 {
     c->fd = p3_conn_socket(c);
-    if (c->o->tls == POP3CHECK_TLS_NONE && c->fd >= 0)
-        return (struct p3_transport){raw_send, raw_recv, c};
-    return (struct p3_transport){conn_send, conn_recv, c};
+    c->io = (struct p3_curlio){c->easy, c->fd, c->errbuf};
+    return p3_curlio_transport(&c->io, c->o->tls != POP3CHECK_TLS_NONE);
 }

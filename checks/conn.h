@@ -8,6 +8,7 @@
 
 #include <curl/curl.h>
 
+#include "curlio.h"
 #include "curlm.h"
 #include "tracker.h"
 #include "transport.h"
@@ -24,6 +25,7 @@ struct p3_conn {
     enum p3_conn_state state;
     int code; /* CURLcode once FINISHED */
     int fd;   /* the socket once connected, for the plain transport */
+    struct p3_curlio io;
     CURL *easy;
     struct curl_slist *connect_to_list;
     char url[300];

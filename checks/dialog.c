@@ -21,7 +21,7 @@ static void end(struct p3_dialog *d)
 
 static void io_failed(struct p3_dialog *d, const char *msg, int64_t now)
 {
-    p3_sess_fail(d->sess, POP3CHECK_E_PROTOCOL, msg, now);
+    d->ops->fail(d->sess, POP3CHECK_E_PROTOCOL, msg, now);
     end(d);
 }
 
@@ -32,7 +32,7 @@ static int flush(struct p3_dialog *d, int64_t now)
     size_t n;
     char err[256];
 
-    while ((n = p3_sess_pending(d->sess, &buf)) > 0) {
+    while ((n = d->ops->pending(d->sess, &buf)) > 0) {
         size_t sent = 0;
         enum p3_io_rc rc =
             d->tr.send(d->tr.ctx, buf, n, &sent, err, sizeof err);
@@ -42,7 +42,7 @@ static int flush(struct p3_dialog *d, int64_t now)
             io_failed(d, err, now);
             return -1;
         }
-        p3_sess_sent(d->sess, sent);
+        d->ops->sent(d->sess, sent);
     }
     return 0;
 }
@@ -54,12 +54,12 @@ static void watch(struct p3_dialog *d, int64_t now)
     const char *buf;
     unsigned ev = P3_EV_IN;
 
-    if (p3_sess_pending(d->sess, &buf) > 0)
+    if (d->ops->pending(d->sess, &buf) > 0)
         ev |= P3_EV_OUT;
     if (ev == d->events)
         return;
     if (p3_loop_watch(d->loop, d->fd, ev, on_io, d) != 0) {
-        p3_sess_fail(d->sess, POP3CHECK_E_INTERNAL,
+        d->ops->fail(d->sess, POP3CHECK_E_INTERNAL,
                      "cannot watch the socket (out of memory?)", now);
         end(d);
         return;
@@ -84,7 +84,7 @@ static enum p3_sess_rc drain(struct p3_dialog *d, int64_t *now)
             io_failed(d, err, *now);
             return P3_SESS_FAILED;
         }
-        enum p3_sess_rc s = p3_sess_input(d->sess, buf, n, *now);
+        enum p3_sess_rc s = d->ops->input(d->sess, buf, n, *now);
         if (s != P3_SESS_CONTINUE || n == 0)
             return s;
         if (flush(d, *now) != 0)
@@ -103,7 +103,7 @@ static void on_io(void *ctx, int fd, unsigned events)
     if (events & P3_EV_GONE) {
         /* libcurl found the connection dead and closed it. */
         d->fd = -1;
-        p3_sess_input(d->sess, "", 0, now); /* "server closed ..." */
+        d->ops->input(d->sess, "", 0, now); /* "server closed ..." */
         end(d);
         return;
     }
@@ -121,23 +121,64 @@ static void on_io(void *ctx, int fd, unsigned events)
     watch(d, now);
 }
 
-void p3_dialog_start(struct p3_dialog *d, struct p3_loop *l, int fd,
-                     const struct p3_transport *tr, struct p3_session *s,
-                     int64_t now, void (*wake)(void *ctx), void *ctx)
+void p3_dialog_run(struct p3_dialog *d, struct p3_loop *l, int fd,
+                   const struct p3_transport *tr,
+                   const struct p3_dialog_ops *ops, void *obj, int64_t now,
+                   void (*wake)(void *ctx), void *ctx)
 {
     memset(d, 0, sizeof *d);
     d->loop = l;
     d->fd = fd;
     d->tr = *tr;
-    d->sess = s;
+    d->ops = ops;
+    d->sess = obj;
     d->wake = wake;
     d->wake_ctx = ctx;
-    if (p3_sess_start(s, now) != P3_SESS_CONTINUE) {
+    if (ops->start(obj, now) != P3_SESS_CONTINUE) {
         end(d);
         return;
     }
     if (flush(d, now) == 0)
         watch(d, now);
+}
+
+/* ---- a POP3 session ---- */
+
+static enum p3_sess_rc sess_start(void *obj, int64_t now)
+{
+    return p3_sess_start(obj, now);
+}
+
+static size_t sess_pending(const void *obj, const char **buf)
+{
+    return p3_sess_pending(obj, buf);
+}
+
+static void sess_sent(void *obj, size_t n)
+{
+    p3_sess_sent(obj, n);
+}
+
+static enum p3_sess_rc sess_input(void *obj, const char *data, size_t len,
+                                  int64_t now)
+{
+    return p3_sess_input(obj, data, len, now);
+}
+
+static void sess_fail(void *obj, enum pop3check_error e, const char *text,
+                      int64_t now)
+{
+    p3_sess_fail(obj, e, text, now);
+}
+
+static const struct p3_dialog_ops sess_ops = {sess_start, sess_pending,
+                                              sess_sent, sess_input, sess_fail};
+
+void p3_dialog_start(struct p3_dialog *d, struct p3_loop *l, int fd,
+                     const struct p3_transport *tr, struct p3_session *s,
+                     int64_t now, void (*wake)(void *ctx), void *ctx)
+{
+    p3_dialog_run(d, l, fd, tr, &sess_ops, s, now, wake, ctx);
 }
 
 void p3_dialog_stop(struct p3_dialog *d)

@@ -53,13 +53,9 @@ static void judge(struct verdict *v, const char *what, double value,
 static void judge_failure(struct verdict *v, const struct pop3check_result *r,
                           const struct pop3check_thresholds *t)
 {
-    enum pop3check_state s = POP3CHECK_STATE_CRITICAL;
+    enum pop3check_state s = pop3check_thresholds_error_state(t, r->error);
     char reason[300];
 
-    if (r->error == POP3CHECK_E_TIMEOUT)
-        s = t->timeout_state;
-    else if (r->error == POP3CHECK_E_INTERNAL)
-        s = POP3CHECK_STATE_UNKNOWN;
     p3_format(reason, sizeof reason, "%s", r->error_text);
     raise_to(v, s, reason);
 }

@@ -26,6 +26,10 @@
 #define P3_PORT_IMPLICIT 995
 #define P3_TIMEOUT_MS    10000
 #define P3_TIMEOUT_MAX   3600000
+#define P3_SMTP_PORT     587 /* submission (RFC 6409) */
+#define P3_SMTPS_PORT    465 /* submissions (RFC 8314) */
+#define P3_POLL_MS       1000
+#define P3_SUBJECT       "pop3check round trip"
 
 /* What this release knows; the tables are sized by these. */
 #define P3_PHASES   POP3CHECK_PHASE_KNOWN
@@ -156,6 +160,13 @@ struct pop3check_result {
     unsigned peer_port;
     int ip_version;
     int64_t started_at;
+    /* round trips: -1 (figures) and "" for other probes */
+    int64_t delivered, polls, stale_cleaned, smtp_code, smtp_tls;
+    int64_t headers_read, poll_ms;
+    char smtp_enhanced[16];
+    char smtp_server[256];
+    char received[512];
+    char probe_id[33];
 };
 
 /* Fills r as for a probe that has not run. */
@@ -173,6 +184,13 @@ struct p3_opts {
     long port; /* 0: by TLS mode */
     long ip_version, tls, insecure, auth, list, uidl, top, retr;
     long timeout_ms; /* 0: P3_TIMEOUT_MS */
+    /* a round trip (smtp_host set); the strings are wiped like the rest */
+    char *smtp_host, *smtp_user, *smtp_password, *smtp_auth;
+    char *mail_from, *rcpt_to, *subject, *check_name, *probe_key;
+    long smtp_port;    /* 0: by the SMTP TLS mode */
+    long smtp_tls;     /* meaningful when smtp_tls_set */
+    long smtp_tls_set; /* 0: STARTTLS required */
+    long poll_ms;      /* 0: P3_POLL_MS */
     pop3check_trace_fn *trace;
     void *trace_ctx;
     p3_tap_fn *tap; /* NULL but in the recorder */
@@ -195,6 +213,13 @@ void p3_opts_clear(struct p3_opts *o);
 /* The port and timeout a probe with o uses. */
 long p3_opts_port(const struct p3_opts *o);
 long p3_opts_timeout_ms(const struct p3_opts *o);
+/* The SMTP side of a round trip: port, TLS mode and poll interval as the
+ * probe uses them; the check name (given, or USER@HOST with what a name
+ * may not hold as '_') into buf. */
+long p3_opts_smtp_port(const struct p3_opts *o);
+long p3_opts_smtp_tls(const struct p3_opts *o);
+long p3_opts_poll_ms(const struct p3_opts *o);
+void p3_opts_check_name(const struct p3_opts *o, char *buf, size_t len);
 /* Why o cannot be probed as a whole (missing host, a user without a
  * password, ...), or NULL. */
 const char *p3_opts_check(const struct p3_opts *o);
@@ -206,6 +231,9 @@ struct pop3check_thresholds {
     struct p3_range *phase[2][P3_PHASES];
     struct p3_range *measure[2][P3_MEASURES];
     enum pop3check_state timeout_state;
+    /* The state of a failure of each kind, or 0 for the default (CRITICAL,
+     * an internal error UNKNOWN); state + 1 when set. */
+    unsigned char error_state[P3_ERRORS];
 };
 /* The range of a phase's time or of a measure at level, or NULL when
  * unset (for evaluate.c and the unit tests). */

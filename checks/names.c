@@ -41,6 +41,7 @@ static const char *const tls_names[] = {
     [POP3CHECK_TLS_NONE] = "none",
     [POP3CHECK_TLS_STLS] = "stls",
     [POP3CHECK_TLS_IMPLICIT] = "implicit",
+    [POP3CHECK_TLS_TRY] = "try",
 };
 static const char *const auth_names[] = {
     [POP3CHECK_AUTH_ANY] = "any",     [POP3CHECK_AUTH_USER] = "user",

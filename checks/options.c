@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "mail.h"
 
 static char **str_slot(struct p3_opts *v, enum pop3check_opt key)
 {
@@ -23,9 +24,34 @@ static char **str_slot(struct p3_opts *v, enum pop3check_opt key)
         return &v->user;
     case POP3CHECK_OPT_PASSWORD:
         return &v->password;
+    case POP3CHECK_OPT_SMTP_HOST:
+        return &v->smtp_host;
+    case POP3CHECK_OPT_SMTP_USER:
+        return &v->smtp_user;
+    case POP3CHECK_OPT_SMTP_PASSWORD:
+        return &v->smtp_password;
+    case POP3CHECK_OPT_SMTP_AUTH:
+        return &v->smtp_auth;
+    case POP3CHECK_OPT_MAIL_FROM:
+        return &v->mail_from;
+    case POP3CHECK_OPT_RCPT_TO:
+        return &v->rcpt_to;
+    case POP3CHECK_OPT_SUBJECT:
+        return &v->subject;
+    case POP3CHECK_OPT_CHECK_NAME:
+        return &v->check_name;
+    case POP3CHECK_OPT_PROBE_KEY:
+        return &v->probe_key;
     default:
         return NULL;
     }
+}
+
+/* The secrets: never read back. */
+static int secret_key(enum pop3check_opt key)
+{
+    return key == POP3CHECK_OPT_PASSWORD ||
+           key == POP3CHECK_OPT_SMTP_PASSWORD || key == POP3CHECK_OPT_PROBE_KEY;
 }
 
 static long *long_slot(struct p3_opts *v, enum pop3check_opt key)
@@ -51,6 +77,12 @@ static long *long_slot(struct p3_opts *v, enum pop3check_opt key)
         return &v->retr;
     case POP3CHECK_OPT_TIMEOUT_MS:
         return &v->timeout_ms;
+    case POP3CHECK_OPT_SMTP_PORT:
+        return &v->smtp_port;
+    case POP3CHECK_OPT_SMTP_TLS:
+        return &v->smtp_tls;
+    case POP3CHECK_OPT_POLL_MS:
+        return &v->poll_ms;
     default:
         return NULL;
     }
@@ -79,11 +111,86 @@ static int valid_cred(const char *s)
     return n > 0 && n <= P3_CRED_MAX && strpbrk(s, "\r\n") == NULL;
 }
 
+/* An envelope address: local@domain in printable ASCII without what would
+ * break the MAIL FROM/RCPT TO line or the header it also goes into. */
+static int valid_address(const char *s)
+{
+    const char *at = strrchr(s, '@');
+    size_t n = strlen(s);
+
+    if (n < 3 || n > 254 || at == NULL || at == s || at[1] == '\0')
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] <= ' ' || s[i] > '~' || strchr("<>()[],;:\\\"", s[i]))
+            return 0;
+    return 1;
+}
+
+/* Printable ASCII (a header value, a mechanism name), 1 .. max long. */
+static int valid_text(const char *s, size_t max, int spaces)
+{
+    size_t n = strlen(s);
+
+    if (n == 0 || n > max)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < ' ' || s[i] > '~' || (!spaces && s[i] == ' '))
+            return 0;
+    return 1;
+}
+
+static const char *check_trip_str(enum pop3check_opt key, const char *s)
+{
+    switch (key) {
+    case POP3CHECK_OPT_SMTP_HOST:
+        return valid_host(s) ? NULL
+                             : "smtp_host: give a host name or an IP address "
+                               "(letters, digits, '.', '-', ':' only)";
+    case POP3CHECK_OPT_SMTP_USER:
+        return valid_cred(s) && !strchr(s, ' ')
+                   ? NULL
+                   : "smtp_user: 1-255 characters, no spaces or line breaks";
+    case POP3CHECK_OPT_SMTP_PASSWORD:
+        return valid_cred(s) ? NULL
+                             : "smtp_password: 1-255 characters, no line "
+                               "breaks";
+    case POP3CHECK_OPT_SMTP_AUTH:
+        return valid_text(s, 20, 0) && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                 "abcdefghijklmnopqrstuvwxyz"
+                                                 "0123456789-_") == strlen(s)
+                   ? NULL
+                   : "smtp_auth: a SASL mechanism name such as PLAIN";
+    case POP3CHECK_OPT_MAIL_FROM:
+    case POP3CHECK_OPT_RCPT_TO:
+        return valid_address(s) ? NULL
+                                : "mail_from, rcpt_to: an address "
+                                  "local@domain, printable ASCII, no spaces "
+                                  "or <>()[],;:\\\"";
+    case POP3CHECK_OPT_SUBJECT:
+        return valid_text(s, 200, 1) ? NULL
+                                     : "subject: 1-200 printable ASCII "
+                                       "characters";
+    case POP3CHECK_OPT_CHECK_NAME:
+        return p3_probeid_check_name_ok(s)
+                   ? NULL
+                   : "check_name: 1-64 characters of A-Z a-z 0-9 . _ - @ / "
+                     "+ : =";
+    case POP3CHECK_OPT_PROBE_KEY:
+        return strlen(s) >= 16 && strlen(s) <= P3_PROBEID_KEY_MAX
+                   ? NULL
+                   : "probe_key: 16-256 bytes";
+    default:
+        return NULL;
+    }
+}
+
 /* Why value cannot be the string option key, or NULL. */
 static const char *check_str(enum pop3check_opt key, const char *s)
 {
     if (s == NULL)
         return NULL;
+    if (key >= POP3CHECK_OPT_SMTP_HOST)
+        return check_trip_str(key, s);
     switch (key) {
     case POP3CHECK_OPT_HOST:
         return valid_host(s) ? NULL
@@ -120,6 +227,9 @@ static const char *check_long(enum pop3check_opt key, long v)
         return v == 0 || v == 4 || v == 6 ? NULL
                                           : "ip_version: must be 0, 4 or 6";
     case POP3CHECK_OPT_TLS:
+        if (v == POP3CHECK_TLS_TRY)
+            return "tls: 'try' is for the SMTP side of a round trip only; "
+                   "the POP3 side takes none, stls or implicit";
         return pop3check_tls_name((enum pop3check_tls)v) ? NULL
                                                          : "tls: unknown mode";
     case POP3CHECK_OPT_AUTH:
@@ -138,6 +248,16 @@ static const char *check_long(enum pop3check_opt key, long v)
     case POP3CHECK_OPT_TIMEOUT_MS:
         return v >= 0 && v <= P3_TIMEOUT_MAX ? NULL
                                              : "timeout: at most one hour";
+    case POP3CHECK_OPT_SMTP_PORT:
+        return v >= 0 && v <= 65535 ? NULL : "smtp_port: must be 1-65535";
+    case POP3CHECK_OPT_SMTP_TLS:
+        return pop3check_tls_name((enum pop3check_tls)v)
+                   ? NULL
+                   : "smtp_tls: unknown mode";
+    case POP3CHECK_OPT_POLL_MS:
+        return v == 0 || (v >= 100 && v <= P3_TIMEOUT_MAX)
+                   ? NULL
+                   : "poll interval: 100 ms to one hour";
     default:
         return NULL;
     }
@@ -210,6 +330,8 @@ int pop3check_options_set_long(struct pop3check_options *o,
     if ((why = check_long(key, value)) != NULL)
         return refuse(o, why);
     *slot = value;
+    if (key == POP3CHECK_OPT_SMTP_TLS)
+        o->v.smtp_tls_set = 1;
     o->error[0] = '\0';
     return 0;
 }
@@ -232,7 +354,7 @@ const char *pop3check_options_get_str(const struct pop3check_options *o,
 {
     char **slot = str_slot((struct p3_opts *)&o->v, key);
 
-    if (slot == NULL || key == POP3CHECK_OPT_PASSWORD)
+    if (slot == NULL || secret_key(key))
         return NULL;
     return *slot;
 }
@@ -248,6 +370,12 @@ int pop3check_options_get_long(const struct pop3check_options *o,
         *value = p3_opts_port(&o->v);
     else if (key == POP3CHECK_OPT_TIMEOUT_MS)
         *value = p3_opts_timeout_ms(&o->v);
+    else if (key == POP3CHECK_OPT_SMTP_PORT)
+        *value = p3_opts_smtp_port(&o->v);
+    else if (key == POP3CHECK_OPT_SMTP_TLS)
+        *value = p3_opts_smtp_tls(&o->v);
+    else if (key == POP3CHECK_OPT_POLL_MS)
+        *value = p3_opts_poll_ms(&o->v);
     else
         *value = *slot;
     return 0;
@@ -272,13 +400,54 @@ long p3_opts_timeout_ms(const struct p3_opts *o)
     return o->timeout_ms ? o->timeout_ms : P3_TIMEOUT_MS;
 }
 
+long p3_opts_smtp_tls(const struct p3_opts *o)
+{
+    return o->smtp_tls_set ? o->smtp_tls : POP3CHECK_TLS_STLS;
+}
+
+long p3_opts_smtp_port(const struct p3_opts *o)
+{
+    if (o->smtp_port)
+        return o->smtp_port;
+    return p3_opts_smtp_tls(o) == POP3CHECK_TLS_IMPLICIT ? P3_SMTPS_PORT
+                                                         : P3_SMTP_PORT;
+}
+
+long p3_opts_poll_ms(const struct p3_opts *o)
+{
+    return o->poll_ms ? o->poll_ms : P3_POLL_MS;
+}
+
+void p3_opts_check_name(const struct p3_opts *o, char *buf, size_t len)
+{
+    static const char ok[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+                             "vwxyz0123456789._-@/+:=";
+
+    if (o->check_name != NULL) {
+        p3_format(buf, len, "%s", o->check_name);
+        return;
+    }
+    p3_format(buf, len, "%.*s@%s", 40, o->user ? o->user : "", o->host);
+    if (strlen(buf) > P3_PROBEID_CHECK_MAX)
+        buf[P3_PROBEID_CHECK_MAX] = '\0';
+    for (char *c = buf; *c; c++)
+        if (!strchr(ok, *c))
+            *c = '_';
+}
+
+/* Every string of the options, for clear and copy. */
+#define P3_OPT_STRINGS(o)                                                      \
+    &(o)->host, &(o)->cafile, &(o)->sni, &(o)->user, &(o)->password,           \
+        &(o)->smtp_host, &(o)->smtp_user, &(o)->smtp_password,                 \
+        &(o)->smtp_auth, &(o)->mail_from, &(o)->rcpt_to, &(o)->subject,        \
+        &(o)->check_name, &(o)->probe_key
+
 void p3_opts_clear(struct p3_opts *o)
 {
-    p3_free_secret(o->host);
-    p3_free_secret(o->cafile);
-    p3_free_secret(o->sni);
-    p3_free_secret(o->user);
-    p3_free_secret(o->password);
+    char **strs[] = {P3_OPT_STRINGS(o)};
+
+    for (size_t i = 0; i < P3_COUNT(strs); i++)
+        p3_free_secret(*strs[i]);
     explicit_bzero(o, sizeof *o);
 }
 
@@ -293,15 +462,37 @@ static int dup_str(char **dst, const char *src)
 
 int p3_opts_copy(struct p3_opts *dst, const struct p3_opts *src)
 {
+    char **to[] = {P3_OPT_STRINGS(dst)};
+    char *const *from[] = {P3_OPT_STRINGS(src)};
+    int failed = 0;
+
     *dst = *src;
-    dst->host = dst->cafile = dst->sni = dst->user = dst->password = NULL;
-    if (dup_str(&dst->host, src->host) || dup_str(&dst->cafile, src->cafile) ||
-        dup_str(&dst->sni, src->sni) || dup_str(&dst->user, src->user) ||
-        dup_str(&dst->password, src->password)) {
+    for (size_t i = 0; i < P3_COUNT(to); i++)
+        *to[i] = NULL;
+    for (size_t i = 0; i < P3_COUNT(to) && !failed; i++)
+        failed = dup_str(to[i], *from[i]);
+    if (failed) {
         p3_opts_clear(dst);
         return -1;
     }
     return 0;
+}
+
+/* A round trip: what the SMTP side and the mailbox need. */
+static const char *p3_opts_check_trip(const struct p3_opts *o)
+{
+    if (o->user == NULL)
+        return "user: a round trip reads the mailbox, give its user and "
+               "password";
+    if (o->mail_from == NULL || o->rcpt_to == NULL)
+        return "mail_from, rcpt_to: a round trip needs both the sender and "
+               "the recipient (the mailbox at the POP3 host)";
+    if (o->smtp_user != NULL && o->smtp_password == NULL)
+        return "smtp_password: needed with smtp_user";
+    if (o->top != POP3CHECK_MSG_NONE || o->retr != POP3CHECK_MSG_NONE)
+        return "top, retr: a round trip reads only the headers of new "
+               "messages (TOP n 0) and never fetches one; leave them unset";
+    return NULL;
 }
 
 const char *p3_opts_check(const struct p3_opts *o)
@@ -318,5 +509,5 @@ const char *p3_opts_check(const struct p3_opts *o)
     if (o->user != NULL && o->password == NULL)
         return "password: needed with a user name, 1-255 characters, no "
                "line breaks";
-    return NULL;
+    return o->smtp_host ? p3_opts_check_trip(o) : NULL;
 }

@@ -95,8 +95,9 @@ POP3CHECK_API void pop3check_global_cleanup(void);
     X(PROTOCOL, 6, "protocol", "server broke the POP3 protocol")               \
     X(AUTH, 7, "auth", "login failed")                                         \
     X(COMMAND, 8, "command", "command refused by the server")                  \
-    X(INTERNAL, 9, "internal", "internal error")
-#define POP3CHECK_E_KNOWN 10 /* values 0 .. 9 above */
+    X(INTERNAL, 9, "internal", "internal error")                               \
+    X(NOT_DELIVERED, 10, "not_delivered", "probe message not delivered in time")
+#define POP3CHECK_E_KNOWN 11 /* values 0 .. 10 above */
 
 enum pop3check_error {
 #define POP3CHECK_X_ENUM(e, v, name, msg) POP3CHECK_E_##e = v,
@@ -113,7 +114,14 @@ POP3CHECK_API const char *pop3check_error_name(enum pop3check_error e);
 POP3CHECK_API const char *pop3check_error_message(enum pop3check_error e);
 
 /* Phases: X(enum suffix, value, name). A probe runs them in this order;
- * TOTAL is the whole probe. Phases added later come after TOTAL. */
+ * TOTAL is the whole probe. Phases added later come after TOTAL.
+ * A round trip (POP3CHECK_OPT_SMTP_HOST set) first submits its probe
+ * message: SMTP_RESOLVE, _CONNECT, _TLS (implicit or STARTTLS),
+ * _GREETING (the greeting and EHLO), _AUTH, _SUBMIT (MAIL FROM until the
+ * 250 after the message); then polls the mailbox in POP3 sessions whose
+ * phases are those above (the figures and times of the last session),
+ * DELE among them; DELIVERY runs from that 250 to the login of the
+ * session that first saw the probe, both on this host's clock. */
 #define POP3CHECK_PHASES(X)                                                    \
     X(RESOLVE, 0, "resolve")                                                   \
     X(CONNECT, 1, "connect")                                                   \
@@ -128,8 +136,16 @@ POP3CHECK_API const char *pop3check_error_message(enum pop3check_error e);
     X(TOP, 10, "top")                                                          \
     X(RETR, 11, "retr")                                                        \
     X(QUIT, 12, "quit")                                                        \
-    X(TOTAL, 13, "total")
-#define POP3CHECK_PHASE_KNOWN 14 /* values 0 .. 13 above */
+    X(TOTAL, 13, "total")                                                      \
+    X(SMTP_RESOLVE, 14, "smtp_resolve")                                        \
+    X(SMTP_CONNECT, 15, "smtp_connect")                                        \
+    X(SMTP_TLS, 16, "smtp_tls")                                                \
+    X(SMTP_GREETING, 17, "smtp_greeting")                                      \
+    X(SMTP_AUTH, 18, "smtp_auth")                                              \
+    X(SMTP_SUBMIT, 19, "smtp_submit")                                          \
+    X(DELIVERY, 20, "delivery")                                                \
+    X(DELE, 21, "dele")
+#define POP3CHECK_PHASE_KNOWN 22 /* values 0 .. 21 above */
 
 enum pop3check_phase {
 #define POP3CHECK_X_ENUM(e, v, name) POP3CHECK_PHASE_##e = v,
@@ -159,12 +175,16 @@ enum pop3check_rcode {
 POP3CHECK_API const char *pop3check_rcode_name(enum pop3check_rcode c);
 
 enum pop3check_tls {
-    POP3CHECK_TLS_NONE = 0,    /* plain text */
-    POP3CHECK_TLS_STLS = 1,    /* upgrade with STLS (RFC 2595), else fail */
-    POP3CHECK_TLS_IMPLICIT = 2 /* POP3S, TLS from the first byte */
+    POP3CHECK_TLS_NONE = 0,     /* plain text */
+    POP3CHECK_TLS_STLS = 1,     /* upgrade with STLS (RFC 2595), else fail */
+    POP3CHECK_TLS_IMPLICIT = 2, /* POP3S, TLS from the first byte */
+    POP3CHECK_TLS_TRY = 3       /* STARTTLS when offered, else plain text:
+                                   for the SMTP side (POP3CHECK_OPT_SMTP_TLS)
+                                   only */
 };
 
-/* "none", "stls", "implicit"; NULL for a value it does not know. */
+/* "none", "stls", "implicit", "try"; NULL for a value it does not
+ * know. */
 POP3CHECK_API const char *pop3check_tls_name(enum pop3check_tls t);
 /* The mode called name (any case), or -1. */
 POP3CHECK_API int pop3check_tls_from_name(const char *name);
@@ -233,27 +253,60 @@ POP3CHECK_API int pop3check_state_from_name(const char *name);
 /* Option keys; each says its type (set with _set_str or _set_long), its
  * values and what it is when never set. */
 enum pop3check_opt {
-    POP3CHECK_OPT_HOST = 0,       /* str: name or address; required */
-    POP3CHECK_OPT_PORT = 1,       /* long 1-65535; unset (0): 110, 995 for
-                                     POP3CHECK_TLS_IMPLICIT */
-    POP3CHECK_OPT_IP_VERSION = 2, /* long 0 (any), 4 or 6; 0 */
-    POP3CHECK_OPT_TLS = 3,        /* long, enum pop3check_tls; NONE */
-    POP3CHECK_OPT_CAFILE = 4,     /* str: CA bundle; the system's */
-    POP3CHECK_OPT_INSECURE = 5,   /* long 0/1: do not verify the
-                                     certificate; 0 */
-    POP3CHECK_OPT_SNI = 6,        /* str: TLS server name to send and
-                                     verify; the host */
-    POP3CHECK_OPT_USER = 7,       /* str; unset: greeting and CAPA only */
-    POP3CHECK_OPT_PASSWORD = 8,   /* str, secret: never read back, wiped
-                                     when replaced or freed */
-    POP3CHECK_OPT_AUTH = 9,       /* long, enum pop3check_auth; ANY */
-    POP3CHECK_OPT_LIST = 10,      /* long 0/1: send LIST; 0 */
-    POP3CHECK_OPT_UIDL = 11,      /* long 0/1: send UIDL; 0 */
-    POP3CHECK_OPT_TOP = 12,       /* long: TOP n 0, POP3CHECK_MSG_* or
-                                     n >= 1; NONE */
-    POP3CHECK_OPT_RETR = 13,      /* long: RETR n, as TOP; NONE */
-    POP3CHECK_OPT_TIMEOUT_MS = 14 /* long 1-3600000, the whole probe;
-                                     10000 */
+    POP3CHECK_OPT_HOST = 0,        /* str: name or address; required */
+    POP3CHECK_OPT_PORT = 1,        /* long 1-65535; unset (0): 110, 995 for
+                                      POP3CHECK_TLS_IMPLICIT */
+    POP3CHECK_OPT_IP_VERSION = 2,  /* long 0 (any), 4 or 6; 0 */
+    POP3CHECK_OPT_TLS = 3,         /* long, enum pop3check_tls; NONE */
+    POP3CHECK_OPT_CAFILE = 4,      /* str: CA bundle; the system's */
+    POP3CHECK_OPT_INSECURE = 5,    /* long 0/1: do not verify the
+                                      certificate; 0 */
+    POP3CHECK_OPT_SNI = 6,         /* str: TLS server name to send and
+                                      verify; the host */
+    POP3CHECK_OPT_USER = 7,        /* str; unset: greeting and CAPA only */
+    POP3CHECK_OPT_PASSWORD = 8,    /* str, secret: never read back, wiped
+                                      when replaced or freed */
+    POP3CHECK_OPT_AUTH = 9,        /* long, enum pop3check_auth; ANY */
+    POP3CHECK_OPT_LIST = 10,       /* long 0/1: send LIST; 0 */
+    POP3CHECK_OPT_UIDL = 11,       /* long 0/1: send UIDL; 0 */
+    POP3CHECK_OPT_TOP = 12,        /* long: TOP n 0, POP3CHECK_MSG_* or
+                                      n >= 1; NONE */
+    POP3CHECK_OPT_RETR = 13,       /* long: RETR n, as TOP; NONE */
+    POP3CHECK_OPT_TIMEOUT_MS = 14, /* long 1-3600000, the whole probe
+                                      (a round trip: submission and every
+                                      poll); 10000 */
+    /* A round trip: set SMTP_HOST (and MAIL_FROM, RCPT_TO) and the probe
+     * submits a message there, then polls the POP3 mailbox (HOST, USER)
+     * until it arrives, and deletes it. See "round trips" below. */
+    POP3CHECK_OPT_SMTP_HOST = 15,     /* str: submission server; unset: no
+                                         round trip */
+    POP3CHECK_OPT_SMTP_PORT = 16,     /* long 1-65535; unset: 587, 465 for
+                                         POP3CHECK_TLS_IMPLICIT */
+    POP3CHECK_OPT_SMTP_TLS = 17,      /* long, enum pop3check_tls: STLS is
+                                         STARTTLS required, TRY takes it if
+                                         offered; STLS */
+    POP3CHECK_OPT_SMTP_USER = 18,     /* str: AUTH as this user; unset: no
+                                         AUTH */
+    POP3CHECK_OPT_SMTP_PASSWORD = 19, /* str, secret, as PASSWORD */
+    POP3CHECK_OPT_SMTP_AUTH = 20,     /* str: the SASL mechanism libcurl
+                                         must use ("PLAIN", "LOGIN",
+                                         "CRAM-MD5"); unset: the best the
+                                         server offers */
+    POP3CHECK_OPT_MAIL_FROM = 21,     /* str: envelope sender and From:;
+                                         required for a round trip */
+    POP3CHECK_OPT_RCPT_TO = 22,       /* str: envelope recipient and To:,
+                                         the mailbox at HOST; required */
+    POP3CHECK_OPT_SUBJECT = 23,       /* str: Subject:; "pop3check round
+                                         trip" */
+    POP3CHECK_OPT_POLL_MS = 24,       /* long 100-3600000: from the start of
+                                         one poll to the next; 1000 */
+    POP3CHECK_OPT_CHECK_NAME = 25,    /* str: names this check in its probe
+                                         identifiers (A-Z a-z 0-9 . _ - @ /
+                                         + : =, at most 64); USER@HOST */
+    POP3CHECK_OPT_PROBE_KEY = 26      /* str, secret: the key that makes
+                                         the identifiers this check's own;
+                                         unset: one derived from USER and
+                                         PASSWORD */
 };
 
 /* Called for every protocol line when set. line is not NUL-terminated and
@@ -331,7 +384,17 @@ enum pop3check_figure {
                                           Unix seconds */
     POP3CHECK_FIG_PEER_PORT = 15,      /* port connected to */
     POP3CHECK_FIG_IP_VERSION = 16,     /* 4 or 6 */
-    POP3CHECK_FIG_STARTED_AT = 17      /* Unix seconds at the start */
+    POP3CHECK_FIG_STARTED_AT = 17,     /* Unix seconds at the start */
+    /* round trips; -1 for other probes */
+    POP3CHECK_FIG_DELIVERED = 18,     /* 1 once the probe message was seen */
+    POP3CHECK_FIG_POLLS = 19,         /* POP3 sessions it took */
+    POP3CHECK_FIG_STALE_CLEANED = 20, /* earlier probes of this check
+                                         deleted (committed by QUIT) */
+    POP3CHECK_FIG_SMTP_CODE = 21,     /* the last SMTP reply code: 250 after
+                                         the message, or the refusal */
+    POP3CHECK_FIG_SMTP_TLS = 22,      /* 1 if the submission was encrypted */
+    POP3CHECK_FIG_HEADERS_READ = 23,  /* TOP n 0 sent in all polls */
+    POP3CHECK_FIG_POLL_MS = 24        /* the poll interval used */
 };
 
 /* Texts in a result: sanitised (printable ASCII), never a secret; "" when
@@ -342,7 +405,18 @@ enum pop3check_text {
     POP3CHECK_TEXT_GREETING = 2,    /* the +OK greeting, without "+OK " */
     POP3CHECK_TEXT_CAPA = 3,        /* CAPA lines joined by ", " */
     POP3CHECK_TEXT_TLS_VERSION = 4, /* "TLSv1.3" */
-    POP3CHECK_TEXT_PEER_IP = 5      /* address connected to */
+    POP3CHECK_TEXT_PEER_IP = 5,     /* address connected to */
+    /* round trips */
+    POP3CHECK_TEXT_SMTP_ENHANCED = 6, /* RFC 3463 code of the last SMTP
+                                         reply, "5.7.1" */
+    POP3CHECK_TEXT_SMTP_SERVER = 7,   /* the text of a refusing SMTP reply,
+                                         "550 5.7.1 Relaying denied" */
+    POP3CHECK_TEXT_RECEIVED = 8,      /* the probe's Received: chain, one
+                                         hop per "; ", oldest first: "by
+                                         mta.example.test at 2026-12-02
+                                         10:00:00Z (+0 s)" */
+    POP3CHECK_TEXT_PROBE_ID = 9       /* the probe's nonce (hex), as in its
+                                         Message-ID and log lines */
 };
 
 struct pop3check_result;
@@ -488,6 +562,17 @@ pop3check_thresholds_set_timeout_state(struct pop3check_thresholds *t,
                                        enum pop3check_state s);
 POP3CHECK_API enum pop3check_state
 pop3check_thresholds_timeout_state(const struct pop3check_thresholds *t);
+/* The state of a probe that failed with kind e (default CRITICAL, an
+ * internal error UNKNOWN; TIMEOUT is the timeout state above), e.g.
+ * WARNING for POP3CHECK_E_NOT_DELIVERED. -1 if e is OK or unknown, or s
+ * is not a state. */
+POP3CHECK_API int
+pop3check_thresholds_set_error_state(struct pop3check_thresholds *t,
+                                     enum pop3check_error e,
+                                     enum pop3check_state s);
+POP3CHECK_API enum pop3check_state
+pop3check_thresholds_error_state(const struct pop3check_thresholds *t,
+                                 enum pop3check_error e);
 
 /* The state of r under t (NULL: no thresholds), and a short reason for it
  * written into why (e.g. "total 3.2 s (critical 2)"), "" when OK. A

@@ -55,15 +55,27 @@ int p3_probe_running(const struct pop3check_probe *p)
     return p->stage != P3_IDLE;
 }
 
+/* Releases a POP3 session and its connection. */
+static void release_session(struct p3_run *r)
+{
+    p3_dialog_stop(&r->dialog);
+    p3_sess_free(r->sess);
+    r->sess = NULL;
+    p3_conn_end(&r->conn); /* libcurl closes the socket */
+    r->dialog.fd = -1;
+}
+
 /* Releases the connection and the session; the stage is left as it is. */
 static void release(struct pop3check_probe *p)
 {
     struct p3_run *r = p->run;
 
     if (r != NULL) {
-        p3_dialog_stop(&r->dialog);
-        p3_sess_free(r->sess);
-        p3_conn_end(&r->conn); /* libcurl closes the socket */
+        release_session(r);
+        if (r->trip != NULL) {
+            p3_trip_end(r->trip);
+            free(r->trip);
+        }
         free(r);
         p->run = NULL;
     }
@@ -81,6 +93,8 @@ void p3_probe_abort(struct pop3check_probe *p)
 /* The end of a run: every step is over. */
 static void finish(struct pop3check_probe *p, int64_t now)
 {
+    if (p->run != NULL && p->run->trip != NULL)
+        p3_trip_finish(p->run->trip, now);
     if (p->run != NULL) { /* else last holds why it could not start */
         p->run->result.phase_us[POP3CHECK_PHASE_TOTAL] = now - p->t0;
         p->last = p->run->result;
@@ -118,12 +132,14 @@ static void start_dialog(struct pop3check_probe *p, int64_t now)
         .retr = p->o.retr,
         .trace = p->o.trace,
         .trace_ctx = p->o.trace_ctx,
+        .poll = p->run->trip ? &p->run->trip->poll : NULL,
     };
     struct p3_run *r = p->run;
     struct p3_transport tr = p3_conn_transport(&r->conn);
     int fd = p3_conn_socket(&r->conn);
 
-    r->sess = p3_sess_new(&cfg, &r->result, p3_conn_apop_ts(&r->conn), p->t0);
+    r->sess = p3_sess_new(&cfg, &r->result, p3_conn_apop_ts(&r->conn),
+                          r->trip ? r->trip->poll_start : p->t0);
     if (r->sess == NULL || fd < 0) {
         fail_internal(&r->result, POP3CHECK_PHASE_AUTH,
                       "cannot take over the connection from libcurl");
@@ -133,6 +149,22 @@ static void start_dialog(struct pop3check_probe *p, int64_t now)
     p->stage = P3_DIALOG;
     p3_loop_timer_at(p->loop, &p->timer, p->deadline);
     p3_dialog_start(&r->dialog, p->loop, fd, &tr, r->sess, now, wake, p);
+}
+
+static void schedule_poll(struct pop3check_probe *p, int64_t now);
+
+/* A POP3 session is over: a round trip may poll again. */
+static void session_over(struct pop3check_probe *p, int64_t now)
+{
+    struct p3_run *r = p->run;
+
+    if (r == NULL || r->trip == NULL || p3_trip_poll_end(r->trip, now) ||
+        r->result.error != POP3CHECK_E_OK) {
+        finish(p, now);
+        return;
+    }
+    release_session(r);
+    schedule_poll(p, now);
 }
 
 /* The connect stage at a wake-up or at the deadline. */
@@ -162,7 +194,7 @@ static void connect_step(struct pop3check_probe *p, int64_t now)
         p3_conn_finish(c, CURLE_OPERATION_TIMEDOUT, now);
         break;
     }
-    finish(p, now);
+    session_over(p, now);
 }
 
 static void dialog_step(struct pop3check_probe *p, int64_t now)
@@ -181,14 +213,61 @@ static void dialog_step(struct pop3check_probe *p, int64_t now)
                   pop3check_phase_name(p3_sess_phase(r->sess)));
         p3_sess_fail(r->sess, POP3CHECK_E_TIMEOUT, msg, now);
     }
-    finish(p, now);
+    session_over(p, now);
+}
+
+/* ---- a round trip's stages (trip.c has their substance) ---- */
+
+static void start_poll(struct pop3check_probe *p, int64_t now)
+{
+    struct p3_run *r = p->run;
+
+    p3_trip_poll_begin(r->trip, now);
+    p->stage = P3_CONNECT;
+    if (p3_conn_start(&r->conn, &p->o, &r->result, p->cm, now, wake, p) != 0) {
+        fail_internal(&r->result, POP3CHECK_PHASE_RESOLVE,
+                      "cannot set up libcurl (out of memory?)");
+        finish(p, now);
+        return;
+    }
+    p3_loop_timer_at(p->loop, &p->timer, p->deadline);
+}
+
+static void schedule_poll(struct pop3check_probe *p, int64_t now)
+{
+    int64_t at = p3_trip_next_poll(p->run->trip, now);
+
+    if (at < 0) {
+        finish(p, now); /* not delivered in time */
+        return;
+    }
+    p->stage = P3_WAIT;
+    p3_loop_timer_at(p->loop, &p->timer, at);
+}
+
+static void smtp_step(struct pop3check_probe *p, int64_t now)
+{
+    switch (p3_trip_submit_step(p->run->trip, p->loop, now)) {
+    case P3_TRIP_BUSY:
+        p3_loop_timer_at(p->loop, &p->timer, p->deadline);
+        return;
+    case P3_TRIP_SUBMITTED:
+        schedule_poll(p, now);
+        return;
+    default:
+        finish(p, now);
+    }
 }
 
 static void on_timer(void *ctx, int64_t now)
 {
     struct pop3check_probe *p = ctx;
 
-    if (p->stage == P3_CONNECT)
+    if (p->stage == P3_SMTP)
+        smtp_step(p, now);
+    else if (p->stage == P3_WAIT)
+        start_poll(p, now);
+    else if (p->stage == P3_CONNECT)
         connect_step(p, now);
     else if (p->stage == P3_DIALOG)
         dialog_step(p, now);
@@ -218,6 +297,22 @@ static int cannot_start(struct pop3check_probe *p, const char *why)
     return 0;
 }
 
+/* A round trip begins with its submission. */
+static int begin_trip(struct pop3check_probe *p, struct p3_run *r)
+{
+    p->stage = P3_SMTP;
+    if ((r->trip = p3_calloc(1, sizeof *r->trip)) == NULL)
+        return cannot_start(p, "out of memory");
+    if (p3_trip_start(r->trip, &p->o, &r->result, p->cm, p->t0, p->deadline,
+                      wake, p) != 0) {
+        p->stage = P3_FINISHED; /* the result says why */
+        p3_loop_timer_at(p->loop, &p->timer, 0);
+        return 0;
+    }
+    p3_loop_timer_at(p->loop, &p->timer, p->deadline);
+    return 0;
+}
+
 int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop,
                    struct p3_curlm *cm, p3_probe_end_fn *end, void *ctx)
 {
@@ -227,6 +322,7 @@ int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop,
         return -1;
     p3_probe_abort(p);
     p->loop = loop;
+    p->cm = cm;
     p->end = end;
     p->end_ctx = ctx;
     p->t0 = p3_now_us();
@@ -238,6 +334,8 @@ int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop,
     r->dialog.fd = -1;
     p3_result_init(&r->result);
     r->result.started_at = (int64_t)time(NULL);
+    if (p->o.smtp_host != NULL)
+        return begin_trip(p, r);
     if (p3_conn_start(&r->conn, &p->o, &r->result, cm, p->t0, wake, p) != 0)
         return cannot_start(p, "cannot set up libcurl (out of memory?)");
     p3_loop_timer_at(loop, &p->timer, p->deadline);

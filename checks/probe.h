@@ -7,9 +7,12 @@
 
 #include "conn.h"
 #include "dialog.h"
+#include "trip.h"
 
 enum p3_stage {
     P3_IDLE,
+    P3_SMTP,    /* a round trip's submission (trip.c) */
+    P3_WAIT,    /* a round trip between its polls */
     P3_CONNECT, /* libcurl's part */
     P3_DIALOG,  /* ours, from the login on */
     P3_FINISHED /* could not start: reported on the loop's next turn */
@@ -27,6 +30,7 @@ struct p3_run {
     struct p3_conn conn;
     struct p3_dialog dialog;
     struct p3_session *sess;
+    struct p3_trip *trip; /* a round trip's, else NULL */
 };
 
 struct pop3check_probe {
@@ -36,6 +40,7 @@ struct pop3check_probe {
     /* one run */
     enum p3_stage stage;
     struct p3_loop *loop;
+    struct p3_curlm *cm;
     struct p3_run *run;    /* NULL while idle */
     struct p3_timer timer; /* the deadline, or now when woken */
     int64_t t0, deadline;

@@ -16,6 +16,8 @@ void p3_result_init(struct pop3check_result *r)
     r->messages = r->octets = r->largest = r->listed = -1;
     r->uidl_count = r->top_octets = r->retr_octets = -1;
     r->cert_not_after = -1;
+    r->delivered = r->polls = r->stale_cleaned = r->smtp_code = -1;
+    r->smtp_tls = r->headers_read = r->poll_ms = -1;
 }
 
 struct pop3check_result *pop3check_result_new(void)
@@ -79,6 +81,29 @@ static int64_t known(int64_t v)
     return v < 0 ? -1 : v;
 }
 
+static int64_t trip_figure(const struct pop3check_result *r,
+                           enum pop3check_figure f)
+{
+    switch (f) {
+    case POP3CHECK_FIG_DELIVERED:
+        return known(r->delivered);
+    case POP3CHECK_FIG_POLLS:
+        return known(r->polls);
+    case POP3CHECK_FIG_STALE_CLEANED:
+        return known(r->stale_cleaned);
+    case POP3CHECK_FIG_SMTP_CODE:
+        return known(r->smtp_code);
+    case POP3CHECK_FIG_SMTP_TLS:
+        return known(r->smtp_tls);
+    case POP3CHECK_FIG_HEADERS_READ:
+        return known(r->headers_read);
+    case POP3CHECK_FIG_POLL_MS:
+        return known(r->poll_ms);
+    default:
+        return -1;
+    }
+}
+
 int64_t pop3check_result_figure(const struct pop3check_result *r,
                                 enum pop3check_figure f)
 {
@@ -119,6 +144,8 @@ int64_t pop3check_result_figure(const struct pop3check_result *r,
         return r->ip_version ? r->ip_version : -1;
     case POP3CHECK_FIG_STARTED_AT:
         return r->started_at ? r->started_at : -1;
+    default:
+        return trip_figure(r, f);
     }
     return -1;
 }
@@ -139,6 +166,14 @@ const char *pop3check_result_text(const struct pop3check_result *r,
         return r->tls_version;
     case POP3CHECK_TEXT_PEER_IP:
         return r->peer_ip;
+    case POP3CHECK_TEXT_SMTP_ENHANCED:
+        return r->smtp_enhanced;
+    case POP3CHECK_TEXT_SMTP_SERVER:
+        return r->smtp_server;
+    case POP3CHECK_TEXT_RECEIVED:
+        return r->received;
+    case POP3CHECK_TEXT_PROBE_ID:
+        return r->probe_id;
     }
     return "";
 }

@@ -82,6 +82,8 @@ enum p3_sess_rc p3_sess_refused(struct p3_session *s, enum pop3check_error e,
     r->rcode = p3_reply_rcode(text, len);
     p3_format(msg, sizeof msg, "%s: -ERR %s", what, r->server_text);
     p3_sess_fail(s, e, msg, now);
+    if (s->cfg.poll != NULL)
+        return P3_SESS_FAILED; /* no QUIT: no DELE of this session counts */
     return p3_sess_quit(s, now);
 }
 
@@ -110,6 +112,8 @@ const char *p3_sess_command(enum p3_step step)
         return "TOP";
     case P3_S_RETR:
         return "RETR";
+    case P3_S_DELE:
+        return "DELE";
     case P3_S_QUIT:
         return "QUIT";
     default:

@@ -26,6 +26,7 @@ enum p3_step {
     P3_S_UIDL,
     P3_S_TOP,
     P3_S_RETR,
+    P3_S_DELE, /* a poll's DELE of this check's own probe */
     P3_S_QUIT,
     P3_S_DONE
 };
@@ -38,9 +39,11 @@ struct p3_session {
     enum p3_step step;
     enum pop3check_phase phase;
     int64_t phase_start;
-    int failed;     /* an error is recorded; QUIT then report it */
-    int in_listing; /* inside a LIST/UIDL scan listing */
-    int in_body;    /* inside a TOP/RETR message */
+    int failed;             /* an error is recorded; QUIT then report it */
+    int in_listing;         /* inside a LIST/UIDL scan listing */
+    int in_body;            /* inside a TOP/RETR message */
+    int in_headers;         /* inside a poll's TOP n 0 reply (polls.c) */
+    struct p3_pollsess *ps; /* a poll's own state, NULL otherwise */
     struct p3_body body;
     int64_t list_count, list_sum;
     size_t line_len, line_peak; /* peak: how far line was ever written */
@@ -83,6 +86,24 @@ const char *p3_sess_command(enum p3_step step);
 enum p3_sess_rc p3_sess_auth_start(struct p3_session *s, int64_t now);
 enum p3_sess_rc p3_sess_auth_reply(struct p3_session *s, const char *line,
                                    size_t len, int64_t now);
+
+/* polls.c: the commands of a poll after STAT (see p3_sess_config). */
+/* After STAT: UIDL, or QUIT when the maildrop is empty. */
+enum p3_sess_rc p3_poll_after_stat(struct p3_session *s, int64_t now);
+/* One line of the UIDL listing, not the final ".". */
+enum p3_sess_rc p3_poll_uid(struct p3_session *s, const char *line, size_t len,
+                            int64_t now);
+/* The next TOP n 0, DELE or QUIT. */
+enum p3_sess_rc p3_poll_next(struct p3_session *s, int64_t now);
+/* Bytes of a TOP n 0 reply after its +OK: consumes up to the final ".",
+ * reads the headers, then goes on with the next command. */
+enum p3_sess_rc p3_poll_bytes(struct p3_session *s, const char *d, size_t len,
+                              size_t *used, int64_t now);
+/* +OK to DELE and to QUIT. */
+enum p3_sess_rc p3_poll_dele_ok(struct p3_session *s, int64_t now);
+void p3_poll_quit_ok(struct p3_session *s);
+/* Frees the poll state of s (wiped: it held headers of others' mail). */
+void p3_poll_free(struct p3_session *s);
 
 /* commands.c: STAT, LIST, UIDL, TOP, RETR and QUIT's reply. */
 /* After login: STAT. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "poll.h"
 #include "sess.h"
 
 static enum p3_sess_rc handle_line(struct p3_session *s, const char *line,
@@ -27,8 +28,11 @@ static enum p3_sess_rc handle_line(struct p3_session *s, const char *line,
     if (s->step > P3_S_AUTHENTICATED)
         return p3_sess_cmd_reply(s, line, len, now);
     rc = p3_sess_auth_reply(s, line, len, now);
-    if (rc == P3_SESS_CONTINUE && s->step == P3_S_AUTHENTICATED)
+    if (rc == P3_SESS_CONTINUE && s->step == P3_S_AUTHENTICATED) {
+        if (s->cfg.poll != NULL)
+            s->cfg.poll->login_at = now; /* the maildrop's snapshot */
         return p3_sess_cmd_first(s, now);
+    }
     return rc;
 }
 
@@ -77,6 +81,13 @@ enum p3_sess_rc p3_sess_input(struct p3_session *s, const char *data,
         if (s->step == P3_S_DONE || s->out_off < s->out_len)
             return p3_sess_bad_reply(s, p3_sess_command(s->step), data + i,
                                      len - i, now);
+        if (s->in_headers) {
+            rc = p3_poll_bytes(s, data + i, len - i, &used, now);
+            i += used;
+            if (rc != P3_SESS_CONTINUE)
+                return rc;
+            continue;
+        }
         if (s->in_body) {
             int done = 0;
             i += p3_body_scan(&s->body, data + i, len - i, &done);
@@ -117,6 +128,7 @@ void p3_sess_free(struct p3_session *s)
 {
     if (s == NULL)
         return;
+    p3_poll_free(s);
     /* out may hold a password, line what the server said */
     explicit_bzero(s->out, s->out_peak);
     explicit_bzero(s->line, s->line_peak);

@@ -11,6 +11,7 @@
 enum p3_sess_rc { P3_SESS_CONTINUE, P3_SESS_DONE, P3_SESS_FAILED };
 
 struct p3_session;
+struct p3_poll;
 
 /* What the session needs from the probe's options. Borrowed. */
 struct p3_sess_config {
@@ -21,6 +22,11 @@ struct p3_sess_config {
     long top, retr;
     pop3check_trace_fn *trace;
     void *trace_ctx;
+    /* A poll of a round trip (poll.h): after STAT, UIDL, TOP n 0 of the
+     * messages not read yet, DELE of this check's own probes, QUIT; any
+     * failure closes without QUIT, so no DELE takes effect. NULL: a
+     * read-only probe as the options say. */
+    struct p3_poll *poll;
 };
 
 /* Allocates a session writing into r (borrowed; greeting, capa and sasl

@@ -46,6 +46,7 @@ pop3check_thresholds_dup(const struct pop3check_thresholds *t)
     if ((c = pop3check_thresholds_new()) == NULL)
         return NULL;
     c->timeout_state = t->timeout_state;
+    memcpy(c->error_state, t->error_state, sizeof c->error_state);
     for (size_t i = 0; i < P3_SLOTS; i++) {
         const struct p3_range *r =
             *slot_at((struct pop3check_thresholds *)t, i);
@@ -163,4 +164,29 @@ enum pop3check_state
 pop3check_thresholds_timeout_state(const struct pop3check_thresholds *t)
 {
     return t->timeout_state;
+}
+
+int pop3check_thresholds_set_error_state(struct pop3check_thresholds *t,
+                                         enum pop3check_error e,
+                                         enum pop3check_state s)
+{
+    if ((unsigned)s > POP3CHECK_STATE_UNKNOWN || e == POP3CHECK_E_OK ||
+        (unsigned)e >= P3_ERRORS)
+        return -1;
+    if (e == POP3CHECK_E_TIMEOUT)
+        return pop3check_thresholds_set_timeout_state(t, s);
+    t->error_state[e] = (unsigned char)(s + 1);
+    return 0;
+}
+
+enum pop3check_state
+pop3check_thresholds_error_state(const struct pop3check_thresholds *t,
+                                 enum pop3check_error e)
+{
+    if (e == POP3CHECK_E_TIMEOUT)
+        return t->timeout_state;
+    if ((unsigned)e < P3_ERRORS && t->error_state[e] != 0)
+        return (enum pop3check_state)(t->error_state[e] - 1);
+    return e == POP3CHECK_E_INTERNAL ? POP3CHECK_STATE_UNKNOWN
+                                     : POP3CHECK_STATE_CRITICAL;
 }

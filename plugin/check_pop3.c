@@ -55,7 +55,7 @@ static const char help_text[] =
     "                          plain, login or cram-md5; a named mechanism is\n"
     "                          used or the check fails, never another one\n"
     "\n"
-    "Commands after login (STAT is always sent; DELE never is):\n"
+    "Commands after login (STAT always; DELE only in a round trip):\n"
     "      --list              LIST: largest message, checked against STAT\n"
     "      --uidl              UIDL\n"
     "      --top N             TOP N 0 (N: a number, first or last)\n"
@@ -95,6 +95,47 @@ static const char help_text[] =
     "      --password-file /etc/nagios/pop3.pw --retr last -w 2 -c 5 -D 30,14\n"
     "  POP3_PASSWORD=secret check_pop3 -H 192.0.2.1 -S -u monitor \\\n"
     "      --auth cram-md5 --phase-critical auth=1 --messages-warning 1000\n";
+
+/* The round trip's part of --help (a string of its own: one literal
+ * stays under the 4095 characters a C compiler must take). */
+static const char trip_help_text[] =
+    "\n"
+    "Round trip (prove that mail arrives: submit a probe over SMTP, find it\n"
+    "over POP3 with -u, delete it; never RETR, and DELE only of messages\n"
+    "whose headers carry this check's own signed identifier):\n"
+    "      --smtp-host HOST    submission server; turns the round trip on\n"
+    "      --smtp-port PORT    default 587, or 465 with --smtp-tls implicit\n"
+    "      --smtp-tls MODE     stls (default: STARTTLS required, no\n"
+    "                          credentials without it), try, implicit, none\n"
+    "      --smtp-user USER    AUTH as USER (default: no AUTH); with the same\n"
+    "                          user as -u its password is used\n"
+    "      --smtp-password-file FILE  else the environment SMTP_PASSWORD\n"
+    "      --smtp-auth MECH    the SASL mechanism (default: the best offered)\n"
+    "      --mail-from ADDR    envelope sender and From: (required)\n"
+    "      --rcpt-to ADDR      the address of the mailbox -u reads (required)\n"
+    "      --subject TEXT      default \"pop3check round trip\"\n"
+    "      --poll-interval S   seconds between polls (default 1); polls run\n"
+    "                          at whole intervals after the server's 250, so\n"
+    "                          the delivery time is late by at most one\n"
+    "      --check-name NAME   names this check in its probes (default\n"
+    "                          USER@HOST); another name's probes are never\n"
+    "                          deleted\n"
+    "      --probe-key-file FILE  key that signs the probes (16-256 bytes;\n"
+    "                          default: derived from the mailbox password)\n"
+    "      --delivery-warning RANGE, --delivery-critical RANGE  seconds\n"
+    "      --not-delivered STATE  the state when the probe is not seen by the\n"
+    "                          timeout (default critical)\n"
+    "  A probe of this check that an earlier run left (killed, or delivered\n"
+    "  late) is deleted once its sender's deadline has passed. Phases:\n"
+    "  smtp_resolve smtp_connect smtp_tls smtp_greeting smtp_auth smtp_submit\n"
+    "  delivery dele. The timeout covers the submission and every poll.\n"
+    "  Example, a Postfix submission port and the mailbox it delivers to:\n"
+    "  check_pop3 -H pop.example.org --tls stls -u probe \\\n"
+    "      --password-file /etc/nagios/probe.pw --smtp-host smtp.example.org "
+    "\\\n"
+    "      --smtp-user probe --mail-from probe@example.org \\\n"
+    "      --rcpt-to probe@example.org -t 60 --delivery-warning 10 \\\n"
+    "      --delivery-critical 30\n";
 
 /* The transcript of -vvv, printed after the status line. */
 struct transcript {
@@ -189,6 +230,7 @@ static int check(int argc, char **argv)
         rc = usage_error(err);
     } else if (o.help) {
         fputs(help_text, stdout);
+        fputs(trip_help_text, stdout);
         rc = POP3CHECK_STATE_UNKNOWN; /* as the guidelines ask */
     } else if (o.version) {
         /* The library's version at run time: it may be newer than ours. */

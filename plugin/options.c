@@ -4,10 +4,12 @@
  * traffic; the values of single options are optval.c's. */
 #define _DEFAULT_SOURCE
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "options.h"
 #include "optval.h"
+#include "tripopts.h"
 
 enum {
     OPT_TLS = 256,
@@ -58,6 +60,7 @@ static const struct option longopts[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
+    TRIP_LONGOPTS,
     {NULL, 0, NULL, 0},
 };
 
@@ -68,6 +71,7 @@ static const char shortopts[] = ":H:p:46Su:w:c:D:t:vhV";
  * plugin's own checks, whose messages come first. */
 struct args {
     const char *host, *cafile, *sni, *user, *pwfile;
+    struct trip_args trip;
 };
 
 /* Reads the password from a file: its first line, without the line end,
@@ -319,7 +323,9 @@ static int check_combinations(struct plugin_opts *o, const struct args *a,
                               const char *env_password, char *err,
                               size_t errlen)
 {
-    int tls = optval_get_num(o, POP3CHECK_OPT_TLS) != POP3CHECK_TLS_NONE;
+    int tls = optval_get_num(o, POP3CHECK_OPT_TLS) != POP3CHECK_TLS_NONE ||
+              (a->trip.smtp_host != NULL &&
+               optval_get_num(o, POP3CHECK_OPT_SMTP_TLS) != POP3CHECK_TLS_NONE);
 
     if (a->host == NULL || a->host[0] == '\0')
         return optval_fail(err, errlen,
@@ -331,7 +337,11 @@ static int check_combinations(struct plugin_opts *o, const struct args *a,
         return optval_fail(
             err, errlen,
             "--cafile, --insecure, --sni and -D need TLS: add -S "
-            "(POP3S) or --tls stls");
+            "(POP3S) or --tls stls (or a round trip's --smtp-tls)");
+    if (a->user == NULL && a->trip.given)
+        return optval_fail(err, errlen,
+                           "a round trip reads the mailbox: add -u USER (and "
+                           "its password)");
     if (a->user == NULL && wants_login(o, a))
         return optval_fail(
             err, errlen,
@@ -380,6 +390,11 @@ static int read_argv(int argc, char **argv, struct plugin_opts *o,
         int rc;
         if (c == '?' || c == ':')
             return bad_option(c, argv, err, errlen);
+        if (c >= TRIP_OPT_FIRST && c <= TRIP_OPT_LAST) {
+            if (trip_opt(c, optarg, o, &a->trip, err, errlen) != 0)
+                return -1;
+            continue;
+        }
         if (connection_opt(c, optarg, o, a, err, errlen, &rc) ||
             command_opt(c, optarg, o, err, errlen, &rc)) {
             if (rc != 0)
@@ -414,7 +429,9 @@ int plugin_parse(int argc, char **argv, const char *env_password,
         return 0;
     if (check_combinations(o, &a, env_password, err, errlen) != 0)
         return -1;
-    return set_texts(o, &a, err, errlen);
+    if (set_texts(o, &a, err, errlen) != 0)
+        return -1;
+    return trip_finish(o, &a.trip, getenv("SMTP_PASSWORD"), err, errlen);
 }
 
 void plugin_opts_wipe(struct plugin_opts *o)

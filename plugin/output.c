@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "output.h"
+#include "tripout.h"
 
 void out_printf(struct outbuf *b, const char *fmt, ...)
 {
@@ -162,6 +163,17 @@ static void summary(struct outbuf *b, const struct plugin_opts *o,
     const char *tls = txt(r, POP3CHECK_TEXT_TLS_VERSION);
     const int64_t messages = fig(r, POP3CHECK_FIG_MESSAGES);
 
+    if (trip_is(r)) {
+        trip_summary(b, o, r);
+        out_printf(b, " in %.3f s", seconds(r, POP3CHECK_PHASE_TOTAL));
+        if (failed && strncmp(why, error, strlen(error)) == 0) {
+            why += strlen(error);
+            why += strspn(why, ", ");
+        }
+        if (why[0] != '\0')
+            out_printf(b, "%s%s", failed ? "; " : ": ", why);
+        return;
+    }
     where(b, o);
     if (fig(r, POP3CHECK_FIG_TLS) > 0 && tls[0])
         out_printf(b, " (%s)", tls);
@@ -192,9 +204,9 @@ static void long_phases(struct outbuf *b, const struct pop3check_result *r)
     for (int i = 0; i < pop3check_phase_count(); i++) {
         const enum pop3check_phase p = (enum pop3check_phase)i;
         const char *name = pop3check_phase_name(p);
-        if (name == NULL)
+        if (name == NULL || (p > POP3CHECK_PHASE_TOTAL && !trip_is(r)))
             continue;
-        out_printf(b, "\n%-9s ", name);
+        out_printf(b, "\n%-*s ", trip_is(r) ? 13 : 9, name);
         if (pop3check_result_phase_us(r, p) >= 0)
             out_printf(b, "%.6f s", seconds(r, p));
         else
@@ -304,6 +316,8 @@ void render_output(struct outbuf *b, const struct plugin_opts *o,
     out_printf(b, " | ");
     perf_phases(b, o, r);
     perf_mailbox(b, o, r);
+    if (trip_is(r))
+        trip_perf(b, r);
     if (o->verbose > 0) {
         long_phases(b, r);
         long_greeting(b, r);
@@ -311,6 +325,8 @@ void render_output(struct outbuf *b, const struct plugin_opts *o,
         long_mailbox(b, r);
         long_tls(b, r);
         long_server(b, r);
+        if (trip_is(r))
+            trip_long(b, o, r);
     }
     out_printf(b, "\n");
 }

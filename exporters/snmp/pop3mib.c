@@ -13,7 +13,7 @@
 #define MIB_PHASE_NONE    1
 #define MIB_KIND_NONE     1
 #define MIB_KIND_INTERNAL 10
-#define MIB_PHASE_BITS    13 /* Pop3ProbePhaseSet: resolve(0) .. quit(12) */
+#define MIB_PHASE_BITS    21 /* Pop3ProbePhaseSet: resolve(0) .. dele(20) */
 
 /* How the MIB publishes each phase the library names: the column of its
  * time, its Pop3ProbePhase value and its Pop3ProbePhaseSet bit. */
@@ -38,6 +38,15 @@ static const struct mib_phase {
     {POP3CHECK_PHASE_QUIT, P3M_QUIT_TIME, 14, 12},
     /* the whole probe: a time, but no phase of its own and no bit */
     {POP3CHECK_PHASE_TOTAL, P3M_TOTAL_TIME, MIB_PHASE_NONE, -1},
+    /* a round trip's */
+    {POP3CHECK_PHASE_SMTP_RESOLVE, P3M_SMTP_RESOLVE_TIME, 15, 13},
+    {POP3CHECK_PHASE_SMTP_CONNECT, P3M_SMTP_CONNECT_TIME, 16, 14},
+    {POP3CHECK_PHASE_SMTP_TLS, P3M_SMTP_TLS_TIME, 17, 15},
+    {POP3CHECK_PHASE_SMTP_GREETING, P3M_SMTP_GREETING_TIME, 18, 16},
+    {POP3CHECK_PHASE_SMTP_AUTH, P3M_SMTP_AUTH_TIME, 19, 17},
+    {POP3CHECK_PHASE_SMTP_SUBMIT, P3M_SMTP_SUBMIT_TIME, 20, 18},
+    {POP3CHECK_PHASE_DELIVERY, P3M_DELIVERY_TIME, 21, 19},
+    {POP3CHECK_PHASE_DELE, P3M_DELE_TIME, 22, 20},
 };
 
 /* How the MIB publishes each error kind: the column of its counter (0:
@@ -57,6 +66,7 @@ static const struct mib_kind {
     {POP3CHECK_E_AUTH, P3M_AUTH_ERRORS, 8},
     {POP3CHECK_E_COMMAND, P3M_COMMAND_ERRORS, 9},
     {POP3CHECK_E_INTERNAL, P3M_INTERNAL_ERRORS, MIB_KIND_INTERNAL},
+    {POP3CHECK_E_NOT_DELIVERED, P3M_NOT_DELIVERED, 11},
 };
 
 /* Pop3TlsMode. */
@@ -74,12 +84,12 @@ static const struct mib_tls {
 /* A pop3check.h with more phases or kinds stops the build here: each
  * needs its own new column after the last one (and a new enumeration
  * value in the MIB), never a renumbering of the published ones. */
-_Static_assert(POP3CHECK_PHASE_KNOWN == 14,
+_Static_assert(POP3CHECK_PHASE_KNOWN == 22,
                "a new phase needs its own new column after the last one "
-               "(46, ...) and a row in mib_phases, never a renumbering");
-_Static_assert(POP3CHECK_E_KNOWN == 10,
+               "(55, ...) and a row in mib_phases, never a renumbering");
+_Static_assert(POP3CHECK_E_KNOWN == 11,
                "a new error kind needs its own new column after the last "
-               "one (46, ...) and a row in mib_kinds, never a renumbering");
+               "one (55, ...) and a row in mib_kinds, never a renumbering");
 _Static_assert(NELEM(mib_phases) == POP3CHECK_PHASE_KNOWN,
                "one row of mib_phases for each phase");
 _Static_assert(NELEM(mib_kinds) == POP3CHECK_E_KNOWN,
@@ -94,7 +104,8 @@ _Static_assert(POP3CHECK_TLS_NONE == 0 && POP3CHECK_TLS_STLS == 1 &&
                "TLS modes keep their numbers (pop3check.h, rule 3)");
 _Static_assert(P3M_RESOLVE_TIME == 15 && P3M_TOTAL_TIME == 28 &&
                    P3M_MESSAGES == 29 && P3M_RESOLVE_ERRORS == 35 &&
-                   P3M_INTERNAL_ERRORS == 43 && P3M_LAST == 45,
+                   P3M_INTERNAL_ERRORS == 43 && P3M_ERROR_KIND == 45 &&
+                   P3M_SMTP_RESOLVE_TIME == 46 && P3M_NOT_DELIVERED == 54,
                "published column numbers never change");
 
 static const struct mib_phase *phase_by_col(int col)
@@ -257,11 +268,15 @@ static int config_cell(netsnmp_variable_list *vb, const struct p3m_row *w,
     }
 }
 
-/* Column 14. Bit n of a BITS value is octet n / 8, from its high bit. */
+/* Column 14. Bit n of a BITS value is octet n / 8, from its high bit.
+ * The octets end with the last one a bit is set in, but never before the
+ * second (resolve .. quit, as the first release sent them): a probe that
+ * is no round trip reads as it always did. */
 static int phases_completed(netsnmp_variable_list *vb, const struct p3m_row *w)
 {
     u_char bits[(MIB_PHASE_BITS + 7) / 8] = {0};
     enum pop3check_phase fp = pop3check_result_failed_phase(w->r);
+    size_t len = 2;
 
     for (size_t i = 0; w->have && i < NELEM(mib_phases); i++) {
         const struct mib_phase *p = &mib_phases[i];
@@ -269,10 +284,13 @@ static int phases_completed(netsnmp_variable_list *vb, const struct p3m_row *w)
         if (p->bit < 0 || p->bit >= MIB_PHASE_BITS ||
             (failed(w) && fp == p->phase))
             continue;
-        if (pop3check_result_phase_us(w->r, p->phase) >= 0)
-            bits[p->bit / 8] |= (u_char)(0x80 >> (p->bit % 8));
+        if (pop3check_result_phase_us(w->r, p->phase) < 0)
+            continue;
+        bits[p->bit / 8] |= (u_char)(0x80 >> (p->bit % 8));
+        if ((size_t)p->bit / 8 + 1 > len)
+            len = (size_t)p->bit / 8 + 1;
     }
-    return set_typed(vb, ASN_OCTET_STR, bits, sizeof bits);
+    return set_typed(vb, ASN_OCTET_STR, bits, len);
 }
 
 /* Columns 12 and 13. Where a refused connect went is not reported: for

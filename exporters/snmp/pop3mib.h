@@ -61,8 +61,17 @@ enum p3m_column {
     P3M_INTERNAL_ERRORS = 43,    /* pop3ProbeInternalErrors */
     P3M_DISCONTINUITY = 44,      /* pop3ProbeDiscontinuityTime */
     P3M_ERROR_KIND = 45,         /* pop3ProbeLastErrorKind */
+    P3M_SMTP_RESOLVE_TIME = 46,  /* pop3ProbeSmtpResolveTime */
+    P3M_SMTP_CONNECT_TIME = 47,  /* pop3ProbeSmtpConnectTime */
+    P3M_SMTP_TLS_TIME = 48,      /* pop3ProbeSmtpTlsTime */
+    P3M_SMTP_GREETING_TIME = 49, /* pop3ProbeSmtpGreetingTime */
+    P3M_SMTP_AUTH_TIME = 50,     /* pop3ProbeSmtpAuthTime */
+    P3M_SMTP_SUBMIT_TIME = 51,   /* pop3ProbeSmtpSubmitTime */
+    P3M_DELIVERY_TIME = 52,      /* pop3ProbeDeliveryTime */
+    P3M_DELE_TIME = 53,          /* pop3ProbeDeleTime */
+    P3M_NOT_DELIVERED = 54,      /* pop3ProbeNotDelivered */
     P3M_FIRST = P3M_HOST,
-    P3M_LAST = P3M_ERROR_KIND
+    P3M_LAST = P3M_NOT_DELIVERED
 };
 
 /* What the row of one target shows. Borrowed pointers. */

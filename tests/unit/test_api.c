@@ -145,7 +145,7 @@ static void test_options_number_key_refuses_string(void **state)
 static void test_options_unknown_key_refused(void **state)
 {
     struct pop3check_options *o = *state;
-    static const int bad[] = {999, 15, -1, 1 << 20};
+    static const int bad[] = {999, 27, -1, 1 << 20};
 
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         enum pop3check_opt k = (enum pop3check_opt)bad[i];
@@ -188,6 +188,10 @@ static void test_options_number_out_of_range(void **state)
         {POP3CHECK_OPT_RETR, POP3CHECK_MSG_FIRST, -2, "retr"},
         {POP3CHECK_OPT_TIMEOUT_MS, 500, -1, "timeout"},
         {POP3CHECK_OPT_TIMEOUT_MS, 500, 3600001, "timeout"},
+        {POP3CHECK_OPT_SMTP_PORT, 2587, 65536, "smtp_port"},
+        {POP3CHECK_OPT_SMTP_TLS, POP3CHECK_TLS_TRY, 4, "smtp_tls"},
+        {POP3CHECK_OPT_POLL_MS, 500, 99, "poll interval"},
+        {POP3CHECK_OPT_POLL_MS, 500, 3600001, "poll interval"},
     };
 
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) {

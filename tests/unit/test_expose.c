@@ -588,10 +588,12 @@ static void test_expose_order_and_every_capability(void **state)
     text = text_of(&fs);
     series_order(text, "pop3_phase_duration_seconds{phase=\"", got, sizeof got);
     assert_string_equal(got, "resolve connect tls greeting capa stls auth "
-                             "stat list uidl top retr quit");
+                             "stat list uidl top retr quit smtp_resolve "
+                             "smtp_connect smtp_tls smtp_greeting smtp_auth "
+                             "smtp_submit delivery dele");
     series_order(text, "pop3_probe_error{kind=\"", got, sizeof got);
     assert_string_equal(got, "resolve connect timeout tls certificate "
-                             "protocol auth command internal");
+                             "protocol auth command internal not_delivered");
     series_order(text, "pop3_capability_info{capability=\"", got, sizeof got);
     assert_string_equal(got, "stls user top uidl pipelining resp_codes "
                              "login_delay sasl apop auth_resp_code "

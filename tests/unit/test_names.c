@@ -38,8 +38,8 @@ static void test_names_counts(void **state)
     (void)state;
     assert_int_equal(pop3check_error_count(), POP3CHECK_E_KNOWN);
     assert_int_equal(pop3check_phase_count(), POP3CHECK_PHASE_KNOWN);
-    assert_int_equal(POP3CHECK_E_KNOWN, POP3CHECK_E_INTERNAL + 1);
-    assert_int_equal(POP3CHECK_PHASE_KNOWN, POP3CHECK_PHASE_TOTAL + 1);
+    assert_int_equal(POP3CHECK_E_KNOWN, POP3CHECK_E_NOT_DELIVERED + 1);
+    assert_int_equal(POP3CHECK_PHASE_KNOWN, POP3CHECK_PHASE_DELE + 1);
 }
 
 /* ---- errors ---- */
@@ -80,6 +80,8 @@ static void test_names_error_names_as_designed(void **state)
         {POP3CHECK_E_AUTH, 7, "auth", "login failed"},
         {POP3CHECK_E_COMMAND, 8, "command", "command refused by the server"},
         {POP3CHECK_E_INTERNAL, 9, "internal", "internal error"},
+        {POP3CHECK_E_NOT_DELIVERED, 10, "not_delivered",
+         "probe message not delivered in time"},
     };
 
     (void)state;
@@ -112,8 +114,11 @@ static void test_names_error_out_of_range(void **state)
 static void test_names_phase_names(void **state)
 {
     static const char *const designed[] = {
-        "resolve", "connect", "tls",  "greeting", "capa", "stls", "auth",
-        "stat",    "list",    "uidl", "top",      "retr", "quit", "total"};
+        "resolve", "connect", "tls", "greeting", "capa", "stls", "auth", "stat",
+        "list", "uidl", "top", "retr", "quit", "total",
+        /* a round trip's (DESIGN.md) */
+        "smtp_resolve", "smtp_connect", "smtp_tls", "smtp_greeting",
+        "smtp_auth", "smtp_submit", "delivery", "dele"};
     const char *names[POP3CHECK_PHASE_KNOWN];
 
     (void)state;
@@ -195,7 +200,7 @@ static void test_names_tls_unknown(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         assert_int_equal(pop3check_tls_from_name(bad[i]), -1);
     assert_int_equal(pop3check_tls_from_name(NULL), -1);
-    assert_null(pop3check_tls_name((enum pop3check_tls)3));
+    assert_null(pop3check_tls_name((enum pop3check_tls)4));
     assert_null(pop3check_tls_name((enum pop3check_tls) - 1));
 }
 

@@ -522,7 +522,8 @@ static void test_options_exact_messages(void **state)
         {{"-H", "h", "--phase-warning", "bogus=1"},
          "--phase-warning: unknown phase 'bogus' (phases: resolve, connect, "
          "tls, greeting, capa, stls, auth, stat, list, uidl, top, retr, "
-         "quit, total)"},
+         "quit, total, smtp_resolve, smtp_connect, smtp_tls, smtp_greeting, "
+         "smtp_auth, smtp_submit, delivery, dele)"},
         {{"-H", "h", "--tls", "bogus"},
          "--tls 'bogus': use none, stls (upgrade with STLS) or implicit "
          "(POP3S, same as -S)"},
