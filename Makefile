@@ -126,7 +126,7 @@ endif
 FORMAT_FILES = checks/*.[ch] plugin/*.[ch] exporters/*/*.[ch] tests/unit/*.c \
                tests/tools/*.[ch] tests/exporter/*.c tests/fuzz/*.c
 
-.PHONY: all check unit symbols abi abi-baseline print-version integration exporter snmp faults stacks asan \
+.PHONY: all check unit symbols abi abi-baseline print-version integration roundtrip exporter snmp faults stacks asan \
         bench fuzz soak record-streams \
         packages package-test \
         fuzzers install \
@@ -304,6 +304,10 @@ print-version:
 integration: all $(TOOLS)
 	@BUILD=$(BUILD) tests/integration/run.sh
 
+# The mail round trip against a real Postfix and Dovecot (needs root).
+roundtrip: all
+	@BUILD=$(BUILD) tests/roundtrip/run.sh
+
 exporter: all $(TOOLS)
 	@BUILD=$(BUILD) tests/exporter/promtool.sh $(BUILD)/tests/expose_dump
 	@BUILD=$(BUILD) tests/exporter/run.sh
@@ -317,7 +321,7 @@ stacks: all
 faults: all $(TOOLS)
 	@BUILD=$(BUILD) tests/faults/run.sh
 
-check: all unit symbols abi integration exporter snmp faults stacks
+check: all unit symbols abi integration roundtrip exporter snmp faults stacks
 	@BUILD=$(BUILD) tests/summary.sh
 
 # -O1 keeps the sanitizers' reports readable; leaks are checked too.

@@ -406,9 +406,11 @@ static void describe_failure(struct p3_smtpconn *c, CURLcode code,
 
     r->error = kind_of(code);
     r->failed_phase = ph;
-    if (code == CURLE_USE_SSL_FAILED)
-        why = "the server does not offer STARTTLS (required: --smtp-tls "
-              "try takes plain text); credentials not sent";
+    if (code == CURLE_USE_SSL_FAILED) {
+        ph = r->failed_phase = POP3CHECK_PHASE_SMTP_TLS;
+        why = "the server does not offer STARTTLS, which is required; "
+              "credentials not sent";
+    }
     if (code == CURLE_OPERATION_TIMEDOUT)
         p3_format(r->error_text, sizeof r->error_text,
                   "%s: no answer after %ld ms", pop3check_phase_name(ph), ms);

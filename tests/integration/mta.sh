@@ -201,6 +201,7 @@ $HOST:$PORT_PLAIN inet  n       -      n      -      -       smtpd
   -o smtpd_tls_security_level=none
   -o smtpd_tls_auth_only=no
 cleanup               unix  n       -      n      -      0       cleanup
+pickup                unix  n       -      n      60     1       pickup
 qmgr                  unix  n       -      n      300    1       qmgr
 tlsmgr                unix  -       -      n      1000?  1       tlsmgr
 rewrite               unix  -       -      n      -      -       trivial-rewrite

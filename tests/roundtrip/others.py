@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 """others.py MAILDIR COUNT CHECK_NAME: writes COUNT messages of other
 people into MAILDIR/cur, the ones a careless cleanup would take for
-probes. The password of the mailbox (for this check's derived key) comes
-from the environment, POP3_PASSWORD, with the user from USER_NAME:
+probes. The check's key (its --probe-key-file) comes from the environment,
+PROBE_KEY:
   - the probe's subject, no identifier;
   - a well-formed identifier of another check (its own key);
   - this check's name with a forged HMAC;
@@ -21,8 +21,6 @@ import os
 import secrets
 import sys
 import time
-
-LABEL = b"pop3check round-trip key v1"
 
 
 def ident(check, key, deadline_ms, nonce=None):
@@ -77,9 +75,7 @@ def kind(i, check, key, other_key, past):
 
 def main():
     maildir, count, check = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    user = os.environ["USER_NAME"].encode()
-    password = os.environ["POP3_PASSWORD"].encode()
-    key = hashlib.sha256(LABEL + b"\0" + user + b"\0" + password).digest()
+    key = os.environ["PROBE_KEY"].encode()
     other_key = secrets.token_bytes(32)
     past = int(time.time() * 1000) - 3600 * 1000  # stale, if it were ours
     for i in range(count):

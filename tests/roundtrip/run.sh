@@ -30,26 +30,42 @@ suite_cleanup_more() {
 # shellcheck disable=SC1091
 . "$work/sandbox/mta.env"
 pwfile="$SANDBOX_DIR/pass/$MTA_USER"
+# One key for every round trip of the check, also those that read another
+# mailbox (whose derived key would differ).
+keyfile="$work/probe.key"
+probe_key=$(head -c 24 /dev/urandom | base64)
+printf '%s\n' "$probe_key" > "$keyfile"
+chmod 0600 "$keyfile"
 
 # The mailbox of the round trips, and the options every round trip takes.
 pop=(-H "$HOST_GOOD" -p "$PORT_PLAIN" -u "$MTA_USER" --password-file "$pwfile")
 smtp=(--smtp-host "$MTA_HOST" --smtp-port "$MTA_SUBMISSION_PORT" --cafile "$MTA_CA_FILE"
       --smtp-user "$MTA_USER" --mail-from "$MTA_ADDRESS" --rcpt-to "$MTA_ADDRESS"
-      --poll-interval 0.2)
+      --poll-interval 0.2 --check-name "$MTA_USER@$HOST_GOOD" --probe-key-file "$keyfile")
 
-# run NAME WANT_RC REGEX [--line REGEX]... -- ARGS: check_pop3 ARGS wants
-# exit code WANT_RC, a first line matching REGEX and each --line somewhere.
+# run NAME WANT_RC REGEX [--line REGEX | --max SECONDS]... -- ARGS:
+# check_pop3 ARGS wants exit code WANT_RC, a first line matching REGEX,
+# each --line somewhere, and to be done within --max seconds.
 run() {
-    local name=$1 want=$2 regex=$3 out rc first
+    local name=$1 want=$2 regex=$3 out rc first max="" t0 ms
     local -a lines=()
     shift 3
-    while [ "$1" != "--" ]; do lines+=("$2"); shift 2; done
+    while [ "$1" != "--" ]; do
+        if [ "$1" = --max ]; then max=$2; else lines+=("$2"); fi
+        shift 2
+    done
     shift
+    t0=$(now_ms)
     out=$(timeout 60 "$check" "$@" 2>&1)
     rc=$?
+    ms=$(($(now_ms) - t0))
     first=${out%%$'\n'*}
     if [ "$rc" -ne "$want" ] || ! [[ $first =~ $regex ]]; then
         ko "$name: rc $rc (want $want), first line must match /$regex/" "$out"
+        return
+    fi
+    if [ -n "$max" ] && [ "$ms" -gt "$(awk -v s="$max" 'BEGIN { printf "%d", s * 1000 }')" ]; then
+        ko "$name: took $ms ms, more than $max s" "$out"
         return
     fi
     local l
@@ -62,18 +78,17 @@ run() {
     ok "$name"
 }
 
-# messages: how many the mailbox holds, by Dovecot's own count (STAT).
+# messages [USER PASSWORD]: how many the mailbox holds (STAT).
 messages() {
-    curl -s --max-time 10 -u "$MTA_USER:$MTA_PASS" -X STAT --head \
-        "pop3://$HOST_GOOD:$PORT_PLAIN/" 2> /dev/null | tr -d '\r' |
-        sed -n 's/^+OK \([0-9]*\) .*/\1/p'
+    POP3_PASSWORD=${2:-$MTA_PASS} python3 "$top/tests/roundtrip/snapshot.py" \
+        "$HOST_GOOD" "$PORT_PLAIN" "${1:-$MTA_USER}" - --count
 }
 
 # ---- the chain works, every port and TLS mode ----
 run "round trip over submission (STARTTLS, AUTH)" 0 \
     '^POP3 OK - round trip .* delivered in [0-9.]+ s \(polls every 0\.2 s: [0-9]+ polls?\)' \
-    --line "'time_delivery'=[0-9.]+s" --line "delivered=1;;;0;1" \
-    --line "'time_smtp_submit'=" --line "'time_smtp_tls'=" --line "'time_smtp_auth'=" \
+    --line " time_delivery=[0-9.]+s" --line " delivered=1;;;0;1" \
+    --line " time_smtp_submit=" --line " time_smtp_tls=" --line " time_smtp_auth=" \
     --line "^submission: .* \(TLS\), probe [0-9a-f]{32}, last reply 250 2\.0\.0" \
     --line "^  $MTA_HOSTNAME at [0-9-]+ [0-9:]+Z \(\+0 s\)" \
     -- "${pop[@]}" "${smtp[@]}" -v
@@ -94,9 +109,9 @@ run "relaying without AUTH refused, with the enhanced code" 2 \
     -- "${pop[@]}" --smtp-host "$MTA_HOST" --smtp-port "$MTA_PLAIN_PORT" --smtp-tls none \
     --mail-from "$MTA_ADDRESS" --rcpt-to "$MTA_ADDRESS"
 run "wrong mailbox password after a good submission" 2 \
-    '^POP3 CRITICAL - round trip .* auth: ' \
+    '^POP3 CRITICAL - round trip .* login failed .*-ERR \[AUTH\]' \
     -- -H "$HOST_GOOD" -p "$PORT_PLAIN" -u "$MTA_USER" --password-file "$work/wrong.pw" \
-    "${smtp[@]}" --smtp-password-file "$pwfile"
+    "${smtp[@]}" --smtp-password-file "$pwfile" -t 2
 # A mailbox that never receives: the probe goes to trip, the check reads
 # the empty mailbox; then the next good round trip cleans the probe, once
 # its sender's deadline has passed.
@@ -104,22 +119,21 @@ run "not delivered: a mailbox that never receives" 2 \
     '^POP3 CRITICAL - round trip .* delivery: the probe was not in the mailbox' \
     --line "delivered=0;;;0;1" \
     -- -H "$HOST_GOOD" -p "$PORT_PLAIN" -u "$USER_EMPTY" --password-file "$SANDBOX_DIR/pass/empty" \
-    "${smtp[@]}" --smtp-password-file "$pwfile" --check-name "$MTA_USER@$HOST_GOOD" -t 2
+    "${smtp[@]}" --smtp-password-file "$pwfile" -t 2
 run "not delivered, with --not-delivered warning" 1 '^POP3 WARNING - round trip .* not in the mailbox' \
     -- -H "$HOST_GOOD" -p "$PORT_PLAIN" -u "$USER_EMPTY" --password-file "$SANDBOX_DIR/pass/empty" \
-    "${smtp[@]}" --smtp-password-file "$pwfile" --check-name "$MTA_USER@$HOST_GOOD" -t 2 \
-    --not-delivered warning
-check "the empty mailbox stayed empty" "$(curl -s -u "$USER_EMPTY:$PASS_EMPTY" -X STAT --head \
-    "pop3://$HOST_GOOD:$PORT_PLAIN/" | tr -d '\r' | sed -n 's/^+OK \([0-9]*\) .*/\1/p')" 0
-sleep 1.2 # past the deadline written in those probes
-run "the next round trip deletes both stale probes" 0 \
-    '^POP3 OK - round trip .* delivered .*, 2 stale probes deleted' --line "stale_cleaned=2c" \
+    "${smtp[@]}" --smtp-password-file "$pwfile" -t 2 --not-delivered warning
+check "the empty mailbox stayed empty" "$(messages "$USER_EMPTY" "$PASS_EMPTY")" 0
+sleep 2 # past the deadline written in those probes (sent + 2 s + 1 s)
+run "the next round trip deletes the three stale probes" 0 \
+    '^POP3 OK - round trip .* delivered .*, 3 stale probes deleted' --line "stale_cleaned=3c" \
     -- "${pop[@]}" "${smtp[@]}"
 check "no probe left" "$(messages)" 0
 run "--delivery-critical on a delivery slower than the range" 2 \
     '^POP3 CRITICAL - round trip .* delivered .*delivery [0-9.]+ s \(critical 0\.000001\)' \
     -- "${pop[@]}" "${smtp[@]}" --delivery-critical 0.000001
-run "the transcript shows no password" 0 '^POP3 OK' --line '^C: AUTH PLAIN \*+$' \
+run "the transcript shows no password" 0 '^POP3 OK' \
+    --line '^C: AUTH (PLAIN|LOGIN|CRAM-MD5)( \*{8})?$' --line '^C: \*{8}$' \
     -- "${pop[@]}" "${smtp[@]}" -vvv
 out=$("$check" "${pop[@]}" "${smtp[@]}" -vvv 2>&1)
 if grep -qF -- "$MTA_PASS" <<< "$out" ||
@@ -129,10 +143,59 @@ else
     ok "no password nor its base64 in -vvv output"
 fi
 
+# ---- faults: a scripted SMTP server for what Postfix will not do ----
+python3 "$top/tests/roundtrip/smtpfault.py" "$work/smtp.ports" > "$work/smtpfault.log" 2>&1 &
+pids+=("$!")
+for _ in $(seq 50); do [ -s "$work/smtp.ports" ] && break; sleep 0.1; done
+fport() { awk -v n="$1" '$1 == n { print $2 }' "$work/smtp.ports"; }
+fault=(--smtp-host 127.0.0.1 --smtp-tls none --mail-from "$MTA_ADDRESS" --rcpt-to "$MTA_ADDRESS"
+       --poll-interval 0.2 --check-name "$MTA_USER@$HOST_GOOD" --probe-key-file "$keyfile" -t 2)
+run "temporary failure: 451 to RCPT TO" 2 \
+    '^POP3 CRITICAL - round trip .* smtp_submit: RCPT TO refused: 451 4\.3\.0 Temporary failure' \
+    --line "^SMTP server said: 451 4\.3\.0" --max 2.5 -- "${pop[@]}" "${fault[@]}" --smtp-port "$(fport rcpt-451)" -v
+run "submission refused: 550 to MAIL FROM" 2 \
+    '^POP3 CRITICAL - round trip .* smtp_submit: MAIL FROM refused: 550 5\.7\.1' \
+    --line "last reply 550 5\.7\.1" --max 2.5 -- "${pop[@]}" "${fault[@]}" --smtp-port "$(fport mail-550)" -v
+run "greeting 554: no service" 2 '^POP3 CRITICAL - round trip .* smtp_greeting: .*554' \
+    --max 2.5 -- "${pop[@]}" "${fault[@]}" --smtp-port "$(fport greeting-554)"
+run "a DATA that is never answered: the timeout, in phase smtp_submit" 2 \
+    '^POP3 CRITICAL - round trip .* smtp_submit: .*no answer in time' \
+    --max 2.5 -- "${pop[@]}" "${fault[@]}" --smtp-port "$(fport data-stall)"
+run "a DATA answered in 1.5 s, with a threshold on smtp_submit" 1 \
+    '^POP3 WARNING - round trip .* not in the mailbox|^POP3 WARNING - .*smtp_submit' \
+    --max 3.5 -- "${pop[@]}" "${fault[@]}" --smtp-port "$(fport data-slow)" -t 3 \
+    --phase-warning smtp_submit=1 --not-delivered warning
+run "the server closes after its 250: the message was taken" 1 \
+    '^POP3 WARNING - round trip .* delivery: the probe was not in the mailbox' \
+    --max 1.5 -- "${pop[@]}" "${fault[@]}" --smtp-port "$(fport bye-after-data)" -t 1 --not-delivered warning
+run "the POP3 side down after a good submission" 2 \
+    '^POP3 CRITICAL - round trip .* connect: ' --line " time_smtp_submit=" --max 2.5 \
+    -- -H "$HOST_GOOD" -p "$(free_port)" -u "$MTA_USER" --password-file "$pwfile" "${smtp[@]}" -t 2
+
+# ---- a probe delivered after its deadline is cleaned by the next one ----
+pfconf="$SANDBOX_DIR/postfix/conf"
+postconf -c "$pfconf" -e defer_transports=lmtp && postfix -c "$pfconf" reload > /dev/null 2>&1
+run "delivery held back by the MTA: not delivered" 2 \
+    '^POP3 CRITICAL - round trip .* delivery: the probe was not in the mailbox' \
+    --max 2.5 -- "${pop[@]}" "${smtp[@]}" -t 2
+held=$(messages)
+postconf -c "$pfconf" -X defer_transports && postfix -c "$pfconf" reload > /dev/null 2>&1
+postqueue -c "$pfconf" -f
+for _ in $(seq 50); do [ "$(messages)" -gt "$held" ] && break; sleep 0.1; done
+check "the held probe arrived late" "$(messages)" "$((held + 1))"
+sleep 1 # its deadline passes (sent + 2 s + 1 s)
+# held: the probe left by the POP3-down case, now stale too.
+run "the late probe is deleted by the next round trip, not counted as delivered" 0 \
+    "^POP3 OK - round trip .* delivered in 0\.[0-9]+ s .*, $((held + 1)) stale probes? deleted" \
+    -- "${pop[@]}" "${smtp[@]}"
+check "no probe left" "$(messages)" 0
+
 # ---- safety: 200 messages of others survive 200 round trips ----
-USER_NAME=$MTA_USER POP3_PASSWORD=$MTA_PASS "$top/tests/roundtrip/others.py" "$MTA_MAILDIR" 200 "$MTA_USER@$HOST_GOOD" > "$work/others.log" ||
+PROBE_KEY=$probe_key "$top/tests/roundtrip/others.py" "$MTA_MAILDIR" 200 "$MTA_USER@$HOST_GOOD" > "$work/others.log" ||
     ko "writing the 200 messages of others" "$(cat "$work/others.log")"
 chown -R --reference="$MTA_MAILDIR" "$MTA_MAILDIR"
+run "a round trip among them" 0 '^POP3 OK - round trip .* delivered' --line "^polls: 1, headers read: 201," \
+    -- "${pop[@]}" "${smtp[@]}" -v
 # snapshot: UIDL and the SHA-256 of each message, sorted by UID.
 snapshot() {
     python3 "$top/tests/roundtrip/snapshot.py" "$HOST_GOOD" "$PORT_PLAIN" "$MTA_USER" "$MTA_PASS"
@@ -142,10 +205,10 @@ check "the mailbox holds the 200 messages of others" "$(wc -l < "$work/before")"
 killed=0 timed_out=0 good=0 bad=0
 for i in $(seq "$runs"); do
     case $((i % 10)) in
-    3 | 7) # killed between the submission and QUIT
-        "$check" "${pop[@]}" "${smtp[@]}" > /dev/null 2>&1 &
+    3 | 7) # killed between the submission and QUIT (one poll a second)
+        "$check" "${pop[@]}" "${smtp[@]}" --poll-interval 1 > /dev/null 2>&1 &
         pid=$!
-        sleep "0.$((RANDOM % 4 + 1))"
+        sleep "0.$((RANDOM % 9 + 1))"
         kill -KILL "$pid" 2> /dev/null && killed=$((killed + 1))
         wait "$pid" 2> /dev/null
         ;;
