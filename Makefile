@@ -106,7 +106,8 @@ UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 TOOLS = $(BUILD)/tests/stallserver $(BUILD)/tests/popclient \
         $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop $(BUILD)/tests/deadconn \
-        $(BUILD)/tests/expose_dump $(BUILD)/tests/fastpop3 $(BUILD)/tests/procpeak
+        $(BUILD)/tests/expose_dump $(BUILD)/tests/fastpop3 $(BUILD)/tests/procpeak \
+        $(BUILD)/tests/killatdele
 
 ALL_CFLAGS = $(WARN) $(CPPFLAGS) $(CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) \
              -Ichecks -Iexporters/common -Iexporters/prometheus -MMD -MP
@@ -255,6 +256,14 @@ $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop $(BUILD)/tests/deadconn: $(BU
 	$(say) LD $@
 	$(Q)$(CC) $(WARN) $(CFLAGS) -Ichecks $(LDFLAGS) -o $@ $< -L$(BUILD) -lpop3check
 
+# check_pop3's option parser around a round trip that dies at its DELE.
+$(BUILD)/tests/killatdele: tests/tools/killatdele.c $(PLUGIN_LIB_OBJ) \
+    $(BUILD)/$(LIBFILE)
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Iplugin $(LDFLAGS) -o $@ $< $(PLUGIN_LIB_OBJ) \
+	    -L$(BUILD) -lpop3check -lm
+
 $(BUILD)/tests/expose_dump: tests/exporter/expose_dump.c $(LIB_OBJ) \
     $(XCOMMON_OBJ)
 	@mkdir -p $(@D)
@@ -305,7 +314,7 @@ integration: all $(TOOLS)
 	@BUILD=$(BUILD) tests/integration/run.sh
 
 # The mail round trip against a real Postfix and Dovecot (needs root).
-roundtrip: all
+roundtrip: all $(TOOLS)
 	@BUILD=$(BUILD) tests/roundtrip/run.sh
 
 exporter: all $(TOOLS)

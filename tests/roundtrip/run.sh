@@ -190,6 +190,18 @@ run "the late probe is deleted by the next round trip, not counted as delivered"
     -- "${pop[@]}" "${smtp[@]}"
 check "no probe left" "$(messages)" 0
 
+# ---- killed after DELE +OK, before QUIT: nothing is deleted ----
+before=$(messages)
+# (in a subshell whose stderr takes the shell's "Killed")
+(POP3_PASSWORD=$MTA_PASS timeout 30 "$build/tests/killatdele" -H "$HOST_GOOD" -p "$PORT_PLAIN" \
+    -u "$MTA_USER" "${smtp[@]}" -t 2 > "$work/killatdele.out") 2> /dev/null
+rc=$?
+check "killed by SIGKILL right after DELE was answered (rc 137)" "$rc" 137
+check "the probe it marked deleted is still there" "$(messages)" "$((before + 1))"
+sleep 3 # past its deadline
+run "the next round trip deletes it" 0 '^POP3 OK - round trip .* delivered .*, 1 stale probe deleted' \
+    -- "${pop[@]}" "${smtp[@]}"
+
 # ---- safety: 200 messages of others survive 200 round trips ----
 PROBE_KEY=$probe_key "$top/tests/roundtrip/others.py" "$MTA_MAILDIR" 200 "$MTA_USER@$HOST_GOOD" > "$work/others.log" ||
     ko "writing the 200 messages of others" "$(cat "$work/others.log")"
