@@ -107,7 +107,7 @@ UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 TOOLS = $(BUILD)/tests/stallserver $(BUILD)/tests/popclient \
         $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop $(BUILD)/tests/deadconn \
         $(BUILD)/tests/expose_dump $(BUILD)/tests/fastpop3 $(BUILD)/tests/procpeak \
-        $(BUILD)/tests/killatdele
+        $(BUILD)/tests/killatdele $(BUILD)/tests/tripfigs
 
 ALL_CFLAGS = $(WARN) $(CPPFLAGS) $(CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) \
              -Ichecks -Iexporters/common -Iexporters/prometheus -MMD -MP
@@ -256,9 +256,10 @@ $(BUILD)/tests/multiprobe $(BUILD)/tests/probeloop $(BUILD)/tests/deadconn: $(BU
 	$(say) LD $@
 	$(Q)$(CC) $(WARN) $(CFLAGS) -Ichecks $(LDFLAGS) -o $@ $< -L$(BUILD) -lpop3check
 
-# check_pop3's option parser around a round trip that dies at its DELE.
-$(BUILD)/tests/killatdele: tests/tools/killatdele.c $(PLUGIN_LIB_OBJ) \
-    $(BUILD)/$(LIBFILE)
+# check_pop3's option parser around a round trip: one that dies at its
+# DELE, one that prints the figures of many for the benchmark.
+$(BUILD)/tests/killatdele $(BUILD)/tests/tripfigs: $(BUILD)/tests/%: \
+    tests/tools/%.c $(PLUGIN_LIB_OBJ) $(BUILD)/$(LIBFILE)
 	@mkdir -p $(@D)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -Iplugin $(LDFLAGS) -o $@ $< $(PLUGIN_LIB_OBJ) \
@@ -357,6 +358,7 @@ bench: all $(TOOLS)
 	@BUILD=$(BUILD) tests/bench/exporter.sh
 	@BUILD=$(BUILD) tests/bench/snmp.sh
 	@BUILD=$(BUILD) tests/bench/sched.sh
+	@BUILD=$(BUILD) tests/bench/roundtrip.sh
 
 # libFuzzer targets (clang), FUZZ_SECONDS each; see tests/fuzz/run.sh.
 FUZZ_TARGETS = reply listing session tracker range config target http \

@@ -162,7 +162,7 @@ struct pop3check_result {
     int64_t started_at;
     /* round trips: -1 (figures) and "" for other probes */
     int64_t delivered, polls, stale_cleaned, smtp_code, smtp_tls;
-    int64_t headers_read, poll_ms;
+    int64_t headers_read, poll_ms, submitted_at;
     char smtp_enhanced[16];
     char smtp_server[256];
     char received[512];

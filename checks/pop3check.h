@@ -394,7 +394,9 @@ enum pop3check_figure {
                                          the message, or the refusal */
     POP3CHECK_FIG_SMTP_TLS = 22,      /* 1 if the submission was encrypted */
     POP3CHECK_FIG_HEADERS_READ = 23,  /* TOP n 0 sent in all polls */
-    POP3CHECK_FIG_POLL_MS = 24        /* the poll interval used */
+    POP3CHECK_FIG_POLL_MS = 24,       /* the poll interval used */
+    POP3CHECK_FIG_SUBMITTED_AT = 25   /* Unix ms of the server's 250 after
+                                         the message (this host's clock) */
 };
 
 /* Texts in a result: sanitised (printable ASCII), never a secret; "" when

@@ -17,7 +17,7 @@ void p3_result_init(struct pop3check_result *r)
     r->uidl_count = r->top_octets = r->retr_octets = -1;
     r->cert_not_after = -1;
     r->delivered = r->polls = r->stale_cleaned = r->smtp_code = -1;
-    r->smtp_tls = r->headers_read = r->poll_ms = -1;
+    r->smtp_tls = r->headers_read = r->poll_ms = r->submitted_at = -1;
 }
 
 struct pop3check_result *pop3check_result_new(void)
@@ -99,6 +99,8 @@ static int64_t trip_figure(const struct pop3check_result *r,
         return known(r->headers_read);
     case POP3CHECK_FIG_POLL_MS:
         return known(r->poll_ms);
+    case POP3CHECK_FIG_SUBMITTED_AT:
+        return known(r->submitted_at);
     default:
         return -1;
     }

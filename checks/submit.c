@@ -7,6 +7,7 @@
 #define _DEFAULT_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mail.h"
 #include "submit.h"
@@ -148,6 +149,7 @@ static enum p3_sess_rc reply(struct p3_submit *s, const char *line, size_t len,
                              int64_t now)
 {
     struct p3_smtp_line sl;
+    struct timespec ts;
     enum step step = s->step;
 
     if (p3_smtp_line_parse(line, len, &sl) != 0) {
@@ -182,8 +184,10 @@ static enum p3_sess_rc reply(struct p3_submit *s, const char *line, size_t len,
         s->step = S_BODY;
         return P3_SESS_CONTINUE;
     default: /* S_BODY */
+        clock_gettime(CLOCK_REALTIME, &ts);
         s->accepted = 1;
         s->accepted_at = now;
+        s->r->submitted_at = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
         s->r->phase_us[POP3CHECK_PHASE_SMTP_SUBMIT] = now - s->start;
         return send_cmd(s, S_QUIT, "QUIT", "", "");
     }

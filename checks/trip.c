@@ -232,6 +232,7 @@ static void clear_pop3(struct pop3check_result *r)
         r->phase_us[p] = keep.phase_us[p];
     r->started_at = keep.started_at;
     r->smtp_code = keep.smtp_code;
+    r->submitted_at = keep.submitted_at;
     r->smtp_tls = keep.smtp_tls;
     r->poll_ms = keep.poll_ms;
     memcpy(r->smtp_enhanced, keep.smtp_enhanced, sizeof r->smtp_enhanced);

@@ -2,7 +2,9 @@
 /* tripout.c - a round trip as check_pop3 prints it: where the probe went
  * in and came out, its delivery time beside the poll interval (the
  * resolution of that time), how many polls and stale probes. */
+#define _DEFAULT_SOURCE
 #include <string.h>
+#include <time.h>
 
 #include "tripout.h"
 
@@ -91,6 +93,7 @@ void trip_long(struct outbuf *b, const struct plugin_opts *o,
 {
     const char *server = pop3check_result_text(r, POP3CHECK_TEXT_SMTP_SERVER);
     const int64_t code = fig(r, POP3CHECK_FIG_SMTP_CODE);
+    const int64_t at = fig(r, POP3CHECK_FIG_SUBMITTED_AT);
 
     out_printf(b, "\nsubmission: ");
     smtp_where(b, o);
@@ -100,6 +103,14 @@ void trip_long(struct outbuf *b, const struct plugin_opts *o,
     if (code >= 0)
         out_printf(b, ", last reply %lld %s", (long long)code,
                    pop3check_result_text(r, POP3CHECK_TEXT_SMTP_ENHANCED));
+    if (at >= 0) {
+        time_t t = (time_t)(at / 1000);
+        struct tm tm;
+        if (gmtime_r(&t, &tm) != NULL)
+            out_printf(b, ", taken at %04d-%02d-%02d %02d:%02d:%02d.%03dZ",
+                       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                       tm.tm_min, tm.tm_sec, (int)(at % 1000));
+    }
     if (server[0])
         out_printf(b, "\nSMTP server said: %s", server);
     out_printf(b,

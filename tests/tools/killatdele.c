@@ -42,8 +42,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "killatdele: %s\n", err);
         return 2;
     }
-    printf("%s\n", pop3check_result_text(pop3check_probe_run(p),
-                                         POP3CHECK_TEXT_ERROR));
+    printf("%s\n",
+           pop3check_result_text(pop3check_probe_run(p), POP3CHECK_TEXT_ERROR));
     pop3check_probe_free(p);
     plugin_opts_free(&o);
     pop3check_global_cleanup();
