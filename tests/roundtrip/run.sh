@@ -11,7 +11,9 @@
 # Both servers are started here and stopped by PID.
 set -uo pipefail
 
-. "$(dirname "$0")/../lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib.sh
+. "$here/../lib.sh"
 check="$build/check_pop3"
 export LD_LIBRARY_PATH="$build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 suite_begin roundtrip
@@ -194,7 +196,8 @@ check "no probe left" "$(messages)" 0
 before=$(messages)
 # (in a subshell whose stderr takes the shell's "Killed")
 (POP3_PASSWORD=$MTA_PASS timeout 30 "$build/tests/killatdele" -H "$HOST_GOOD" -p "$PORT_PLAIN" \
-    -u "$MTA_USER" "${smtp[@]}" -t 2 > "$work/killatdele.out") 2> /dev/null
+    -u "$MTA_USER" "${smtp[@]}" -t 2 > "$work/killatdele.out"
+    exit $?) 2> /dev/null
 rc=$?
 check "killed by SIGKILL right after DELE was answered (rc 137)" "$rc" 137
 check "the probe it marked deleted is still there" "$(messages)" "$((before + 1))"
