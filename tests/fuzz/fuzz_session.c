@@ -2,12 +2,13 @@
 /* fuzz_session.c - libFuzzer target: the whole dialog from the login on
  * (session.c, auth.c, body.c) against whatever a hostile server sends,
  * cut into pieces of any size. The first two bytes choose the settings
- * (mechanism, commands) and what the connect phase learnt (CAPA, SASL,
- * APOP). Whatever happens, the password never reaches a text that
- * people read, and the session ends. */
+ * (mechanism, commands, a round trip's poll) and what the connect phase
+ * learnt (CAPA, SASL, APOP). Whatever happens, the password never reaches a
+ * text that people read, and the session ends. */
 #include <stdint.h>
 #include <string.h>
 
+#include "poll.h"
 #include "session.h"
 
 #define SECRET "fuzz-Secret-7"
@@ -56,6 +57,21 @@ static void configure(const uint8_t *data, struct pop3check_result *r,
     cfg->trace = trace;
 }
 
+/* A round trip's poll (bit 0x40 of the second byte): UIDL, TOP n 0 with
+ * headers read for identifiers, DELE of what verifies. */
+static struct p3_poll *poll_of(const uint8_t *data, struct p3_poll *pl)
+{
+    if (!(data[1] & 0x40))
+        return NULL;
+    memset(pl, 0, sizeof *pl);
+    memcpy(pl->check, "fuzz@check", sizeof "fuzz@check");
+    memcpy(pl->key, "0123456789abcdef", 16);
+    pl->keylen = 16;
+    pl->wall_ms = 1800000000000;
+    pl->seen = p3_uidset_new();
+    return pl->seen ? pl : NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct pop3check_result r;
@@ -65,9 +81,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int64_t now = 1000;
     unsigned steps = 0;
 
+    struct p3_poll pl;
+
     if (size < 2)
         return 0;
     configure(data, &r, &cfg);
+    cfg.poll = poll_of(data, &pl);
     s = p3_sess_new(&cfg, &r,
                     data[1] & 1u ? "<1896.697170952@dbc.mtview.ca.us>" : "", 0);
     if (s == NULL)
@@ -98,11 +117,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == P3_SESS_CONTINUE)
         __builtin_trap(); /* end of input must end the session */
     /* Every text of the result, as the front ends read them. */
-    for (int t = POP3CHECK_TEXT_ERROR; t <= POP3CHECK_TEXT_PEER_IP; t++)
+    for (int t = POP3CHECK_TEXT_ERROR; t <= POP3CHECK_TEXT_PROBE_ID; t++)
         no_secret(pop3check_result_text(&r, (enum pop3check_text)t));
     if (strlen(r.error_text) >= sizeof r.error_text ||
         strlen(r.server_text) >= sizeof r.server_text)
         __builtin_trap();
+    /* No identifier verifies without the key, so nothing may be deleted,
+     * and a failed session commits nothing. */
+    if (cfg.poll != NULL && (pl.dele_mine + pl.dele_stale != 0 ||
+                             (pl.committed && r.error != POP3CHECK_E_OK)))
+        __builtin_trap();
     p3_sess_free(s);
+    if (cfg.poll != NULL)
+        p3_uidset_free(pl.seen);
     return 0;
 }
