@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "poll.h"
+#include "mailpoll.h"
 #include "session.h"
 
 #define SECRET "fuzz-Secret-7"

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "poll.h"
+#include "mailpoll.h"
 #include "session.h"
 
 #define CHECK "trip@pop.example"
