@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* pop3mib.h - the cells of POP3-MONITOR-MIB's pop3ProbeEntry: the column
- * numbers and the value of each cell of a target's row, from the
- * target's configuration and its last result (read by the library's
- * getters). No state, no I/O: pop3monitor.c keeps the rows. */
+/* pop3mib.h - the cells of POP3-MONITOR-MIB's pop3ProbeEntry: the OIDs,
+ * the column numbers and the value of each cell of a target's row, from
+ * the target's configuration and its last result (read by the library's
+ * getters). No state, no I/O: pop3monitor.c keeps the rows, pop3notify.c
+ * sends the notifications. */
 #ifndef P3M_MIB_H
 #define P3M_MIB_H
 
@@ -13,6 +14,10 @@
 #include <time.h>
 
 #include "config.h"
+
+/* netsnmpPlaypen.110 until the project has an enterprise number: the only
+ * OID to change when it moves (with the MIB's MODULE-IDENTITY). */
+#define POP3MON_ROOT 1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 110
 
 /* The columns of pop3ProbeEntry, each by its number in the MIB: a number
  * is published and never changes (1, the name, is the index). */
