@@ -62,8 +62,9 @@ static struct {
     struct row **row_of; /* by schedule index */
     size_t *fresh;       /* schedule indexes with a new result, under lock */
     size_t nfresh;
-    char *is_fresh; /* by schedule index, under lock */
-    size_t *taken;  /* the agent thread's copy of fresh */
+    char *is_fresh;         /* by schedule index, under lock */
+    struct p3m_trip *trips; /* by schedule index, under lock */
+    size_t *taken;          /* the agent thread's copy of fresh */
     unsigned alarm;
     time_t started;
     int registered;
@@ -214,8 +215,11 @@ static int handle(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 
 /* ---- results: worker -> agent thread ---- */
 
-/* Worker thread, after each result: note the target, and wake the agent
- * thread unless it has already been woken for earlier ones. */
+/* Worker thread, after each result: count its round trip (here, where
+ * every result is seen: the agent thread takes only the last of those
+ * that came in between), note the target, and wake the agent thread
+ * unless it has already been woken for earlier ones. The worker is the
+ * one writer of last. */
 static void wake_agent(void *ctx, size_t index)
 {
     static const char one = 1;
@@ -223,6 +227,7 @@ static void wake_agent(void *ctx, size_t index)
 
     (void)ctx;
     pthread_mutex_lock(&mon.lock);
+    p3m_trip_add(&mon.trips[index], mon.sched.t[index]->last);
     wake = mon.nfresh == 0;
     if (!mon.is_fresh[index]) {
         mon.is_fresh[index] = 1;
@@ -242,6 +247,7 @@ static int take_one(struct row *w)
     w->v.state = w->t->state;
     w->v.runs = w->t->probes_total;
     memcpy(w->v.errors, w->t->errors_total, sizeof w->v.errors);
+    w->v.trip = mon.trips[w->t->index];
     return 0;
 }
 
@@ -349,7 +355,9 @@ static int build_rows(void)
     mon.fresh = calloc(n, sizeof *mon.fresh);
     mon.taken = calloc(n, sizeof *mon.taken);
     mon.is_fresh = calloc(n, 1);
-    if (!mon.rows || !mon.row_of || !mon.fresh || !mon.taken || !mon.is_fresh)
+    mon.trips = calloc(n, sizeof *mon.trips);
+    if (!mon.rows || !mon.row_of || !mon.fresh || !mon.taken || !mon.is_fresh ||
+        !mon.trips)
         return -1;
     for (size_t i = 0; i < mon.sched.n; i++) {
         if (init_row(&mon.rows[i], i) != 0) {
@@ -494,10 +502,12 @@ static void free_rows(void)
     free(mon.fresh);
     free(mon.taken);
     free(mon.is_fresh);
+    free(mon.trips);
     mon.rows = NULL;
     mon.row_of = NULL;
     mon.fresh = mon.taken = NULL;
     mon.is_fresh = NULL;
+    mon.trips = NULL;
     mon.nrows = mon.nfresh = 0;
 }
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* pop3notify.c - the notifications of POP3-MONITOR-MIB: pop3ProbeFailed
- * and pop3ProbeRecovered on a change of a target's verdict, each with the
- * OBJECTS the MIB gives it, as SNMPv2 notifications (RFC 3416). */
+ * and pop3ProbeRecovered on a change of a target's verdict,
+ * pop3ProbeDeliveryFailed and pop3ProbeDeliveryRecovered on a change of
+ * what its round trips' messages became (pop3mib.c decides); each with
+ * the OBJECTS the MIB gives it, as SNMPv2 notifications (RFC 3416). */
 #define _DEFAULT_SOURCE
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -24,7 +26,12 @@ static const struct note {
 } failed = {1,
             {P3M_HOST, P3M_PORT, P3M_STATUS, P3M_FAILED_PHASE, P3M_ERROR_KIND,
              P3M_ERROR_TEXT, 0}},
-  recovered = {2, {P3M_HOST, P3M_PORT, P3M_STATUS, 0}};
+  recovered = {2, {P3M_HOST, P3M_PORT, P3M_STATUS, 0}},
+  delivery_failed = {3,
+                     {P3M_HOST, P3M_PORT, P3M_LAST_DELIVERY, P3M_FAILED_PHASE,
+                      P3M_ERROR_KIND, P3M_ERROR_TEXT, 0}},
+  delivery_recovered = {
+      4, {P3M_HOST, P3M_PORT, P3M_LAST_DELIVERY, P3M_DELIVERY_TIME, 0}};
 
 static void send_note(const struct note *nt, const struct p3m_row *v,
                       const oid *idx, size_t idx_len)
@@ -59,6 +66,7 @@ static void send_note(const struct note *nt, const struct p3m_row *v,
 void p3m_notes_init(struct p3m_notes *n)
 {
     n->failing = -1;
+    n->delivery_failing = -1;
 }
 
 void p3m_notify(struct p3m_notes *n, const struct p3m_row *v, const oid *idx,
@@ -66,8 +74,14 @@ void p3m_notify(struct p3m_notes *n, const struct p3m_row *v, const oid *idx,
 {
     int failing = v->state == POP3CHECK_STATE_CRITICAL ||
                   v->state == POP3CHECK_STATE_UNKNOWN;
+    int note = p3m_delivery_note(&n->delivery_failing,
+                                 p3m_delivery(v->have ? v->r : NULL));
 
     if (failing != n->failing && (n->failing >= 0 || failing))
         send_note(failing ? &failed : &recovered, v, idx, idx_len);
     n->failing = failing;
+    if (note == P3M_NOTE_DELIVERY_FAILED)
+        send_note(&delivery_failed, v, idx, idx_len);
+    else if (note == P3M_NOTE_DELIVERY_RECOVERED)
+        send_note(&delivery_recovered, v, idx, idx_len);
 }

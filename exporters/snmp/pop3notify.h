@@ -9,15 +9,17 @@
 
 /* What the notifications of one target follow; p3m_notes_init first. */
 struct p3m_notes {
-    int failing; /* critical or unknown; -1 before the first */
+    int failing;          /* critical or unknown; -1 before the first */
+    int delivery_failing; /* see p3m_delivery_note */
 };
 
 void p3m_notes_init(struct p3m_notes *n);
 
 /* After row v, whose index is idx (idx_len sub-identifiers), has taken a
  * new result: sends pop3ProbeFailed or pop3ProbeRecovered when the
- * verdict changed. A notification that cannot be built (out of memory)
- * is not sent. */
+ * verdict changed, pop3ProbeDeliveryFailed or pop3ProbeDeliveryRecovered
+ * when the delivery did. A notification that cannot be built (out of
+ * memory) is not sent. */
 void p3m_notify(struct p3m_notes *n, const struct p3m_row *v, const oid *idx,
                 size_t idx_len);
 
