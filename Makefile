@@ -79,7 +79,8 @@ EXPORTER_SRC = exporters/prometheus/server.c exporters/prometheus/main.c \
                exporters/prometheus/guard.c
 
 # The SNMP module: in the subagent, and as a .so for snmpd's dlmod.
-SNMP_MODULE_SRC = exporters/snmp/pop3monitor.c exporters/snmp/pop3mib.c
+SNMP_MODULE_SRC = exporters/snmp/pop3monitor.c exporters/snmp/pop3mib.c \
+                  exporters/snmp/pop3notify.c
 SNMP_AGENT_SRC  = exporters/snmp/agent.c
 SNMP_SO         = pop3monitor.so
 

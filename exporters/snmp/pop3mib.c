@@ -2,7 +2,7 @@
 /* pop3mib.c - the value of each cell of pop3ProbeEntry (POP3-MONITOR-MIB)
  * from a target's configuration and last result; the tables that publish
  * the library's phases, error kinds and TLS modes as the MIB numbers
- * them. */
+ * them; what a round trip's result says of its probe message. */
 #define _DEFAULT_SOURCE
 #include <arpa/inet.h>
 #include <string.h>
@@ -86,10 +86,10 @@ static const struct mib_tls {
  * value in the MIB), never a renumbering of the published ones. */
 _Static_assert(POP3CHECK_PHASE_KNOWN == 22,
                "a new phase needs its own new column after the last one "
-               "(55, ...) and a row in mib_phases, never a renumbering");
+               "(61, ...) and a row in mib_phases, never a renumbering");
 _Static_assert(POP3CHECK_E_KNOWN == 11,
                "a new error kind needs its own new column after the last "
-               "one (55, ...) and a row in mib_kinds, never a renumbering");
+               "one (61, ...) and a row in mib_kinds, never a renumbering");
 _Static_assert(NELEM(mib_phases) == POP3CHECK_PHASE_KNOWN,
                "one row of mib_phases for each phase");
 _Static_assert(NELEM(mib_kinds) == POP3CHECK_E_KNOWN,
@@ -105,8 +105,12 @@ _Static_assert(POP3CHECK_TLS_NONE == 0 && POP3CHECK_TLS_STLS == 1 &&
 _Static_assert(P3M_RESOLVE_TIME == 15 && P3M_TOTAL_TIME == 28 &&
                    P3M_MESSAGES == 29 && P3M_RESOLVE_ERRORS == 35 &&
                    P3M_INTERNAL_ERRORS == 43 && P3M_ERROR_KIND == 45 &&
-                   P3M_SMTP_RESOLVE_TIME == 46 && P3M_NOT_DELIVERED == 54,
+                   P3M_SMTP_RESOLVE_TIME == 46 && P3M_NOT_DELIVERED == 54 &&
+                   P3M_ROUND_TRIP == 55 && P3M_LAST_POLLS == 60,
                "published column numbers never change");
+_Static_assert(POP3CHECK_PHASE_SMTP_RESOLVE == 14 &&
+                   POP3CHECK_PHASE_SMTP_SUBMIT == 19,
+               "the submission's phases are 14 .. 19 (see p3m_delivery)");
 
 static const struct mib_phase *phase_by_col(int col)
 {
@@ -208,6 +212,13 @@ static long mib_tls_mode(const struct p3x_module *m)
         if ((long)mib_tls_modes[i].mode == mode)
             return mib_tls_modes[i].value;
     return -1;
+}
+
+/* TruthValue: whether the module's probe is a round trip, as configured
+ * (known before a result). */
+static long mib_round_trip(const struct p3x_module *m)
+{
+    return pop3check_options_get_str(m->opts, POP3CHECK_OPT_SMTP_HOST) ? 1 : 2;
 }
 
 /* Pop3ProbePhase of the failed phase: none(1) for a success, for the
@@ -341,7 +352,8 @@ static int status_cell(netsnmp_variable_list *vb, const struct p3m_row *w,
     }
 }
 
-/* Columns 15-28: the time of each phase, 0 when not performed. */
+/* Columns 15-28 and 46-53: the time of each phase, 0 when not
+ * performed. */
 static int phase_time_cell(netsnmp_variable_list *vb, const struct p3m_row *w,
                            int col)
 {
@@ -380,7 +392,35 @@ static int mailbox_tls_cell(netsnmp_variable_list *vb, const struct p3m_row *w,
     }
 }
 
-/* Columns 33-44: the counters. */
+/* Columns 55-60: a round trip's. */
+static int trip_cell(netsnmp_variable_list *vb, const struct p3m_row *w,
+                     int col)
+{
+    const struct pop3check_result *r = w->have ? w->r : NULL;
+
+    switch (col) {
+    case P3M_ROUND_TRIP:
+        return set_int(vb, mib_round_trip(w->ct->module));
+    case P3M_LAST_DELIVERY:
+        return set_int(vb, p3m_delivery(r));
+    case P3M_DELIVERIES:
+        return set_unsigned(vb, ASN_COUNTER, w->trip.deliveries);
+    case P3M_SUBMIT_FAILURES:
+        return set_unsigned(vb, ASN_COUNTER, w->trip.submission_failures);
+    case P3M_STALE_CLEANED:
+        return set_unsigned(vb, ASN_COUNTER, w->trip.stale_cleaned);
+    case P3M_LAST_POLLS:
+        return set_unsigned(
+            vb, ASN_GAUGE,
+            p3m_delivery(r) == P3M_DLV_NONE
+                ? 0
+                : gauge(pop3check_result_figure(r, POP3CHECK_FIG_POLLS)));
+    default:
+        return P3M_NO_VALUE;
+    }
+}
+
+/* Columns 33-44 and 54: the counters. */
 static int counter_cell(netsnmp_variable_list *vb, const struct p3m_row *w,
                         int col)
 {
@@ -410,9 +450,67 @@ int p3m_cell(netsnmp_variable_list *vb, const struct p3m_row *w, int col)
         return config_cell(vb, w, col);
     if ((col >= P3M_STATUS && col <= P3M_PHASES) || col == P3M_ERROR_KIND)
         return status_cell(vb, w, col);
-    if (col >= P3M_RESOLVE_TIME && col <= P3M_TOTAL_TIME)
+    if (phase_by_col(col) != NULL)
         return phase_time_cell(vb, w, col);
     if (col >= P3M_MESSAGES && col <= P3M_CERT_EXPIRY)
         return mailbox_tls_cell(vb, w, col);
+    if (col >= P3M_ROUND_TRIP && col <= P3M_LAST_POLLS)
+        return trip_cell(vb, w, col);
     return counter_cell(vb, w, col);
+}
+
+/* ---- round trips ---- */
+
+/* The order matters: a message seen is delivered whatever failed after
+ * (DELE, QUIT: the mailbox's failure, in the error kind); a round trip
+ * that did not fail has seen it. A failure before any poll is the
+ * submission's, whichever phase it names. */
+enum p3m_delivery p3m_delivery(const struct pop3check_result *r)
+{
+    enum pop3check_error e;
+    enum pop3check_phase p;
+
+    if (r == NULL || pop3check_result_figure(r, POP3CHECK_FIG_POLL_MS) <= 0)
+        return P3M_DLV_NONE;
+    e = pop3check_result_error(r);
+    if (pop3check_result_figure(r, POP3CHECK_FIG_DELIVERED) == 1 ||
+        e == POP3CHECK_E_OK)
+        return P3M_DLV_DELIVERED;
+    if (e == POP3CHECK_E_NOT_DELIVERED)
+        return P3M_DLV_NOT_DELIVERED;
+    p = pop3check_result_failed_phase(r);
+    if ((p >= POP3CHECK_PHASE_SMTP_RESOLVE &&
+         p <= POP3CHECK_PHASE_SMTP_SUBMIT) ||
+        pop3check_result_figure(r, POP3CHECK_FIG_POLLS) <= 0)
+        return P3M_DLV_SUBMISSION_FAILED;
+    return P3M_DLV_MAILBOX_FAILED;
+}
+
+void p3m_trip_add(struct p3m_trip *c, const struct pop3check_result *r)
+{
+    enum p3m_delivery d = p3m_delivery(r);
+    int64_t stale;
+
+    if (d == P3M_DLV_NONE)
+        return;
+    c->deliveries += d == P3M_DLV_DELIVERED;
+    c->submission_failures += d == P3M_DLV_SUBMISSION_FAILED;
+    if ((stale = pop3check_result_figure(r, POP3CHECK_FIG_STALE_CLEANED)) > 0)
+        c->stale_cleaned += (unsigned long)stale;
+}
+
+int p3m_delivery_note(int *failing, enum p3m_delivery d)
+{
+    int now, was = *failing;
+
+    if (d == P3M_DLV_DELIVERED)
+        now = 0;
+    else if (d == P3M_DLV_NOT_DELIVERED || d == P3M_DLV_SUBMISSION_FAILED)
+        now = 1;
+    else
+        return 0; /* says nothing of the delivery */
+    *failing = now;
+    if (now == was || (was < 0 && !now))
+        return 0;
+    return now ? P3M_NOTE_DELIVERY_FAILED : P3M_NOTE_DELIVERY_RECOVERED;
 }

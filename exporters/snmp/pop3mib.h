@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* pop3mib.h - the cells of POP3-MONITOR-MIB's pop3ProbeEntry: the column
- * numbers and the value of each cell of a target's row, from the
- * target's configuration and its last result (read by the library's
- * getters). No state, no I/O: pop3monitor.c keeps the rows. */
+/* pop3mib.h - the cells of POP3-MONITOR-MIB's pop3ProbeEntry: the OIDs,
+ * the column numbers and the value of each cell of a target's row, from
+ * the target's configuration and its last result (read by the library's
+ * getters); what a round trip's result says of its probe message and
+ * when that calls for a notification. No state, no I/O: pop3monitor.c
+ * keeps the rows, pop3notify.c sends the notifications. */
 #ifndef P3M_MIB_H
 #define P3M_MIB_H
 
@@ -13,6 +15,10 @@
 #include <time.h>
 
 #include "config.h"
+
+/* netsnmpPlaypen.110 until the project has an enterprise number: the only
+ * OID to change when it moves (with the MIB's MODULE-IDENTITY). */
+#define POP3MON_ROOT 1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 110
 
 /* The columns of pop3ProbeEntry, each by its number in the MIB: a number
  * is published and never changes (1, the name, is the index). */
@@ -70,8 +76,30 @@ enum p3m_column {
     P3M_DELIVERY_TIME = 52,      /* pop3ProbeDeliveryTime */
     P3M_DELE_TIME = 53,          /* pop3ProbeDeleTime */
     P3M_NOT_DELIVERED = 54,      /* pop3ProbeNotDelivered */
+    P3M_ROUND_TRIP = 55,         /* pop3ProbeRoundTrip */
+    P3M_LAST_DELIVERY = 56,      /* pop3ProbeLastDelivery */
+    P3M_DELIVERIES = 57,         /* pop3ProbeDeliveries */
+    P3M_SUBMIT_FAILURES = 58,    /* pop3ProbeSubmissionFailures */
+    P3M_STALE_CLEANED = 59,      /* pop3ProbeStaleCleaned */
+    P3M_LAST_POLLS = 60,         /* pop3ProbeLastPolls */
     P3M_FIRST = P3M_HOST,
-    P3M_LAST = P3M_NOT_DELIVERED
+    P3M_LAST = P3M_LAST_POLLS
+};
+
+/* Pop3ProbeDelivery: what a round trip's result says of its message. */
+enum p3m_delivery {
+    P3M_DLV_NONE = 1,              /* no round trip's result */
+    P3M_DLV_DELIVERED = 2,         /* seen in the mailbox */
+    P3M_DLV_NOT_DELIVERED = 3,     /* accepted, not seen in time */
+    P3M_DLV_SUBMISSION_FAILED = 4, /* failed in an smtp_* phase */
+    P3M_DLV_MAILBOX_FAILED = 5     /* a poll failed before it was seen */
+};
+
+/* A target's round trip counters, summed over its results. */
+struct p3m_trip {
+    unsigned long deliveries;          /* P3M_DLV_DELIVERED */
+    unsigned long submission_failures; /* P3M_DLV_SUBMISSION_FAILED */
+    unsigned long stale_cleaned;       /* earlier probes deleted */
 };
 
 /* What the row of one target shows. Borrowed pointers. */
@@ -84,6 +112,7 @@ struct p3m_row {
     unsigned long errors[POP3CHECK_E_KNOWN];  /* failed probes by kind */
     int64_t messages, octets, cert_not_after; /* last known, -1 before */
     time_t counters_since; /* when the counters started at 0 */
+    struct p3m_trip trip;  /* round trips' counters */
 };
 
 #define P3M_NO_VALUE  (-1) /* see p3m_cell */
@@ -94,5 +123,21 @@ struct p3m_row {
  * that the MIB cannot express), vb then unchanged; P3M_NO_MEMORY when
  * Net-SNMP could not store the value. */
 int p3m_cell(netsnmp_variable_list *vb, const struct p3m_row *w, int col);
+
+/* What r says of a round trip's probe message: P3M_DLV_NONE for NULL and
+ * for the result of a probe that is no round trip. */
+enum p3m_delivery p3m_delivery(const struct pop3check_result *r);
+
+/* Adds what the round trip r did to c (nothing for other probes). */
+void p3m_trip_add(struct p3m_trip *c, const struct pop3check_result *r);
+
+/* The notification a target's new delivery d calls for, as the MIB's
+ * pop3ProbeDeliveryFailed and pop3ProbeDeliveryRecovered say: 1 failed,
+ * 2 recovered, 0 none. *failing is the target's state (-1 before any
+ * delivery or failed submission, then 1 while failing, 0 while
+ * delivered), updated; none(1) and mailboxFailed(5) leave it as it is. */
+#define P3M_NOTE_DELIVERY_FAILED    1
+#define P3M_NOTE_DELIVERY_RECOVERED 2
+int p3m_delivery_note(int *failing, enum p3m_delivery d);
 
 #endif

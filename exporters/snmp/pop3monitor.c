@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* pop3monitor.c - POP3-MONITOR-MIB for Net-SNMP: pop3ProbeTable and the
- * notifications pop3ProbeFailed / pop3ProbeRecovered. One file for both
- * ways Net-SNMP loads code: linked into the AgentX subagent (agent.c)
- * and built as pop3monitor.so for snmpd's dlmod. The value of each cell
- * comes from pop3mib.c.
+/* pop3monitor.c - POP3-MONITOR-MIB for Net-SNMP: pop3ProbeTable, and its
+ * notifications on new results. One file for both ways Net-SNMP loads
+ * code: linked into the AgentX subagent (agent.c) and built as
+ * pop3monitor.so for snmpd's dlmod. The value of each cell comes from
+ * pop3mib.c, the notifications from pop3notify.c.
  *
  * Threads: the agent's (Net-SNMP is single-threaded) answers requests
  * and sends notifications; a worker runs the config's targets on
@@ -31,17 +31,11 @@
 #include "config.h"
 #include "pop3mib.h"
 #include "pop3monitor.h"
+#include "pop3notify.h"
 #include "schedule.h"
-
-/* netsnmpPlaypen.110 until the project has an enterprise number: the only
- * OID to change when it moves (with the MIB's MODULE-IDENTITY). */
-#define POP3MON_ROOT 1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 110
 
 static const oid table_oid[] = {POP3MON_ROOT, 1, 1};
 static const oid entry_oid[] = {POP3MON_ROOT, 1, 1, 1};
-static const oid failed_oid[] = {POP3MON_ROOT, 0, 1};
-static const oid recovered_oid[] = {POP3MON_ROOT, 0, 2};
-static const oid snmptrap_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
 #define ENTRY_LEN OID_LENGTH(entry_oid)
 
 /* The agent thread's copy of a target. */
@@ -51,7 +45,7 @@ struct row {
     struct p3x_sched_target *t;
     struct pop3check_result *r; /* owned: the last result taken */
     struct p3m_row v;           /* what the row shows; v.r is r */
-    int failing;                /* -1 before the first */
+    struct p3m_notes notes;     /* what its notifications follow */
 };
 
 static struct {
@@ -68,8 +62,9 @@ static struct {
     struct row **row_of; /* by schedule index */
     size_t *fresh;       /* schedule indexes with a new result, under lock */
     size_t nfresh;
-    char *is_fresh; /* by schedule index, under lock */
-    size_t *taken;  /* the agent thread's copy of fresh */
+    char *is_fresh;         /* by schedule index, under lock */
+    struct p3m_trip *trips; /* by schedule index, under lock */
+    size_t *taken;          /* the agent thread's copy of fresh */
     unsigned alarm;
     time_t started;
     int registered;
@@ -218,49 +213,13 @@ static int handle(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
     return SNMP_ERR_NOERROR;
 }
 
-/* ---- notifications ---- */
-
-/* The OBJECTS of pop3ProbeFailed and pop3ProbeRecovered. */
-static const int failed_cols[] = {P3M_HOST,       P3M_PORT,
-                                  P3M_STATUS,     P3M_FAILED_PHASE,
-                                  P3M_ERROR_KIND, P3M_ERROR_TEXT};
-static const int recovered_cols[] = {P3M_HOST, P3M_PORT, P3M_STATUS};
-
-static void notify(const struct row *w, int failing)
-{
-    const int *cols = failing ? failed_cols : recovered_cols;
-    size_t ncols = failing ? sizeof failed_cols / sizeof failed_cols[0]
-                           : sizeof recovered_cols / sizeof recovered_cols[0];
-    const oid *trap = failing ? failed_oid : recovered_oid;
-    netsnmp_variable_list *vars = NULL;
-    oid name[MAX_OID_LEN];
-
-    if (snmp_varlist_add_variable(&vars, snmptrap_oid, OID_LENGTH(snmptrap_oid),
-                                  ASN_OBJECT_ID, (const u_char *)trap,
-                                  OID_LENGTH(failed_oid) * sizeof(oid)) == NULL)
-        return;
-    memcpy(name, entry_oid, sizeof entry_oid);
-    memcpy(name + ENTRY_LEN + 1, w->index, w->index_len * sizeof(oid));
-    for (size_t i = 0; i < ncols; i++) {
-        netsnmp_variable_list *vb;
-
-        name[ENTRY_LEN] = (oid)cols[i];
-        vb = snmp_varlist_add_variable(
-            &vars, name, ENTRY_LEN + 1 + w->index_len, ASN_NULL, NULL, 0);
-        /* these columns always have a value: only memory can fail */
-        if (vb == NULL || p3m_cell(vb, &w->v, cols[i]) != 0) {
-            snmp_free_varbind(vars);
-            return;
-        }
-    }
-    send_v2trap(vars);
-    snmp_free_varbind(vars);
-}
-
 /* ---- results: worker -> agent thread ---- */
 
-/* Worker thread, after each result: note the target, and wake the agent
- * thread unless it has already been woken for earlier ones. */
+/* Worker thread, after each result: count its round trip (here, where
+ * every result is seen: the agent thread takes only the last of those
+ * that came in between), note the target, and wake the agent thread
+ * unless it has already been woken for earlier ones. The worker is the
+ * one writer of last. */
 static void wake_agent(void *ctx, size_t index)
 {
     static const char one = 1;
@@ -268,6 +227,7 @@ static void wake_agent(void *ctx, size_t index)
 
     (void)ctx;
     pthread_mutex_lock(&mon.lock);
+    p3m_trip_add(&mon.trips[index], mon.sched.t[index]->last);
     wake = mon.nfresh == 0;
     if (!mon.is_fresh[index]) {
         mon.is_fresh[index] = 1;
@@ -287,15 +247,14 @@ static int take_one(struct row *w)
     w->v.state = w->t->state;
     w->v.runs = w->t->probes_total;
     memcpy(w->v.errors, w->t->errors_total, sizeof w->v.errors);
+    w->v.trip = mon.trips[w->t->index];
     return 0;
 }
 
 /* After take_one, outside the lock: the figures kept across probes, and
- * a notification when the verdict changed. */
+ * the notifications of what changed. */
 static void update_row(struct row *w)
 {
-    int failing = w->v.state == POP3CHECK_STATE_CRITICAL ||
-                  w->v.state == POP3CHECK_STATE_UNKNOWN;
     int64_t n;
 
     w->v.have = 1;
@@ -305,9 +264,7 @@ static void update_row(struct row *w)
         w->v.octets = n;
     if ((n = pop3check_result_figure(w->r, POP3CHECK_FIG_CERT_NOT_AFTER)) >= 0)
         w->v.cert_not_after = n;
-    if (failing != w->failing && (w->failing >= 0 || failing))
-        notify(w, failing);
-    w->failing = failing;
+    p3m_notify(&w->notes, &w->v, w->index, w->index_len);
 }
 
 /* Agent thread: takes the new results into their rows, then sends the
@@ -380,7 +337,7 @@ static int init_row(struct row *w, size_t i)
     for (size_t k = 0; k < len; k++)
         w->index[k + 1] = (unsigned char)name[k];
     w->index_len = len + 1;
-    w->failing = -1;
+    p3m_notes_init(&w->notes);
     w->r = pop3check_result_new();
     w->v.ct = &mon.config->targets[i];
     w->v.r = w->r;
@@ -398,7 +355,9 @@ static int build_rows(void)
     mon.fresh = calloc(n, sizeof *mon.fresh);
     mon.taken = calloc(n, sizeof *mon.taken);
     mon.is_fresh = calloc(n, 1);
-    if (!mon.rows || !mon.row_of || !mon.fresh || !mon.taken || !mon.is_fresh)
+    mon.trips = calloc(n, sizeof *mon.trips);
+    if (!mon.rows || !mon.row_of || !mon.fresh || !mon.taken || !mon.is_fresh ||
+        !mon.trips)
         return -1;
     for (size_t i = 0; i < mon.sched.n; i++) {
         if (init_row(&mon.rows[i], i) != 0) {
@@ -543,10 +502,12 @@ static void free_rows(void)
     free(mon.fresh);
     free(mon.taken);
     free(mon.is_fresh);
+    free(mon.trips);
     mon.rows = NULL;
     mon.row_of = NULL;
     mon.fresh = mon.taken = NULL;
     mon.is_fresh = NULL;
+    mon.trips = NULL;
     mon.nrows = mon.nfresh = 0;
 }
 

@@ -156,7 +156,12 @@ else
     echo "skip smilint: the base MIBs are not at $shared_mibs (set SHARED_MIBS)"
 fi
 n=$(grep -c '::= { pop3ProbeEntry ' "$mib")
-check "columns in the MIB (the index and 44 read-only)" "$n" 45
+check "columns in the MIB (the index and 59 read-only)" "$n" 60
+# Every column and notification by its number, as the agent serves it.
+n=$(for c in $(seq 1 60); do grep -c "::= { pop3ProbeEntry $c }" "$mib"; done | sort -u | paste -sd,)
+check "columns 1-60 each defined once" "$n" 1
+n=$(for c in 1 2 3 4; do grep -c "::= { pop3MonitorNotifications $c }" "$mib"; done | sort -u | paste -sd,)
+check "notifications 1-4 each defined once" "$n" 1
 
 echo "== pop3_snmp_agent: options and config errors"
 agent="$build/pop3_snmp_agent"
@@ -283,6 +288,14 @@ for c in $(seq 35 43); do check "good: error counter $c" "$(col "$c" good)" "Cou
 d=$(date_of 44 good)
 if [ "$d" != "(none)" ]; then ok "good: discontinuity time (44): $d UTC"; else ko "good: discontinuity time"; fi
 check "good: error kind none (45)" "$(val 45 good)" 1
+# A target whose probe is no round trip: the round trip's columns are 0,
+# false or none, and walked like the others.
+for c in $(seq 46 53); do check "good: round trip phase not performed, column $c" "$(col "$c" good)" "Gauge32: 0"; done
+check "good: not-delivered errors (54)" "$(col 54 good)" "Counter32: 0"
+check "good: no round trip, false(2) (55)" "$(val 55 good)" 2
+check "good: last delivery none(1) (56)" "$(val 56 good)" 1
+for c in 57 58 59; do check "good: round trip counter $c" "$(col "$c" good)" "Counter32: 0"; done
+check "good: last polls (60)" "$(col 60 good)" "Gauge32: 0"
 
 check "pop3s: status = check_pop3's" "$(val 7 pop3s)" "$cp_tls_rc"
 check "pop3s: TLS mode implicit" "$(val 4 pop3s)" 2
@@ -314,6 +327,10 @@ read -r runs errors <<< "$(pair 33 36 refused)"
 check "refused: connect errors (36) = runs" "$errors" "$runs"
 check "refused: phases completed: resolve only" "$(val 14 refused)" "80 00"
 check "refused: port" "$(val 3 refused)" "$REFUSED"
+# A failed probe that is no round trip says nothing of a delivery.
+check "wrong-password: round trip false, delivery none (55, 56)" "$(val 55 wrong-password)/$(val 56 wrong-password)" "2/1"
+check "refused: round trip false, delivery none (55, 56)" "$(val 55 refused)/$(val 56 refused)" "2/1"
+check "refused: no not-delivered error (54)" "$(col 54 refused)" "Counter32: 0"
 
 # Neither port nor timeout configured: the library's defaults, as it
 # probes them (by TLS mode; 10 s).
@@ -326,7 +343,7 @@ check "pop3s-default-port: TLS mode implicit (4)" "$(val 4 pop3s-default-port)" 
 echo "== requests the table cannot answer"
 out=$(snmp snmpget "$AGENT" "$ENTRY.7.$(idx nosuch)" 2>&1)
 if grep -q 'No Such Instance' <<< "$out"; then ok "unknown target: noSuchInstance"; else ko "unknown target" "$out"; fi
-out=$(snmp snmpget "$AGENT" "$ENTRY.46.$(idx good)" 2>&1)
+out=$(snmp snmpget "$AGENT" "$ENTRY.61.$(idx good)" 2>&1)
 if grep -q 'No Such Object' <<< "$out"; then ok "unknown column: noSuchObject"; else ko "unknown column" "$out"; fi
 out=$(snmp snmpget "$AGENT" "$ENTRY.1.$(idx good)" 2>&1)
 if grep -q 'No Such Object' <<< "$out"; then ok "the index column is not readable"; else ko "index column" "$out"; fi
@@ -334,10 +351,12 @@ if grep -q 'No Such Object' <<< "$out"; then ok "the index column is not readabl
 echo "== walks"
 snmp snmpwalk "$AGENT" "$ROOT" > "$work/walk.txt" 2>&1
 n=$(grep -c "^.$ENTRY\." "$work/walk.txt")
-check "snmpwalk: 44 columns x $NTARGETS targets" "$n" $((44 * NTARGETS))
+check "snmpwalk: 59 columns x $NTARGETS targets" "$n" $((59 * NTARGETS))
+n=$(grep -c "^.$ENTRY\.60\." "$work/walk.txt")
+check "snmpwalk: the last column (60) of every target" "$n" "$NTARGETS"
 snmp snmpbulkwalk "$AGENT" "$ROOT" > "$work/bulkwalk.txt" 2>&1
 n=$(grep -c "^.$ENTRY\." "$work/bulkwalk.txt")
-check "snmpbulkwalk: the same cells" "$n" $((44 * NTARGETS))
+check "snmpbulkwalk: the same cells" "$n" $((59 * NTARGETS))
 if cut -d' ' -f1 "$work/walk.txt" | diff -q - <(cut -d' ' -f1 "$work/bulkwalk.txt") > /dev/null; then ok "GETNEXT and GETBULK walk the same OIDs in the same order"; else ko "walk and bulkwalk differ"; fi
 if sed -n "s/^.$ENTRY\.2\.\([0-9.]*\) = .*/\1/p" "$work/walk.txt" | head -3 | diff -q - <(printf '%s\n' "$(idx good)" "$(idx pop3s)" "$(idx flappy)") > /dev/null; then
     ok "rows in index order (shorter names first)"
@@ -390,6 +409,10 @@ if wait_trap "$RECOVERED_OID" flappy 1; then ok "server back: pop3ProbeRecovered
 sleep 2
 check "flappy: one Failed, one Recovered in all" "$(traps "$FAILED_OID" flappy)/$(traps "$RECOVERED_OID" flappy)" "1/1"
 check "flappy: OK again" "$(val 7 flappy)" 0
+# pop3ProbeDeliveryFailed (.0.3) and pop3ProbeDeliveryRecovered (.0.4)
+# are for round trips only.
+n=$(grep -c -E "OID: \.${ROOT//./\\.}\.0\.[34](\||$)" "$work/traps.log" || true)
+check "no delivery notification for targets that are no round trip" "$n" 0
 
 echo "== snmpd restarted under the subagent"
 stop_pid "$snmpd_pid"
@@ -438,7 +461,8 @@ dlmod_checks() { # dlmod_checks WHAT
     check "$1: wrong-password status and kind" "$(val 7 wrong-password)/$(val 45 wrong-password)" "$cp_wrong_rc/8"
     check "$1: refused status and kind" "$(val 7 refused)/$(val 45 refused)" "$cp_refused_rc/3"
     n=$(snmp snmpwalk "$AGENT" "$ENTRY" 2>/dev/null | grep -c "^.$ENTRY\.")
-    check "$1: walk" "$n" $((44 * NTARGETS))
+    check "$1: walk" "$n" $((59 * NTARGETS))
+    check "$1: good no round trip, delivery none" "$(val 55 good)/$(val 56 good)" "2/1"
 }
 # Built with sanitizers (make asan), the module needs their runtimes
 # loaded first; snmpd's own allocations are not ours to check for leaks.

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* test_pop3mib.c - unit tests of the cells of POP3-MONITOR-MIB's
  * pop3ProbeEntry (exporters/snmp/pop3mib.c): every column by its number in
- * the MIB, the enumerations it publishes, and what a value of a newer
- * library that the MIB does not name becomes. Results are built field by
- * field through internal.h. */
+ * the MIB, the enumerations it publishes, what a value of a newer
+ * library that the MIB does not name becomes, and what a round trip's
+ * result says of its probe message. Results are built field by field
+ * through internal.h. */
 #define _DEFAULT_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
@@ -176,6 +177,14 @@ static void test_pop3mib_not_probed(void **state)
         assert_int_equal(cell_int(f, col, ASN_COUNTER), 0);
     assert_octets(f, 44, t0_date, sizeof t0_date);
     assert_int_equal(cell_int(f, 45, ASN_INTEGER), 1); /* none(1) */
+    for (int col = 46; col <= 53; col++)
+        assert_int_equal(cell_int(f, col, ASN_GAUGE), 0);
+    assert_int_equal(cell_int(f, 54, ASN_COUNTER), 0);
+    assert_int_equal(cell_int(f, 55, ASN_INTEGER), 2); /* false(2) */
+    assert_int_equal(cell_int(f, 56, ASN_INTEGER), 1); /* none(1) */
+    for (int col = 57; col <= 59; col++)
+        assert_int_equal(cell_int(f, col, ASN_COUNTER), 0);
+    assert_int_equal(cell_int(f, 60, ASN_GAUGE), 0);
 }
 
 /* Each phase's time in the column the MIB gives it, written out here
@@ -186,13 +195,17 @@ static void test_pop3mib_phase_times_by_column(void **state)
         int col;
         enum pop3check_phase phase;
     } cols[] = {
-        {15, POP3CHECK_PHASE_RESOLVE}, {16, POP3CHECK_PHASE_CONNECT},
-        {17, POP3CHECK_PHASE_TLS},     {18, POP3CHECK_PHASE_GREETING},
-        {19, POP3CHECK_PHASE_CAPA},    {20, POP3CHECK_PHASE_STLS},
-        {21, POP3CHECK_PHASE_AUTH},    {22, POP3CHECK_PHASE_STAT},
-        {23, POP3CHECK_PHASE_LIST},    {24, POP3CHECK_PHASE_UIDL},
-        {25, POP3CHECK_PHASE_TOP},     {26, POP3CHECK_PHASE_RETR},
-        {27, POP3CHECK_PHASE_QUIT},    {28, POP3CHECK_PHASE_TOTAL},
+        {15, POP3CHECK_PHASE_RESOLVE},      {16, POP3CHECK_PHASE_CONNECT},
+        {17, POP3CHECK_PHASE_TLS},          {18, POP3CHECK_PHASE_GREETING},
+        {19, POP3CHECK_PHASE_CAPA},         {20, POP3CHECK_PHASE_STLS},
+        {21, POP3CHECK_PHASE_AUTH},         {22, POP3CHECK_PHASE_STAT},
+        {23, POP3CHECK_PHASE_LIST},         {24, POP3CHECK_PHASE_UIDL},
+        {25, POP3CHECK_PHASE_TOP},          {26, POP3CHECK_PHASE_RETR},
+        {27, POP3CHECK_PHASE_QUIT},         {28, POP3CHECK_PHASE_TOTAL},
+        {46, POP3CHECK_PHASE_SMTP_RESOLVE}, {47, POP3CHECK_PHASE_SMTP_CONNECT},
+        {48, POP3CHECK_PHASE_SMTP_TLS},     {49, POP3CHECK_PHASE_SMTP_GREETING},
+        {50, POP3CHECK_PHASE_SMTP_AUTH},    {51, POP3CHECK_PHASE_SMTP_SUBMIT},
+        {52, POP3CHECK_PHASE_DELIVERY},     {53, POP3CHECK_PHASE_DELE},
     };
     struct fixture *f = *state;
     struct pop3check_result *r = probed(f, POP3CHECK_STATE_OK);
@@ -272,7 +285,7 @@ static void test_pop3mib_enumerations(void **state)
         {POP3CHECK_E_TIMEOUT, 4},     {POP3CHECK_E_TLS, 5},
         {POP3CHECK_E_CERTIFICATE, 6}, {POP3CHECK_E_PROTOCOL, 7},
         {POP3CHECK_E_AUTH, 8},        {POP3CHECK_E_COMMAND, 9},
-        {POP3CHECK_E_INTERNAL, 10},
+        {POP3CHECK_E_INTERNAL, 10},   {POP3CHECK_E_NOT_DELIVERED, 11},
     };
     struct fixture *f = *state;
     struct pop3check_result *r = probed(f, POP3CHECK_STATE_CRITICAL);
@@ -284,6 +297,11 @@ static void test_pop3mib_enumerations(void **state)
     for (int p = POP3CHECK_PHASE_RESOLVE; p <= POP3CHECK_PHASE_QUIT; p++) {
         r->failed_phase = (enum pop3check_phase)p;
         assert_int_equal(cell_int(f, 10, ASN_INTEGER), p + 2);
+    }
+    /* smtpResolve(15) .. dele(22), after total (13), which has none */
+    for (int p = POP3CHECK_PHASE_SMTP_RESOLVE; p <= POP3CHECK_PHASE_DELE; p++) {
+        r->failed_phase = (enum pop3check_phase)p;
+        assert_int_equal(cell_int(f, 10, ASN_INTEGER), p + 1);
     }
 }
 
@@ -331,7 +349,7 @@ static void test_pop3mib_counters_by_column(void **state)
         {37, POP3CHECK_E_TIMEOUT},     {38, POP3CHECK_E_TLS},
         {39, POP3CHECK_E_CERTIFICATE}, {40, POP3CHECK_E_PROTOCOL},
         {41, POP3CHECK_E_AUTH},        {42, POP3CHECK_E_COMMAND},
-        {43, POP3CHECK_E_INTERNAL},
+        {43, POP3CHECK_E_INTERNAL},    {54, POP3CHECK_E_NOT_DELIVERED},
     };
     struct fixture *f = *state;
     unsigned long sum = 0;
@@ -368,8 +386,272 @@ static void test_pop3mib_no_such_column(void **state)
     probed(f, POP3CHECK_STATE_OK);
     assert_no_value(f, 0);
     assert_no_value(f, 1); /* the index */
-    assert_no_value(f, 46);
+    assert_no_value(f, 61);
     assert_no_value(f, -1);
+}
+
+/* ---- round trips ---- */
+
+/* A round trip's result: the module names a submission server; phases
+ * as given, -1 ending the list. */
+static struct pop3check_result *trip(struct fixture *f, enum pop3check_state st,
+                                     int delivered, int64_t polls,
+                                     const int *phases)
+{
+    struct pop3check_result *r = probed(f, st);
+
+    assert_int_equal(pop3check_options_set_str(
+                         f->module.opts, POP3CHECK_OPT_SMTP_HOST, "127.0.0.1"),
+                     0);
+    r->poll_ms = 1000;
+    r->delivered = delivered;
+    r->polls = polls;
+    r->stale_cleaned = 0;
+    for (; *phases >= 0; phases++)
+        r->phase_us[*phases] = 100 + *phases;
+    return r;
+}
+
+/* The delivery of r, and what it adds to zeroed counters. */
+static struct p3m_trip added(const struct pop3check_result *r)
+{
+    struct p3m_trip c = {0, 0, 0};
+
+    p3m_trip_add(&c, r);
+    return c;
+}
+
+static void assert_trip_cells(struct fixture *f, long delivery, long polls)
+{
+    assert_int_equal(cell_int(f, 55, ASN_INTEGER), 1); /* true(1) */
+    assert_int_equal(cell_int(f, 56, ASN_INTEGER), delivery);
+    assert_int_equal(cell_int(f, 60, ASN_GAUGE), polls);
+}
+
+/* A probe that is no round trip: false, none, nothing counted. */
+static void test_pop3mib_ordinary_probe_no_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    struct pop3check_result *r = probed(f, POP3CHECK_STATE_CRITICAL);
+    struct p3m_trip c;
+
+    r->error = POP3CHECK_E_AUTH;
+    r->failed_phase = POP3CHECK_PHASE_AUTH;
+    assert_int_equal(p3m_delivery(r), P3M_DLV_NONE);
+    assert_int_equal(p3m_delivery(NULL), P3M_DLV_NONE);
+    c = added(r);
+    assert_int_equal(c.deliveries + c.submission_failures + c.stale_cleaned, 0);
+    assert_int_equal(cell_int(f, 55, ASN_INTEGER), 2); /* false(2) */
+    assert_int_equal(cell_int(f, 56, ASN_INTEGER), 1); /* none(1) */
+    for (int col = 57; col <= 59; col++)
+        assert_int_equal(cell_int(f, col, ASN_COUNTER), 0);
+    assert_int_equal(cell_int(f, 60, ASN_GAUGE), 0);
+    for (int col = 46; col <= 53; col++)
+        assert_int_equal(cell_int(f, col, ASN_GAUGE), 0);
+}
+
+static void test_pop3mib_round_trip_delivered(void **state)
+{
+    static const int done[] = {POP3CHECK_PHASE_RESOLVE,
+                               POP3CHECK_PHASE_CONNECT,
+                               POP3CHECK_PHASE_GREETING,
+                               POP3CHECK_PHASE_CAPA,
+                               POP3CHECK_PHASE_AUTH,
+                               POP3CHECK_PHASE_STAT,
+                               POP3CHECK_PHASE_UIDL,
+                               POP3CHECK_PHASE_TOP,
+                               POP3CHECK_PHASE_QUIT,
+                               POP3CHECK_PHASE_TOTAL,
+                               POP3CHECK_PHASE_SMTP_RESOLVE,
+                               POP3CHECK_PHASE_SMTP_CONNECT,
+                               POP3CHECK_PHASE_SMTP_TLS,
+                               POP3CHECK_PHASE_SMTP_GREETING,
+                               POP3CHECK_PHASE_SMTP_AUTH,
+                               POP3CHECK_PHASE_SMTP_SUBMIT,
+                               POP3CHECK_PHASE_DELIVERY,
+                               POP3CHECK_PHASE_DELE,
+                               -1};
+    struct fixture *f = *state;
+    struct pop3check_result *r = trip(f, POP3CHECK_STATE_OK, 1, 3, done);
+    struct p3m_trip c;
+
+    r->stale_cleaned = 2;
+    r->phase_us[POP3CHECK_PHASE_DELIVERY] = 2500000;
+    assert_int_equal(p3m_delivery(r), P3M_DLV_DELIVERED);
+    assert_trip_cells(f, 2, 3); /* delivered(2), 3 polls */
+    assert_int_equal(cell_int(f, 8, ASN_INTEGER), 1);
+    assert_int_equal(cell_int(f, 45, ASN_INTEGER), 1);
+    assert_int_equal(cell_int(f, 52, ASN_GAUGE), 2500000);
+    assert_int_equal(cell_int(f, 46, ASN_GAUGE),
+                     100 + POP3CHECK_PHASE_SMTP_RESOLVE);
+    /* bits 0 1 3 4 6 7 | 9 10 12 13 14 15 | 16 17 18 19 20 */
+    assert_octets(f, 14, "\xdb\x6f\xf8", 3);
+    c = added(r);
+    assert_int_equal(c.deliveries, 1);
+    assert_int_equal(c.submission_failures, 0);
+    assert_int_equal(c.stale_cleaned, 2);
+    f->row.trip = c;
+    assert_int_equal(cell_int(f, 57, ASN_COUNTER), 1);
+    assert_int_equal(cell_int(f, 58, ASN_COUNTER), 0);
+    assert_int_equal(cell_int(f, 59, ASN_COUNTER), 2);
+}
+
+/* Seen, then DELE refused: the message was delivered; the mailbox's
+ * failure is the error kind's. */
+static void test_pop3mib_round_trip_delivered_dele_failed(void **state)
+{
+    static const int done[] = {POP3CHECK_PHASE_SMTP_SUBMIT,
+                               POP3CHECK_PHASE_AUTH, POP3CHECK_PHASE_DELIVERY,
+                               POP3CHECK_PHASE_DELE, -1};
+    struct fixture *f = *state;
+    struct pop3check_result *r = trip(f, POP3CHECK_STATE_CRITICAL, 1, 1, done);
+
+    r->error = POP3CHECK_E_COMMAND;
+    r->failed_phase = POP3CHECK_PHASE_DELE;
+    assert_int_equal(p3m_delivery(r), P3M_DLV_DELIVERED);
+    assert_trip_cells(f, 2, 1);
+    assert_int_equal(cell_int(f, 10, ASN_INTEGER), 22); /* dele(22) */
+    assert_int_equal(cell_int(f, 45, ASN_INTEGER), 9);  /* command(9) */
+    /* auth(6); smtpSubmit(18) delivery(19), not the failed dele(20) */
+    assert_octets(f, 14, "\x02\x00\x30", 3);
+    assert_int_equal(added(r).deliveries, 1);
+}
+
+static void test_pop3mib_round_trip_not_delivered(void **state)
+{
+    static const int done[] = {POP3CHECK_PHASE_SMTP_RESOLVE,
+                               POP3CHECK_PHASE_SMTP_CONNECT,
+                               POP3CHECK_PHASE_SMTP_GREETING,
+                               POP3CHECK_PHASE_SMTP_SUBMIT,
+                               POP3CHECK_PHASE_DELIVERY,
+                               POP3CHECK_PHASE_RESOLVE,
+                               POP3CHECK_PHASE_CONNECT,
+                               POP3CHECK_PHASE_QUIT,
+                               -1};
+    struct fixture *f = *state;
+    struct pop3check_result *r = trip(f, POP3CHECK_STATE_CRITICAL, 0, 5, done);
+    struct p3m_trip c;
+
+    r->error = POP3CHECK_E_NOT_DELIVERED;
+    r->failed_phase = POP3CHECK_PHASE_DELIVERY;
+    r->phase_us[POP3CHECK_PHASE_DELIVERY] = 30000000;
+    f->row.errors[POP3CHECK_E_NOT_DELIVERED] = 4;
+    assert_int_equal(p3m_delivery(r), P3M_DLV_NOT_DELIVERED);
+    assert_trip_cells(f, 3, 5); /* notDelivered(3), 5 polls */
+    assert_int_equal(cell_int(f, 8, ASN_INTEGER), 2);
+    assert_int_equal(cell_int(f, 10, ASN_INTEGER), 21); /* delivery(21) */
+    assert_int_equal(cell_int(f, 45, ASN_INTEGER), 11); /* notDelivered */
+    assert_int_equal(cell_int(f, 52, ASN_GAUGE), 30000000);
+    assert_int_equal(cell_int(f, 54, ASN_COUNTER), 4);
+    assert_int_equal(cell_int(f, 34, ASN_COUNTER), 4); /* failures */
+    /* resolve connect quit | smtpResolve smtpConnect | smtpGreeting
+     * smtpSubmit; the failed delivery is not completed */
+    assert_octets(f, 14, "\xc0\x0e\xa0", 3);
+    c = added(r);
+    assert_int_equal(c.deliveries + c.submission_failures, 0);
+}
+
+static void test_pop3mib_round_trip_submission_failed(void **state)
+{
+    static const int done[] = {POP3CHECK_PHASE_SMTP_RESOLVE,
+                               POP3CHECK_PHASE_SMTP_CONNECT,
+                               POP3CHECK_PHASE_SMTP_TLS, -1};
+    struct fixture *f = *state;
+    struct pop3check_result *r = trip(f, POP3CHECK_STATE_CRITICAL, 0, 0, done);
+    struct p3m_trip c;
+
+    r->error = POP3CHECK_E_TLS;
+    r->failed_phase = POP3CHECK_PHASE_SMTP_TLS;
+    assert_int_equal(p3m_delivery(r), P3M_DLV_SUBMISSION_FAILED);
+    assert_trip_cells(f, 4, 0); /* submissionFailed(4), no poll */
+    assert_int_equal(cell_int(f, 10, ASN_INTEGER), 17); /* smtpTls(17) */
+    assert_int_equal(cell_int(f, 45, ASN_INTEGER), 5);  /* tls(5) */
+    assert_int_equal(cell_int(f, 48, ASN_GAUGE),
+                     100 + POP3CHECK_PHASE_SMTP_TLS);
+    assert_int_equal(cell_int(f, 52, ASN_GAUGE), 0); /* no delivery */
+    /* smtpResolve(13) smtpConnect(14): two octets still */
+    assert_octets(f, 14, "\x00\x06", 2);
+    c = added(r);
+    assert_int_equal(c.submission_failures, 1);
+    assert_int_equal(c.deliveries, 0);
+    f->row.trip = c;
+    assert_int_equal(cell_int(f, 58, ASN_COUNTER), 1);
+    /* a failure before any poll is the submission's, whichever phase */
+    r->failed_phase = POP3CHECK_PHASE_TOTAL;
+    r->error = POP3CHECK_E_TIMEOUT;
+    assert_int_equal(p3m_delivery(r), P3M_DLV_SUBMISSION_FAILED);
+}
+
+/* Submitted, then a poll could not log in: nothing known of delivery. */
+static void test_pop3mib_round_trip_mailbox_failed(void **state)
+{
+    static const int done[] = {POP3CHECK_PHASE_SMTP_SUBMIT,
+                               POP3CHECK_PHASE_RESOLVE, POP3CHECK_PHASE_CONNECT,
+                               -1};
+    struct fixture *f = *state;
+    struct pop3check_result *r = trip(f, POP3CHECK_STATE_CRITICAL, 0, 1, done);
+    struct p3m_trip c;
+
+    r->error = POP3CHECK_E_AUTH;
+    r->failed_phase = POP3CHECK_PHASE_AUTH;
+    assert_int_equal(p3m_delivery(r), P3M_DLV_MAILBOX_FAILED);
+    assert_trip_cells(f, 5, 1); /* mailboxFailed(5) */
+    c = added(r);
+    assert_int_equal(c.deliveries + c.submission_failures, 0);
+}
+
+/* Pop3ProbePhaseSet: two octets unless a bit beyond 15 is set. */
+static void test_pop3mib_phase_set_octets(void **state)
+{
+    struct fixture *f = *state;
+    struct pop3check_result *r = probed(f, POP3CHECK_STATE_OK);
+
+    r->phase_us[POP3CHECK_PHASE_RESOLVE] = 1;
+    assert_octets(f, 14, "\x80\x00", 2);
+    r->phase_us[POP3CHECK_PHASE_SMTP_TLS] = 1; /* bit 15 */
+    assert_octets(f, 14, "\x80\x01", 2);
+    r->phase_us[POP3CHECK_PHASE_SMTP_GREETING] = 1; /* bit 16 */
+    assert_octets(f, 14, "\x80\x01\x80", 3);
+    r->phase_us[POP3CHECK_PHASE_SMTP_GREETING] = -1;
+    r->phase_us[POP3CHECK_PHASE_DELE] = 1; /* bit 20 */
+    assert_octets(f, 14, "\x80\x01\x08", 3);
+    /* a failed phase is not completed, and takes no octet of its own */
+    r->error = POP3CHECK_E_COMMAND;
+    r->failed_phase = POP3CHECK_PHASE_DELE;
+    f->row.state = POP3CHECK_STATE_CRITICAL;
+    assert_octets(f, 14, "\x80\x01", 2);
+}
+
+/* When pop3ProbeDeliveryFailed and pop3ProbeDeliveryRecovered are due. */
+static void test_pop3mib_delivery_notes(void **state)
+{
+    int failing = -1;
+
+    (void)state;
+    /* before anything is known: none(1) and mailboxFailed(5) say nothing,
+     * a first delivered(2) is no recovery */
+    assert_int_equal(p3m_delivery_note(&failing, P3M_DLV_NONE), 0);
+    assert_int_equal(p3m_delivery_note(&failing, P3M_DLV_MAILBOX_FAILED), 0);
+    assert_int_equal(failing, -1);
+    assert_int_equal(p3m_delivery_note(&failing, P3M_DLV_DELIVERED), 0);
+    assert_int_equal(failing, 0);
+    assert_int_equal(p3m_delivery_note(&failing, P3M_DLV_DELIVERED), 0);
+    assert_int_equal(p3m_delivery_note(&failing, P3M_DLV_MAILBOX_FAILED), 0);
+    assert_int_equal(p3m_delivery_note(&failing, P3M_DLV_NOT_DELIVERED),
+                     P3M_NOTE_DELIVERY_FAILED);
+    /* still failing: a changed cause, or a mailbox failure between */
+    assert_int_equal(p3m_delivery_note(&failing, P3M_DLV_SUBMISSION_FAILED), 0);
+    assert_int_equal(p3m_delivery_note(&failing, P3M_DLV_MAILBOX_FAILED), 0);
+    assert_int_equal(p3m_delivery_note(&failing, P3M_DLV_NOT_DELIVERED), 0);
+    assert_int_equal(p3m_delivery_note(&failing, P3M_DLV_DELIVERED),
+                     P3M_NOTE_DELIVERY_RECOVERED);
+    assert_int_equal(p3m_delivery_note(&failing, P3M_DLV_SUBMISSION_FAILED),
+                     P3M_NOTE_DELIVERY_FAILED);
+    /* a first round trip that fails */
+    failing = -1;
+    assert_int_equal(p3m_delivery_note(&failing, P3M_DLV_SUBMISSION_FAILED),
+                     P3M_NOTE_DELIVERY_FAILED);
+    assert_int_equal(failing, 1);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -390,6 +672,14 @@ int main(void)
         T(test_pop3mib_counters_by_column),
         T(test_pop3mib_octets_counter64),
         T(test_pop3mib_no_such_column),
+        T(test_pop3mib_ordinary_probe_no_round_trip),
+        T(test_pop3mib_round_trip_delivered),
+        T(test_pop3mib_round_trip_delivered_dele_failed),
+        T(test_pop3mib_round_trip_not_delivered),
+        T(test_pop3mib_round_trip_submission_failed),
+        T(test_pop3mib_round_trip_mailbox_failed),
+        T(test_pop3mib_phase_set_octets),
+        T(test_pop3mib_delivery_notes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
