@@ -131,6 +131,16 @@ load_sandbox() {
 		die "user postfix cannot use $SANDBOX_AUTH_SOCKET: every parent directory must be world-searchable (o+x)"
 }
 
+# The recipients: trip@example.test, and trip1 .. tripN of the sandbox's
+# SANDBOX_TRIP_USERS (a texthash map: read as it is, no postmap).
+write_recipients() {
+	local i
+	echo "$TRIP_ADDRESS $USER_TRIP"
+	for ((i = 1; i <= ${SANDBOX_TRIP_USERS:-0}; i++)); do
+		echo "trip$i@$TRIP_DOMAIN trip$i"
+	done
+}
+
 # The instance's main.cf: virtual delivery of example.test to Dovecot over
 # LMTP, no local delivery, no DNS, no way out, logs in a file. The
 # SANDBOX_*, TRIP_* and *_TRIP names come from the sandbox's env.
@@ -167,7 +177,7 @@ relay_domains =
 biff = no
 
 virtual_mailbox_domains = $TRIP_DOMAIN
-virtual_mailbox_maps = inline:{ $TRIP_ADDRESS=$USER_TRIP }
+virtual_mailbox_maps = texthash:$pf/conf/recipients
 virtual_transport = lmtp:inet:$SANDBOX_LMTP_HOST:$SANDBOX_LMTP_PORT
 
 smtpd_banner = \$myhostname ESMTP pop3check test MTA
@@ -231,9 +241,10 @@ make_instance() {
 	install -d -m 0755 "$pf/queue"
 	write_main_cf >"$pf/conf/main.cf"
 	write_master_cf >"$pf/conf/master.cf"
+	write_recipients >"$pf/conf/recipients"
 	# Postfix pauses while a configuration file it reads is under a second
 	# old (it might be half written): new ones are dated back.
-	touch -d '-10 seconds' "$pf/conf/main.cf" "$pf/conf/master.cf"
+	touch -d '-10 seconds' "$pf/conf/main.cf" "$pf/conf/master.cf" "$pf/conf/recipients"
 	# Its output stays in a file: Debian's postfix on 13 lists the files it
 	# copies into the queue for chroots (there are none here) every time.
 	postfix -c "$pf/conf" check >"$pf/check.log" 2>&1 ||

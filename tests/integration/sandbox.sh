@@ -297,7 +297,7 @@ make_mail() {
 	local f u size big_lines
 	local -a files
 	mkdir -p "$SANDBOX_DIR/mail"
-	for u in empty small large big disabled trip; do
+	for u in "${USERS[@]}"; do
 		make_mailbox "$u"
 	done
 
@@ -336,8 +336,8 @@ make_users() {
 	chmod 0750 "$auth"
 	chmod 0700 "$pass"
 	: >"$auth/users"
-	for u in empty small large big disabled trip; do
-		pw=${PASSWORDS[$u]}
+	for u in "${USERS[@]}"; do
+		pw=${PASSWORDS[$u]:-${PASSWORDS[trip]}}
 		extra=
 		# nologin + reason: correct password, but login refused with that text.
 		if [[ $u == disabled && $DOVECOT_SERIES == 2.3 ]]; then
@@ -821,7 +821,8 @@ write_env() {
 			PASS_TRIP "${PASSWORDS[trip]}" \
 			TRIP_ADDRESS "trip@$TRIP_DOMAIN" \
 			TRIP_DOMAIN "$TRIP_DOMAIN" \
-			TRIP_MAILDIR "$SANDBOX_DIR/mail/trip/Maildir"
+			TRIP_MAILDIR "$SANDBOX_DIR/mail/trip/Maildir" \
+			SANDBOX_TRIP_USERS "$TRIP_USERS"
 	} >"$tmp"
 	mv "$tmp" "$SANDBOX_DIR/env"
 }
@@ -894,6 +895,12 @@ cmd_start() {
 		[disabled]=disabled-pass-5
 		[trip]=trip-pass-6
 	)
+	# SANDBOX_TRIP_USERS=N adds mailboxes trip1 .. tripN (trip's password)
+	# for benchmarks of many round trips at once.
+	TRIP_USERS=${SANDBOX_TRIP_USERS:-0}
+	[[ $TRIP_USERS =~ ^[0-9]{1,4}$ ]] || die "SANDBOX_TRIP_USERS must be a number up to 9999"
+	USERS=(empty small large big disabled trip)
+	for ((i = 1; i <= TRIP_USERS; i++)); do USERS+=("trip$i"); done
 
 	make_tls
 	make_mail
