@@ -33,7 +33,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 dir=$(mktemp -d /tmp/pop3check-demo.XXXXXX)
 chmod 0711 "$dir"
-trap '"$here/integration/sandbox.sh" stop "$dir/sandbox" >/dev/null 2>&1; rm -rf "$dir"' EXIT INT TERM
+trap '"$here/integration/mta.sh" stop "$dir/sandbox" >/dev/null 2>&1; "$here/integration/sandbox.sh" stop "$dir/sandbox" >/dev/null 2>&1; rm -rf "$dir"' EXIT INT TERM
 "$here/integration/sandbox.sh" start "$dir/sandbox" || exit 1
 # shellcheck disable=SC1091
 . "$dir/sandbox/env"
@@ -51,3 +51,17 @@ echo "And what failures look like:"
 show -H 127.0.0.1 -p "$PORT_POP3S" -S --cafile "$CA_FILE" -u "$USER_DISABLED" --password-file "$SANDBOX_DIR/pass/$USER_DISABLED"
 show -H "$HOST_SOON" -p "$PORT_POP3S" -S --cafile "$CA_FILE" -D 30,14
 show -H 127.0.0.1 -p "$PORT_PLAIN" -u "$USER_SMALL" --password-file "$pw" --messages-warning 2
+
+# A round trip through a Postfix of its own (submission port: STARTTLS,
+# then AUTH) that delivers into the sandbox over LMTP.
+if "$here/integration/mta.sh" start "$dir/sandbox" 2>/dev/null; then
+    # shellcheck disable=SC1091 # written by mta.sh
+    . "$dir/sandbox/mta.env"
+    echo
+    echo "A round trip: Postfix on 127.0.0.1 port $MTA_SUBMISSION_PORT (STARTTLS, AUTH) delivers over"
+    echo "LMTP into the sandbox; the check submits a signed probe, finds it over POP3 and deletes it."
+    show -H 127.0.0.1 -p "$PORT_PLAIN" -u "$MTA_USER" --password-file "$SANDBOX_DIR/pass/$MTA_USER" \
+        --smtp-host 127.0.0.1 --smtp-port "$MTA_SUBMISSION_PORT" --cafile "$MTA_CA_FILE" \
+        --smtp-user "$MTA_USER" --mail-from "$MTA_ADDRESS" --rcpt-to "$MTA_ADDRESS" \
+        --poll-interval 0.5 --delivery-warning 5 -v
+fi
