@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "poll.h"
+#include "polls.h"
 #include "sess.h"
 
 #define P3_HEADER_MAX 1000 /* an unfolded header kept; longer ones cut */

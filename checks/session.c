@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "poll.h"
+#include "polls.h"
 #include "sess.h"
 
 static enum p3_sess_rc handle_line(struct p3_session *s, const char *line,

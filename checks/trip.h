@@ -6,7 +6,7 @@
 #define POP3CHECK_TRIP_H
 
 #include "dialog.h"
-#include "poll.h"
+#include "polls.h"
 #include "smtpconn.h"
 #include "submit.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "poll.h"
+#include "polls.h"
 
 struct p3_uidset {
     char **slot; /* NULL: free */

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* poll.h - what a POP3 session of a round trip (a poll) shares with the
+/* polls.h - what a POP3 session of a round trip (a poll) shares with the
  * round trip that runs it (trip.c): whose probes to look for, the UIDs
  * whose headers this run has read (uidset.c), what the session found. The
  * session's side is polls.c. */
-#ifndef POP3CHECK_POLL_H
-#define POP3CHECK_POLL_H
+#ifndef POP3CHECK_POLLS_H
+#define POP3CHECK_POLLS_H
 
 #include "internal.h"
 #include "mail.h"
