@@ -11,6 +11,7 @@
 # Both servers are started here and stopped by PID.
 set -uo pipefail
 
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 check="$build/check_pop3"
 export LD_LIBRARY_PATH="$build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
