@@ -67,7 +67,8 @@ PLUGIN_LIB_SRC = plugin/options.c plugin/optval.c plugin/tripopts.c \
 PLUGIN_SRC = plugin/check_pop3.c
 # The exporters' parts that the unit tests reach, and the daemon's own.
 CONFIG_SRC  = exporters/common/config.c exporters/common/config_module.c \
-              exporters/common/config_yaml.c exporters/common/schedule.c
+              exporters/common/config_trip.c exporters/common/config_yaml.c \
+              exporters/common/schedule.c
 XCOMMON_SRC = $(CONFIG_SRC) exporters/prometheus/expose.c \
               exporters/prometheus/expose_probe.c \
               exporters/prometheus/stats.c
