@@ -91,7 +91,12 @@ void p3x_mark_free(struct p3x_mark *m);
  * pop3_mailbox_messages, pop3_mailbox_size_bytes, pop3_mailbox_largest_bytes,
  * pop3_retr_size_bytes (each only when known), and
  * pop3_capability_info{capability="stls"|"user"|"sasl_plain"|...} 1, one
- * series per capability the server listed (only when it answered CAPA).
+ * series per capability the server listed (only when it answered CAPA);
+ * for a round trip (POP3CHECK_FIG_POLL_MS > 0) pop3_roundtrip_delivered,
+ * pop3_roundtrip_delivery_seconds (only when delivered),
+ * pop3_roundtrip_polls, pop3_roundtrip_stale_cleaned,
+ * pop3_roundtrip_headers_read, pop3_smtp_reply_code (only when the SMTP
+ * server replied) and pop3_roundtrip_poll_interval_seconds.
  * With target not NULL every sample also gets target="<target>"
  * (scheduled probes); families already present are extended. 0, or -1
  * when out of memory, and then fs is left as it was. */

@@ -160,6 +160,47 @@ static void auth_failure_result(struct pop3check_result *r)
     r->ip_version = 6;
 }
 
+/* A round trip over submission with STARTTLS: delivered at the third poll
+ * (every 0.5 s), two stale probes of the check deleted. */
+static void round_trip_result(struct pop3check_result *r)
+{
+    p3_result_init(r);
+    r->phase_us[POP3CHECK_PHASE_RESOLVE] = 30;
+    r->phase_us[POP3CHECK_PHASE_CONNECT] = 150;
+    r->phase_us[POP3CHECK_PHASE_GREETING] = 800;
+    r->phase_us[POP3CHECK_PHASE_CAPA] = 25;
+    r->phase_us[POP3CHECK_PHASE_AUTH] = 6000;
+    r->phase_us[POP3CHECK_PHASE_STAT] = 1700;
+    r->phase_us[POP3CHECK_PHASE_UIDL] = 100;
+    r->phase_us[POP3CHECK_PHASE_TOP] = 140;
+    r->phase_us[POP3CHECK_PHASE_QUIT] = 1100;
+    r->phase_us[POP3CHECK_PHASE_SMTP_RESOLVE] = 24;
+    r->phase_us[POP3CHECK_PHASE_SMTP_CONNECT] = 182;
+    r->phase_us[POP3CHECK_PHASE_SMTP_TLS] = 3613;
+    r->phase_us[POP3CHECK_PHASE_SMTP_GREETING] = 378;
+    r->phase_us[POP3CHECK_PHASE_SMTP_AUTH] = 429;
+    r->phase_us[POP3CHECK_PHASE_SMTP_SUBMIT] = 1811;
+    r->phase_us[POP3CHECK_PHASE_DELIVERY] = 1215327;
+    r->phase_us[POP3CHECK_PHASE_DELE] = 113;
+    r->phase_us[POP3CHECK_PHASE_TOTAL] = 1225144;
+    r->capa = POP3CHECK_CAPA_KNOWN | POP3CHECK_CAPA_UIDL | POP3CHECK_CAPA_TOP;
+    r->auth_used = POP3CHECK_AUTH_PLAIN;
+    r->logged_in = 1;
+    r->messages = 3;
+    r->octets = 3957;
+    r->uidl_count = 3;
+    r->ip_version = 4;
+    r->started_at = 1799780710;
+    r->delivered = 1;
+    r->polls = 3;
+    r->stale_cleaned = 2;
+    r->smtp_code = 250;
+    r->smtp_tls = 1;
+    r->headers_read = 5;
+    r->poll_ms = 500;
+    memcpy(r->smtp_enhanced, "2.0.0", sizeof "2.0.0");
+}
+
 /* ---- escaping ---- */
 
 static void test_expose_label_values_escaped(void **state)
@@ -650,6 +691,121 @@ static void test_expose_targets_share_families(void **state)
     p3x_families_free(&fs);
 }
 
+/* ---- round trips ---- */
+
+static void test_expose_round_trip_probe(void **state)
+{
+    struct p3x_families fs = {0};
+    struct pop3check_result r;
+    char *text;
+
+    (void)state;
+    round_trip_result(&r);
+    assert_int_equal(p3x_add_probe(&fs, &r, POP3CHECK_STATE_OK, 10, NULL), 0);
+    text = text_of(&fs);
+    assert_line(text, "probe_success 1");
+    assert_line(text, "probe_duration_seconds 1.225144");
+    assert_line(text,
+                "pop3_phase_duration_seconds{phase=\"smtp_tls\"} 0.003613");
+    assert_line(text,
+                "pop3_phase_duration_seconds{phase=\"smtp_submit\"} 0.001811");
+    assert_line(text,
+                "pop3_phase_duration_seconds{phase=\"delivery\"} 1.215327");
+    assert_line(text, "pop3_phase_duration_seconds{phase=\"dele\"} 0.000113");
+    assert_line(text, "pop3_probe_error{kind=\"not_delivered\"} 0");
+    assert_line(text, "pop3_roundtrip_delivered 1");
+    assert_line(text, "pop3_roundtrip_delivery_seconds 1.215327");
+    assert_line(text, "pop3_roundtrip_polls 3");
+    assert_line(text, "pop3_roundtrip_stale_cleaned 2");
+    assert_line(text, "pop3_roundtrip_headers_read 5");
+    assert_line(text, "pop3_smtp_reply_code 250");
+    assert_line(text, "pop3_roundtrip_poll_interval_seconds 0.5");
+    assert_line(text, "# TYPE pop3_roundtrip_delivery_seconds gauge");
+    assert_line(text, "# HELP pop3_smtp_reply_code The last reply code of the "
+                      "SMTP server: 250 after the message, or the refusal.");
+    assert_int_equal(count_lines(text, "pop3_roundtrip_"), 6);
+    assert_int_equal(count_lines(text, "# TYPE "), 11 + 7);
+    free(text);
+    p3x_families_free(&fs);
+}
+
+/* Submitted but not seen in time: no delivery time; refused at SMTP AUTH:
+ * the refusal's code, no poll. */
+static void test_expose_round_trip_failures(void **state)
+{
+    struct p3x_families fs = {0};
+    struct pop3check_result r;
+    char *text;
+
+    (void)state;
+    round_trip_result(&r);
+    r.error = POP3CHECK_E_NOT_DELIVERED;
+    r.failed_phase = POP3CHECK_PHASE_DELIVERY;
+    r.delivered = 0;
+    r.phase_us[POP3CHECK_PHASE_DELIVERY] = 9500000;
+    assert_int_equal(p3x_add_probe(&fs, &r, 1, 10, "late"), 0);
+    p3_result_init(&r);
+    r.error = POP3CHECK_E_AUTH;
+    r.failed_phase = POP3CHECK_PHASE_SMTP_AUTH;
+    r.phase_us[POP3CHECK_PHASE_SMTP_RESOLVE] = 24;
+    r.phase_us[POP3CHECK_PHASE_SMTP_CONNECT] = 182;
+    r.phase_us[POP3CHECK_PHASE_SMTP_TLS] = 3613;
+    r.phase_us[POP3CHECK_PHASE_SMTP_GREETING] = 378;
+    r.phase_us[POP3CHECK_PHASE_SMTP_AUTH] = 2000429;
+    r.phase_us[POP3CHECK_PHASE_TOTAL] = 2004700;
+    r.delivered = r.polls = r.stale_cleaned = r.headers_read = 0;
+    r.smtp_code = 535;
+    r.poll_ms = 1000;
+    assert_int_equal(p3x_add_probe(&fs, &r, 2, 10, "refused"), 0);
+    text = text_of(&fs);
+    assert_line(text,
+                "pop3_probe_error{kind=\"not_delivered\",target=\"late\"} 1");
+    assert_line(text, "pop3_roundtrip_delivered{target=\"late\"} 0");
+    assert_false(
+        has_series(text, "pop3_roundtrip_delivery_seconds{target=\"late\"}"));
+    assert_line(text, "pop3_roundtrip_polls{target=\"late\"} 3");
+    assert_line(text, "pop3_probe_error{kind=\"auth\",target=\"refused\"} 1");
+    assert_line(text, "pop3_phase_duration_seconds{phase=\"smtp_auth\","
+                      "target=\"refused\"} 2.000429");
+    assert_line(text, "pop3_phase_duration_seconds{phase=\"smtp_submit\","
+                      "target=\"refused\"} 0");
+    assert_line(text, "pop3_roundtrip_delivered{target=\"refused\"} 0");
+    assert_line(text, "pop3_roundtrip_polls{target=\"refused\"} 0");
+    assert_line(text, "pop3_smtp_reply_code{target=\"refused\"} 535");
+    assert_line(text,
+                "pop3_roundtrip_poll_interval_seconds{target=\"refused\"} 1");
+    assert_int_equal(count_lines(text, "pop3_roundtrip_delivery_seconds{"), 0);
+    free(text);
+    p3x_families_free(&fs);
+
+    /* no SMTP reply at all (the connection was refused): no code */
+    r.smtp_code = -1;
+    assert_int_equal(p3x_add_probe(&fs, &r, 2, 10, NULL), 0);
+    text = text_of(&fs);
+    assert_int_equal(count_lines(text, "pop3_smtp_reply_code"), 0);
+    assert_line(text, "pop3_roundtrip_delivered 0");
+    free(text);
+    p3x_families_free(&fs);
+}
+
+/* An ordinary probe has none of a round trip's families. */
+static void test_expose_no_round_trip_families(void **state)
+{
+    struct p3x_families fs = {0};
+    struct pop3check_result r;
+    char *text;
+
+    (void)state;
+    success_result(&r);
+    assert_int_equal(p3x_add_probe(&fs, &r, POP3CHECK_STATE_OK, 9.5, NULL), 0);
+    text = text_of(&fs);
+    assert_int_equal(count_lines(text, "pop3_roundtrip_"), 0);
+    assert_int_equal(count_lines(text, "# HELP pop3_roundtrip_"), 0);
+    assert_int_equal(count_lines(text, "pop3_smtp_"), 0);
+    free(text);
+    p3x_families_free(&fs);
+}
+
 /* ---- histograms ---- */
 
 static const double bounds[] = {0.25, 1, 60};
@@ -792,6 +948,8 @@ static void test_expose_json_matches_text(void **state)
     auth_failure_result(&bad);
     assert_int_equal(p3x_add_probe(&fs, &ok, 0, 9.5, "al\"pha"), 0);
     assert_int_equal(p3x_add_probe(&fs, &bad, 2, 9.5, "beta\n"), 0);
+    round_trip_result(&ok);
+    assert_int_equal(p3x_add_probe(&fs, &ok, 0, 9.5, "trip"), 0);
     text = text_of(&fs);
     dump = json_of(&fs);
     root = json_loads(dump, 0, &err);
@@ -1026,6 +1184,9 @@ int main(void)
         cmocka_unit_test(test_expose_error_kinds_one_hot),
         cmocka_unit_test(test_expose_order_and_every_capability),
         cmocka_unit_test(test_expose_targets_share_families),
+        cmocka_unit_test(test_expose_round_trip_probe),
+        cmocka_unit_test(test_expose_round_trip_failures),
+        cmocka_unit_test(test_expose_no_round_trip_families),
         cmocka_unit_test(test_expose_histogram),
         cmocka_unit_test(test_expose_histogram_refused),
         cmocka_unit_test(test_expose_histogram_out_of_memory),
