@@ -67,8 +67,10 @@ PLUGIN_LIB_SRC = plugin/options.c plugin/optval.c plugin/tripopts.c \
 PLUGIN_SRC = plugin/check_pop3.c
 # The exporters' parts that the unit tests reach, and the daemon's own.
 CONFIG_SRC  = exporters/common/config.c exporters/common/config_module.c \
-              exporters/common/config_yaml.c exporters/common/schedule.c
+              exporters/common/config_trip.c exporters/common/config_yaml.c \
+              exporters/common/schedule.c
 XCOMMON_SRC = $(CONFIG_SRC) exporters/prometheus/expose.c \
+              exporters/prometheus/expose_json.c \
               exporters/prometheus/expose_probe.c \
               exporters/prometheus/stats.c
 # The command line of both daemons (not in the snmpd module).
@@ -203,13 +205,12 @@ $(BUILD)/tests/test_alloc: tests/unit/test_alloc.c $(ALLOC_OBJ)
 	    $(CORE_LIBS) $(CMOCKA_LIBS) -lpthread -lm
 
 # expose.c with its allocation-failure hook, as test_alloc does for the core.
-$(BUILD)/tests/test_expose: tests/unit/test_expose.c \
-    exporters/prometheus/expose.c exporters/prometheus/expose_probe.c \
-    $(LIB_OBJ)
+EXPOSE_SRC = exporters/prometheus/expose.c exporters/prometheus/expose_json.c \
+             exporters/prometheus/expose_probe.c
+$(BUILD)/tests/test_expose: tests/unit/test_expose.c $(EXPOSE_SRC) $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(say) LD $@
-	$(Q)$(CC) $(ALL_CFLAGS) -DP3X_ALLOC_TEST $(LDFLAGS) -o $@ $< \
-	    exporters/prometheus/expose.c exporters/prometheus/expose_probe.c \
+	$(Q)$(CC) $(ALL_CFLAGS) -DP3X_ALLOC_TEST $(LDFLAGS) -o $@ $< $(EXPOSE_SRC) \
 	    $(LIB_OBJ) $(CORE_LIBS) \
 	    $(EXPORTER_LIBS) $(CMOCKA_LIBS) -lm
 

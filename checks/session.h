@@ -22,7 +22,7 @@ struct p3_sess_config {
     long top, retr;
     pop3check_trace_fn *trace;
     void *trace_ctx;
-    /* A poll of a round trip (poll.h): after STAT, UIDL, TOP n 0 of the
+    /* A poll of a round trip (polls.h): after STAT, UIDL, TOP n 0 of the
      * messages not read yet, DELE of this check's own probes, QUIT; any
      * failure closes without QUIT, so no DELE takes effect. NULL: a
      * read-only probe as the options say. */

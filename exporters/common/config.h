@@ -22,7 +22,8 @@ struct p3x_module {
     char *password_file;
     char **allowed; /* allowed_targets: "host" or "host:port", "*" */
     size_t nallowed;
-    int line; /* where the module starts in the file */
+    int line;       /* where the module starts in the file */
+    int round_trip; /* 1: it has round_trip: (POP3CHECK_OPT_SMTP_HOST set) */
 };
 
 struct p3x_target {

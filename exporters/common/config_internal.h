@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* config_internal.h - shared by config.c (the file, targets, the API),
- * config_module.c (one module's settings) and config_yaml.c (libyaml nodes
- * to checked values). Not part of any API; names start with p3xc_. */
+ * config_module.c (one module's settings), config_trip.c (its round_trip)
+ * and config_yaml.c (libyaml nodes to checked values). Not part of any
+ * API; names start with p3xc_. */
 #ifndef P3X_CONFIG_INTERNAL_H
 #define P3X_CONFIG_INTERNAL_H
 
@@ -87,6 +88,34 @@ int p3xc_parse(struct p3xc_ctx *x, const unsigned char *text, size_t len,
 
 /* Reads up to cap bytes from fd: 0, or -1 with errno. */
 int p3xc_read_full(int fd, char *buf, size_t cap, size_t *len);
+
+/* A module's round_trip mapping as read by p3xc_trip_read(), before it
+ * goes into the module (p3xc_trip_apply()); strings are borrowed from the
+ * YAML document. */
+#define P3XC_TRIP_KEYS 13
+struct p3xc_trip {
+    int line; /* of the round_trip key; 0: the module has none */
+    yaml_node_t *v[P3XC_TRIP_KEYS];
+    int lines[P3XC_TRIP_KEYS];
+    const char *str[P3XC_TRIP_KEYS]; /* the keys whose values are text */
+    long smtp_port, poll_ms;         /* 0: the library's default */
+    int smtp_tls;                    /* enum pop3check_tls; -1: unset (stls) */
+    int not_delivered;  /* enum pop3check_state; -1: unset (critical) */
+    int reuse_password; /* smtp_user is the module's user, no file of its
+                           own: password_file serves both */
+};
+
+/* Reads n, the value of the round_trip key at line of a module whose user
+ * is user (NULL: none), into t; n NULL (no round trip) leaves t->line 0.
+ * Checks its keys, their values and the rules between them; reads no
+ * file. */
+int p3xc_trip_read(struct p3xc_ctx *x, const yaml_node_t *n, int line,
+                   const char *user, struct p3xc_trip *t);
+/* Puts t into m: the SMTP side's options, the SMTP password and the
+ * probe key from their files, the state of a probe not delivered. Nothing
+ * without a round trip. */
+int p3xc_trip_apply(struct p3xc_ctx *x, struct p3x_module *m,
+                    const struct p3xc_trip *t);
 
 /* Fills m (whose name and line are set) from the mapping n under
  * modules.NAME, reading its password_file. */

@@ -2,7 +2,7 @@
 /* config_module.c - one module of the config file (modules.NAME): probe
  * options and thresholds filled as check_pop3 fills them from its command
  * line (through the library's setters), the same rules and words, the
- * password read from password_file. */
+ * password read from password_file; its round_trip in config_trip.c. */
 #define _DEFAULT_SOURCE /* strdup, strcasecmp */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +21,7 @@ struct settings {
     const char *cafile, *sni, *user;
     long port, ip, top, retr, timeout_ms; /* 0: unset */
     int tls, auth, insecure, list, uidl;
+    int round_trip, smtp_tls; /* a round_trip, over TLS (not smtp_tls: none) */
 };
 
 /* TOP and RETR: a message number, first or last (as --top, --retr). */
@@ -124,14 +125,24 @@ static int get_cert_days(struct p3xc_ctx *x, const yaml_node_t *n,
     return 0;
 }
 
-/* phases: { PHASE: { warning, critical }, ... }; total has its own key.
- * The phases this build names, before total. */
-static int get_phases(struct p3xc_ctx *x, const yaml_node_t *n,
-                      struct pop3check_thresholds *t)
+/* 1 for the phases only a round trip has. */
+static int trip_phase(int p)
 {
-    const char *names[POP3CHECK_PHASE_TOTAL];
-    yaml_node_t *v[POP3CHECK_PHASE_TOTAL];
-    int line[POP3CHECK_PHASE_TOTAL];
+    return p >= POP3CHECK_PHASE_SMTP_RESOLVE && p <= POP3CHECK_PHASE_DELE;
+}
+
+#define NPHASES (POP3CHECK_PHASE_KNOWN - 1) /* all but total */
+
+/* phases: { PHASE: { warning, critical }, ... }; total has its own key.
+ * The phases this build names but total; a round trip's own (smtp_*,
+ * delivery, dele) need one. */
+static int get_phases(struct p3xc_ctx *x, const yaml_node_t *n,
+                      struct pop3check_thresholds *t, const struct settings *st)
+{
+    const char *names[NPHASES];
+    int phase[NPHASES];
+    yaml_node_t *v[NPHASES];
+    int line[NPHASES];
     size_t at;
 
     if (n == NULL)
@@ -139,14 +150,22 @@ static int get_phases(struct p3xc_ctx *x, const yaml_node_t *n,
     if (p3xc_want(x, n, "phases", YAML_MAPPING_NODE,
                   "a mapping such as { auth: { warning: \"0.5\" } }") != 0)
         return -1;
-    for (int i = 0; i < POP3CHECK_PHASE_TOTAL; i++)
-        names[i] = pop3check_phase_name((enum pop3check_phase)i);
+    for (int i = 0, p = 0; p < POP3CHECK_PHASE_KNOWN; p++)
+        if (p != POP3CHECK_PHASE_TOTAL) {
+            phase[i] = p;
+            names[i++] = pop3check_phase_name((enum pop3check_phase)p);
+        }
     at = p3xc_push(x, "phases");
-    if (p3xc_fields(x, n, names, POP3CHECK_PHASE_TOTAL, v, line) != 0)
+    if (p3xc_fields(x, n, names, NPHASES, v, line) != 0)
         return -1;
-    for (int i = 0; i < POP3CHECK_PHASE_TOTAL; i++)
-        if (p3xc_pair(x, v[i], names[i], t, P3XC_PHASE(i)) != 0)
+    for (int i = 0; i < NPHASES; i++) {
+        if (v[i] != NULL && trip_phase(phase[i]) && !st->round_trip)
+            return p3xc_fail(x, line[i], names[i],
+                             "needs a round trip: add round_trip (only a "
+                             "round trip has this phase)");
+        if (p3xc_pair(x, v[i], names[i], t, P3XC_PHASE(phase[i])) != 0)
             return -1;
+    }
     p3xc_pop(x, at);
     return 0;
 }
@@ -183,7 +202,7 @@ static int get_thresholds(struct p3xc_ctx *x, const yaml_node_t *n,
     if (p3xc_fields(x, n, thr_keys, T_COUNT, v, line) != 0 ||
         p3xc_pair(x, v[T_TOTAL], "total", t,
                   P3XC_PHASE(POP3CHECK_PHASE_TOTAL)) != 0 ||
-        get_phases(x, v[T_PHASES], t) != 0 ||
+        get_phases(x, v[T_PHASES], t, st) != 0 ||
         p3xc_pair(x, v[T_MESSAGES], "messages", t,
                   P3XC_MEASURE(POP3CHECK_MEASURE_MESSAGES)) != 0 ||
         p3xc_pair(x, v[T_OCTETS], "octets", t,
@@ -221,13 +240,15 @@ enum {
     M_TSTATE,
     M_THRESHOLDS,
     M_ALLOWED,
+    M_TRIP,
     M_COUNT
 };
 static const char *const module_keys[M_COUNT] = {
     "tls",           "port",          "cafile",     "insecure",
     "sni",           "ip_version",    "auth",       "user",
     "password_file", "commands",      "top",        "retr",
-    "timeout",       "timeout_state", "thresholds", "allowed_targets"};
+    "timeout",       "timeout_state", "thresholds", "allowed_targets",
+    "round_trip"};
 
 struct fields {
     yaml_node_t *v[M_COUNT];
@@ -289,13 +310,34 @@ static int module_checks(struct p3xc_ctx *x, struct p3x_module *m,
     return 0;
 }
 
+/* cafile and insecure serve the SMTP side of a round trip too; sni (and
+ * cert_days, the POP3 server's certificate) only the POP3 side. */
+static int tls_rules(struct p3xc_ctx *x, const struct fields *f,
+                     const struct settings *st, const int *set)
+{
+    static const int need_tls[] = {M_CAFILE, M_INSECURE, M_SNI};
+
+    for (size_t i = 0; i < sizeof need_tls / sizeof need_tls[0]; i++) {
+        const int k = need_tls[i];
+        if (!set[k] || st->tls != POP3CHECK_TLS_NONE ||
+            (st->smtp_tls && k != M_SNI))
+            continue;
+        return p3xc_fail(x, f->line[k], module_keys[k],
+                         "needs TLS: add tls: stls or tls: implicit%s",
+                         st->round_trip && k != M_SNI
+                             ? " (or a round_trip.smtp_tls other than none)"
+                             : "");
+    }
+    return 0;
+}
+
 /* Settings that only make sense together (as check_pop3's). */
 static int module_rules(struct p3xc_ctx *x, const struct p3x_module *m,
                         const struct fields *f, const struct settings *st)
 {
-    static const int need_tls[] = {M_CAFILE, M_INSECURE, M_SNI};
     static const int need_login[] = {M_PWFILE, M_AUTH, M_COMMANDS, M_TOP,
                                      M_RETR};
+    static const int not_in_trip[] = {M_TOP, M_RETR};
     int set[M_COUNT] = {0};
 
     set[M_CAFILE] = st->cafile != NULL;
@@ -306,10 +348,8 @@ static int module_rules(struct p3xc_ctx *x, const struct p3x_module *m,
     set[M_COMMANDS] = st->list || st->uidl;
     set[M_TOP] = st->top != POP3CHECK_MSG_NONE;
     set[M_RETR] = st->retr != POP3CHECK_MSG_NONE;
-    for (size_t i = 0; i < sizeof need_tls / sizeof need_tls[0]; i++)
-        if (set[need_tls[i]] && st->tls == POP3CHECK_TLS_NONE)
-            return p3xc_fail(x, f->line[need_tls[i]], module_keys[need_tls[i]],
-                             "needs TLS: add tls: stls or tls: implicit");
+    if (tls_rules(x, f, st, set) != 0)
+        return -1;
     for (size_t i = 0; i < sizeof need_login / sizeof need_login[0]; i++)
         if (set[need_login[i]] && st->user == NULL)
             return p3xc_fail(
@@ -320,6 +360,13 @@ static int module_rules(struct p3xc_ctx *x, const struct p3x_module *m,
         return p3xc_fail(x, f->line[M_USER], "user",
                          "needs password_file (a file whose first line is the "
                          "password)");
+    for (size_t i = 0; i < sizeof not_in_trip / sizeof not_in_trip[0]; i++)
+        if (set[not_in_trip[i]] && st->round_trip)
+            return p3xc_fail(x, f->line[not_in_trip[i]],
+                             module_keys[not_in_trip[i]],
+                             "not with round_trip: a round trip reads only the "
+                             "headers of new messages and never fetches one "
+                             "(leave top and retr out)");
     return 0;
 }
 
@@ -361,8 +408,10 @@ static int module_options(struct p3xc_ctx *x, struct p3x_module *m,
 
 /* The password: the first line of password_file, without its line end,
  * under the library's rule for secret files (whose reason says what to
- * fix). */
-static int read_password(struct p3xc_ctx *x, struct p3x_module *m, int line)
+ * fix); also the SMTP password when smtp too (a round trip whose SMTP
+ * user is the module's user). */
+static int read_password(struct p3xc_ctx *x, struct p3x_module *m, int line,
+                         int smtp)
 {
     char why[1200];
     char *pw = pop3check_secret_read(m->password_file, POP3CHECK_SECRET_LINE,
@@ -371,7 +420,9 @@ static int read_password(struct p3xc_ctx *x, struct p3x_module *m, int line)
 
     if (pw == NULL)
         return p3xc_fail(x, line, "password_file", "%s", why);
-    if (pop3check_options_set_str(m->opts, POP3CHECK_OPT_PASSWORD, pw) != 0)
+    if (pop3check_options_set_str(m->opts, POP3CHECK_OPT_PASSWORD, pw) != 0 ||
+        (smtp && pop3check_options_set_str(m->opts, POP3CHECK_OPT_SMTP_PASSWORD,
+                                           pw) != 0))
         rc = p3xc_fail(x, line, "password_file", "'%s': %s", m->password_file,
                        pop3check_options_error(m->opts));
     pop3check_secret_free(pw);
@@ -439,6 +490,7 @@ int p3xc_module_load(struct p3xc_ctx *x, struct p3x_module *m,
     struct fields f = {
         0}; /* p3xc_fields() fills it; cppcheck cannot see that */
     struct settings st = {0};
+    struct p3xc_trip trip;
 
     if ((m->opts = pop3check_options_new()) == NULL ||
         (m->thr = pop3check_thresholds_new()) == NULL)
@@ -447,8 +499,14 @@ int p3xc_module_load(struct p3xc_ctx *x, struct p3x_module *m,
                   "a mapping of settings (write {} for the defaults)") != 0 ||
         p3xc_fields(x, n, module_keys, M_COUNT, f.v, f.line) != 0 ||
         module_connection(x, m, &f, &st) != 0 ||
-        module_checks(x, m, &f, &st) != 0 || module_rules(x, m, &f, &st) != 0 ||
-        (st.user != NULL && read_password(x, m, f.line[M_PWFILE]) != 0) ||
+        p3xc_trip_read(x, f.v[M_TRIP], f.line[M_TRIP], st.user, &trip) != 0)
+        return -1;
+    st.round_trip = trip.line != 0;
+    st.smtp_tls = st.round_trip && trip.smtp_tls != POP3CHECK_TLS_NONE;
+    if (module_checks(x, m, &f, &st) != 0 || module_rules(x, m, &f, &st) != 0 ||
+        (st.user != NULL &&
+         read_password(x, m, f.line[M_PWFILE], trip.reuse_password) != 0) ||
+        p3xc_trip_apply(x, m, &trip) != 0 ||
         get_allowed(x, m, f.v[M_ALLOWED], st.user != NULL) != 0 ||
         module_options(x, m, &st) != 0)
         return -1;

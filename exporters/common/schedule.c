@@ -11,6 +11,9 @@
 
 #include "schedule.h"
 
+const double p3x_trip_bounds[P3X_TRIP_BUCKETS] = {0.25, 0.5, 1,  2,   5,
+                                                  10,   30,  60, 120, 300};
+
 int64_t p3x_now_ms(void)
 {
     struct timespec ts;
@@ -93,6 +96,7 @@ static void target_free(struct p3x_sched_target *t)
     pop3check_probe_free(t->probe);
     pop3check_thresholds_free(t->thr);
     pop3check_result_free(t->last);
+    free(t->trip);
     free(t);
 }
 
@@ -106,7 +110,9 @@ static struct p3x_sched_target *target_new(const struct p3x_target *ct,
 
     if (t == NULL ||
         (t->thr = pop3check_thresholds_dup(ct->module->thr)) == NULL ||
-        (t->last = pop3check_result_new()) == NULL) {
+        (t->last = pop3check_result_new()) == NULL ||
+        (ct->module->round_trip &&
+         (t->trip = calloc(1, sizeof *t->trip)) == NULL)) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
@@ -142,6 +148,8 @@ static void carry_over(struct p3x_sched_target *t,
         t->state = o->state;
         t->probes_total = o->probes_total;
         memcpy(t->errors_total, o->errors_total, sizeof t->errors_total);
+        if (t->trip != NULL && o->trip != NULL)
+            *t->trip = *o->trip;
         t->next_due = o->next_due;
         t->lag_ms = o->lag_ms;
         return;
@@ -242,6 +250,33 @@ void p3x_schedule_free(struct p3x_schedule *s)
     drop_arrays(s);
 }
 
+/* Adds a round trip's result to its target's totals. */
+static void count_trip(struct p3x_trip_totals *tt,
+                       const struct pop3check_result *r)
+{
+    const enum pop3check_error e = pop3check_result_error(r);
+    const enum pop3check_phase failed = pop3check_result_failed_phase(r);
+    const int64_t us = pop3check_result_phase_us(r, POP3CHECK_PHASE_DELIVERY);
+    const int64_t stale =
+        pop3check_result_figure(r, POP3CHECK_FIG_STALE_CLEANED);
+    size_t b = 0;
+
+    if (pop3check_result_figure(r, POP3CHECK_FIG_DELIVERED) == 1 && us >= 0) {
+        while (b < P3X_TRIP_BUCKETS && (double)us / 1e6 > p3x_trip_bounds[b])
+            b++;
+        tt->delivered[b]++;
+        tt->deliveries++;
+        tt->delivery_s += (double)us / 1e6;
+    }
+    if (e != POP3CHECK_E_OK && failed >= POP3CHECK_PHASE_SMTP_RESOLVE &&
+        failed <= POP3CHECK_PHASE_SMTP_SUBMIT)
+        tt->submission_failures++;
+    if (e == POP3CHECK_E_NOT_DELIVERED)
+        tt->not_delivered++;
+    if (stale > 0)
+        tt->stale_cleaned += (uint64_t)stale;
+}
+
 static void on_done(void *ctx, struct pop3check_probe *p,
                     const struct pop3check_result *r)
 {
@@ -273,6 +308,8 @@ static void on_done(void *ctx, struct pop3check_probe *p,
         t->errors_total[(unsigned)e < POP3CHECK_E_KNOWN
                             ? e
                             : POP3CHECK_E_INTERNAL]++;
+    if (t->trip != NULL)
+        count_trip(t->trip, r);
     pthread_mutex_unlock(t->lock);
     if (t->notify != NULL)
         t->notify(t->notify_ctx, t->index);

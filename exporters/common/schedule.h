@@ -11,6 +11,24 @@
 
 #include "config.h"
 
+/* The delivery-time histogram of round trips: its upper bounds in
+ * seconds, for mail that arrives at once, in a minute or late. */
+#define P3X_TRIP_BUCKETS 10
+extern const double p3x_trip_bounds[P3X_TRIP_BUCKETS];
+
+/* What the round trips of one target add up to: only a target whose
+ * module is a round trip has them (the others carry a NULL). */
+struct p3x_trip_totals {
+    /* deliveries by bucket: [i] took at most p3x_trip_bounds[i] and more
+     * than the bound before; [P3X_TRIP_BUCKETS] longer than the last */
+    uint64_t delivered[P3X_TRIP_BUCKETS + 1];
+    uint64_t deliveries;          /* their sum */
+    double delivery_s;            /* the sum of their delivery times */
+    uint64_t submission_failures; /* failed in an smtp_* phase */
+    uint64_t not_delivered;       /* failed with POP3CHECK_E_NOT_DELIVERED */
+    uint64_t stale_cleaned;       /* earlier probes deleted */
+};
+
 struct p3x_sched_target {
     char name[P3X_TARGET_NAME_MAX + 1];
     struct pop3check_probe *probe;
@@ -29,6 +47,7 @@ struct p3x_sched_target {
     /* by error kind; a kind a newer library has and this build does not
      * know counts as POP3CHECK_E_INTERNAL */
     unsigned long errors_total[POP3CHECK_E_KNOWN];
+    struct p3x_trip_totals *trip;            /* round trips only, else NULL */
     size_t index;                            /* in the schedule: config order */
     struct p3x_due *due;                     /* where it waits while idle */
     size_t due_at;                           /* its place there */

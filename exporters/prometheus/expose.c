@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* expose.c - metric families for Prometheus: the model (families and
- * samples) and its renderings as text format 0.0.4 and as JSON in
- * prom2json's shape. The families of a probe are in expose_probe.c. */
-#include <jansson.h>
+ * samples) and its rendering as text format 0.0.4; the JSON in prom2json's
+ * shape is in expose_json.c, the families of a probe in expose_probe.c. */
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
@@ -11,19 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expose.h"
+#include "expose_internal.h"
 
-/* Beyond expose.h: p3x_family() also returns NULL, and p3x_sample() -1,
- * for input Prometheus would refuse: a metric name not matching
- * [a-zA-Z_:][a-zA-Z0-9_:]*, a label name not matching [a-zA-Z_][a-zA-Z0-9_]*
- * or given twice, more than P3X_MAX_LABELS labels, a NULL string, text
- * that is not UTF-8, or an existing family asked for with another type.
- * p3x_sample(NULL, ...) is -1, so a failed p3x_family() can be passed on.
- * A family pointer is valid until the next p3x_family() on the same list.
- * Families without samples are not rendered (nothing to say, and text and
- * JSON stay alike). */
-
-#define VALUE_MAX 32 /* "-1.2345678901234567e-308" and more */
+/* Beyond expose.h: p3x_family() also returns NULL, and p3x_sample() and
+ * p3x_histogram() -1, for input Prometheus would refuse: a metric name not
+ * matching [a-zA-Z_:][a-zA-Z0-9_:]*, a label name not matching
+ * [a-zA-Z_][a-zA-Z0-9_]* or given twice, more than P3X_MAX_LABELS labels, a
+ * NULL string, text that is not UTF-8, or an existing family asked for with
+ * another type. p3x_sample(NULL, ...) is -1, so a failed p3x_family() can be
+ * passed on. A family pointer is valid until the next p3x_family() on the same
+ * list. Families without samples are not rendered (nothing to say, and text and
+ * JSON stay alike). A histogram's series is kept as its samples in a row:
+ * one P3X_BUCKET per bound and +Inf (le its last label), P3X_SUM, then
+ * P3X_COUNT; only p3x_histogram() adds to a histogram family. */
 
 #ifdef P3X_ALLOC_TEST
 #define ALLOC_BUDGET
@@ -136,8 +135,8 @@ static void sample_free(struct p3x_sample *s)
 
 /* The next (name, value) of a packed label string; returns where the one
  * after starts. */
-static const char *next_label(const char *at, const char **name,
-                              const char **value)
+const char *p3x_next_label(const char *at, const char **name,
+                           const char **value)
 {
     *name = at;
     *value = at + strlen(at) + 1;
@@ -159,7 +158,7 @@ struct p3x_family *p3x_family(struct p3x_families *fs, const char *name,
     struct p3x_family *f, *fams;
 
     if (!valid_name(name, 1) || help == NULL || !valid_utf8(help) ||
-        (type != P3X_GAUGE && type != P3X_COUNTER))
+        (type != P3X_GAUGE && type != P3X_COUNTER && type != P3X_HISTOGRAM))
         return NULL;
     for (size_t i = 0; i < fs->n; i++)
         if (strcmp(fs->fams[i].name, name) == 0)
@@ -193,18 +192,36 @@ static int label_ok(const char *const *names, int i, const char *name,
     return 1;
 }
 
-/* The labels of ap packed into one allocation (*out; NULL for none). 0, or
- * -1 when a label is not valid or memory runs out. */
-static int pack_labels(int nlabels, va_list ap, char **out)
+/* The (name, value) pairs of a call, and room for a histogram's le. */
+struct labels {
+    const char *names[P3X_MAX_LABELS + 1], *values[P3X_MAX_LABELS + 1];
+    int n;
+};
+
+/* The nlabels pairs of ap into l; -1 when there are too many. */
+static int take_labels(struct labels *l, int nlabels, va_list ap)
 {
-    const char *names[P3X_MAX_LABELS], *values[P3X_MAX_LABELS];
+    if (nlabels < 0 || nlabels > P3X_MAX_LABELS)
+        return -1;
+    for (int i = 0; i < nlabels; i++) {
+        l->names[i] = va_arg(ap, const char *);
+        l->values[i] = va_arg(ap, const char *);
+    }
+    l->n = nlabels;
+    return 0;
+}
+
+/* The labels of l packed into one allocation (*out; NULL for none). 0, or
+ * -1 when a label is not valid or memory runs out. */
+static int pack_labels(const struct labels *l, char **out)
+{
+    const char *const *names = l->names, *const *values = l->values;
+    const int nlabels = l->n;
     size_t len = 0, at = 0;
     char *p;
 
     *out = NULL;
     for (int i = 0; i < nlabels; i++) {
-        names[i] = va_arg(ap, const char *);
-        values[i] = va_arg(ap, const char *);
         if (!label_ok(names, i, names[i], values[i]))
             return -1;
         len += strlen(names[i]) + strlen(values[i]) + 2;
@@ -225,16 +242,17 @@ static int pack_labels(int nlabels, va_list ap, char **out)
 
 int p3x_sample(struct p3x_family *f, double value, int nlabels, ...)
 {
-    struct p3x_sample s = {NULL, nlabels, value}, *samples;
+    struct p3x_sample s = {NULL, nlabels, P3X_VALUE, value}, *samples;
+    struct labels l;
     va_list ap;
     int rc;
 
-    if (f == NULL || nlabels < 0 || nlabels > P3X_MAX_LABELS)
+    if (f == NULL || f->type == P3X_HISTOGRAM)
         return -1;
     va_start(ap, nlabels);
-    rc = pack_labels(nlabels, ap, &s.labels);
+    rc = take_labels(&l, nlabels, ap);
     va_end(ap);
-    if (rc != 0)
+    if (rc != 0 || pack_labels(&l, &s.labels) != 0)
         return -1;
     samples = reserve(f->samples, &f->cap, f->nsamples + 1, sizeof *samples);
     if (samples == NULL) {
@@ -244,6 +262,79 @@ int p3x_sample(struct p3x_family *f, double value, int nlabels, ...)
     f->samples = samples;
     samples[f->nsamples++] = s;
     return 0;
+}
+
+/* 1 if the bounds and counts of a histogram are as p3x_histogram() says:
+ * finite bounds going up, counts never going down, none above count. */
+static int histogram_ok(const double *le, const uint64_t *cumulative, size_t n,
+                        uint64_t count)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(le[i]) || (i > 0 && !(le[i] > le[i - 1])) ||
+            cumulative[i] > count ||
+            (i > 0 && cumulative[i] < cumulative[i - 1]))
+            return 0;
+    return 1;
+}
+
+/* Adds the n + 3 samples of one histogram series in a row, all or none. */
+static int add_series(struct p3x_family *f, struct labels *l, const double *le,
+                      const uint64_t *cumulative, size_t n, uint64_t count,
+                      double sum)
+{
+    struct p3x_sample *samples;
+    const size_t had = f->nsamples;
+    char bound[P3X_VALUE_MAX];
+
+    if (n > SIZE_MAX - had - 3 ||
+        (samples = reserve(f->samples, &f->cap, had + n + 3,
+                           sizeof *samples)) == NULL)
+        return -1;
+    f->samples = samples;
+    l->names[l->n] = "le";
+    l->values[l->n] = bound;
+    for (size_t i = 0; i < n + 3; i++) {
+        struct p3x_sample *s = &samples[had + i];
+        struct labels mine = *l;
+
+        s->part = i <= n ? P3X_BUCKET : i == n + 1 ? P3X_SUM : P3X_COUNT;
+        s->value = i < n                ? (double)cumulative[i]
+                   : s->part == P3X_SUM ? sum
+                                        : (double)count;
+        p3x_format_value(i < n ? le[i] : INFINITY, bound);
+        mine.n += s->part == P3X_BUCKET; /* and le */
+        s->nlabels = mine.n;
+        if (pack_labels(&mine, &s->labels) != 0) {
+            while (f->nsamples > had)
+                sample_free(&samples[--f->nsamples]);
+            return -1;
+        }
+        f->nsamples++;
+    }
+    return 0;
+}
+
+int p3x_histogram(struct p3x_family *f, const double *le,
+                  const uint64_t *cumulative, size_t n, uint64_t count,
+                  double sum, int nlabels, ...)
+{
+    struct labels l;
+    va_list ap;
+    int rc;
+
+    if (f == NULL || f->type != P3X_HISTOGRAM || (n > 0 && le == NULL) ||
+        (n > 0 && cumulative == NULL) ||
+        !histogram_ok(le, cumulative, n, count))
+        return -1;
+    va_start(ap, nlabels);
+    rc = take_labels(&l, nlabels, ap);
+    va_end(ap);
+    if (rc != 0)
+        return -1;
+    for (int i = 0; i < l.n; i++)
+        if (l.names[i] != NULL && strcmp(l.names[i], "le") == 0)
+            return -1;
+    return add_series(f, &l, le, cumulative, n, count, sum);
 }
 
 void p3x_families_free(struct p3x_families *fs)
@@ -274,7 +365,7 @@ static void dot_decimal_point(char *buf)
 /* v as both formats write it: NaN, +Inf, -Inf; integers below 1e15
  * without exponent (5000000003, and 0 for -0 too); otherwise the shortest
  * %.Ng that reads back as the same double. */
-static void format_value(double v, char buf[VALUE_MAX])
+void p3x_format_value(double v, char buf[P3X_VALUE_MAX])
 {
     if (isnan(v)) {
         memcpy(buf, "NaN", 4);
@@ -283,10 +374,10 @@ static void format_value(double v, char buf[VALUE_MAX])
     } else if (v == 0) {
         memcpy(buf, "0", 2);
     } else if (fabs(v) < 1e15 && v == trunc(v)) {
-        snprintf(buf, VALUE_MAX, "%.0f", v);
+        snprintf(buf, P3X_VALUE_MAX, "%.0f", v);
     } else {
         for (int prec = 1; prec <= 17; prec++) {
-            snprintf(buf, VALUE_MAX, "%.*g", prec, v);
+            snprintf(buf, P3X_VALUE_MAX, "%.*g", prec, v);
             if (strtod(buf, NULL) == v)
                 break;
         }
@@ -346,16 +437,21 @@ static void put_escaped(struct buf *b, const char *s, int quote)
     }
 }
 
+static const char *const part_suffix[] = {"", "_bucket", "_sum", "_count"};
+static const char *const type_text[] = {" gauge\n", " counter\n",
+                                        " histogram\n"};
+
 static void put_sample(struct buf *b, const char *name,
                        const struct p3x_sample *s)
 {
-    char v[VALUE_MAX];
+    char v[P3X_VALUE_MAX];
 
     const char *at = s->labels, *lname, *lvalue;
 
     put_str(b, name);
+    put_str(b, part_suffix[s->part]);
     for (int i = 0; i < s->nlabels; i++) {
-        at = next_label(at, &lname, &lvalue);
+        at = p3x_next_label(at, &lname, &lvalue);
         put_str(b, i == 0 ? "{" : ",");
         put_str(b, lname);
         put_str(b, "=\"");
@@ -363,7 +459,7 @@ static void put_sample(struct buf *b, const char *name,
         put_str(b, "\"");
     }
     put_str(b, s->nlabels > 0 ? "} " : " ");
-    format_value(s->value, v);
+    p3x_format_value(s->value, v);
     put_str(b, v);
     put_str(b, "\n");
 }
@@ -388,7 +484,7 @@ int p3x_render_text(const struct p3x_families *fs, char **out, size_t *len)
         }
         put_str(&b, "# TYPE ");
         put_str(&b, f->name);
-        put_str(&b, f->type == P3X_COUNTER ? " counter\n" : " gauge\n");
+        put_str(&b, type_text[f->type]);
         for (size_t j = 0; j < f->nsamples; j++)
             put_sample(&b, f->name, &f->samples[j]);
     }
@@ -400,88 +496,6 @@ int p3x_render_text(const struct p3x_families *fs, char **out, size_t *len)
     if (len != NULL)
         *len = b.len;
     return 0;
-}
-
-/* ---- JSON (prom2json's shape) ---- */
-
-/* json_object_set_new() and json_array_append_new() take the value even
- * when they fail, and fail on a NULL value, so calls can be nested. */
-static json_t *sample_json(const struct p3x_sample *s)
-{
-    json_t *m = json_object(), *labels = json_object();
-    const char *at = s->labels, *lname, *lvalue;
-    char v[VALUE_MAX];
-    int bad;
-
-    if (m == NULL || labels == NULL)
-        goto fail;
-    for (int i = 0; i < s->nlabels; i++) {
-        at = next_label(at, &lname, &lvalue);
-        if (json_object_set_new(labels, lname, json_string(lvalue)) != 0)
-            goto fail;
-    }
-    bad = json_object_set_new(m, "labels", labels);
-    labels = NULL;
-    format_value(s->value, v);
-    if (bad || json_object_set_new(m, "value", json_string(v)) != 0)
-        goto fail;
-    return m;
-fail:
-    json_decref(labels);
-    json_decref(m);
-    return NULL;
-}
-
-static json_t *family_json(const struct p3x_family *f)
-{
-    json_t *o = json_object(), *metrics = json_array();
-    const char *type = f->type == P3X_COUNTER ? "COUNTER" : "GAUGE";
-    int bad;
-
-    if (o == NULL || metrics == NULL ||
-        json_object_set_new(o, "name", json_string(f->name)) != 0 ||
-        json_object_set_new(o, "help", json_string(f->help)) != 0 ||
-        json_object_set_new(o, "type", json_string(type)) != 0)
-        goto fail;
-    for (size_t i = 0; i < f->nsamples; i++)
-        if (json_array_append_new(metrics, sample_json(&f->samples[i])) != 0)
-            goto fail;
-    bad = json_object_set_new(o, "metrics", metrics);
-    metrics = NULL;
-    if (bad)
-        goto fail;
-    return o;
-fail:
-    json_decref(metrics);
-    json_decref(o);
-    return NULL;
-}
-
-/* *out comes from json_dumps(): jansson's allocator, which is malloc()
- * unless the program changed it with json_set_alloc_funcs(). */
-int p3x_render_json(const struct p3x_families *fs, char **out, size_t *len)
-{
-    json_t *root = json_array();
-    int rc = -1;
-
-    *out = NULL;
-    if (root == NULL)
-        return -1;
-    for (size_t i = 0; i < fs->n; i++) {
-        if (fs->fams[i].nsamples == 0)
-            continue;
-        if (json_array_append_new(root, family_json(&fs->fams[i])) != 0)
-            goto out;
-    }
-    *out = json_dumps(root, JSON_COMPACT);
-    if (*out != NULL) {
-        rc = 0;
-        if (len != NULL)
-            *len = strlen(*out);
-    }
-out:
-    json_decref(root);
-    return rc;
 }
 
 /* ---- undoing a group of additions ---- */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* expose_probe.c - the metric families of one probe result: blackbox_
  * exporter's probe_* names where they mean the same, pop3_* for the rest
- * (DESIGN.md, "pop3_exporter"). */
+ * (DESIGN.md, "pop3_exporter"), pop3_roundtrip_* for a mail round
+ * trip. */
 #define _DEFAULT_SOURCE
 #include <math.h>
 #include <stdio.h>
@@ -166,6 +167,61 @@ static int add_mailbox(const struct probe_out *o,
     return 0;
 }
 
+/* A round trip's own figures (POLL_MS > 0 says the result is one): the
+ * delivery time only once the probe message was seen, the SMTP reply
+ * code only once the server gave one. */
+static int add_round_trip(const struct probe_out *o,
+                          const struct pop3check_result *r)
+{
+    static const struct {
+        const char *name, *help;
+        enum pop3check_figure fig;
+    } fig[] = {
+        {"pop3_roundtrip_polls",
+         "POP3 sessions the round trip opened to look for its probe message.",
+         POP3CHECK_FIG_POLLS},
+        {"pop3_roundtrip_stale_cleaned",
+         "Probe messages of earlier round trips of this check that this one "
+         "deleted.",
+         POP3CHECK_FIG_STALE_CLEANED},
+        {"pop3_roundtrip_headers_read",
+         "Messages whose headers the round trip read (TOP n 0) in all its "
+         "polls.",
+         POP3CHECK_FIG_HEADERS_READ},
+    };
+    const int64_t poll_ms = pop3check_result_figure(r, POP3CHECK_FIG_POLL_MS);
+    const int64_t code = pop3check_result_figure(r, POP3CHECK_FIG_SMTP_CODE);
+    const int delivered =
+        pop3check_result_figure(r, POP3CHECK_FIG_DELIVERED) == 1;
+
+    if (poll_ms <= 0)
+        return 0;
+    if (gauge(o, "pop3_roundtrip_delivered",
+              "Whether the round trip found its probe message in the mailbox "
+              "(1) or not (0).",
+              NULL, NULL, delivered) != 0 ||
+        (delivered &&
+         gauge(o, "pop3_roundtrip_delivery_seconds",
+               "Time from the SMTP server taking the probe message to the "
+               "login of the POP3 session that first saw it.",
+               NULL, NULL, phase_s(r, POP3CHECK_PHASE_DELIVERY)) != 0))
+        return -1;
+    for (size_t i = 0; i < sizeof fig / sizeof *fig; i++) {
+        const int64_t v = pop3check_result_figure(r, fig[i].fig);
+        if (gauge(o, fig[i].name, fig[i].help, NULL, NULL,
+                  v < 0 ? 0 : (double)v) != 0)
+            return -1;
+    }
+    if (code >= 0 && gauge(o, "pop3_smtp_reply_code",
+                           "The last reply code of the SMTP server: 250 "
+                           "after the message, or the refusal.",
+                           NULL, NULL, (double)code) != 0)
+        return -1;
+    return gauge(o, "pop3_roundtrip_poll_interval_seconds",
+                 "Time between the starts of the round trip's polls.", NULL,
+                 NULL, (double)poll_ms / 1000);
+}
+
 /* The label value of a capability word: "RESP-CODES" -> "resp_codes",
  * after prefix ("sasl_" for a SASL mechanism). */
 static void capa_label(const char *prefix, const char *word, char *out,
@@ -228,7 +284,8 @@ int p3x_add_probe(struct p3x_families *fs, const struct pop3check_result *r,
     if (p3x_mark(fs, &mark) != 0)
         return -1;
     if (add_blackbox(&o, r, timeout_s) != 0 || add_pop3(&o, r, state) != 0 ||
-        add_mailbox(&o, r) != 0 || add_capabilities(&o, r) != 0) {
+        add_mailbox(&o, r) != 0 || add_capabilities(&o, r) != 0 ||
+        add_round_trip(&o, r) != 0) {
         p3x_roll_back(fs, &mark);
         rc = -1;
     }

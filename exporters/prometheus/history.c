@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* history.c - a ring of the last probes answered on /probe and the status
- * page that lists them, one bar per phase, with a link to each log. */
+ * page that lists them, one bar per phase (a round trip's submission and
+ * delivery also as text), with a link to each log. */
 #define _DEFAULT_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
@@ -187,6 +188,38 @@ static void put_bars(struct page *p, const struct pop3check_result *r)
     put(p, "</div>");
 }
 
+/* A round trip's submission phases and its delivery as text under the
+ * bar (whose parts only say their names on hovering). */
+static void put_trip(struct page *p, const struct pop3check_result *r)
+{
+    const int64_t polls = pop3check_result_figure(r, POP3CHECK_FIG_POLLS);
+    const int64_t delivery =
+        pop3check_result_phase_us(r, POP3CHECK_PHASE_DELIVERY);
+    const char *sep = "";
+
+    if (pop3check_result_figure(r, POP3CHECK_FIG_POLL_MS) <= 0)
+        return;
+    put(p, "<div class=trip>");
+    for (int ph = POP3CHECK_PHASE_SMTP_RESOLVE;
+         ph <= POP3CHECK_PHASE_SMTP_SUBMIT; ph++) {
+        const int64_t us =
+            pop3check_result_phase_us(r, (enum pop3check_phase)ph);
+        if (us < 0)
+            continue;
+        put(p, "%s%s %.1f ms", sep,
+            pop3check_phase_name((enum pop3check_phase)ph), (double)us / 1e3);
+        sep = " &middot; ";
+    }
+    if (pop3check_result_figure(r, POP3CHECK_FIG_DELIVERED) == 1 &&
+        delivery >= 0)
+        put(p, "%sdelivery %.3f s (%lld poll%s)", sep, (double)delivery / 1e6,
+            (long long)polls, polls == 1 ? "" : "s");
+    else if (polls > 0)
+        put(p, "%snot delivered (%lld poll%s)", sep, (long long)polls,
+            polls == 1 ? "" : "s");
+    put(p, "</div>");
+}
+
 static void put_entry(struct page *p, const struct p3x_history_entry *e)
 {
     const struct pop3check_result *r = e->result;
@@ -209,6 +242,7 @@ static void put_entry(struct page *p, const struct p3x_history_entry *e)
     put(p, "</td><td>%.3f s",
         (double)pop3check_result_phase_us(r, POP3CHECK_PHASE_TOTAL) / 1e6);
     put_bars(p, r);
+    put_trip(p, r);
     put(p, "</td><td><a href=\"/logs?id=%lu\">log</a></td></tr>\n", e->id);
 }
 
@@ -221,7 +255,8 @@ char *p3x_history_html(const struct p3x_history *h, size_t *len)
             "body{font-family:sans-serif}td{padding:2px 8px}"
             ".bar{width:200px;height:8px;display:flex;background:#eee}"
             ".bar span{display:block;height:8px}"
-            ".good{color:green}.bad{color:#b00}</style></head><body>"
+            ".good{color:green}.bad{color:#b00}"
+            ".trip{font-size:smaller;color:#555}</style></head><body>"
             "<h1>pop3_exporter " POP3CHECK_VERSION "</h1>"
             "<p><a href=\"/metrics\">Metrics</a> &middot; probe with "
             "<code>/probe?target=HOST[:PORT]&amp;module=NAME</code> "

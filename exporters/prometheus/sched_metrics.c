@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* sched_metrics.c - the scheduled targets as metric families: the probe
- * families with target="<name>", and the counters. */
+ * families with target="<name>", and the counters; for a round trip its
+ * delivery-time histogram and its own counters. */
 #include "sched_metrics.h"
 
 #define FAM(name, help, type)                                                  \
@@ -38,6 +39,49 @@ static int counters(const struct p3x_sched_target *t, struct p3x_families *fs)
                       t->name);
 }
 
+/* A round-trip target's histogram and counters. */
+static int trip_families(const struct p3x_sched_target *t,
+                         struct p3x_families *fs)
+{
+    static const struct {
+        const char *name, *help;
+    } counter[] = {
+        {"pop3_roundtrip_submission_failures_total",
+         "Round trips that failed while submitting the probe message (in an "
+         "smtp_* phase)."},
+        {"pop3_roundtrip_not_delivered_total",
+         "Round trips whose probe message was not in the mailbox in time."},
+        {"pop3_roundtrip_stale_cleaned_total",
+         "Probe messages of earlier round trips deleted since the daemon "
+         "started."},
+    };
+    const struct p3x_trip_totals *tt = t->trip;
+    const uint64_t value[] = {tt->submission_failures, tt->not_delivered,
+                              tt->stale_cleaned};
+    uint64_t cumulative[P3X_TRIP_BUCKETS], n = 0;
+    struct p3x_family *f;
+
+    for (size_t i = 0; i < P3X_TRIP_BUCKETS; i++)
+        cumulative[i] = n += tt->delivered[i];
+    FAM("pop3_roundtrip_delivery_duration_seconds",
+        "Time from the SMTP server taking a probe message to the POP3 "
+        "session that first saw it, of the round trips that found theirs.",
+        P3X_HISTOGRAM);
+    if (p3x_histogram(f, p3x_trip_bounds, cumulative, P3X_TRIP_BUCKETS,
+                      tt->deliveries, tt->delivery_s, 1, "target",
+                      t->name) != 0)
+        return -1;
+    _Static_assert(sizeof counter / sizeof *counter ==
+                       sizeof value / sizeof *value,
+                   "one value per counter");
+    for (size_t i = 0; i < sizeof counter / sizeof *counter; i++) {
+        FAM(counter[i].name, counter[i].help, P3X_COUNTER);
+        if (p3x_sample(f, (double)value[i], 1, "target", t->name) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int p3x_schedule_families(const struct p3x_schedule *s, struct p3x_families *fs)
 {
     for (size_t i = 0; i < s->n; i++) {
@@ -45,7 +89,8 @@ int p3x_schedule_families(const struct p3x_schedule *s, struct p3x_families *fs)
         if (!t->have_result)
             continue;
         if (p3x_add_probe(fs, t->last, t->state, t->timeout_s, t->name) != 0 ||
-            counters(t, fs) != 0)
+            counters(t, fs) != 0 ||
+            (t->trip != NULL && trip_families(t, fs) != 0))
             return -1;
     }
     return 0;

@@ -3,7 +3,9 @@
 metrics (prom2json shape): same families, types, samples and values.
 Usage: compare.py TEXT JSON [VARYING_REGEX]; exit 0 and a summary if they
 agree. Families whose name matches VARYING_REGEX (timings of two separate
-probes) are compared by their label sets only."""
+probes) are compared by their label sets only. A histogram's _bucket, _sum
+and _count samples in the text are its buckets, sum and count in the
+JSON."""
 import json
 import math
 import re
@@ -28,6 +30,15 @@ def same(a, b):
     return (math.isnan(a) and math.isnan(b)) or a == b
 
 
+def family(name, types):
+    """The family of a sample: its own, or the histogram it belongs to."""
+    for suffix in ('_bucket', '_sum', '_count'):
+        base = name[:-len(suffix)]
+        if name.endswith(suffix) and types.get(base) == 'HISTOGRAM':
+            return base
+    return name
+
+
 def parse_text(path):
     fams, types = {}, {}
     for line in open(path, encoding='utf-8'):
@@ -42,18 +53,27 @@ def parse_text(path):
                 sys.exit(f'unparsable sample line: {line!r}')
             labels = tuple(sorted((k, unescape(v))
                                   for k, v in LABEL.findall(m.group(3) or '')))
-            fams.setdefault(m.group(1), {})[labels] = value(m.group(4))
+            samples = fams.setdefault(family(m.group(1), types), {})
+            samples[(m.group(1), labels)] = value(m.group(4))
     return fams, types
 
 
 def parse_json(path):
     fams, types = {}, {}
     for fam in json.load(open(path, encoding='utf-8')):
-        types[fam['name']] = fam['type']
-        samples = fams.setdefault(fam['name'], {})
+        name = fam['name']
+        types[name] = fam['type']
+        samples = fams.setdefault(name, {})
         for s in fam['metrics']:
             labels = tuple(sorted(s.get('labels', {}).items()))
-            samples[labels] = value(s['value'])
+            if fam['type'] != 'HISTOGRAM':
+                samples[(name, labels)] = value(s['value'])
+                continue
+            for le, v in s['buckets'].items():
+                samples[(name + '_bucket',
+                         tuple(sorted(labels + (('le', le),))))] = value(v)
+            samples[(name + '_sum', labels)] = value(s['sum'])
+            samples[(name + '_count', labels)] = value(s['count'])
     return fams, types
 
 

@@ -178,6 +178,74 @@ static int case_edges(struct p3x_families *fs)
     return 0;
 }
 
+/* A round trip over submission, delivered at the second poll. */
+static void round_trip(struct pop3check_result *r)
+{
+    p3_result_init(r);
+    r->phase_us[POP3CHECK_PHASE_RESOLVE] = 34;
+    r->phase_us[POP3CHECK_PHASE_CONNECT] = 156;
+    r->phase_us[POP3CHECK_PHASE_GREETING] = 8702;
+    r->phase_us[POP3CHECK_PHASE_AUTH] = 5914;
+    r->phase_us[POP3CHECK_PHASE_STAT] = 1771;
+    r->phase_us[POP3CHECK_PHASE_UIDL] = 97;
+    r->phase_us[POP3CHECK_PHASE_TOP] = 140;
+    r->phase_us[POP3CHECK_PHASE_QUIT] = 1142;
+    r->phase_us[POP3CHECK_PHASE_SMTP_RESOLVE] = 24;
+    r->phase_us[POP3CHECK_PHASE_SMTP_CONNECT] = 182;
+    r->phase_us[POP3CHECK_PHASE_SMTP_TLS] = 3613;
+    r->phase_us[POP3CHECK_PHASE_SMTP_GREETING] = 378;
+    r->phase_us[POP3CHECK_PHASE_SMTP_AUTH] = 429;
+    r->phase_us[POP3CHECK_PHASE_SMTP_SUBMIT] = 1811;
+    r->phase_us[POP3CHECK_PHASE_DELIVERY] = 415327;
+    r->phase_us[POP3CHECK_PHASE_DELE] = 113;
+    r->phase_us[POP3CHECK_PHASE_TOTAL] = 425144;
+    r->logged_in = 1;
+    r->messages = 1;
+    r->octets = 1319;
+    r->ip_version = 4;
+    r->started_at = 1799780710;
+    r->delivered = 1;
+    r->polls = 2;
+    r->stale_cleaned = 1;
+    r->smtp_code = 250;
+    r->smtp_tls = 1;
+    r->headers_read = 2;
+    r->poll_ms = 200;
+}
+
+static int case_round_trip(struct p3x_families *fs)
+{
+    struct pop3check_result r;
+
+    round_trip(&r);
+    return p3x_add_probe(fs, &r, POP3CHECK_STATE_OK, 10, NULL);
+}
+
+/* A scheduled round trip refused at SMTP AUTH, with the delivery-time
+ * histogram and the counters the daemon adds. */
+static int case_round_trip_scheduled(struct p3x_families *fs)
+{
+    static const double le[] = {0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300};
+    static const uint64_t counts[] = {3, 40, 41, 41, 41, 41, 41, 41, 41, 42};
+    struct pop3check_result r;
+
+    round_trip(&r);
+    r.error = POP3CHECK_E_AUTH;
+    r.failed_phase = POP3CHECK_PHASE_SMTP_AUTH;
+    r.phase_us[POP3CHECK_PHASE_SMTP_SUBMIT] = -1;
+    r.phase_us[POP3CHECK_PHASE_DELIVERY] = -1;
+    r.delivered = r.polls = r.stale_cleaned = r.headers_read = 0;
+    r.smtp_code = 535;
+    if (p3x_add_probe(fs, &r, POP3CHECK_STATE_CRITICAL, 10, "trip") != 0)
+        return -1;
+    return p3x_histogram(
+        p3x_family(fs, "pop3_roundtrip_delivery_duration_seconds",
+                   "Time from the SMTP server taking a probe message to the "
+                   "POP3 session that first saw it.",
+                   P3X_HISTOGRAM),
+        le, counts, sizeof le / sizeof *le, 43, 38.75, 1, "target", "trip");
+}
+
 /* A scheduled target before its first probe. */
 static int case_not_run(struct p3x_families *fs)
 {
@@ -246,10 +314,15 @@ static const struct {
     const char *name;
     int (*build)(struct p3x_families *fs);
 } cases[] = {
-    {"success_tls", case_success}, {"auth_failure", case_auth_failure},
-    {"timeout", case_timeout},     {"scheduled", case_scheduled},
-    {"edges", case_edges},         {"not_run", case_not_run},
+    {"success_tls", case_success},
+    {"auth_failure", case_auth_failure},
+    {"timeout", case_timeout},
+    {"scheduled", case_scheduled},
+    {"edges", case_edges},
+    {"not_run", case_not_run},
     {"empty", case_empty},
+    {"round_trip", case_round_trip},
+    {"round_trip_scheduled", case_round_trip_scheduled},
 };
 
 int main(int argc, char **argv)

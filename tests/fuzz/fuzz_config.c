@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_config.c - libFuzzer target: the YAML configuration shared by
  * pop3_exporter and the SNMP agent (config.c, config_module.c,
- * config_yaml.c). A file is accepted or refused with one line that says
- * where and why; nothing in between. */
+ * config_trip.c, config_yaml.c). A file is accepted or refused with one line
+ * that says where and why; nothing in between. */
 #include <stdint.h>
 #include <string.h>
 

@@ -158,6 +158,18 @@ static const char *opt_password(const struct p3x_module *m)
     return m->opts->v.password;
 }
 
+/* The SMTP password and the probe key the module holds (never readable
+ * through the API). */
+static const char *opt_smtp_password(const struct p3x_module *m)
+{
+    return m->opts->v.smtp_password;
+}
+
+static const char *opt_probe_key(const struct p3x_module *m)
+{
+    return m->opts->v.probe_key;
+}
+
 static const char *range_of(const struct p3x_module *m, enum pop3check_phase p,
                             enum pop3check_state level)
 {
@@ -964,8 +976,8 @@ static void test_config_example_file(void **state)
     make_file(path, sizeof path, yaml, strlen(yaml));
     if (p3x_config_load(path, &c, err, sizeof err) != 0)
         fail_msg("example rejected: %s", err);
-    assert_int_equal(c->nmodules, 2);
-    assert_int_equal(c->ntargets, 2);
+    assert_int_equal(c->nmodules, 3);
+    assert_int_equal(c->ntargets, 3);
     assert_int_equal(opt_long(&c->modules[0], POP3CHECK_OPT_TLS),
                      POP3CHECK_TLS_IMPLICIT);
     assert_null(opt_str(&c->modules[0], POP3CHECK_OPT_USER));
@@ -979,6 +991,20 @@ static void test_config_example_file(void **state)
     assert_false(p3x_module_allows(&c->modules[1], "other.example", 110));
     assert_ptr_equal(c->targets[0].module, &c->modules[0]);
     assert_ptr_equal(c->targets[1].module, &c->modules[1]);
+    /* the round trip: the mailbox's password serves SMTP too */
+    assert_int_equal(c->modules[2].round_trip, 1);
+    assert_string_equal(opt_str(&c->modules[2], POP3CHECK_OPT_SMTP_HOST),
+                        "smtp.example.org");
+    assert_string_equal(opt_smtp_password(&c->modules[2]), PASSWORD);
+    assert_int_equal(opt_long(&c->modules[2], POP3CHECK_OPT_POLL_MS), 2000);
+    assert_int_equal(pop3check_thresholds_error_state(
+                         c->modules[2].thr, POP3CHECK_E_NOT_DELIVERED),
+                     POP3CHECK_STATE_WARNING);
+    assert_string_equal(range_of(&c->modules[2], POP3CHECK_PHASE_DELIVERY, C),
+                        "50");
+    assert_true(p3x_module_allows(&c->modules[2], "mail1.example.org", 110));
+    assert_false(p3x_module_allows(&c->modules[2], "mail2.example.org", 110));
+    assert_ptr_equal(c->targets[2].module, &c->modules[2]);
     p3x_config_free(c);
     unlink(path);
     free(yaml);
@@ -1153,6 +1179,284 @@ static void test_config_module_options(void **state)
     assert_null(p3x_module_options(m, "h", 70000, why, sizeof why));
     assert_string_equal(why, "port: must be 1-65535");
     p3x_config_free(c);
+}
+
+/* ---- round trips ---- */
+
+/* A round trip's least: after M LOGIN, round_trip at line 5. */
+#define TRIP                                                                   \
+    "    round_trip:\n"                                                        \
+    "      smtp_host: smtp.example.org\n"                                      \
+    "      mail_from: probe@example.org\n"                                     \
+    "      rcpt_to: monitor@example.org\n"
+
+#define PROBE_KEY "0123456789abcdef0123456789abcdef"
+
+/* yaml with @PW@ the password file, @SPW@ and @KEY@ two more files that
+ * hold "smtp secret" and PROBE_KEY with modes smode and kmode; parsed as
+ * parse() does. The files are gone after. */
+static int parse_with_secrets(const char *yaml, mode_t smode, mode_t kmode,
+                              struct p3x_config **c)
+{
+    char spw[64], key[64];
+    char *a, *b;
+    int rc;
+
+    make_file(spw, sizeof spw, "smtp secret\nrest\n", 17);
+    make_file(key, sizeof key, PROBE_KEY "\n", strlen(PROBE_KEY) + 1);
+    assert_int_equal(chmod(spw, smode), 0);
+    assert_int_equal(chmod(key, kmode), 0);
+    a = replace(yaml, "@SPW@", spw);
+    b = replace(a, "@KEY@", key);
+    rc = parse(b, c);
+    free(a);
+    free(b);
+    unlink(spw);
+    unlink(key);
+    return rc;
+}
+
+static void test_config_round_trip_every_key(void **state)
+{
+    static const char yaml[] =
+        M LOGIN "    cafile: /etc/ssl/ca.pem\n" /* for SMTP's TLS */
+                "    round_trip:\n"             /* 6 */
+                "      smtp_host: smtp.example.org\n"
+                "      smtp_port: 2587\n"
+                "      smtp_tls: try\n"
+                "      smtp_user: submit@example.org\n" /* 10 */
+                "      smtp_password_file: @SPW@\n"
+                "      smtp_auth: PLAIN\n"
+                "      mail_from: probe@example.org\n"
+                "      rcpt_to: monitor@example.org\n"
+                "      subject: pop3check round trip of mail1\n"
+                "      poll_interval: 500ms\n"
+                "      check_name: mail1-trip\n"
+                "      probe_key_file: @KEY@\n"
+                "      not_delivered_state: warning\n"
+                "    thresholds:\n"
+                "      phases:\n"
+                "        delivery: { warning: \"10\", critical: \"60\" }\n"
+                "        smtp_auth: { critical: \"2\" }\n"
+                "        dele: { warning: \"1\" }\n"
+                "    allowed_targets: [\"mail1.example.org:110\"]\n";
+    struct p3x_config *c = NULL;
+    const struct p3x_module *m;
+
+    (void)state;
+    if (parse_with_secrets(yaml, 0600, 0640, &c) != 0)
+        fail_msg("rejected: %s", err);
+    m = c->modules;
+    assert_int_equal(m->round_trip, 1);
+    assert_string_equal(opt_str(m, POP3CHECK_OPT_SMTP_HOST),
+                        "smtp.example.org");
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_SMTP_PORT), 2587);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_SMTP_TLS), POP3CHECK_TLS_TRY);
+    assert_string_equal(opt_str(m, POP3CHECK_OPT_SMTP_USER),
+                        "submit@example.org");
+    assert_null(opt_str(m, POP3CHECK_OPT_SMTP_PASSWORD));
+    assert_string_equal(opt_smtp_password(m), "smtp secret");
+    assert_string_equal(opt_password(m), PASSWORD);
+    assert_string_equal(opt_str(m, POP3CHECK_OPT_SMTP_AUTH), "PLAIN");
+    assert_string_equal(opt_str(m, POP3CHECK_OPT_MAIL_FROM),
+                        "probe@example.org");
+    assert_string_equal(opt_str(m, POP3CHECK_OPT_RCPT_TO),
+                        "monitor@example.org");
+    assert_string_equal(opt_str(m, POP3CHECK_OPT_SUBJECT),
+                        "pop3check round trip of mail1");
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_POLL_MS), 500);
+    assert_string_equal(opt_str(m, POP3CHECK_OPT_CHECK_NAME), "mail1-trip");
+    assert_null(opt_str(m, POP3CHECK_OPT_PROBE_KEY));
+    assert_string_equal(opt_probe_key(m), PROBE_KEY);
+    assert_int_equal(
+        pop3check_thresholds_error_state(m->thr, POP3CHECK_E_NOT_DELIVERED),
+        POP3CHECK_STATE_WARNING);
+    assert_string_equal(range_of(m, POP3CHECK_PHASE_DELIVERY, W), "10");
+    assert_string_equal(range_of(m, POP3CHECK_PHASE_DELIVERY, C), "60");
+    assert_string_equal(range_of(m, POP3CHECK_PHASE_SMTP_AUTH, C), "2");
+    assert_string_equal(range_of(m, POP3CHECK_PHASE_DELE, W), "1");
+    assert_null(range_of(m, POP3CHECK_PHASE_SMTP_AUTH, W));
+    /* credentials: only the targets it lists */
+    assert_true(p3x_module_allows(m, "mail1.example.org", 110));
+    assert_false(p3x_module_allows(m, "mail2.example.org", 110));
+    assert_false(p3x_module_allows(m, "mail1.example.org", 995));
+    p3x_config_free(c);
+}
+
+/* The least: STARTTLS required on 587, polls every second, the SMTP
+ * password the mailbox's when the SMTP user is the mailbox's user. */
+static void test_config_round_trip_defaults(void **state)
+{
+    struct p3x_config *c = parse_ok(M LOGIN TRIP);
+    const struct p3x_module *m = c->modules;
+
+    (void)state;
+    assert_int_equal(m->round_trip, 1);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_SMTP_TLS), POP3CHECK_TLS_STLS);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_SMTP_PORT), 587);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_POLL_MS), 1000);
+    assert_null(opt_str(m, POP3CHECK_OPT_SMTP_USER));
+    assert_null(opt_smtp_password(m));
+    assert_null(opt_probe_key(m));
+    assert_null(opt_str(m, POP3CHECK_OPT_SUBJECT));
+    assert_int_equal(
+        pop3check_thresholds_error_state(m->thr, POP3CHECK_E_NOT_DELIVERED),
+        POP3CHECK_STATE_CRITICAL);
+    assert_int_equal(m->nallowed, 0); /* scheduled targets only */
+    p3x_config_free(c);
+
+    c = parse_ok(M LOGIN TRIP "      smtp_user: monitor\n"
+                              "      smtp_tls: IMPLICIT\n"
+                              "      poll_interval: 2\n"
+                              "    tls: stls\n    sni: mail.example.org\n");
+    m = c->modules;
+    assert_string_equal(opt_smtp_password(m), PASSWORD);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_SMTP_PORT), 465);
+    assert_int_equal(opt_long(m, POP3CHECK_OPT_POLL_MS), 2000);
+    p3x_config_free(c);
+
+    /* a module without round_trip is none */
+    c = parse_ok(M LOGIN);
+    assert_int_equal(c->modules[0].round_trip, 0);
+    assert_null(opt_str(c->modules, POP3CHECK_OPT_SMTP_HOST));
+    p3x_config_free(c);
+}
+
+static void test_config_round_trip_errors(void **state)
+{
+    static const struct bad t[] = {
+        {M LOGIN "    round_trip:\n      mail_from: a@b.c\n"
+                 "      rcpt_to: a@b.c\n",
+         "t.yml:5: modules.m.round_trip.smtp_host: ",
+         "missing (a round trip needs smtp_host, mail_from and rcpt_to)"},
+        {M LOGIN "    round_trip:\n      smtp_host: h\n"
+                 "      rcpt_to: a@b.c\n",
+         "t.yml:5: modules.m.round_trip.mail_from: ", "missing"},
+        {M LOGIN "    round_trip:\n      smtp_host: h\n"
+                 "      mail_from: a@b.c\n",
+         "t.yml:5: modules.m.round_trip.rcpt_to: ", "missing"},
+        {M LOGIN "    round_trip: {}\n",
+         "t.yml:5: modules.m.round_trip.smtp_host: ", "missing"},
+        {M LOGIN "    round_trip:\n",
+         "t.yml:5: modules.m.round_trip: ", "needs a value"},
+        {M LOGIN "    round_trip: [smtp.example.org]\n",
+         "t.yml:5: modules.m.round_trip: ", "not a list"},
+        {M TRIP, "t.yml:3: modules.m.round_trip: ",
+         "needs a login: add user and password_file"},
+        {M LOGIN TRIP "      smtp_tls: starttls\n",
+         "t.yml:9: modules.m.round_trip.smtp_tls: ",
+         "'starttls' is not a TLS mode for SMTP (stls"},
+        {M LOGIN TRIP "      poll_interval: 50ms\n",
+         "t.yml:9: modules.m.round_trip.poll_interval: ",
+         "'50ms' is not a poll interval (100ms to 3600 s"},
+        {M LOGIN TRIP "      poll_interval: 0\n",
+         "t.yml:9: modules.m.round_trip.poll_interval: ", "'0'"},
+        {M LOGIN TRIP "      poll_interval: 2h\n",
+         "t.yml:9: modules.m.round_trip.poll_interval: ", "'2h'"},
+        {M LOGIN TRIP "      poll_interval: often\n",
+         "t.yml:9: modules.m.round_trip.poll_interval: ", "'often'"},
+        {M LOGIN TRIP "      smtp_port: 0\n",
+         "t.yml:9: modules.m.round_trip.smtp_port: ", "1-65535"},
+        {M LOGIN TRIP "      not_delivered_state: late\n",
+         "t.yml:9: modules.m.round_trip.not_delivered_state: ",
+         "ok, warning, critical or unknown"},
+        {M LOGIN TRIP "      smtp_pasword_file: /x\n",
+         "t.yml:9: modules.m.round_trip.smtp_pasword_file: ",
+         "unknown key (keys here: smtp_host, smtp_port"},
+        {M LOGIN TRIP "      smtp_password_file: @PW@\n",
+         "t.yml:9: modules.m.round_trip.smtp_password_file: ",
+         "needs smtp_user"},
+        {M LOGIN TRIP "      smtp_user: submit\n",
+         "t.yml:9: modules.m.round_trip.smtp_user: ",
+         "needs a password: add smtp_password_file"},
+        {M LOGIN TRIP "      smtp_password: x\n",
+         "t.yml:9: modules.m.round_trip.smtp_password: ", "unknown key"},
+        {M LOGIN TRIP "    top: 1\n",
+         "t.yml:9: modules.m.top: ", "not with round_trip"},
+        {M LOGIN TRIP "    retr: last\n",
+         "t.yml:9: modules.m.retr: ", "not with round_trip"},
+        {M LOGIN TRIP "    allowed_targets: [\"*\"]\n",
+         "t.yml:9: modules.m.allowed_targets: ", "credentials"},
+        {M LOGIN
+         "    thresholds:\n      phases: { delivery: { warning: 5 } }\n",
+         "t.yml:6: modules.m.thresholds.phases.delivery: ",
+         "needs a round trip: add round_trip"},
+        {M "    thresholds:\n      phases:\n        smtp_auth: {}\n",
+         "t.yml:5: modules.m.thresholds.phases.smtp_auth: ", "round trip"},
+        {M LOGIN TRIP "      smtp_tls: none\n    cafile: /ca.pem\n",
+         "t.yml:10: modules.m.cafile: ",
+         "needs TLS: add tls: stls or tls: implicit (or a "
+         "round_trip.smtp_tls other than none)"},
+        {M LOGIN TRIP "    sni: mail.example.org\n",
+         "t.yml:9: modules.m.sni: ", "needs TLS: add tls: stls"},
+        /* what the library refuses, at the key, in its words */
+        {M LOGIN TRIP "      subject: \"a\\tb\"\n",
+         "t.yml:9: modules.m.round_trip.subject: ", "printable ASCII"},
+        {M LOGIN "    round_trip:\n      smtp_host: smtp.example.org\n"
+                 "      mail_from: \"pro be@example.org\"\n"
+                 "      rcpt_to: monitor@example.org\n",
+         "t.yml:7: modules.m.round_trip.mail_from: ",
+         "mail_from, rcpt_to: an address"},
+        {M LOGIN TRIP "      check_name: \"two words\"\n",
+         "t.yml:9: modules.m.round_trip.check_name: ", "check_name: 1-64"},
+    };
+
+    (void)state;
+    expect_errors(t, sizeof t / sizeof t[0]);
+}
+
+/* The SMTP password and probe key files under the rule of every secret
+ * file; the key 16 to 256 bytes. */
+static void test_config_round_trip_secret_files(void **state)
+{
+    static const char yaml[] =
+        M LOGIN TRIP "      smtp_user: submit\n"         /* 9 */
+                     "      smtp_password_file: @SPW@\n" /* 10 */
+                     "      probe_key_file: @KEY@\n";    /* 11 */
+    struct p3x_config *c = NULL;
+    char path[64], want[256], *text;
+
+    (void)state;
+    assert_int_equal(parse_with_secrets(yaml, 0644, 0600, &c), -1);
+    assert_null(c);
+    assert_true(strncmp(err,
+                        "t.yml:10: modules.m.round_trip.smtp_password_file: '",
+                        51) == 0);
+    assert_non_null(strstr(err, "' is open to other users (mode 0644): run "
+                                "chmod o-rwx '"));
+    assert_int_equal(parse_with_secrets(yaml, 0600, 0604, &c), -1);
+    assert_true(strncmp(err, "t.yml:11: modules.m.round_trip.probe_key_file: '",
+                        47) == 0);
+    assert_non_null(strstr(err, "(mode 0604)"));
+    assert_null(strstr(err, PROBE_KEY));
+    if (parse_with_secrets(yaml, 0640, 0600, &c) != 0)
+        fail_msg("rejected: %s", err);
+    assert_string_equal(opt_smtp_password(c->modules), "smtp secret");
+    p3x_config_free(c);
+
+    /* a key of 15 bytes, and of 257 */
+    make_file(path, sizeof path, "0123456789abcde\n", 16);
+    text = replace(M LOGIN TRIP "      probe_key_file: @KEY@\n", "@KEY@", path);
+    snprintf(want, sizeof want,
+             "t.yml:9: modules.m.round_trip.probe_key_file: '%s': the key is "
+             "shorter than 16 bytes",
+             path);
+    expect_error(text, want, "openssl rand -hex 32");
+    unlink(path);
+    free(text);
+    {
+        char big[300];
+        memset(big, 'k', sizeof big);
+        make_file(path, sizeof path, big, 257);
+    }
+    text = replace(M LOGIN TRIP "      probe_key_file: @KEY@\n", "@KEY@", path);
+    expect_error(text, "t.yml:9: modules.m.round_trip.probe_key_file: ",
+                 "longer than 256");
+    unlink(path);
+    free(text);
+    expect_error(M LOGIN TRIP "      probe_key_file: /nonexistent/key\n",
+                 "t.yml:9: modules.m.round_trip.probe_key_file: ",
+                 "No such file or directory");
 }
 
 /* ---- the command line (flags.c) ---- */
@@ -1383,6 +1687,10 @@ int main(void)
         cmocka_unit_test(test_config_module_allows),
         cmocka_unit_test(test_config_star_never_with_credentials),
         cmocka_unit_test(test_config_module_options),
+        cmocka_unit_test(test_config_round_trip_every_key),
+        cmocka_unit_test(test_config_round_trip_defaults),
+        cmocka_unit_test(test_config_round_trip_errors),
+        cmocka_unit_test(test_config_round_trip_secret_files),
         cmocka_unit_test(test_flags_values),
         cmocka_unit_test(test_flags_help_and_version),
         cmocka_unit_test(test_flags_usage_errors),

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test_expose.c - unit tests of exporters/prometheus/expose.c: metric
+/* test_expose.c - unit tests of exporters/prometheus/expose*.c: metric
  * families from probe results, text format 0.0.4 and prom2json's JSON.
  * Built with -DP3X_ALLOC_TEST it also fails each allocation in turn. */
 #define _POSIX_C_SOURCE 200809L /* newlocale, uselocale */
@@ -158,6 +158,47 @@ static void auth_failure_result(struct pop3check_result *r)
     r->phase_us[POP3CHECK_PHASE_TOTAL] = 2001150;
     r->capa = POP3CHECK_CAPA_APOP; /* from the greeting only */
     r->ip_version = 6;
+}
+
+/* A round trip over submission with STARTTLS: delivered at the third poll
+ * (every 0.5 s), two stale probes of the check deleted. */
+static void round_trip_result(struct pop3check_result *r)
+{
+    p3_result_init(r);
+    r->phase_us[POP3CHECK_PHASE_RESOLVE] = 30;
+    r->phase_us[POP3CHECK_PHASE_CONNECT] = 150;
+    r->phase_us[POP3CHECK_PHASE_GREETING] = 800;
+    r->phase_us[POP3CHECK_PHASE_CAPA] = 25;
+    r->phase_us[POP3CHECK_PHASE_AUTH] = 6000;
+    r->phase_us[POP3CHECK_PHASE_STAT] = 1700;
+    r->phase_us[POP3CHECK_PHASE_UIDL] = 100;
+    r->phase_us[POP3CHECK_PHASE_TOP] = 140;
+    r->phase_us[POP3CHECK_PHASE_QUIT] = 1100;
+    r->phase_us[POP3CHECK_PHASE_SMTP_RESOLVE] = 24;
+    r->phase_us[POP3CHECK_PHASE_SMTP_CONNECT] = 182;
+    r->phase_us[POP3CHECK_PHASE_SMTP_TLS] = 3613;
+    r->phase_us[POP3CHECK_PHASE_SMTP_GREETING] = 378;
+    r->phase_us[POP3CHECK_PHASE_SMTP_AUTH] = 429;
+    r->phase_us[POP3CHECK_PHASE_SMTP_SUBMIT] = 1811;
+    r->phase_us[POP3CHECK_PHASE_DELIVERY] = 1215327;
+    r->phase_us[POP3CHECK_PHASE_DELE] = 113;
+    r->phase_us[POP3CHECK_PHASE_TOTAL] = 1225144;
+    r->capa = POP3CHECK_CAPA_KNOWN | POP3CHECK_CAPA_UIDL | POP3CHECK_CAPA_TOP;
+    r->auth_used = POP3CHECK_AUTH_PLAIN;
+    r->logged_in = 1;
+    r->messages = 3;
+    r->octets = 3957;
+    r->uidl_count = 3;
+    r->ip_version = 4;
+    r->started_at = 1799780710;
+    r->delivered = 1;
+    r->polls = 3;
+    r->stale_cleaned = 2;
+    r->smtp_code = 250;
+    r->smtp_tls = 1;
+    r->headers_read = 5;
+    r->poll_ms = 500;
+    memcpy(r->smtp_enhanced, "2.0.0", sizeof "2.0.0");
 }
 
 /* ---- escaping ---- */
@@ -650,6 +691,223 @@ static void test_expose_targets_share_families(void **state)
     p3x_families_free(&fs);
 }
 
+/* ---- round trips ---- */
+
+static void test_expose_round_trip_probe(void **state)
+{
+    struct p3x_families fs = {0};
+    struct pop3check_result r;
+    char *text;
+
+    (void)state;
+    round_trip_result(&r);
+    assert_int_equal(p3x_add_probe(&fs, &r, POP3CHECK_STATE_OK, 10, NULL), 0);
+    text = text_of(&fs);
+    assert_line(text, "probe_success 1");
+    assert_line(text, "probe_duration_seconds 1.225144");
+    assert_line(text,
+                "pop3_phase_duration_seconds{phase=\"smtp_tls\"} 0.003613");
+    assert_line(text,
+                "pop3_phase_duration_seconds{phase=\"smtp_submit\"} 0.001811");
+    assert_line(text,
+                "pop3_phase_duration_seconds{phase=\"delivery\"} 1.215327");
+    assert_line(text, "pop3_phase_duration_seconds{phase=\"dele\"} 0.000113");
+    assert_line(text, "pop3_probe_error{kind=\"not_delivered\"} 0");
+    assert_line(text, "pop3_roundtrip_delivered 1");
+    assert_line(text, "pop3_roundtrip_delivery_seconds 1.215327");
+    assert_line(text, "pop3_roundtrip_polls 3");
+    assert_line(text, "pop3_roundtrip_stale_cleaned 2");
+    assert_line(text, "pop3_roundtrip_headers_read 5");
+    assert_line(text, "pop3_smtp_reply_code 250");
+    assert_line(text, "pop3_roundtrip_poll_interval_seconds 0.5");
+    assert_line(text, "# TYPE pop3_roundtrip_delivery_seconds gauge");
+    assert_line(text, "# HELP pop3_smtp_reply_code The last reply code of the "
+                      "SMTP server: 250 after the message, or the refusal.");
+    assert_int_equal(count_lines(text, "pop3_roundtrip_"), 6);
+    assert_int_equal(count_lines(text, "# TYPE "), 11 + 7);
+    free(text);
+    p3x_families_free(&fs);
+}
+
+/* Submitted but not seen in time: no delivery time; refused at SMTP AUTH:
+ * the refusal's code, no poll. */
+static void test_expose_round_trip_failures(void **state)
+{
+    struct p3x_families fs = {0};
+    struct pop3check_result r;
+    char *text;
+
+    (void)state;
+    round_trip_result(&r);
+    r.error = POP3CHECK_E_NOT_DELIVERED;
+    r.failed_phase = POP3CHECK_PHASE_DELIVERY;
+    r.delivered = 0;
+    r.phase_us[POP3CHECK_PHASE_DELIVERY] = 9500000;
+    assert_int_equal(p3x_add_probe(&fs, &r, 1, 10, "late"), 0);
+    p3_result_init(&r);
+    r.error = POP3CHECK_E_AUTH;
+    r.failed_phase = POP3CHECK_PHASE_SMTP_AUTH;
+    r.phase_us[POP3CHECK_PHASE_SMTP_RESOLVE] = 24;
+    r.phase_us[POP3CHECK_PHASE_SMTP_CONNECT] = 182;
+    r.phase_us[POP3CHECK_PHASE_SMTP_TLS] = 3613;
+    r.phase_us[POP3CHECK_PHASE_SMTP_GREETING] = 378;
+    r.phase_us[POP3CHECK_PHASE_SMTP_AUTH] = 2000429;
+    r.phase_us[POP3CHECK_PHASE_TOTAL] = 2004700;
+    r.delivered = r.polls = r.stale_cleaned = r.headers_read = 0;
+    r.smtp_code = 535;
+    r.poll_ms = 1000;
+    assert_int_equal(p3x_add_probe(&fs, &r, 2, 10, "refused"), 0);
+    text = text_of(&fs);
+    assert_line(text,
+                "pop3_probe_error{kind=\"not_delivered\",target=\"late\"} 1");
+    assert_line(text, "pop3_roundtrip_delivered{target=\"late\"} 0");
+    assert_false(
+        has_series(text, "pop3_roundtrip_delivery_seconds{target=\"late\"}"));
+    assert_line(text, "pop3_roundtrip_polls{target=\"late\"} 3");
+    assert_line(text, "pop3_probe_error{kind=\"auth\",target=\"refused\"} 1");
+    assert_line(text, "pop3_phase_duration_seconds{phase=\"smtp_auth\","
+                      "target=\"refused\"} 2.000429");
+    assert_line(text, "pop3_phase_duration_seconds{phase=\"smtp_submit\","
+                      "target=\"refused\"} 0");
+    assert_line(text, "pop3_roundtrip_delivered{target=\"refused\"} 0");
+    assert_line(text, "pop3_roundtrip_polls{target=\"refused\"} 0");
+    assert_line(text, "pop3_smtp_reply_code{target=\"refused\"} 535");
+    assert_line(text,
+                "pop3_roundtrip_poll_interval_seconds{target=\"refused\"} 1");
+    assert_int_equal(count_lines(text, "pop3_roundtrip_delivery_seconds{"), 0);
+    free(text);
+    p3x_families_free(&fs);
+
+    /* no SMTP reply at all (the connection was refused): no code */
+    r.smtp_code = -1;
+    assert_int_equal(p3x_add_probe(&fs, &r, 2, 10, NULL), 0);
+    text = text_of(&fs);
+    assert_int_equal(count_lines(text, "pop3_smtp_reply_code"), 0);
+    assert_line(text, "pop3_roundtrip_delivered 0");
+    free(text);
+    p3x_families_free(&fs);
+}
+
+/* An ordinary probe has none of a round trip's families. */
+static void test_expose_no_round_trip_families(void **state)
+{
+    struct p3x_families fs = {0};
+    struct pop3check_result r;
+    char *text;
+
+    (void)state;
+    success_result(&r);
+    assert_int_equal(p3x_add_probe(&fs, &r, POP3CHECK_STATE_OK, 9.5, NULL), 0);
+    text = text_of(&fs);
+    assert_int_equal(count_lines(text, "pop3_roundtrip_"), 0);
+    assert_int_equal(count_lines(text, "# HELP pop3_roundtrip_"), 0);
+    assert_int_equal(count_lines(text, "pop3_smtp_"), 0);
+    free(text);
+    p3x_families_free(&fs);
+}
+
+/* ---- histograms ---- */
+
+static const double bounds[] = {0.25, 1, 60};
+
+/* Two series of one histogram: text with _bucket (and +Inf), _sum and
+ * _count, JSON in prom2json's shape. */
+static void test_expose_histogram(void **state)
+{
+    static const uint64_t a[] = {1, 3, 4}, b[] = {0, 0, 0};
+    struct p3x_families fs = {0};
+    struct p3x_family *f;
+    char *text, *json;
+
+    (void)state;
+    f = p3x_family(&fs, "d_seconds", "Delivery.", P3X_HISTOGRAM);
+    assert_non_null(f);
+    assert_int_equal(p3x_histogram(f, bounds, a, 3, 5, 70.5, 1, "target", "a"),
+                     0);
+    assert_int_equal(p3x_histogram(f, bounds, b, 3, 0, 0, 1, "target", "b\""),
+                     0);
+    text = text_of(&fs);
+    assert_string_equal(text,
+                        "# HELP d_seconds Delivery.\n"
+                        "# TYPE d_seconds histogram\n"
+                        "d_seconds_bucket{target=\"a\",le=\"0.25\"} 1\n"
+                        "d_seconds_bucket{target=\"a\",le=\"1\"} 3\n"
+                        "d_seconds_bucket{target=\"a\",le=\"60\"} 4\n"
+                        "d_seconds_bucket{target=\"a\",le=\"+Inf\"} 5\n"
+                        "d_seconds_sum{target=\"a\"} 70.5\n"
+                        "d_seconds_count{target=\"a\"} 5\n"
+                        "d_seconds_bucket{target=\"b\\\"\",le=\"0.25\"} 0\n"
+                        "d_seconds_bucket{target=\"b\\\"\",le=\"1\"} 0\n"
+                        "d_seconds_bucket{target=\"b\\\"\",le=\"60\"} 0\n"
+                        "d_seconds_bucket{target=\"b\\\"\",le=\"+Inf\"} 0\n"
+                        "d_seconds_sum{target=\"b\\\"\"} 0\n"
+                        "d_seconds_count{target=\"b\\\"\"} 0\n");
+    json = json_of(&fs);
+    assert_string_equal(
+        json, "[{\"name\":\"d_seconds\",\"help\":\"Delivery.\","
+              "\"type\":\"HISTOGRAM\",\"metrics\":["
+              "{\"labels\":{\"target\":\"a\"},\"buckets\":{\"0.25\":\"1\","
+              "\"1\":\"3\",\"60\":\"4\",\"+Inf\":\"5\"},\"count\":\"5\","
+              "\"sum\":\"70.5\"},"
+              "{\"labels\":{\"target\":\"b\\\"\"},\"buckets\":{\"0.25\":\"0\","
+              "\"1\":\"0\",\"60\":\"0\",\"+Inf\":\"0\"},\"count\":\"0\","
+              "\"sum\":\"0\"}]}]");
+    free(text);
+    free(json);
+    p3x_families_free(&fs);
+
+    /* no labels, no bounds: the +Inf bucket alone */
+    f = p3x_family(&fs, "h", "", P3X_HISTOGRAM);
+    assert_int_equal(p3x_histogram(f, NULL, NULL, 0, 2, 1.5, 0), 0);
+    text = text_of(&fs);
+    assert_string_equal(text, "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 2\n"
+                              "h_sum 1.5\nh_count 2\n");
+    free(text);
+    p3x_families_free(&fs);
+}
+
+static void test_expose_histogram_refused(void **state)
+{
+    static const double up_down[] = {1, 0.5, 2}, inf[] = {1, INFINITY, 3};
+    static const uint64_t ok[] = {1, 2, 3}, down[] = {2, 1, 3},
+                          many[] = {1, 2, 9};
+    struct p3x_families fs = {0};
+    struct p3x_family *f, *g;
+    char *text;
+
+    (void)state;
+    assert_non_null(p3x_family(&fs, "h", "h", P3X_HISTOGRAM));
+    g = p3x_family(&fs, "g", "g", P3X_GAUGE);
+    f = p3x_family(&fs, "h", "h", P3X_HISTOGRAM); /* g may have moved it */
+    assert_non_null(f);
+    assert_null(p3x_family(&fs, "h", "h", P3X_GAUGE));
+    assert_int_equal(p3x_sample(f, 1, 0), -1);
+    assert_int_equal(p3x_histogram(g, bounds, ok, 3, 3, 1, 0), -1);
+    assert_int_equal(p3x_histogram(NULL, bounds, ok, 3, 3, 1, 0), -1);
+    assert_int_equal(p3x_histogram(f, up_down, ok, 3, 3, 1, 0), -1);
+    assert_int_equal(p3x_histogram(f, inf, ok, 3, 3, 1, 0), -1);
+    assert_int_equal(p3x_histogram(f, bounds, down, 3, 3, 1, 0), -1);
+    assert_int_equal(p3x_histogram(f, bounds, many, 3, 3, 1, 0), -1);
+    assert_int_equal(p3x_histogram(f, NULL, ok, 3, 3, 1, 0), -1);
+    assert_int_equal(p3x_histogram(f, bounds, ok, 3, 3, 1, 1, "le", "1"), -1);
+    assert_int_equal(p3x_histogram(f, bounds, ok, 3, 3, 1, 1, "a-b", "1"), -1);
+    assert_int_equal(p3x_histogram(f, bounds, ok, 3, 3, 1, 1, "a", "\xff"), -1);
+    assert_int_equal(p3x_histogram(f, bounds, ok, 3, 3, 1, -1), -1);
+    assert_int_equal(p3x_histogram(f, bounds, ok, 3, 3, 1, P3X_MAX_LABELS + 1,
+                                   "a", "1", "b", "2", "c", "3", "d", "4", "e",
+                                   "5"),
+                     -1);
+    assert_int_equal(f->nsamples, 0);
+    /* P3X_MAX_LABELS of the caller's and le */
+    assert_int_equal(p3x_histogram(f, bounds, ok, 3, 3, 1, P3X_MAX_LABELS, "a",
+                                   "1", "b", "2", "c", "3", "d", "4"),
+                     0);
+    text = text_of(&fs);
+    assert_line(text, "h_bucket{a=\"1\",b=\"2\",c=\"3\",d=\"4\",le=\"60\"} 3");
+    free(text);
+    p3x_families_free(&fs);
+}
+
 /* Writes name{labels} of a JSON metric into out, escaped as in the text. */
 static void series_of(const char *name, json_t *labels, char *out, size_t len)
 {
@@ -690,6 +948,8 @@ static void test_expose_json_matches_text(void **state)
     auth_failure_result(&bad);
     assert_int_equal(p3x_add_probe(&fs, &ok, 0, 9.5, "al\"pha"), 0);
     assert_int_equal(p3x_add_probe(&fs, &bad, 2, 9.5, "beta\n"), 0);
+    round_trip_result(&ok);
+    assert_int_equal(p3x_add_probe(&fs, &ok, 0, 9.5, "trip"), 0);
     text = text_of(&fs);
     dump = json_of(&fs);
     root = json_loads(dump, 0, &err);
@@ -783,6 +1043,38 @@ static void test_expose_json_out_of_memory(void **state)
 }
 
 #ifdef P3X_ALLOC_TEST
+/* Each allocation of a histogram series fails in turn: the family keeps
+ * the series it had, and the text says so. */
+static void test_expose_histogram_out_of_memory(void **state)
+{
+    static const uint64_t c[] = {1, 2, 2};
+    long n;
+
+    (void)state;
+    for (n = 0;; n++) {
+        struct p3x_families fs = {0};
+        struct p3x_family *f = p3x_family(&fs, "h", "h", P3X_HISTOGRAM);
+        char *before, *after;
+        int rc;
+
+        assert_int_equal(p3x_histogram(f, bounds, c, 3, 2, 1, 1, "t", "a"), 0);
+        before = text_of(&fs);
+        p3x_alloc_test_fail_after(n);
+        rc = p3x_histogram(f, bounds, c, 3, 2, 1, 1, "t", "b");
+        p3x_alloc_test_fail_after(-1);
+        after = text_of(&fs);
+        if (rc != 0)
+            assert_string_equal(after, before);
+        free(before);
+        free(after);
+        p3x_families_free(&fs);
+        if (rc == 0)
+            break;
+        assert_int_equal(rc, -1);
+    }
+    assert_true(n >= 6); /* a labels block per sample, maybe the array */
+}
+
 /* Each of expose.c's allocations fails in turn: p3x_add_probe leaves the
  * families as they were (the second probe extends existing families). */
 static void test_expose_out_of_memory(void **state)
@@ -853,6 +1145,12 @@ static void test_expose_render_out_of_memory(void **state)
     p3x_families_free(&fs);
 }
 #else
+static void test_expose_histogram_out_of_memory(void **state)
+{
+    (void)state;
+    skip(); /* needs -DP3X_ALLOC_TEST */
+}
+
 static void test_expose_out_of_memory(void **state)
 {
     (void)state;
@@ -886,6 +1184,12 @@ int main(void)
         cmocka_unit_test(test_expose_error_kinds_one_hot),
         cmocka_unit_test(test_expose_order_and_every_capability),
         cmocka_unit_test(test_expose_targets_share_families),
+        cmocka_unit_test(test_expose_round_trip_probe),
+        cmocka_unit_test(test_expose_round_trip_failures),
+        cmocka_unit_test(test_expose_no_round_trip_families),
+        cmocka_unit_test(test_expose_histogram),
+        cmocka_unit_test(test_expose_histogram_refused),
+        cmocka_unit_test(test_expose_histogram_out_of_memory),
         cmocka_unit_test(test_expose_json_matches_text),
         cmocka_unit_test(test_expose_json_out_of_memory),
         cmocka_unit_test(test_expose_out_of_memory),

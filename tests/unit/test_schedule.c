@@ -3,8 +3,10 @@
  * (exporters/common/schedule.c): first probes spread, later ones keep
  * their phase, a tick starts only what is due (the waiting targets are a
  * heap on their due time), a target comes back when its probe ends, and
- * a reload or a stop while probes run loses nothing and frees everything.
- * The probes go to a closed loopback port: refused at once. */
+ * a reload or a stop while probes run loses nothing and frees everything,
+ * a round-trip target counts its failures. The probes go to a closed
+ * loopback port: refused at once. */
+#define _DEFAULT_SOURCE /* mkstemp, before any system header */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -251,6 +253,67 @@ static void test_schedule_reload_keeps_phase_and_counts(void **state)
     p3x_config_free(c2);
 }
 
+/* A round-trip target, and a banner target beside it: only the first
+ * has round-trip totals. Its SMTP server refuses the connection: a
+ * submission failure, no delivery, nothing deleted; a reload keeps the
+ * totals. */
+static void test_schedule_round_trip_totals(void **state)
+{
+    char pw[] = "/tmp/test_schedule_pw_XXXXXX", yaml[1024], err[256];
+    struct pop3check_multi *m = pop3check_multi_new();
+    struct p3x_config *c = NULL;
+    struct p3x_schedule s, fresh;
+    const struct p3x_trip_totals *tt;
+    unsigned port = closed_port();
+    int fd = mkstemp(pw);
+    int len;
+
+    (void)state;
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "pw\n", 3), 3);
+    close(fd);
+    len =
+        snprintf(yaml, sizeof yaml,
+                 "modules:\n  banner: {}\n  trip:\n"
+                 "    user: u\n    password_file: %s\n    timeout: 2s\n"
+                 "    round_trip:\n      smtp_host: 127.0.0.1\n"
+                 "      smtp_port: %u\n      smtp_tls: none\n"
+                 "      mail_from: u@example.test\n"
+                 "      rcpt_to: u@example.test\n"
+                 "targets:\n"
+                 "  - { name: rt, target: \"127.0.0.1:%u\", module: trip }\n"
+                 "  - { name: b, target: \"127.0.0.1:%u\", module: banner }\n",
+                 pw, port, port, port);
+    assert_true(len > 0 && (size_t)len < sizeof yaml);
+    if (p3x_config_parse(yaml, (size_t)len, "s.yml", &c, err, sizeof err))
+        fail_msg("config: %s", err);
+    assert_int_equal(p3x_schedule_build(&s, c, NULL, &lock, err, sizeof err),
+                     0);
+    assert_non_null(s.t[0]->trip);
+    assert_null(s.t[1]->trip);
+    p3x_schedule_tick(&s, m, s.t[1]->next_due, 1000);
+    drain(m);
+    tt = s.t[0]->trip;
+    assert_int_equal(s.t[0]->probes_total, 1);
+    assert_int_equal(s.t[0]->errors_total[POP3CHECK_E_CONNECT], 1);
+    assert_int_equal(pop3check_result_failed_phase(s.t[0]->last),
+                     POP3CHECK_PHASE_SMTP_CONNECT);
+    assert_int_equal(tt->submission_failures, 1);
+    assert_int_equal(tt->not_delivered, 0);
+    assert_int_equal(tt->deliveries, 0);
+    assert_int_equal(tt->stale_cleaned, 0);
+    for (size_t i = 0; i <= P3X_TRIP_BUCKETS; i++)
+        assert_int_equal(tt->delivered[i], 0);
+    assert_int_equal(p3x_schedule_build(&fresh, c, &s, &lock, err, sizeof err),
+                     0);
+    p3x_schedule_retire(&s);
+    assert_int_equal(fresh.t[0]->trip->submission_failures, 1);
+    p3x_schedule_free(&fresh);
+    pop3check_multi_free(m);
+    p3x_config_free(c);
+    unlink(pw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_schedule_no_targets),
         cmocka_unit_test(test_schedule_late_target_starts_anew),
         cmocka_unit_test(test_schedule_reload_keeps_phase_and_counts),
+        cmocka_unit_test(test_schedule_round_trip_totals),
     };
     char err[256];
 
