@@ -241,8 +241,12 @@ for i in $(seq "$runs"); do
         ;;
     esac
 done
+want_killed=0 want_timed_out=0
+for i in $(seq "$runs"); do
+    case $((i % 10)) in 3 | 7) want_killed=$((want_killed + 1)) ;; 5) want_timed_out=$((want_timed_out + 1)) ;; esac
+done
 check "round trips killed / timed out / failed among the good ones" \
-    "$killed / $timed_out / $bad" "$((runs / 5)) / $((runs / 10)) / 0"
+    "$killed / $timed_out / $bad" "$want_killed / $want_timed_out / 0"
 [ "$bad" -eq 0 ] || ko "a round trip that should pass failed" "$(cat "$work"/bad-* | head -5)"
 sleep 11 # past every deadline written in the probes left behind
 run "the next good round trip" 0 '^POP3 OK - round trip .* delivered' -- "${pop[@]}" "${smtp[@]}"
@@ -251,6 +255,96 @@ if cmp -s "$work/before" "$work/after"; then
     ok "all 200 messages of others are there byte for byte, and no probe is left"
 else
     ko "the mailbox changed" "$(diff "$work/before" "$work/after" | head -20)"
+fi
+
+# ---- the SNMP agent's round-trip rows and notifications ----
+if command -v snmpd > /dev/null && command -v snmptrapd > /dev/null; then
+    export MIBS='' SNMP_PERSISTENT_DIR="$work/persist"
+    mkdir -p "$SNMP_PERSISTENT_DIR"
+    ROOT=1.3.6.1.4.1.8072.9999.9999.110
+    ENTRY=$ROOT.1.1.1
+    SNMP_PORT=$(free_port udp)
+    TRAP_PORT=$(free_port udp)
+    snmp() { "$1" -v2c -c public -On -t 2 -r 0 "${@:2}"; }
+    idx() {
+        local s=$1 i out=${#1}
+        for ((i = 0; i < ${#s}; i++)); do out+=".$(printf '%d' "'${s:i:1}")"; done
+        echo "$out"
+    }
+    val() {
+        snmp snmpget "127.0.0.1:$SNMP_PORT" "$ENTRY.$1.$(idx "$2")" 2> /dev/null |
+            sed -e 's/^[^=]*= //' -e 's/^[A-Za-z0-9-]*: //' -e 's/ *$//'
+    }
+    traps() { grep -c "$ROOT\.0\.$1|.*\.$ENTRY\.2\.$(idx "$2") " "$work/traps.log" 2> /dev/null || true; }
+    printf '[snmp] clientaddr 127.0.0.1\nagentAddress udp:127.0.0.1:%s\nmaster agentx\nagentXSocket %s\nrocommunity public 127.0.0.1\ntrap2sink 127.0.0.1:%s public\n' \
+        "$SNMP_PORT" "$work/agentx.sock" "$TRAP_PORT" > "$work/snmpd.conf"
+    printf 'disableAuthorization yes\n' > "$work/snmptrapd.conf"
+    snmptrapd -f -C -c "$work/snmptrapd.conf" -Lf "$work/traps.log" -On \
+        -F "TRAP %V|%v\n" "127.0.0.1:$TRAP_PORT" &
+    pids+=("$!")
+    snmpd -f -C -c "$work/snmpd.conf" -I -smux -Lf "$work/snmpd.log" &
+    pids+=("$!")
+    for _ in $(seq 100); do [ -S "$work/agentx.sock" ] && break; sleep 0.1; done
+    # rt_lost reads the empty mailbox while its probes go to trip's.
+    cat > "$work/snmp.yml" << YAML
+modules:
+  rt:
+    user: $MTA_USER
+    password_file: $pwfile
+    cafile: $MTA_CA_FILE
+    timeout: 5s
+    round_trip: { smtp_host: $MTA_HOST, smtp_port: $MTA_SUBMISSION_PORT, smtp_user: $MTA_USER,
+                  mail_from: $MTA_ADDRESS, rcpt_to: $MTA_ADDRESS, poll_interval: 200ms,
+                  check_name: snmp-good, probe_key_file: $keyfile }
+    allowed_targets: ["127.0.0.1"]
+  rt_badauth:
+    user: $MTA_USER
+    password_file: $pwfile
+    cafile: $MTA_CA_FILE
+    timeout: 5s
+    round_trip: { smtp_host: $MTA_HOST, smtp_port: $MTA_SUBMISSION_PORT, smtp_user: $MTA_USER,
+                  smtp_password_file: $work/wrong.pw, mail_from: $MTA_ADDRESS, rcpt_to: $MTA_ADDRESS }
+    allowed_targets: ["127.0.0.1"]
+  rt_lost:
+    user: $USER_EMPTY
+    password_file: $SANDBOX_DIR/pass/empty
+    cafile: $MTA_CA_FILE
+    timeout: 1s
+    round_trip: { smtp_host: $MTA_HOST, smtp_port: $MTA_SUBMISSION_PORT, smtp_user: $MTA_USER,
+                  smtp_password_file: $pwfile, mail_from: $MTA_ADDRESS, rcpt_to: $MTA_ADDRESS,
+                  poll_interval: 200ms, check_name: snmp-lost }
+    allowed_targets: ["127.0.0.1"]
+  login:
+    user: $MTA_USER
+    password_file: $pwfile
+    allowed_targets: ["127.0.0.1"]
+targets:
+  - { name: rt-good, target: "127.0.0.1:$PORT_PLAIN", module: rt, interval: 2s }
+  - { name: rt-badauth, target: "127.0.0.1:$PORT_PLAIN", module: rt_badauth, interval: 2s }
+  - { name: rt-lost, target: "127.0.0.1:$PORT_PLAIN", module: rt_lost, interval: 2s }
+  - { name: plain, target: "127.0.0.1:$PORT_PLAIN", module: login, interval: 2s }
+YAML
+    "$build/pop3_snmp_agent" --config.file "$work/snmp.yml" --agentx.socket "$work/agentx.sock" \
+        --agentx.ping-interval 1 2> "$work/agent.log" &
+    pids+=("$!")
+    for _ in $(seq 150); do
+        [ "$(val 57 rt-good)" -ge 2 ] 2> /dev/null && [ "$(val 54 rt-lost)" -ge 1 ] 2> /dev/null && break
+        sleep 0.2
+    done
+    check "pop3ProbeRoundTrip of a round trip / of a login" "$(val 55 rt-good) / $(val 55 plain)" "1 / 2"
+    check "pop3ProbeLastDelivery: delivered, submissionFailed, notDelivered, none" \
+        "$(val 56 rt-good) $(val 56 rt-badauth) $(val 56 rt-lost) $(val 56 plain)" "2 4 3 1"
+    d=$(val 52 rt-good)
+    if [[ $d =~ ^[0-9]+$ ]] && [ "$d" -gt 0 ]; then ok "pop3ProbeDeliveryTime of rt-good: $d us"; else ko "pop3ProbeDeliveryTime: '$d'" "$(cat "$work/agent.log")"; fi
+    check "rt-badauth failed in smtp_auth (19), kind auth (8)" "$(val 10 rt-badauth) $(val 45 rt-badauth)" "19 8"
+    check "rt-lost failed in delivery (21), kind notDelivered (11)" "$(val 10 rt-lost) $(val 45 rt-lost)" "21 11"
+    sf=$(val 58 rt-badauth)
+    if [[ $sf =~ ^[0-9]+$ ]] && [ "$sf" -ge 1 ]; then ok "pop3ProbeSubmissionFailures of rt-badauth: $sf"; else ko "pop3ProbeSubmissionFailures: '$sf'"; fi
+    for _ in $(seq 50); do [ "$(traps 3 rt-lost)" -ge 1 ] && [ "$(traps 3 rt-badauth)" -ge 1 ] && break; sleep 0.2; done
+    check "pop3ProbeDeliveryFailed once each for rt-badauth and rt-lost, never for rt-good" \
+        "$(traps 3 rt-badauth) $(traps 3 rt-lost) $(traps 3 rt-good)" "1 1 0"
+else
+    ko "snmpd and snmptrapd are missing (run 'make test', which installs them)"
 fi
 
 suite_end
