@@ -361,6 +361,7 @@ bench: all $(TOOLS)
 	@BUILD=$(BUILD) tests/bench/snmp.sh
 	@BUILD=$(BUILD) tests/bench/sched.sh
 	@BUILD=$(BUILD) tests/bench/roundtrip.sh
+	@BUILD=$(BUILD) tests/bench/tripscale.sh
 
 # libFuzzer targets (clang), FUZZ_SECONDS each; see tests/fuzz/run.sh.
 FUZZ_TARGETS = reply listing session tracker range config target http \
