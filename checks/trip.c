@@ -69,19 +69,46 @@ static int identity(struct p3_trip *t)
     return 0;
 }
 
+/* Folds the identifier before its nonce and its HMAC, so that every line
+ * stays within RFC 5322's 78 characters; a reader unfolds it to the same
+ * text (polls.c joins a continuation with one space). */
+static void fold(char *value, size_t len)
+{
+    static const char *const at[] = {"; n=", "; m="};
+    char out[P3_PROBEID_VALUE_MAX + 8] = "";
+
+    for (const char *v = value; *v != '\0';) {
+        const char *cut = NULL;
+        for (size_t i = 0; i < P3_COUNT(at); i++) {
+            const char *c = strstr(v, at[i]);
+            if (c != NULL && (cut == NULL || c < cut))
+                cut = c;
+        }
+        if (cut == NULL) {
+            p3_append(out, sizeof out, v, strlen(v));
+            break;
+        }
+        p3_append(out, sizeof out, v, (size_t)(cut - v) + 1);
+        p3_append(out, sizeof out, "\r\n ", 3);
+        v = cut + 2;
+    }
+    p3_format(value, len, "%s", out);
+}
+
 /* The message: headers, then a body that says what it is. */
 static int make_message(struct p3_trip *t, int64_t sent_ms, int64_t dl_ms)
 {
     const struct p3_opts *o = t->o;
     struct p3_poll *pl = &t->poll;
     struct p3_probeid id = {.sent_ms = sent_ms, .deadline_ms = dl_ms};
-    char value[P3_PROBEID_VALUE_MAX], date[64];
+    char value[P3_PROBEID_VALUE_MAX + 8], date[64];
     size_t cap = 2048;
 
     memcpy(id.check, pl->check, sizeof id.check);
     memcpy(id.nonce, pl->nonce, sizeof id.nonce);
     if (p3_probeid_format(&id, pl->key, pl->keylen, value, sizeof value) != 0)
         return -1;
+    fold(value, sizeof value);
     rfc5322_date((time_t)(sent_ms / 1000), date, sizeof date);
     if ((t->message = p3_malloc(cap)) == NULL)
         return -1;
