@@ -222,6 +222,10 @@ static void start_poll(struct pop3check_probe *p, int64_t now)
 {
     struct p3_run *r = p->run;
 
+    if (now >= p->deadline) { /* the loop was late: no poll fits */
+        finish(p, now);
+        return;
+    }
     p3_trip_poll_begin(r->trip, now);
     p->stage = P3_CONNECT;
     if (p3_conn_start(&r->conn, &p->o, &r->result, p->cm, now, wake, p) != 0) {
