@@ -101,11 +101,11 @@ run "round trip over plain SMTP with STARTTLS optional" 0 '^POP3 OK - round trip
     -- "${pop[@]}" "${smtp[@]}" --smtp-port "$MTA_PLAIN_PORT" --smtp-tls try -v
 run "STARTTLS required, the plain port has none: no credentials sent" 2 \
     '^POP3 CRITICAL - round trip .* smtp_tls: the server does not offer STARTTLS' \
-    -- "${pop[@]}" "${smtp[@]}" --smtp-port "$MTA_PLAIN_PORT"
+    --max 10.5 -- "${pop[@]}" "${smtp[@]}" --smtp-port "$MTA_PLAIN_PORT"
 printf 'wrong-password\n' > "$work/wrong.pw"
 chmod 0600 "$work/wrong.pw"
 run "SMTP AUTH refused" 2 '^POP3 CRITICAL - round trip .* smtp_auth: .*535 5\.7\.8' \
-    -- "${pop[@]}" "${smtp[@]}" --smtp-password-file "$work/wrong.pw"
+    --max 10.5 -- "${pop[@]}" "${smtp[@]}" --smtp-password-file "$work/wrong.pw"
 run "relaying without AUTH refused, with the enhanced code" 2 \
     '^POP3 CRITICAL - round trip .* smtp_submit: RCPT TO refused: 55[34] 5\.7\.1' \
     -- "${pop[@]}" --smtp-host "$MTA_HOST" --smtp-port "$MTA_PLAIN_PORT" --smtp-tls none \
@@ -343,6 +343,16 @@ YAML
     for _ in $(seq 50); do [ "$(traps 3 rt-lost)" -ge 1 ] && [ "$(traps 3 rt-badauth)" -ge 1 ] && break; sleep 0.2; done
     check "pop3ProbeDeliveryFailed once each for rt-badauth and rt-lost, never for rt-good" \
         "$(traps 3 rt-badauth) $(traps 3 rt-lost) $(traps 3 rt-good)" "1 1 0"
+    # Postfix stopped, then started again on the same ports: rt-good fails
+    # and recovers, a notification each way.
+    "$top/tests/integration/mta.sh" stop "$work/sandbox" > /dev/null 2>&1
+    for _ in $(seq 50); do [ "$(traps 3 rt-good)" -ge 1 ] && break; sleep 0.2; done
+    check "Postfix stopped: pop3ProbeDeliveryFailed for rt-good, last delivery submissionFailed" \
+        "$(traps 3 rt-good) $(val 56 rt-good)" "1 4"
+    POP3_MTA_PORT_BASE=$MTA_SUBMISSION_PORT "$top/tests/integration/mta.sh" start "$work/sandbox" 2> /dev/null
+    for _ in $(seq 75); do [ "$(traps 4 rt-good)" -ge 1 ] && break; sleep 0.2; done
+    check "Postfix back: pop3ProbeDeliveryRecovered for rt-good, delivered again" \
+        "$(traps 4 rt-good) $(val 56 rt-good)" "1 2"
 else
     ko "snmpd and snmptrapd are missing (run 'make test', which installs them)"
 fi
