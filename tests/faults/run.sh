@@ -206,16 +206,25 @@ else
     closes "kept alive and idle: closed at 1 s" \
         "$(python3 "$slow" "$sport" 3 5 --source 127.0.0.4 --keepalive)" 3 0.9 2.5
     get_m=$(curl -s -m 5 "$sbase/metrics")
-    for want in 'pop3_exporter_http_connections_refused_total{reason="address_limit"} 101' \
-        'pop3_exporter_http_connections_refused_total{reason="connection_limit"} 0' \
-        'pop3_exporter_http_connections_timed_out_total{reason="read_header"} 305' \
+    for want in 'pop3_exporter_http_connections_refused_total{reason="connection_limit"} 0' \
         'pop3_exporter_http_connections_timed_out_total{reason="idle"} 3'; do
         if grep -qxF "$want" <<< "$get_m"; then ok "/metrics: $want"; else ko "/metrics lacks '$want'" "$(grep http_connections <<< "$get_m")"; fi
     done
+    # 101 refused (100 of the flood, curl's) and 305 late (300 + 5
+    # trickled), but libmicrohttpd's 4 accepting threads may let up to 3
+    # more in past the limit (README): those are refused no more and time
+    # out instead, so the two add up to 406 whatever the race.
+    refused=$(sed -n 's/^pop3_exporter_http_connections_refused_total{reason="address_limit"} //p' <<< "$get_m")
+    late=$(sed -n 's/^pop3_exporter_http_connections_timed_out_total{reason="read_header"} //p' <<< "$get_m")
+    if [ "${refused:-0}" -ge 98 ] && [ "${refused:-0}" -le 101 ] && [ $((refused + late)) -eq 406 ]; then
+        ok "/metrics: $refused refused by the address limit and $late late headers (101 and 305, up to 3 let in)"
+    else
+        ko "/metrics: refused '$refused', late '$late' (want 98-101 adding up to 406)" "$(grep http_connections <<< "$get_m")"
+    fi
     kill "$sp"
     wait "$sp" 2> /dev/null
-    logged "(--web.max-connections-per-address)" 101
-    logged "(--web.read-header-timeout)" 305
+    logged "(--web.max-connections-per-address)" "$refused"
+    logged "(--web.read-header-timeout)" "$late"
 fi
 cat "$work/slow.log" >> "$all"
 
