@@ -139,8 +139,8 @@ static int trip_phase(int p)
 static int get_phases(struct p3xc_ctx *x, const yaml_node_t *n,
                       struct pop3check_thresholds *t, const struct settings *st)
 {
-    const char *names[NPHASES];
-    int phase[NPHASES];
+    const char *names[NPHASES] = {0}; /* all set below; cppcheck 2.17 */
+    int phase[NPHASES] = {0};         /* cannot follow the loop */
     yaml_node_t *v[NPHASES];
     int line[NPHASES];
     size_t at;
