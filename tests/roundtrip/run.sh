@@ -309,7 +309,7 @@ modules:
     user: $USER_EMPTY
     password_file: $SANDBOX_DIR/pass/empty
     cafile: $MTA_CA_FILE
-    timeout: 1s
+    timeout: 2s
     round_trip: { smtp_host: $MTA_HOST, smtp_port: $MTA_SUBMISSION_PORT, smtp_user: $MTA_USER,
                   smtp_password_file: $pwfile, mail_from: $MTA_ADDRESS, rcpt_to: $MTA_ADDRESS,
                   poll_interval: 200ms, check_name: snmp-lost }
