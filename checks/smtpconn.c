@@ -406,6 +406,15 @@ static void describe_failure(struct p3_smtpconn *c, CURLcode code,
 
     r->error = kind_of(code);
     r->failed_phase = ph;
+    if (code == CURLE_LOGIN_DENIED &&
+        r->phase_us[POP3CHECK_PHASE_SMTP_AUTH] < 0) {
+        /* no mechanism in common: refused before any AUTH was sent */
+        ph = r->failed_phase = POP3CHECK_PHASE_SMTP_AUTH;
+        r->phase_us[POP3CHECK_PHASE_SMTP_AUTH] = 0;
+        why = c->o->smtp_auth != NULL
+                  ? "the server does not offer the SASL mechanism asked for"
+                  : "the server offers no SASL mechanism libcurl has";
+    }
     if (code == CURLE_USE_SSL_FAILED) {
         ph = r->failed_phase = POP3CHECK_PHASE_SMTP_TLS;
         why = "the server does not offer STARTTLS, which is required; "

@@ -106,6 +106,9 @@ printf 'wrong-password\n' > "$work/wrong.pw"
 chmod 0600 "$work/wrong.pw"
 run "SMTP AUTH refused" 2 '^POP3 CRITICAL - round trip .* smtp_auth: .*535 5\.7\.8' \
     --max 10.5 -- "${pop[@]}" "${smtp[@]}" --smtp-password-file "$work/wrong.pw"
+run "a forced SASL mechanism the server lacks: in smtp_auth, nothing sent" 2 \
+    '^POP3 CRITICAL - round trip .* smtp_auth: the server does not offer the SASL mechanism asked for' \
+    --max 10.5 -- "${pop[@]}" "${smtp[@]}" --smtp-auth XOAUTH2
 run "relaying without AUTH refused, with the enhanced code" 2 \
     '^POP3 CRITICAL - round trip .* smtp_submit: RCPT TO refused: 55[34] 5\.7\.1' \
     -- "${pop[@]}" --smtp-host "$MTA_HOST" --smtp-port "$MTA_PLAIN_PORT" --smtp-tls none \
@@ -285,7 +288,9 @@ if command -v snmpd > /dev/null && command -v snmptrapd > /dev/null; then
     snmpd -f -C -c "$work/snmpd.conf" -I -smux -Lf "$work/snmpd.log" &
     pids+=("$!")
     for _ in $(seq 100); do [ -S "$work/agentx.sock" ] && break; sleep 0.1; done
-    # rt_lost reads the empty mailbox while its probes go to trip's.
+    # rt_lost reads the empty mailbox while its probes go to trip's;
+    # rt_badauth forces a mechanism Postfix lacks (a wrong password every
+    # 2 s would earn 127.0.0.1 Dovecot's auth penalty, slowing rt-good).
     cat > "$work/snmp.yml" << YAML
 modules:
   rt:
@@ -303,7 +308,7 @@ modules:
     cafile: $MTA_CA_FILE
     timeout: 5s
     round_trip: { smtp_host: $MTA_HOST, smtp_port: $MTA_SUBMISSION_PORT, smtp_user: $MTA_USER,
-                  smtp_password_file: $work/wrong.pw, mail_from: $MTA_ADDRESS, rcpt_to: $MTA_ADDRESS }
+                  smtp_auth: XOAUTH2, mail_from: $MTA_ADDRESS, rcpt_to: $MTA_ADDRESS }
     allowed_targets: ["127.0.0.1"]
   rt_lost:
     user: $USER_EMPTY
