@@ -277,7 +277,12 @@ enum pop3check_opt {
                                       poll); 10000 */
     /* A round trip: set SMTP_HOST (and MAIL_FROM, RCPT_TO) and the probe
      * submits a message there, then polls the POP3 mailbox (HOST, USER)
-     * until it arrives, and deletes it. See "round trips" below. */
+     * until it arrives, and deletes it: DELE only of a message whose
+     * headers (TOP n 0, in that session) carry exactly one identifier
+     * that verifies with CHECK_NAME and PROBE_KEY, with the Message-ID
+     * that goes with it, and that is this probe or one whose sender's
+     * deadline has passed; nothing without a clean QUIT. The phases are
+     * described with POP3CHECK_PHASES. */
     POP3CHECK_OPT_SMTP_HOST = 15,     /* str: submission server; unset: no
                                          round trip */
     POP3CHECK_OPT_SMTP_PORT = 16,     /* long 1-65535; unset: 587, 465 for
