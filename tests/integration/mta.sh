@@ -72,45 +72,15 @@ require_tools() {
 
 # ---------------------------------------------------------------- ports ----
 
-# True if nothing listens on PORT (wildcard or loopback).
-port_is_free() {
-	local port=$1
-	if command -v ss >/dev/null 2>&1 &&
-		ss -ltnH "sport = :$port" 2>/dev/null | grep -q .; then
-		return 1
-	fi
-	# A refused connect means free; a subshell so that the fd closes.
-	! (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null
-}
-
-ports_are_free() {
-	local base=$1 i
-	for i in 0 1 2; do
-		port_is_free $((base + i)) || return 1
-	done
-}
+# shellcheck source=tests/integration/ports.sh
+. "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 
 # Sets PORT_SUBMISSION, PORT_SMTPS and PORT_PLAIN.
 pick_ports() {
-	local base tries
-	if [[ -n ${POP3_MTA_PORT_BASE:-} ]]; then
-		base=$POP3_MTA_PORT_BASE
-		if ! [[ $base =~ ^[0-9]+$ ]] || ((base < 1024 || base > 65533)); then
-			die "POP3_MTA_PORT_BASE must be a number in 1024..65533 (got '$base')"
-		fi
-		ports_are_free "$base" ||
-			die "POP3_MTA_PORT_BASE: port $base, $((base + 1)) or $((base + 2)) is already in use"
-	else
-		for ((tries = 0; tries < 50; tries++)); do
-			base=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-			ports_are_free "$base" && break
-			base=
-		done
-		[[ -n $base ]] || die "could not find three free TCP ports in 20000-60000"
-	fi
-	PORT_SUBMISSION=$base
-	PORT_SMTPS=$((base + 1))
-	PORT_PLAIN=$((base + 2))
+	pick_port_base POP3_MTA_PORT_BASE "$HOST"
+	PORT_SUBMISSION=$PORT_BASE
+	PORT_SMTPS=$((PORT_BASE + 1))
+	PORT_PLAIN=$((PORT_BASE + 2))
 }
 
 # --------------------------------------------------------------- config ----

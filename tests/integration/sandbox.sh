@@ -78,53 +78,15 @@ now_ms() {
 
 # ---------------------------------------------------------------- ports ----
 
-# True if nothing listens on PORT on any of our loopback addresses.
-port_is_free() {
-	local port=$1 host
-	if command -v ss >/dev/null 2>&1; then
-		# Any listener on that port (wildcard or loopback) would clash.
-		if ss -ltnH "sport = :$port" 2>/dev/null | grep -q .; then
-			return 1
-		fi
-	fi
-	for host in "${HOSTS[@]}"; do
-		# A refused connect means free; run in a subshell so the fd closes.
-		if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
-			return 1
-		fi
-	done
-	return 0
-}
-
-# True if BASE, BASE+1 and BASE+2 are all free.
-ports_are_free() {
-	local base=$1 i
-	for i in 0 1 2; do
-		port_is_free $((base + i)) || return 1
-	done
-}
+# shellcheck source=tests/integration/ports.sh
+. "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 
 # Sets PORT_PLAIN, PORT_POP3S and PORT_LMTP.
 pick_ports() {
-	local base tries
-	if [[ -n ${POP3_SANDBOX_PORT_BASE:-} ]]; then
-		base=$POP3_SANDBOX_PORT_BASE
-		if ! [[ $base =~ ^[0-9]+$ ]] || ((base < 1024 || base > 65533)); then
-			die "POP3_SANDBOX_PORT_BASE must be a number in 1024..65533 (got '$base')"
-		fi
-		ports_are_free "$base" ||
-			die "POP3_SANDBOX_PORT_BASE: port $base, $((base + 1)) or $((base + 2)) is already in use"
-	else
-		for ((tries = 0; tries < 50; tries++)); do
-			base=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-			ports_are_free "$base" && break
-			base=
-		done
-		[[ -n $base ]] || die "could not find three free TCP ports in 20000-60000"
-	fi
-	PORT_PLAIN=$base
-	PORT_POP3S=$((base + 1))
-	PORT_LMTP=$((base + 2))
+	pick_port_base POP3_SANDBOX_PORT_BASE "${HOSTS[@]}"
+	PORT_PLAIN=$PORT_BASE
+	PORT_POP3S=$((PORT_BASE + 1))
+	PORT_LMTP=$((PORT_BASE + 2))
 }
 
 # ------------------------------------------------------------------ TLS ----
