@@ -124,47 +124,20 @@ static int setup_tls(struct p3_conn *c)
 
     if (o->tls == POP3CHECK_TLS_NONE)
         return 0;
-    if (o->tls == POP3CHECK_TLS_STLS)
-        SET(CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
     SET(CURLOPT_CERTINFO, 1L);
-    SET(CURLOPT_SSL_SESSIONID_CACHE, 0L); /* time a full handshake */
-    if (o->insecure) {
-        SET(CURLOPT_SSL_VERIFYPEER, 0L);
-        SET(CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    if (o->cafile != NULL)
-        SET(CURLOPT_CAINFO, o->cafile);
-    return 0;
+    return p3_curlio_tls(
+        c->easy, o->tls == POP3CHECK_TLS_STLS ? (long)CURLUSESSL_ALL : -1L,
+        (int)o->insecure, o->cafile);
 }
 
 static int setup_easy(struct p3_conn *c)
 {
     const struct p3_opts *o = c->o;
-    long ms = p3_opts_timeout_ms(o);
-    long ipr = o->ip_version == 4   ? CURL_IPRESOLVE_V4
-               : o->ip_version == 6 ? CURL_IPRESOLVE_V6
-                                    : CURL_IPRESOLVE_WHATEVER;
 
-    if (p3_curlm_prepare(c->cm, c->easy) != 0)
+    if (p3_curlm_prepare(c->cm, c->easy) != 0 ||
+        p3_curlio_setup(c->easy, c->url, "pop3,pop3s", o->ip_version,
+                        p3_opts_timeout_ms(o), c->errbuf, on_debug, c) != 0)
         return -1;
-    SET(CURLOPT_URL, c->url);
-    SET(CURLOPT_PROTOCOLS_STR, "pop3,pop3s");
-    /* The server itself is probed, never through a proxy that libcurl
-     * would take from the environment (all_proxy, pop3_proxy). */
-    SET(CURLOPT_PROXY, "");
-    SET(CURLOPT_CONNECT_ONLY, 1L);
-    SET(CURLOPT_NOSIGNAL, 1L);
-    SET(CURLOPT_QUICK_EXIT, 1L); /* never wait for a resolver thread */
-    SET(CURLOPT_TIMEOUT_MS, ms);
-    SET(CURLOPT_CONNECTTIMEOUT_MS, ms);
-    SET(CURLOPT_IPRESOLVE, ipr);
-    SET(CURLOPT_ERRORBUFFER, c->errbuf);
-    /* libcurl reads only the greeting and CAPA into its own buffer (the
-     * dialog has its own): 4 KiB instead of 16 per probe in flight. */
-    SET(CURLOPT_BUFFERSIZE, 4096L);
-    SET(CURLOPT_VERBOSE, 1L); /* feeds the debug callback, prints nothing */
-    SET(CURLOPT_DEBUGFUNCTION, on_debug);
-    SET(CURLOPT_DEBUGDATA, c);
     if (c->connect_to[0] != '\0') {
         c->connect_to_list = curl_slist_append(NULL, c->connect_to);
         if (c->connect_to_list == NULL)

@@ -9,6 +9,54 @@
 #include "curlio.h"
 #include "internal.h"
 
+#define SET(opt, val)                                                          \
+    do {                                                                       \
+        if (curl_easy_setopt(easy, opt, val) != CURLE_OK)                      \
+            return -1;                                                         \
+    } while (0)
+
+int p3_curlio_setup(CURL *easy, const char *url, const char *protocols,
+                    long ip_version, long timeout_ms, char *errbuf,
+                    curl_debug_callback fn, void *ctx)
+{
+    long ipr = ip_version == 4   ? CURL_IPRESOLVE_V4
+               : ip_version == 6 ? CURL_IPRESOLVE_V6
+                                 : CURL_IPRESOLVE_WHATEVER;
+
+    SET(CURLOPT_URL, url);
+    SET(CURLOPT_PROTOCOLS_STR, protocols);
+    /* The server itself is probed, never through a proxy that libcurl
+     * would take from the environment (all_proxy, pop3_proxy). */
+    SET(CURLOPT_PROXY, "");
+    SET(CURLOPT_CONNECT_ONLY, 1L);
+    SET(CURLOPT_NOSIGNAL, 1L);
+    SET(CURLOPT_QUICK_EXIT, 1L); /* never wait for a resolver thread */
+    SET(CURLOPT_TIMEOUT_MS, timeout_ms);
+    SET(CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    SET(CURLOPT_IPRESOLVE, ipr);
+    SET(CURLOPT_ERRORBUFFER, errbuf);
+    /* 4 KiB instead of 16 per probe in flight (the dialog has its own). */
+    SET(CURLOPT_BUFFERSIZE, 4096L);
+    SET(CURLOPT_VERBOSE, 1L); /* feeds the debug callback, prints nothing */
+    SET(CURLOPT_DEBUGFUNCTION, fn);
+    SET(CURLOPT_DEBUGDATA, ctx);
+    return 0;
+}
+
+int p3_curlio_tls(CURL *easy, long use_ssl, int insecure, const char *cafile)
+{
+    if (use_ssl >= 0)
+        SET(CURLOPT_USE_SSL, use_ssl);
+    SET(CURLOPT_SSL_SESSIONID_CACHE, 0L); /* time a full handshake */
+    if (insecure) {
+        SET(CURLOPT_SSL_VERIFYPEER, 0L);
+        SET(CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (cafile != NULL)
+        SET(CURLOPT_CAINFO, cafile);
+    return 0;
+}
+
 static enum p3_io_rc io_rc(const struct p3_curlio *io, CURLcode rc,
                            const char *what, char *err, size_t errlen)
 {

@@ -212,18 +212,11 @@ static int setup_tls(struct p3_smtpconn *c)
 
     if (tls == POP3CHECK_TLS_NONE)
         return 0;
-    if (tls == POP3CHECK_TLS_STLS)
-        SET(CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
-    if (tls == POP3CHECK_TLS_TRY)
-        SET(CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
-    SET(CURLOPT_SSL_SESSIONID_CACHE, 0L);
-    if (o->insecure) {
-        SET(CURLOPT_SSL_VERIFYPEER, 0L);
-        SET(CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    if (o->cafile != NULL)
-        SET(CURLOPT_CAINFO, o->cafile);
-    return 0;
+    return p3_curlio_tls(c->easy,
+                         tls == POP3CHECK_TLS_STLS  ? (long)CURLUSESSL_ALL
+                         : tls == POP3CHECK_TLS_TRY ? (long)CURLUSESSL_TRY
+                                                    : -1L,
+                         (int)o->insecure, o->cafile);
 }
 
 static int setup_auth(struct p3_smtpconn *c)
@@ -244,28 +237,10 @@ static int setup_auth(struct p3_smtpconn *c)
 
 static int setup_easy(struct p3_smtpconn *c, long ms)
 {
-    const struct p3_opts *o = c->o;
-    long ipr = o->ip_version == 4   ? CURL_IPRESOLVE_V4
-               : o->ip_version == 6 ? CURL_IPRESOLVE_V6
-                                    : CURL_IPRESOLVE_WHATEVER;
-
-    if (p3_curlm_prepare(c->cm, c->easy) != 0)
-        return -1;
-    SET(CURLOPT_URL, c->url);
-    SET(CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    SET(CURLOPT_PROXY, "");
-    SET(CURLOPT_CONNECT_ONLY, 1L);
-    SET(CURLOPT_NOSIGNAL, 1L);
-    SET(CURLOPT_QUICK_EXIT, 1L);
-    SET(CURLOPT_TIMEOUT_MS, ms);
-    SET(CURLOPT_CONNECTTIMEOUT_MS, ms);
-    SET(CURLOPT_IPRESOLVE, ipr);
-    SET(CURLOPT_ERRORBUFFER, c->errbuf);
-    SET(CURLOPT_BUFFERSIZE, 4096L);
-    SET(CURLOPT_VERBOSE, 1L);
-    SET(CURLOPT_DEBUGFUNCTION, on_debug);
-    SET(CURLOPT_DEBUGDATA, c);
-    if (setup_tls(c) != 0)
+    if (p3_curlm_prepare(c->cm, c->easy) != 0 ||
+        p3_curlio_setup(c->easy, c->url, "smtp,smtps", c->o->ip_version, ms,
+                        c->errbuf, on_debug, c) != 0 ||
+        setup_tls(c) != 0)
         return -1;
     return setup_auth(c);
 }
