@@ -54,7 +54,7 @@ LIBFILE   = $(SONAME).0.0
 # Listed bottom-up: each file calls only files before it (tests/layers.sh).
 LIB_SRC = checks/alloc.c checks/text.c checks/secret.c checks/global.c \
           checks/names.c checks/reply.c \
-          checks/body.c checks/md5.c checks/base64.c checks/range.c \
+          checks/body.c checks/crypto.c checks/range.c \
           checks/smtpreply.c checks/maildate.c checks/probeid.c \
           checks/result.c checks/options.c checks/thresholds.c \
           checks/evaluate.c checks/uidset.c checks/sess.c checks/polls.c \

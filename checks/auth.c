@@ -90,7 +90,12 @@ static void start_apop(struct p3_session *s, int64_t now)
     char shown[P3_CRED_MAX + 24];
 
     p3_format(buf, sizeof buf, "%s%s", s->apop_ts, s->cfg.password);
-    p3_md5(buf, strlen(buf), md);
+    if (p3_digest(P3_HASH_MD5, buf, strlen(buf), md) != 0) {
+        explicit_bzero(buf, sizeof buf);
+        p3_sess_fail(s, POP3CHECK_E_INTERNAL, "libcrypto failed (MD5)", now);
+        p3_sess_quit(s, now);
+        return;
+    }
     p3_hex(md, sizeof md, hex);
     p3_format(cmd, sizeof cmd, "APOP %s %s", s->cfg.user, hex);
     p3_format(shown, sizeof shown, "APOP %s ********", s->cfg.user);
@@ -141,7 +146,12 @@ static enum p3_sess_rc cram_response(struct p3_session *s, const char *text,
 
     if (n == (size_t)-1)
         return p3_sess_bad_reply(s, "AUTH CRAM-MD5 challenge", text, len, now);
-    p3_hmac_md5(s->cfg.password, strlen(s->cfg.password), chal, n, mac);
+    if (p3_hmac(P3_HASH_MD5, s->cfg.password, strlen(s->cfg.password), chal, n,
+                mac) != 0) {
+        p3_sess_fail(s, POP3CHECK_E_INTERNAL, "libcrypto failed (HMAC-MD5)",
+                     now);
+        return p3_sess_quit(s, now);
+    }
     p3_hex(mac, sizeof mac, hex);
     p3_format(resp, sizeof resp, "%s %s", s->cfg.user, hex);
     send_base64(s, resp, strlen(resp), "********");

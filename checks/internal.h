@@ -104,17 +104,34 @@ void p3_body_init(struct p3_body *b);
  * it are not consumed). */
 size_t p3_body_scan(struct p3_body *b, const char *d, size_t len, int *done);
 
-/* ---- digests and encodings (md5.c, base64.c) ---- */
-void p3_md5(const void *data, size_t len, unsigned char out[16]);
-void p3_hmac_md5(const void *key, size_t keylen, const void *data, size_t len,
-                 unsigned char out[16]);
+/* ---- crypto.c: digests, HMAC, PBKDF2, random bytes, encodings; all
+ * from libcrypto. Functions returning int give 0, or -1 when libcrypto
+ * fails (then out is wiped). ---- */
+enum p3_hash { P3_HASH_MD5, P3_HASH_SHA1, P3_HASH_SHA256 };
+#define P3_HASH_MAX 32 /* the longest digest, SHA-256 */
+/* 16, 20, 32. */
+size_t p3_hash_len(enum p3_hash h);
+int p3_digest(enum p3_hash h, const void *data, size_t len, unsigned char *out);
+/* HMAC (RFC 2104) of data under key. */
+int p3_hmac(enum p3_hash h, const void *key, size_t keylen, const void *data,
+            size_t len, unsigned char *out);
+/* PBKDF2 (RFC 8018) with HMAC-h, one block of p3_hash_len(h) bytes: SCRAM's
+ * Hi() (RFC 5802). */
+int p3_pbkdf2(enum p3_hash h, const char *password, size_t plen,
+              const unsigned char *salt, size_t slen, unsigned iterations,
+              unsigned char *out);
+/* n bytes from the system's CSPRNG (OpenSSL RAND_bytes). */
+int p3_random(void *buf, size_t n);
+/* 1 when the n bytes at a and b are equal, in time independent of where
+ * they differ. */
+int p3_equal(const void *a, const void *b, size_t n);
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void p3_hex(const unsigned char *in, size_t n, char *out);
 /* Base64 (RFC 4648) of in into out (NUL-terminated): length written, or
  * (size_t)-1 if outlen is too small. */
 size_t p3_base64_encode(const void *in, size_t len, char *out, size_t outlen);
-/* Decodes base64; length of the output or (size_t)-1 on bad input or
- * too small a buffer. */
+/* Decodes canonical base64 (padded, no whitespace, zero pad bits); length
+ * of the output or (size_t)-1 on bad input or too small a buffer. */
 size_t p3_base64_decode(const char *in, size_t len, unsigned char *out,
                         size_t outlen);
 

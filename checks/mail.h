@@ -113,7 +113,4 @@ enum p3_probeid_verdict p3_probeid_verify(const char *value, size_t len,
 int p3_probeid_derive_key(const char *user, const char *password,
                           unsigned char out[32]);
 
-/* n bytes from the system's CSPRNG (OpenSSL RAND_bytes). 0, or -1. */
-int p3_random(void *buf, size_t n);
-
 #endif

@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* probeid.c - the identifier of a round trip's probe message (header
  * X-Pop3check-Probe): written and verified with HMAC-SHA-256 (RFC 2104,
- * FIPS 180-4), keys and nonces from OpenSSL's libcrypto. */
+ * FIPS 180-4), keys and nonces from OpenSSL's libcrypto (crypto.c). */
 #include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include "internal.h"
 #include "mail.h"
@@ -58,18 +55,9 @@ static int canonical(const struct p3_probeid *id, char *out, size_t outlen)
 static int mac(const unsigned char *key, size_t keylen, const char *text,
                size_t n, unsigned char out[MAC_LEN])
 {
-    static const unsigned char empty[1];
-    unsigned int outlen = 0;
-
     if (keylen > P3_PROBEID_KEY_MAX || (key == NULL && keylen > 0))
         return -1;
-    if (HMAC(EVP_sha256(), keylen > 0 ? key : empty, (int)keylen,
-             (const unsigned char *)text, n, out, &outlen) == NULL ||
-        outlen != MAC_LEN) {
-        OPENSSL_cleanse(out, MAC_LEN);
-        return -1;
-    }
-    return 0;
+    return p3_hmac(P3_HASH_SHA256, key, keylen, text, n, out);
 }
 
 int p3_probeid_format(const struct p3_probeid *id, const unsigned char *key,
@@ -225,7 +213,7 @@ static enum p3_probeid_verdict authentic(const struct p3_probeid *id,
     int n = canonical(id, text, sizeof text);
 
     if (n >= 0 && mac(key, keylen, text, (size_t)n, want) == 0) {
-        if (CRYPTO_memcmp(got, want, MAC_LEN) == 0)
+        if (p3_equal(got, want, MAC_LEN))
             v = P3_ID_OURS;
         OPENSSL_cleanse(want, sizeof want);
     }
@@ -286,18 +274,4 @@ int p3_probeid_derive_key(const char *user, const char *password,
     if (!ok)
         OPENSSL_cleanse(out, 32);
     return ok ? 0 : -1;
-}
-
-int p3_random(void *buf, size_t n)
-{
-    unsigned char *p = buf;
-
-    while (n > 0) {
-        int chunk = n > INT_MAX ? INT_MAX : (int)n;
-        if (RAND_bytes(p, chunk) != 1)
-            return -1;
-        p += chunk;
-        n -= (size_t)chunk;
-    }
-    return 0;
 }
