@@ -54,11 +54,11 @@ LIBFILE   = $(SONAME).0.0
 # Listed bottom-up: each file calls only files before it (tests/layers.sh).
 LIB_SRC = checks/alloc.c checks/text.c checks/secret.c checks/global.c \
           checks/names.c checks/reply.c \
-          checks/body.c checks/crypto.c checks/range.c \
+          checks/body.c checks/crypto.c checks/scram.c checks/range.c \
           checks/smtpreply.c checks/maildate.c checks/probeid.c \
           checks/result.c checks/options.c checks/thresholds.c \
           checks/evaluate.c checks/uidset.c checks/sess.c checks/polls.c \
-          checks/auth.c checks/commands.c \
+          checks/sasl.c checks/auth.c checks/commands.c \
           checks/session.c checks/tracker.c checks/loop.c checks/curlm.c \
           checks/curlio.c checks/conn.c checks/smtpconn.c checks/dialog.c \
           checks/submit.c checks/trip.c checks/probe.c checks/multi.c
@@ -102,7 +102,7 @@ SNMP_PIC_OBJ   = $(SNMP_MODULE_SRC:%.c=$(BUILD)/obj-pic/%.o) \
 # Unit tests by what they link: the core alone, the plugin's parts, the
 # config parser; test_alloc and test_expose have rules of their own.
 CORE_TESTS   = range reply body session polls digest evaluate names api loop tracker \
-               conn dialog secret mail
+               conn dialog secret mail scram
 PLUGIN_TESTS = output options
 UNIT_TESTS   = $(CORE_TESTS) $(PLUGIN_TESTS) alloc config expose schedule
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* auth.c - logging in: USER/PASS and APOP (RFC 1939), SASL PLAIN, LOGIN
- * and CRAM-MD5 through AUTH (RFC 5034, 4616, 2195). A mechanism the user
- * forces is used or the probe fails; it never falls back to another. */
+ * and CRAM-MD5 through AUTH (RFC 5034, 4616, 2195), SCRAM through sasl.c.
+ * A mechanism the user forces is used or the probe fails; it never falls
+ * back to another. */
 #define _DEFAULT_SOURCE
 #include <string.h>
 
@@ -17,6 +18,10 @@ static const struct {
     {POP3CHECK_AUTH_PLAIN, POP3CHECK_SASL_PLAIN, "SASL PLAIN"},
     {POP3CHECK_AUTH_LOGIN, POP3CHECK_SASL_LOGIN, "SASL LOGIN"},
     {POP3CHECK_AUTH_CRAM_MD5, POP3CHECK_SASL_CRAM_MD5, "SASL CRAM-MD5"},
+    {POP3CHECK_AUTH_SCRAM_SHA_1, POP3CHECK_SASL_SCRAM_SHA_1,
+     "SASL SCRAM-SHA-1"},
+    {POP3CHECK_AUTH_SCRAM_SHA_256, POP3CHECK_SASL_SCRAM_SHA_256,
+     "SASL SCRAM-SHA-256"},
 };
 
 static const char *label(int m)
@@ -35,12 +40,17 @@ static unsigned sasl_flag(enum pop3check_auth m)
     return 0;
 }
 
-/* "any": mechanisms that keep the password off the wire first, as curl
- * does, then PLAIN and LOGIN, then APOP, and USER/PASS last. */
+/* "any": SCRAM first (the password stays off the wire and the server
+ * proves it knows it), then CRAM-MD5, which keeps it off the wire too,
+ * then PLAIN and LOGIN, then APOP, and USER/PASS last. */
 static enum pop3check_auth choose_any(const struct p3_session *s)
 {
     unsigned sasl = s->r->sasl;
 
+    if (sasl & POP3CHECK_SASL_SCRAM_SHA_256)
+        return POP3CHECK_AUTH_SCRAM_SHA_256;
+    if (sasl & POP3CHECK_SASL_SCRAM_SHA_1)
+        return POP3CHECK_AUTH_SCRAM_SHA_1;
     if (sasl & POP3CHECK_SASL_CRAM_MD5)
         return POP3CHECK_AUTH_CRAM_MD5;
     if (sasl & POP3CHECK_SASL_PLAIN)
@@ -190,6 +200,10 @@ enum p3_sess_rc p3_sess_auth_start(struct p3_session *s, int64_t now)
         p3_sess_begin(s, POP3CHECK_PHASE_AUTH, P3_S_CRAM, now);
         p3_sess_send(s, "AUTH CRAM-MD5", NULL);
         break;
+    case POP3CHECK_AUTH_SCRAM_SHA_1:
+        return p3_sess_scram_start(s, P3_HASH_SHA1, now);
+    case POP3CHECK_AUTH_SCRAM_SHA_256:
+        return p3_sess_scram_start(s, P3_HASH_SHA256, now);
     default:
         start_user(s, now);
         break;
@@ -220,6 +234,10 @@ static enum p3_sess_rc continuation(struct p3_session *s, const char *text,
         return P3_SESS_CONTINUE;
     case P3_S_CRAM:
         return cram_response(s, text, len, now);
+    case P3_S_SCRAM_START:
+    case P3_S_SCRAM_FIRST:
+    case P3_S_SCRAM_FINAL:
+        return p3_sess_scram_continue(s, text, len, now);
     default:
         return p3_sess_bad_reply(s, label(s->r->auth_used), text, len, now);
     }
@@ -233,6 +251,8 @@ enum p3_sess_rc p3_sess_auth_reply(struct p3_session *s, const char *line,
     char what[64];
     enum p3_status st = p3_reply_status(line, len, &text, &tlen);
 
+    if (s->step == P3_S_SASL_CANCEL) /* failed already: any answer ends it */
+        return p3_sess_quit(s, now);
     switch (st) {
     case P3_REPLY_ERR:
         p3_format(what, sizeof what, "login failed (%s)",
@@ -253,6 +273,10 @@ enum p3_sess_rc p3_sess_auth_reply(struct p3_session *s, const char *line,
             s->step == P3_S_PLAIN || s->step == P3_S_LOGIN_DONE ||
             s->step == P3_S_CRAM_DONE)
             return logged_in(s, now);
+        if (s->step == P3_S_SCRAM_DONE)
+            return logged_in(s, now);
+        if (s->step == P3_S_SCRAM_FINAL)
+            return p3_sess_scram_ok(s, now);
         /* +OK where a challenge was due */
         return p3_sess_bad_reply(s, label(s->r->auth_used), line, len, now);
     default:

@@ -44,9 +44,14 @@ static const char *const tls_names[] = {
     [POP3CHECK_TLS_TRY] = "try",
 };
 static const char *const auth_names[] = {
-    [POP3CHECK_AUTH_ANY] = "any",     [POP3CHECK_AUTH_USER] = "user",
-    [POP3CHECK_AUTH_APOP] = "apop",   [POP3CHECK_AUTH_PLAIN] = "plain",
-    [POP3CHECK_AUTH_LOGIN] = "login", [POP3CHECK_AUTH_CRAM_MD5] = "cram-md5",
+    [POP3CHECK_AUTH_ANY] = "any",
+    [POP3CHECK_AUTH_USER] = "user",
+    [POP3CHECK_AUTH_APOP] = "apop",
+    [POP3CHECK_AUTH_PLAIN] = "plain",
+    [POP3CHECK_AUTH_LOGIN] = "login",
+    [POP3CHECK_AUTH_CRAM_MD5] = "cram-md5",
+    [POP3CHECK_AUTH_SCRAM_SHA_1] = "scram-sha-1",
+    [POP3CHECK_AUTH_SCRAM_SHA_256] = "scram-sha-256",
 };
 static const char *const state_names[] = {
     [POP3CHECK_STATE_OK] = "OK",
@@ -78,6 +83,12 @@ static const struct flag_word sasl_words[] = {
     {POP3CHECK_SASL_PLAIN, "PLAIN"},
     {POP3CHECK_SASL_LOGIN, "LOGIN"},
     {POP3CHECK_SASL_CRAM_MD5, "CRAM-MD5"},
+    {POP3CHECK_SASL_SCRAM_SHA_1, "SCRAM-SHA-1"},
+    {POP3CHECK_SASL_SCRAM_SHA_256, "SCRAM-SHA-256"},
+    {POP3CHECK_SASL_SCRAM_SHA_1_PLUS, "SCRAM-SHA-1-PLUS"},
+    {POP3CHECK_SASL_SCRAM_SHA_256_PLUS, "SCRAM-SHA-256-PLUS"},
+    {POP3CHECK_SASL_XOAUTH2, "XOAUTH2"},
+    {POP3CHECK_SASL_OAUTHBEARER, "OAUTHBEARER"},
 };
 
 static const char *name_of(const char *const *names, size_t n, unsigned v)

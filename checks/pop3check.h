@@ -190,16 +190,20 @@ POP3CHECK_API const char *pop3check_tls_name(enum pop3check_tls t);
 POP3CHECK_API int pop3check_tls_from_name(const char *name);
 
 enum pop3check_auth {
-    POP3CHECK_AUTH_ANY = 0,     /* best the server offers, see the manual */
-    POP3CHECK_AUTH_USER = 1,    /* USER/PASS */
-    POP3CHECK_AUTH_APOP = 2,    /* APOP (RFC 1939) */
-    POP3CHECK_AUTH_PLAIN = 3,   /* SASL PLAIN (RFC 4616) */
-    POP3CHECK_AUTH_LOGIN = 4,   /* SASL LOGIN */
-    POP3CHECK_AUTH_CRAM_MD5 = 5 /* SASL CRAM-MD5 (RFC 2195) */
+    POP3CHECK_AUTH_ANY = 0,         /* best the server offers, see the manual */
+    POP3CHECK_AUTH_USER = 1,        /* USER/PASS */
+    POP3CHECK_AUTH_APOP = 2,        /* APOP (RFC 1939) */
+    POP3CHECK_AUTH_PLAIN = 3,       /* SASL PLAIN (RFC 4616) */
+    POP3CHECK_AUTH_LOGIN = 4,       /* SASL LOGIN */
+    POP3CHECK_AUTH_CRAM_MD5 = 5,    /* SASL CRAM-MD5 (RFC 2195) */
+    POP3CHECK_AUTH_SCRAM_SHA_1 = 6, /* SASL SCRAM-SHA-1 (RFC 5802): the
+                                       server proves it knows the
+                                       password too */
+    POP3CHECK_AUTH_SCRAM_SHA_256 = 7 /* SASL SCRAM-SHA-256 (RFC 7677) */
 };
 
-/* "any", "user", "apop", "plain", "login", "cram-md5"; NULL for a value it
- * does not know. */
+/* "any", "user", "apop", "plain", "login", "cram-md5", "scram-sha-1",
+ * "scram-sha-256"; NULL for a value it does not know. */
 POP3CHECK_API const char *pop3check_auth_name(enum pop3check_auth a);
 /* The mechanism called name (any case), or -1. */
 POP3CHECK_API int pop3check_auth_from_name(const char *name);
@@ -218,9 +222,16 @@ POP3CHECK_API int pop3check_auth_from_name(const char *name);
 #define POP3CHECK_CAPA_KNOWN          (1u << 15) /* the server answered CAPA */
 
 /* SASL mechanism flags, from the CAPA "SASL" line. */
-#define POP3CHECK_SASL_PLAIN    (1u << 0)
-#define POP3CHECK_SASL_LOGIN    (1u << 1)
-#define POP3CHECK_SASL_CRAM_MD5 (1u << 2)
+#define POP3CHECK_SASL_PLAIN         (1u << 0)
+#define POP3CHECK_SASL_LOGIN         (1u << 1)
+#define POP3CHECK_SASL_CRAM_MD5      (1u << 2)
+#define POP3CHECK_SASL_SCRAM_SHA_1   (1u << 3)
+#define POP3CHECK_SASL_SCRAM_SHA_256 (1u << 4)
+/* offered, not used: this library does no channel binding */
+#define POP3CHECK_SASL_SCRAM_SHA_1_PLUS   (1u << 5)
+#define POP3CHECK_SASL_SCRAM_SHA_256_PLUS (1u << 6)
+#define POP3CHECK_SASL_XOAUTH2            (1u << 7)
+#define POP3CHECK_SASL_OAUTHBEARER        (1u << 8)
 
 /* The word for one flag as the server writes it ("STLS", "RESP-CODES",
  * "APOP" for the greeting's timestamp; "PLAIN", "CRAM-MD5"), or NULL

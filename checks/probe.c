@@ -41,6 +41,7 @@ void pop3check_probe_free(struct pop3check_probe *p)
         return;
     p3_probe_abort(p);
     p3_opts_clear(&p->o);
+    explicit_bzero(&p->scram_keys, sizeof p->scram_keys);
     free(p);
 }
 
@@ -133,6 +134,7 @@ static void start_dialog(struct pop3check_probe *p, int64_t now)
         .trace = p->o.trace,
         .trace_ctx = p->o.trace_ctx,
         .poll = p->run->trip ? &p->run->trip->poll : NULL,
+        .scram_keys = &p->scram_keys,
     };
     struct p3_run *r = p->run;
     struct p3_transport tr = p3_conn_transport(&r->conn);

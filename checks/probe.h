@@ -7,6 +7,7 @@
 
 #include "conn.h"
 #include "dialog.h"
+#include "scram.h"
 #include "trip.h"
 
 enum p3_stage {
@@ -36,6 +37,8 @@ struct p3_run {
 struct pop3check_probe {
     struct p3_opts o;             /* a copy of the options */
     struct pop3check_result last; /* of the last finished run */
+    /* derived from the password once, for every run's SCRAM login */
+    struct p3_scram_keys scram_keys;
 
     /* one run */
     enum p3_stage stage;

@@ -20,6 +20,11 @@ enum p3_step {
     P3_S_LOGIN_DONE,    /* password sent */
     P3_S_CRAM,          /* AUTH CRAM-MD5 sent, waiting for the challenge */
     P3_S_CRAM_DONE,     /* response sent */
+    P3_S_SCRAM_START,   /* AUTH SCRAM-... sent alone, waiting for "+ " */
+    P3_S_SCRAM_FIRST,   /* client-first sent, waiting for server-first */
+    P3_S_SCRAM_FINAL,   /* client-final sent, waiting for server-final */
+    P3_S_SCRAM_DONE,    /* server verified, empty response sent */
+    P3_S_SASL_CANCEL,   /* "*" sent after a failure: QUIT on the answer */
     P3_S_AUTHENTICATED, /* the server said +OK to the login */
     P3_S_STAT,
     P3_S_LIST,
@@ -44,6 +49,7 @@ struct p3_session {
     int in_body;            /* inside a TOP/RETR message */
     int in_headers;         /* inside a poll's TOP n 0 reply (polls.c) */
     struct p3_pollsess *ps; /* a poll's own state, NULL otherwise */
+    struct p3_scram *scram; /* a SCRAM login's state, NULL otherwise */
     struct p3_body body;
     int64_t list_count, list_sum;
     size_t line_len, line_peak; /* peak: how far line was ever written */
@@ -86,6 +92,17 @@ const char *p3_sess_command(enum p3_step step);
 enum p3_sess_rc p3_sess_auth_start(struct p3_session *s, int64_t now);
 enum p3_sess_rc p3_sess_auth_reply(struct p3_session *s, const char *line,
                                    size_t len, int64_t now);
+
+/* sasl.c: SCRAM (scram.h) over AUTH; hash is P3_HASH_SHA1 or _SHA256. */
+enum p3_sess_rc p3_sess_scram_start(struct p3_session *s, enum p3_hash hash,
+                                    int64_t now);
+/* A "+ " challenge during the exchange. */
+enum p3_sess_rc p3_sess_scram_continue(struct p3_session *s, const char *text,
+                                       size_t len, int64_t now);
+/* +OK before the server proved it knows the password: a failed login. */
+enum p3_sess_rc p3_sess_scram_ok(struct p3_session *s, int64_t now);
+/* Wipes and frees the exchange's state (at the end of the session). */
+void p3_sess_scram_free(struct p3_session *s);
 
 /* polls.c: the commands of a poll after STAT (see p3_sess_config). */
 /* After STAT: UIDL, or QUIT when the maildrop is empty. */

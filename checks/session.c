@@ -129,6 +129,7 @@ void p3_sess_free(struct p3_session *s)
     if (s == NULL)
         return;
     p3_poll_free(s);
+    p3_sess_scram_free(s);
     /* out may hold a password, line what the server said */
     explicit_bzero(s->out, s->out_peak);
     explicit_bzero(s->line, s->line_peak);

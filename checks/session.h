@@ -12,6 +12,7 @@ enum p3_sess_rc { P3_SESS_CONTINUE, P3_SESS_DONE, P3_SESS_FAILED };
 
 struct p3_session;
 struct p3_poll;
+struct p3_scram_keys;
 
 /* What the session needs from the probe's options. Borrowed. */
 struct p3_sess_config {
@@ -27,6 +28,10 @@ struct p3_sess_config {
      * failure closes without QUIT, so no DELE takes effect. NULL: a
      * read-only probe as the options say. */
     struct p3_poll *poll;
+    /* The probe's SCRAM keys (scram.h), kept from run to run: a SCRAM
+     * login uses them when salt and count match, and fills them when not.
+     * NULL: derived every time. */
+    struct p3_scram_keys *scram_keys;
 };
 
 /* Allocates a session writing into r (borrowed; greeting, capa and sasl

@@ -173,11 +173,10 @@ static int connection_opt(int c, const char *arg, struct plugin_opts *o,
     case OPT_AUTH:
         m = pop3check_auth_from_name(arg);
         if (m < 0)
-            *rc =
-                optval_fail(err, errlen,
-                            "--auth '%s': use any, user, apop, plain, login or "
-                            "cram-md5",
-                            arg);
+            *rc = optval_fail(err, errlen,
+                              "--auth '%s': use any, user, apop, plain, login, "
+                              "cram-md5, scram-sha-1 or scram-sha-256",
+                              arg);
         else
             *rc = optval_set_num(o, POP3CHECK_OPT_AUTH, m, err, errlen);
         return 1;

@@ -271,8 +271,8 @@ static int module_connection(struct p3xc_ctx *x, struct p3x_module *m,
         p3xc_long(x, f->v[M_IP], "ip_version", 0, 6, &st->ip,
                   "an IP version (4, 6, or 0 for either)") != 0 ||
         p3xc_word(x, f->v[M_AUTH], "auth", pop3check_auth_from_name, &st->auth,
-                  "an auth mechanism (any, user, apop, plain, login or "
-                  "cram-md5)") != 0 ||
+                  "an auth mechanism (any, user, apop, plain, login, "
+                  "cram-md5, scram-sha-1 or scram-sha-256)") != 0 ||
         p3xc_str(x, f->v[M_USER], "user", &st->user) != 0 ||
         p3xc_dup(x, f->v[M_PWFILE], "password_file", &pwfile) != 0)
         return -1;

@@ -30,9 +30,17 @@ in order (strings take \\r, \\n and \\xNN escapes):
   close                     close the connection (FIN)
   reset                     close with a TCP reset (RST)
   stall                     read nothing more, answer nothing, keep open
+  scramfirst N [foreign]    answer a SCRAM client-first message (the AUTH
+                            line's initial response, or the line after
+                            "+ ") with a server-first message of N
+                            iterations whose nonce extends the client's
+                            (foreign: a nonce of its own)
+
+A "*" after AUTH (the client cancelling) always gets "-ERR".
 
 The other keys (client, expect, ...) are the test runner's."""
 import asyncio
+import base64
 import os
 import random
 import shlex
@@ -52,7 +60,7 @@ def unescape(s):
 
 def normal_answers(tls):
     capa = [b"+OK Capability list follows", b"USER", b"TOP", b"UIDL",
-            b"RESP-CODES", b"AUTH-RESP-CODE", b"SASL PLAIN LOGIN CRAM-MD5"]
+            b"RESP-CODES", b"AUTH-RESP-CODE", b"SASL PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-256"]
     if tls == "stls":
         capa.append(b"STLS")
     msg_len = len(MESSAGE.replace(b"\r\n..", b"\r\n."))
@@ -110,6 +118,10 @@ def actions(words, path, n):
         elif w in ("starttls", "close", "reset", "stall"):
             out.append((w,))
             i += 1
+        elif w == "scramfirst":
+            foreign = i + 2 < len(words) and words[i + 2] == "foreign"
+            out.append((w, int(words[i + 1]), foreign))
+            i += 3 if foreign else 2
         else:
             raise SystemExit(f"{path}:{n}: unknown action '{w}'")
     return out
@@ -123,6 +135,7 @@ class Session:
     def __init__(self, scenario, reader, writer):
         self.sc, self.reader, self.writer = scenario, reader, writer
         self.auth_mech, self.auth_steps = None, 0
+        self.auth_data = ""  # the last SASL data from the client
 
     async def run_actions(self, acts):
         for a in acts:
@@ -160,17 +173,37 @@ class Session:
             elif kind == "stall":
                 await asyncio.sleep(3600)
                 raise Done()
+            elif kind == "scramfirst":
+                self.writer.write(self.scram_first(a[1], a[2]))
+                await self.writer.drain()
+
+    def scram_first(self, iterations, foreign):
+        """The server-first message for the client-first last received."""
+        try:
+            first = base64.b64decode(self.auth_data, validate=True).decode()
+            cnonce = first.split(",r=", 1)[1].split(",")[0]
+        except (ValueError, IndexError, UnicodeDecodeError):
+            return b"-ERR not a SCRAM client-first message\r\n"
+        nonce = "fault-server-nonce" if foreign else cnonce + "srvNONCE"
+        salt = base64.b64encode(b"fault-salt-16byt").decode()
+        msg = f"r={nonce},s={salt},i={iterations}".encode()
+        return b"+ " + base64.b64encode(msg) + b"\r\n"
 
     def answer(self, verb, arg):
         rules = self.sc["rules"]
         if verb == "AUTH":
             self.auth_mech, self.auth_steps = arg.split(" ")[0].upper(), 0
+            self.auth_data = arg.partition(" ")[2]
             if "AUTH" in rules:
                 return rules["AUTH"]
             first = {"PLAIN": b"+ \r\n", "LOGIN": b"+ VXNlcm5hbWU6\r\n",
                      "CRAM-MD5": b"+ PDE4OTYuNjk3MTcwOTUyQGZhdWx0LnRlc3Q+\r\n"}
             return [("send", first.get(self.auth_mech, b"-ERR no such mechanism\r\n"))]
         if verb == "AUTHDATA":
+            self.auth_data = arg
+            if arg == "*":
+                self.auth_mech = None
+                return [("send", b"-ERR [AUTH] authentication cancelled\r\n")]
             if "AUTHDATA" in rules:
                 return rules["AUTHDATA"]
             self.auth_steps += 1

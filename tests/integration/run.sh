@@ -113,12 +113,13 @@ t "banner perfdata has greeting and capa, no auth" 0 'time_greeting=[0-9.]+s;;;0
 t "banner by name localhost" 0 '^POP3 OK' -- -H localhost -p "$PORT_POP3S" -S --cafile "$CA_FILE" -4
 
 echo "== every mechanism, plain, STLS and POP3S"
-for mech in user apop plain login cram-md5; do
+for mech in user apop plain login cram-md5 scram-sha-1 scram-sha-256; do
     t "auth $mech plain" 0 "^POP3 OK - .* login ok, $SMALL_MESSAGES messages \($SMALL_OCTETS B\)" -- "${plain[@]}" "${small[@]}" --auth "$mech"
     t "auth $mech stls" 0 "^POP3 OK - .*TLSv1.* login ok, $SMALL_MESSAGES messages" -- "${stls[@]}" "${small[@]}" --auth "$mech"
     t "auth $mech pop3s" 0 "^POP3 OK - .*TLSv1.* login ok, $SMALL_MESSAGES messages" -- "${pop3s[@]}" "${small[@]}" --auth "$mech"
 done
-t "auth any prefers cram-md5, -v says so" 0 '^POP3 OK' --line '^login: cram-md5 as small, accepted \(credentials sent without TLS\)$' -- "${plain[@]}" "${small[@]}" -v
+t "auth any prefers scram-sha-256, -v says so" 0 '^POP3 OK' --line '^login: scram-sha-256 as small, accepted$' -- "${plain[@]}" "${small[@]}" -v
+t "-v says when the password itself crossed without TLS" 0 '^POP3 OK' --line '^login: plain as small, accepted \(password sent without TLS\)$' -- "${plain[@]}" "${small[@]}" --auth plain -v
 t "-v has one line per phase" 0 '^POP3 OK' --line '^retr +not performed$' -- "${pop3s[@]}" "${small[@]}" -v
 t "-v shows capabilities and certificate" 0 '^POP3 OK' --line '^certificate: expires .* \(36[45]\.[0-9] days left\)$' -- "${stls[@]}" -v
 POP3_PASSWORD=$PASS_SMALL t "password from POP3_PASSWORD" 0 '^POP3 OK - .* login ok' -- "${plain[@]}" -u "$USER_SMALL"
@@ -130,10 +131,14 @@ all_proxy=http://127.0.0.1:$SILENT ALL_PROXY=http://127.0.0.1:$SILENT pop3_proxy
 echo "== forced mechanisms the server does not offer"
 t "apop without timestamp" 2 '^POP3 CRITICAL - .*does not offer APOP' -- -H "$H" -p "$BARE" -u x --password-file "$pw/small" --auth apop
 t "cram-md5 not in CAPA" 2 '^POP3 CRITICAL - .*does not offer SASL CRAM-MD5' -- -H "$H" -p "$BARE" -u x --password-file "$pw/small" --auth cram-md5
+t "scram-sha-256 not in CAPA: says what CAPA lists" 2 '^POP3 CRITICAL - .*does not offer SASL SCRAM-SHA-256 \(its CAPA lists: ' -- -H "$H" -p "$BARE" -u x --password-file "$pw/small" --auth scram-sha-256
 t "stls not offered: no credentials" 2 '^POP3 CRITICAL - .*stls: the server does not offer STLS' -- -H "$H" -p "$BARE" --tls stls -u x --password-file "$pw/small"
 
 echo "== login failures"
-POP3_PASSWORD=wrong-password t "wrong password (cram-md5)" 2 '^POP3 CRITICAL - .*login failed \(SASL CRAM-MD5\): -ERR \[AUTH\] Authentication failed' --max 3 -- "${plain[@]}" -u "$USER_SMALL"
+for mech in cram-md5 scram-sha-1 scram-sha-256; do
+    POP3_PASSWORD=wrong-password t "wrong password ($mech)" 2 "^POP3 CRITICAL - .*login failed \\(SASL ${mech^^}\\): -ERR \\[AUTH\\] Authentication failed" --max 3 -- "${plain[@]}" -u "$USER_SMALL" --auth "$mech"
+done
+POP3_PASSWORD=wrong-password t "wrong password (any: scram-sha-256)" 2 '^POP3 CRITICAL - .*login failed \(SASL SCRAM-SHA-256\)' --max 3 -- "${plain[@]}" -u "$USER_SMALL"
 POP3_PASSWORD=wrong-password t "wrong password (user)" 2 '^POP3 CRITICAL - .*login failed \(USER/PASS\): -ERR \[AUTH\] Authentication failed' --max 3 -- "${plain[@]}" -u "$USER_SMALL" --auth user
 t "disabled account" 2 '^POP3 CRITICAL - .*login failed .*Account disabled' --max 3 -- "${plain[@]}" -u "$USER_DISABLED" --password-file "$pw/disabled" --auth user
 

@@ -356,7 +356,7 @@ first_valid_gid = $MAIL_GID
 last_valid_gid = $MAIL_GID
 
 login_greeting = pop3check sandbox ready.
-auth_mechanisms = plain login cram-md5 apop
+auth_mechanisms = plain login cram-md5 apop scram-sha-1 scram-sha-256
 # Tests hammer wrong passwords: no failure delay (see the passdbs below too).
 auth_failure_delay = 0
 # Tests and benchmarks run many sessions of one user at once (default 10).

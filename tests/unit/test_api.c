@@ -178,7 +178,7 @@ static void test_options_number_out_of_range(void **state)
         {POP3CHECK_OPT_IP_VERSION, 4, -4, "ip_version"},
         {POP3CHECK_OPT_TLS, POP3CHECK_TLS_STLS, 3, "tls"},
         {POP3CHECK_OPT_TLS, POP3CHECK_TLS_STLS, -1, "tls"},
-        {POP3CHECK_OPT_AUTH, POP3CHECK_AUTH_APOP, 6, "auth"},
+        {POP3CHECK_OPT_AUTH, POP3CHECK_AUTH_SCRAM_SHA_256, 100, "auth"},
         {POP3CHECK_OPT_AUTH, POP3CHECK_AUTH_APOP, -1, "auth"},
         {POP3CHECK_OPT_INSECURE, 1, 2, "insecure"},
         {POP3CHECK_OPT_LIST, 1, 2, "list"},

@@ -638,7 +638,10 @@ static void test_expose_order_and_every_capability(void **state)
     series_order(text, "pop3_capability_info{capability=\"", got, sizeof got);
     assert_string_equal(got, "stls user top uidl pipelining resp_codes "
                              "login_delay sasl apop auth_resp_code "
-                             "sasl_plain sasl_login sasl_cram_md5");
+                             "sasl_plain sasl_login sasl_cram_md5 "
+                             "sasl_scram_sha_1 sasl_scram_sha_256 "
+                             "sasl_scram_sha_1_plus sasl_scram_sha_256_plus "
+                             "sasl_xoauth2 sasl_oauthbearer");
     free(text);
     p3x_families_free(&fs);
 

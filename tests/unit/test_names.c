@@ -219,6 +219,8 @@ static void test_names_auth_round_trip(void **state)
         {POP3CHECK_AUTH_PLAIN, 3, "plain", "Plain"},
         {POP3CHECK_AUTH_LOGIN, 4, "login", "LOGIN"},
         {POP3CHECK_AUTH_CRAM_MD5, 5, "cram-md5", "CRAM-MD5"},
+        {POP3CHECK_AUTH_SCRAM_SHA_1, 6, "scram-sha-1", "SCRAM-SHA-1"},
+        {POP3CHECK_AUTH_SCRAM_SHA_256, 7, "scram-sha-256", "SCRAM-SHA-256"},
     };
 
     (void)state;
@@ -232,7 +234,8 @@ static void test_names_auth_round_trip(void **state)
     assert_int_equal(pop3check_auth_from_name("cram"), -1);
     assert_int_equal(pop3check_auth_from_name(""), -1);
     assert_int_equal(pop3check_auth_from_name(NULL), -1);
-    assert_null(pop3check_auth_name((enum pop3check_auth)6));
+    assert_null(pop3check_auth_name((enum pop3check_auth)100));
+    assert_int_equal(pop3check_auth_from_name("scram-sha-256-plus"), -1);
     assert_null(pop3check_auth_name((enum pop3check_auth) - 1));
 }
 
@@ -337,7 +340,10 @@ static void test_names_capa_every_bit(void **state)
         POP3CHECK_CAPA_SASL | POP3CHECK_CAPA_APOP |
         POP3CHECK_CAPA_AUTH_RESP_CODE | POP3CHECK_CAPA_KNOWN;
     const unsigned sasl_defined =
-        POP3CHECK_SASL_PLAIN | POP3CHECK_SASL_LOGIN | POP3CHECK_SASL_CRAM_MD5;
+        POP3CHECK_SASL_PLAIN | POP3CHECK_SASL_LOGIN | POP3CHECK_SASL_CRAM_MD5 |
+        POP3CHECK_SASL_SCRAM_SHA_1 | POP3CHECK_SASL_SCRAM_SHA_256 |
+        POP3CHECK_SASL_SCRAM_SHA_1_PLUS | POP3CHECK_SASL_SCRAM_SHA_256_PLUS |
+        POP3CHECK_SASL_XOAUTH2 | POP3CHECK_SASL_OAUTHBEARER;
 
     (void)state;
     for (int b = 0; b < 32; b++) {

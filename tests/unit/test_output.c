@@ -565,9 +565,13 @@ static void test_output_login_line(void **state)
     r.auth_used = POP3CHECK_AUTH_CRAM_MD5;
     out = render(o, &r, POP3CHECK_STATE_CRITICAL, "");
     assert_non_null(long_line(out, "login", line, sizeof line));
+    assert_string_equal(line, "login: cram-md5 as alice, refused");
+    r.auth_used = POP3CHECK_AUTH_LOGIN;
+    out = render(o, &r, POP3CHECK_STATE_CRITICAL, "");
+    assert_non_null(long_line(out, "login", line, sizeof line));
     assert_string_equal(
-        line,
-        "login: cram-md5 as alice, refused (credentials sent without TLS)");
+        line, "login: login as alice, refused (password sent without TLS)");
+    r.auth_used = POP3CHECK_AUTH_CRAM_MD5;
     r.logged_in = 1;
     r.tls = 1;
     out = render(o, &r, POP3CHECK_STATE_OK, "");

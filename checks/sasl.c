@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/* sasl.c - the SASL exchanges of more than one round over POP3 AUTH (RFC
+ * 5034) that auth.c hands over: SCRAM-SHA-1 and SCRAM-SHA-256 (scram.c
+ * does the arithmetic). A step that fails cancels the exchange with "*"
+ * and leaves with QUIT once the server has answered. */
+#define _DEFAULT_SOURCE /* explicit_bzero */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scram.h"
+#include "sess.h"
+
+/* RFC 5034 section 4: an AUTH command line is at most 255 octets; a
+ * longer initial response goes in its own line after "+ ". */
+#define AUTH_LINE_MAX 255
+
+void p3_sess_scram_free(struct p3_session *s)
+{
+    if (s->scram == NULL)
+        return;
+    explicit_bzero(s->scram, sizeof *s->scram);
+    free(s->scram);
+    s->scram = NULL;
+}
+
+/* Sends data base64-encoded as a line of its own; shown for the
+ * transcript (NULL: the encoded line). */
+static void send_encoded(struct p3_session *s, const char *data, size_t len,
+                         const char *shown)
+{
+    char b64[sizeof s->out - 2];
+
+    p3_base64_encode(data, len, b64, sizeof b64);
+    p3_sess_send(s, b64, shown);
+    explicit_bzero(b64, sizeof b64);
+}
+
+/* Fails with kind e and text, and cancels the exchange. */
+static enum p3_sess_rc cancel(struct p3_session *s, enum pop3check_error e,
+                              const char *text, int64_t now)
+{
+    p3_sess_fail(s, e, text, now);
+    p3_sess_send(s, "*", NULL);
+    s->step = P3_S_SASL_CANCEL;
+    return P3_SESS_CONTINUE;
+}
+
+static const char *scram_name(const struct p3_session *s)
+{
+    return s->scram->hash == P3_HASH_SHA1 ? "SCRAM-SHA-1" : "SCRAM-SHA-256";
+}
+
+/* Decodes a "+ " challenge into out (NUL-terminated): its length, or -1
+ * after cancelling with a protocol error. */
+static long decode(struct p3_session *s, const char *what, const char *text,
+                   size_t len, char *out, size_t outlen, int64_t now)
+{
+    char why[160];
+    size_t n = p3_base64_decode(text, len, (unsigned char *)out, outlen - 1);
+
+    if (n == (size_t)-1) {
+        p3_format(why, sizeof why,
+                  "%s: the server's %s is not base64 (or "
+                  "longer than %d bytes)",
+                  scram_name(s), what, P3_SCRAM_MSG_MAX);
+        cancel(s, POP3CHECK_E_PROTOCOL, why, now);
+        return -1;
+    }
+    out[n] = '\0';
+    return (long)n;
+}
+
+static enum p3_sess_rc send_client_first(struct p3_session *s, int64_t now)
+{
+    char msg[P3_SCRAM_MSG_MAX], why[160];
+    const char *mech = scram_name(s);
+    char cmd[sizeof s->out - 2];
+    int n = p3_scram_client_first(s->scram, s->scram->hash, s->cfg.user, NULL,
+                                  msg, sizeof msg, why, sizeof why);
+    size_t b64len = ((size_t)n + 2) / 3 * 4;
+
+    if (n < 0) {
+        p3_sess_fail(s, POP3CHECK_E_AUTH, why, now);
+        return p3_sess_quit(s, now);
+    }
+    if (s->step == P3_S_START &&
+        strlen("AUTH ") + strlen(mech) + 1 + b64len > AUTH_LINE_MAX) {
+        p3_format(cmd, sizeof cmd, "AUTH %s", mech);
+        p3_sess_send(s, cmd, NULL);
+        s->step = P3_S_SCRAM_START;
+        return P3_SESS_CONTINUE;
+    }
+    if (s->step == P3_S_START) {
+        int k = snprintf(cmd, sizeof cmd, "AUTH %s ", mech);
+        p3_base64_encode(msg, (size_t)n, cmd + k, sizeof cmd - (size_t)k);
+        p3_sess_send(s, cmd, NULL);
+    } else {
+        send_encoded(s, msg, (size_t)n, NULL);
+    }
+    s->step = P3_S_SCRAM_FIRST;
+    return P3_SESS_CONTINUE;
+}
+
+enum p3_sess_rc p3_sess_scram_start(struct p3_session *s, enum p3_hash hash,
+                                    int64_t now)
+{
+    s->scram = p3_calloc(1, sizeof *s->scram);
+    if (s->scram == NULL) {
+        p3_sess_fail(s, POP3CHECK_E_INTERNAL, "out of memory", now);
+        return p3_sess_quit(s, now);
+    }
+    s->scram->hash = hash;
+    return send_client_first(s, now);
+}
+
+static enum p3_sess_rc server_first(struct p3_session *s, const char *text,
+                                    size_t len, int64_t now)
+{
+    char msg[P3_SCRAM_MSG_MAX + 1], out[P3_SCRAM_MSG_MAX], why[300];
+    char note[120];
+    struct p3_scram_keys *keys = s->cfg.scram_keys;
+    int cached;
+    long n = decode(s, "server-first message", text, len, msg, sizeof msg, now);
+    enum p3_scram_rc rc;
+    int k;
+
+    if (n < 0)
+        return P3_SESS_CONTINUE;
+    rc = p3_scram_server_first(s->scram, msg, (size_t)n, why, sizeof why);
+    if (rc != P3_SCRAM_OK)
+        return cancel(
+            s, rc == P3_SCRAM_AUTH ? POP3CHECK_E_AUTH : POP3CHECK_E_PROTOCOL,
+            why, now);
+    cached = keys != NULL && p3_scram_keys_fit(keys, s->scram);
+    p3_format(note, sizeof note, "%s: %u iterations, keys %s", scram_name(s),
+              s->scram->iterations,
+              cached ? "kept from an earlier login" : "derived now");
+    p3_sess_trace(s, POP3CHECK_TRACE_INFO, note, strlen(note));
+    k = p3_scram_client_final(s->scram, s->cfg.password, keys, out, sizeof out,
+                              why, sizeof why);
+    if (k < 0)
+        return cancel(s, POP3CHECK_E_AUTH, why, now);
+    send_encoded(s, out, (size_t)k, "********");
+    explicit_bzero(out, sizeof out);
+    s->step = P3_S_SCRAM_FINAL;
+    return P3_SESS_CONTINUE;
+}
+
+static enum p3_sess_rc server_final(struct p3_session *s, const char *text,
+                                    size_t len, int64_t now)
+{
+    char msg[P3_SCRAM_MSG_MAX + 1], why[300];
+    long n = decode(s, "server-final message", text, len, msg, sizeof msg, now);
+    enum p3_scram_rc rc;
+
+    if (n < 0)
+        return P3_SESS_CONTINUE;
+    rc = p3_scram_server_final(s->scram, msg, (size_t)n, why, sizeof why);
+    if (rc != P3_SCRAM_OK) {
+        /* keys that did not verify are not kept */
+        if (s->cfg.scram_keys != NULL)
+            explicit_bzero(s->cfg.scram_keys, sizeof *s->cfg.scram_keys);
+        return cancel(
+            s, rc == P3_SCRAM_AUTH ? POP3CHECK_E_AUTH : POP3CHECK_E_PROTOCOL,
+            why, now);
+    }
+    p3_sess_send(s, "", NULL); /* RFC 5034: the empty response */
+    s->step = P3_S_SCRAM_DONE;
+    return P3_SESS_CONTINUE;
+}
+
+enum p3_sess_rc p3_sess_scram_continue(struct p3_session *s, const char *text,
+                                       size_t len, int64_t now)
+{
+    switch (s->step) {
+    case P3_S_SCRAM_START:
+        return send_client_first(s, now);
+    case P3_S_SCRAM_FIRST:
+        return server_first(s, text, len, now);
+    case P3_S_SCRAM_FINAL:
+        return server_final(s, text, len, now);
+    default:
+        return p3_sess_bad_reply(s, scram_name(s), text, len, now);
+    }
+}
+
+enum p3_sess_rc p3_sess_scram_ok(struct p3_session *s, int64_t now)
+{
+    char why[160];
+
+    /* +OK before the server-final message: logged in, by a server that
+     * has not shown it knows the password */
+    p3_format(why, sizeof why,
+              "%s: the server said +OK without proving it "
+              "knows the password (no server signature)",
+              scram_name(s));
+    if (s->cfg.scram_keys != NULL)
+        explicit_bzero(s->cfg.scram_keys, sizeof *s->cfg.scram_keys);
+    p3_sess_fail(s, POP3CHECK_E_AUTH, why, now);
+    return p3_sess_quit(s, now);
+}
