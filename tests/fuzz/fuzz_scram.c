@@ -43,13 +43,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (n <= 0 || (size_t)n != strlen(out) || strncmp(out, "c=biws,r=", 9) ||
         !keys.valid)
         __builtin_trap();
-    if (p3_scram_server_final(&sc, nl + 1, size - first - 1, err,
-                              sizeof err) != P3_SCRAM_OK)
+    if (p3_scram_server_final(&sc, nl + 1, size - first - 1, err, sizeof err) !=
+        P3_SCRAM_OK)
         return 0;
     /* verified: only the signature the password gives */
     p3_base64_encode(sc.server_signature, 32, want, sizeof want);
-    if (size - first - 1 < 2 + strlen(want) ||
-        memcmp(nl + 1, "v=", 2) != 0 ||
+    if (size - first - 1 < 2 + strlen(want) || memcmp(nl + 1, "v=", 2) != 0 ||
         memcmp(nl + 3, want, strlen(want)) != 0)
         __builtin_trap();
     return 0;

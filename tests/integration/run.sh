@@ -128,6 +128,32 @@ POP3_PASSWORD=$PASS_SMALL t "password from POP3_PASSWORD" 0 '^POP3 OK - .* login
 all_proxy=http://127.0.0.1:$SILENT ALL_PROXY=http://127.0.0.1:$SILENT pop3_proxy=http://127.0.0.1:$SILENT \
     t "a proxy in the environment is not used" 0 '^POP3 OK - 127\.0\.0\.1:[0-9]+ .*login ok' -- "${pop3s[@]}" "${small[@]}"
 
+echo "== SCRAM keys: derived once per probe, kept for its later runs"
+# One probe object run three times in one process, as a scheduled target
+# is. scram's password is stored as SCRAM-SHA-256 keys (one salt, one
+# count): PBKDF2 runs for the first login only. For small, stored in
+# plaintext, Dovecot makes up a fresh salt at every login, so the keys
+# cannot be kept: derived each time.
+scram_runs() { # USER MECH: the probe's SCRAM lines over three runs
+    "$build/tests/probeloop" "$H" "$PORT_PLAIN" "$1" "$pw/$1" 3 "$2" 2>&1
+}
+derived="SCRAM-SHA-256: 4096 iterations, keys derived now"
+kept="SCRAM-SHA-256: 4096 iterations, keys kept from an earlier login"
+out=$(scram_runs "$USER_SCRAM" scram-sha-256)
+if [ "$(grep '^info:' <<< "$out")" = "$(printf 'info: %s\n' "$derived" "$kept" "$kept")" ] &&
+    grep -q '^median_us [0-9]' <<< "$out"; then
+    pass=$((pass + 1)); echo "ok   scram-sha-256, stored keys: three logins, PBKDF2 in the first only"
+else
+    fail=$((fail + 1)); echo "FAIL scram-sha-256: keys not kept between runs"; printf '%s\n' "$out" | sed 's/^/     | /'
+fi
+out=$(scram_runs "$USER_SMALL" scram-sha-256)
+if [ "$(grep -c "^info: $derived\$" <<< "$out")" = 3 ]; then
+    pass=$((pass + 1)); echo "ok   scram-sha-256, plaintext on the server: a fresh salt each login, keys derived each time"
+else
+    fail=$((fail + 1)); echo "FAIL scram-sha-256 with a fresh salt per login"; printf '%s\n' "$out" | sed 's/^/     | /'
+fi
+t "scram user, forced scram-sha-256, wrong password" 2 '^POP3 CRITICAL - .*login failed \(SASL SCRAM-SHA-256\): -ERR \[AUTH\]' -- "${plain[@]}" -u "$USER_SCRAM" --password-file "$pw/small" --auth scram-sha-256
+
 echo "== forced mechanisms the server does not offer"
 t "apop without timestamp" 2 '^POP3 CRITICAL - .*does not offer APOP' -- -H "$H" -p "$BARE" -u x --password-file "$pw/small" --auth apop
 t "cram-md5 not in CAPA" 2 '^POP3 CRITICAL - .*does not offer SASL CRAM-MD5' -- -H "$H" -p "$BARE" -u x --password-file "$pw/small" --auth cram-md5
@@ -251,7 +277,7 @@ x "pop3_snmp_agent --config.check: password_file 0640" "0:pop3_snmp_agent: $work
     "$build/pop3_snmp_agent" --config.file "$work/open.yml" --config.check
 
 echo "== secrets"
-for p in "$PASS_EMPTY" "$PASS_SMALL" "$PASS_LARGE" "$PASS_BIG" "$PASS_DISABLED" wrong-password; do
+for p in "$PASS_EMPTY" "$PASS_SMALL" "$PASS_LARGE" "$PASS_BIG" "$PASS_DISABLED" "$PASS_SCRAM" wrong-password; do
     if grep -qF -- "$p" "$all_output"; then
         fail=$((fail + 1)); echo "FAIL a password appears in the output: $p"
     else
@@ -259,6 +285,7 @@ for p in "$PASS_EMPTY" "$PASS_SMALL" "$PASS_LARGE" "$PASS_BIG" "$PASS_DISABLED" 
     fi
 done
 t "transcript redacts the password" 0 '^POP3 OK' --line '^C: PASS \*{8}$' -- "${plain[@]}" "${small[@]}" --auth user -vvv
+t "transcript of SCRAM: the proof redacted" 0 '^POP3 OK' --line '^C: \*{8}$' -- "${plain[@]}" -u "$USER_SCRAM" --password-file "$pw/scram" --auth scram-sha-256 -vvv
 
 echo "integration ${pass} ${fail}" > "$results/integration"
 echo "integration: $pass passed, $fail failed"

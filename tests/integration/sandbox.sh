@@ -62,7 +62,7 @@ require_root() {
 
 require_tools() {
 	local t
-	for t in dovecot doveconf openssl awk setpriv timeout realpath; do
+	for t in dovecot doveconf doveadm openssl awk setpriv timeout realpath; do
 		command -v "$t" >/dev/null 2>&1 || die "required program '$t' not found"
 	done
 	[[ -x /usr/lib/dovecot/pop3-login && -x /usr/lib/dovecot/pop3 ]] ||
@@ -293,7 +293,7 @@ make_mail() {
 # ---------------------------------------------------------------- users ----
 
 make_users() {
-	local auth=$SANDBOX_DIR/auth pass=$SANDBOX_DIR/pass u pw extra
+	local auth=$SANDBOX_DIR/auth pass=$SANDBOX_DIR/pass u pw extra stored
 	mkdir -p "$auth" "$pass"
 	chmod 0750 "$auth"
 	chmod 0700 "$pass"
@@ -307,7 +307,15 @@ make_users() {
 		elif [[ $u == disabled ]]; then
 			extra=nologin
 		fi
-		printf '%s:{PLAIN}%s:%s:%s::%s::%s\n' "$u" "$pw" "$MAIL_UID" "$MAIL_GID" \
+		stored="{PLAIN}$pw"
+		# scram: the password stored as SCRAM-SHA-256 keys (salt and count
+		# fixed), as a server that never keeps plaintext does; for the
+		# others Dovecot derives SCRAM keys with a fresh salt at each login.
+		if [[ $u == scram ]]; then
+			stored=$(doveadm pw -s SCRAM-SHA-256 -p "$pw") ||
+				die "doveadm pw -s SCRAM-SHA-256 failed: $stored"
+		fi
+		printf '%s:%s:%s:%s::%s::%s\n' "$u" "$stored" "$MAIL_UID" "$MAIL_GID" \
 			"$SANDBOX_DIR/mail/$u" "$extra" >>"$auth/users"
 		printf '%s' "$pw" >"$pass/$u"
 		chmod 0600 "$pass/$u"
@@ -779,6 +787,8 @@ write_env() {
 			SANDBOX_LMTP_PORT "$PORT_LMTP" \
 			SANDBOX_LMTP_HOSTNAME "$LMTP_HOSTNAME" \
 			SANDBOX_AUTH_SOCKET "$SANDBOX_DIR/run/$AUTH_SOCKET_NAME" \
+			USER_SCRAM scram \
+			PASS_SCRAM "${PASSWORDS[scram]}" \
 			USER_TRIP trip \
 			PASS_TRIP "${PASSWORDS[trip]}" \
 			TRIP_ADDRESS "trip@$TRIP_DOMAIN" \
@@ -856,12 +866,13 @@ cmd_start() {
 		[big]=big-pass-4
 		[disabled]=disabled-pass-5
 		[trip]=trip-pass-6
+		[scram]=scram-pass-7
 	)
 	# SANDBOX_TRIP_USERS=N adds mailboxes trip1 .. tripN (trip's password)
 	# for benchmarks of many round trips at once.
 	TRIP_USERS=${SANDBOX_TRIP_USERS:-0}
 	[[ $TRIP_USERS =~ ^[0-9]{1,4}$ ]] || die "SANDBOX_TRIP_USERS must be a number up to 9999"
-	USERS=(empty small large big disabled trip)
+	USERS=(empty small large big disabled trip scram)
 	for ((i = 1; i <= TRIP_USERS; i++)); do USERS+=("trip$i"); done
 
 	make_tls

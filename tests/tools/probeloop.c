@@ -2,8 +2,11 @@
 /* probeloop.c - the in-process counterpart of popclient's COUNT mode: runs
  * COUNT probes (USER/PASS login, STAT, LIST, RETR 1, QUIT) one after the
  * other through libpop3check and prints the median probe in microseconds,
- * so that the engine is measured without process start-up.
- * Usage: probeloop HOST PORT USER PASSWORD_FILE COUNT */
+ * so that the engine is measured without process start-up. With MECH
+ * ("scram-sha-256", ...) it logs in with that mechanism, and prints the
+ * transcript's SCRAM lines ("info: SCRAM-SHA-256: 4096 iterations, keys
+ * derived now"), which show whether a probe kept its keys from run to run.
+ * Usage: probeloop HOST PORT USER PASSWORD_FILE COUNT [MECH] */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,16 +37,28 @@ static int read_password(const char *path, char *buf, size_t len)
     return rc;
 }
 
+static void trace(void *ctx, enum pop3check_trace_dir dir, const char *line,
+                  size_t len)
+{
+    (void)ctx;
+    if (dir == POP3CHECK_TRACE_INFO && len > 5 && memcmp(line, "SCRAM", 5) == 0)
+        printf("info: %.*s\n", (int)len, line);
+}
+
 int main(int argc, char **argv)
 {
     struct pop3check_options *o;
     struct pop3check_probe *p;
     char password[256], err[256];
     long count, *us;
+    int mech = POP3CHECK_AUTH_USER;
 
-    if (argc != 6 || read_password(argv[4], password, sizeof password) ||
-        (count = strtol(argv[5], NULL, 10)) < 1 || count > 100000) {
-        fprintf(stderr, "usage: probeloop HOST PORT USER PWFILE COUNT\n");
+    if ((argc != 6 && argc != 7) ||
+        read_password(argv[4], password, sizeof password) ||
+        (count = strtol(argv[5], NULL, 10)) < 1 || count > 100000 ||
+        (argc == 7 && (mech = pop3check_auth_from_name(argv[6])) < 0)) {
+        fprintf(stderr,
+                "usage: probeloop HOST PORT USER PWFILE COUNT [MECH]\n");
         return 2;
     }
     us = calloc((size_t)count, sizeof *us);
@@ -57,13 +72,14 @@ int main(int argc, char **argv)
                                    strtol(argv[2], NULL, 10)) ||
         pop3check_options_set_str(o, POP3CHECK_OPT_USER, argv[3]) ||
         pop3check_options_set_str(o, POP3CHECK_OPT_PASSWORD, password) ||
-        pop3check_options_set_long(o, POP3CHECK_OPT_AUTH,
-                                   POP3CHECK_AUTH_USER) ||
+        pop3check_options_set_long(o, POP3CHECK_OPT_AUTH, mech) ||
         pop3check_options_set_long(o, POP3CHECK_OPT_LIST, 1) ||
         pop3check_options_set_long(o, POP3CHECK_OPT_RETR, 1)) {
         fprintf(stderr, "probeloop: %s\n", pop3check_options_error(o));
         return 1;
     }
+    if (argc == 7)
+        pop3check_options_set_trace(o, trace, NULL);
     p = pop3check_probe_new(o, err, sizeof err);
     pop3check_options_free(o);
     if (p == NULL || us == NULL) {
