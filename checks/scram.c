@@ -324,7 +324,7 @@ int p3_scram_client_final(struct p3_scram *sc, const char *password,
                           struct p3_scram_keys *keys, char *out, size_t outlen,
                           char *err, size_t errlen)
 {
-    struct p3_scram_keys mine;
+    struct p3_scram_keys mine = {0};
     struct p3_scram_keys *k = keys != NULL ? keys : &mine;
     const size_t hl = p3_hash_len(sc->hash);
     unsigned char stored[P3_HASH_MAX], sig[P3_HASH_MAX];
@@ -334,7 +334,6 @@ int p3_scram_client_final(struct p3_scram *sc, const char *password,
             2];
     int n, bare, rc = -1;
 
-    memset(&mine, 0, sizeof mine);
     if (!p3_scram_keys_fit(k, sc)) {
         k->valid = 0;
         if (derive(sc, password, k, err, errlen) != 0)
