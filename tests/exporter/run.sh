@@ -97,10 +97,11 @@ modules:
   wrongpw:
     user: $USER_SMALL
     password_file: $work/wrong.pw
-    # Pinned, as login is: with 'any' both took SCRAM-SHA-256, and on a
-    # fresh Debian 13 root (Dovecot 2.4.1, ASan build) alpha's scheduled
-    # logins failed next to beta's wrong SCRAM password each second.
-    auth: plain
+    # Pinned, as login is, to what 'any' chose before SCRAM: with
+    # SCRAM-SHA-256 (or PLAIN) failing each second, alpha's scheduled
+    # logins on a fresh Debian 13 root (Dovecot 2.4.1, ASan build) failed
+    # now and then; not understood yet.
+    auth: cram-md5
     allowed_targets: ["127.0.0.1"]
 $(trip_module trip probe "smtp_user: $MTA_USER")
     thresholds:
