@@ -206,7 +206,10 @@ t "greeting then silence, fractional timeout" 2 '^POP3 CRITICAL - .*capa: no ans
 t "silent server with login" 2 '^POP3 CRITICAL - .*no answer' --max 1.5 -- -H "$H" -p "$SILENT" -t 1 "${small[@]}" --retr 1
 
 echo "== many probes at once on one thread (library multi API)"
-if out=$(timeout 30 "$build/tests/multiprobe" "$H" "$PORT_PLAIN" "$USER_SMALL" "$pw/small" "$SMALL_MESSAGES" "$SILENT" 40 2>&1); then
+# CRAM-MD5, as 'any' chose before SCRAM: with SCRAM-SHA-256 and a {PLAIN}
+# password Dovecot's one auth process runs PBKDF2 for each of the 40 logins
+# (0.7 s of the 1 s deadline here), which tests Dovecot, not the multi API.
+if out=$(timeout 30 "$build/tests/multiprobe" "$H" "$PORT_PLAIN" "$USER_SMALL" "$pw/small" "$SMALL_MESSAGES" "$SILENT" 40 cram-md5 2>&1); then
     pass=$((pass + 1)); echo "ok   $out"
 else
     fail=$((fail + 1)); echo "FAIL multiprobe:"; printf '%s\n' "$out" | sed 's/^/     | /' | tail -10

@@ -2,9 +2,10 @@
 /* multiprobe.c - runs many probes at once on one thread through the
  * public multi API (libpop3check.so only) and checks every result: a
  * library user's view of what the exporter will do.
- * Usage: multiprobe HOST PORT USER PASSWORD_FILE MESSAGES STALL_PORT N
- * N probes log in and STAT (want MESSAGES), N/4 more go to STALL_PORT and
- * must time out at their 1 s deadline while the others complete. */
+ * Usage: multiprobe HOST PORT USER PASSWORD_FILE MESSAGES STALL_PORT N [MECH]
+ * N probes log in (with MECH, default "any") and STAT (want MESSAGES), N/4
+ * more go to STALL_PORT and must time out at their 1 s deadline while the
+ * others complete. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,12 +69,14 @@ int main(int argc, char **argv)
     struct pop3check_probe *probes[2000];
     struct tally t = {0};
     char password[256], err[256];
-    int n, stalled, total;
+    int n, stalled, total, mech = POP3CHECK_AUTH_ANY;
     double start;
 
-    if (argc != 8 || read_password(argv[4], password, sizeof password)) {
+    if ((argc != 8 && argc != 9) ||
+        read_password(argv[4], password, sizeof password) ||
+        (argc == 9 && (mech = pop3check_auth_from_name(argv[8])) < 0)) {
         fprintf(stderr, "usage: multiprobe HOST PORT USER PWFILE MESSAGES "
-                        "STALL_PORT N\n");
+                        "STALL_PORT N [MECH]\n");
         return 2;
     }
     n = (int)strtol(argv[7], NULL, 10);
@@ -92,6 +95,7 @@ int main(int argc, char **argv)
         pop3check_options_set_str(o, POP3CHECK_OPT_HOST, argv[1]) ||
         pop3check_options_set_str(o, POP3CHECK_OPT_USER, argv[3]) ||
         pop3check_options_set_str(o, POP3CHECK_OPT_PASSWORD, password) ||
+        pop3check_options_set_long(o, POP3CHECK_OPT_AUTH, mech) ||
         pop3check_options_set_long(o, POP3CHECK_OPT_TIMEOUT_MS, 1000)) {
         fprintf(stderr, "multiprobe: cannot set the options\n");
         return 1;
