@@ -31,8 +31,12 @@ CURL_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 # libcrypto: the round trip's HMAC-SHA-256, SHA-256 and random bytes.
 CRYPTO_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
 CRYPTO_LIBS   := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto)
+# jansson: the JSON of OAuth 2.0 (a SASL error challenge, a token
+# endpoint's answer).
+JANSSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
+JANSSON_LIBS   := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
 # What the core's objects link.
-CORE_LIBS    = $(CURL_LIBS) $(CRYPTO_LIBS)
+CORE_LIBS    = $(CURL_LIBS) $(CRYPTO_LIBS) $(JANSSON_LIBS)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 EXPORTER_LIBS := $(shell $(PKG_CONFIG) --libs jansson yaml-0.1 libmicrohttpd \
                    2>/dev/null || echo -ljansson -lyaml -lmicrohttpd) -lpthread
@@ -54,7 +58,8 @@ LIBFILE   = $(SONAME).0.0
 # Listed bottom-up: each file calls only files before it (tests/layers.sh).
 LIB_SRC = checks/alloc.c checks/text.c checks/secret.c checks/global.c \
           checks/names.c checks/reply.c \
-          checks/body.c checks/crypto.c checks/scram.c checks/range.c \
+          checks/body.c checks/crypto.c checks/scram.c checks/bearer.c \
+          checks/range.c \
           checks/smtpreply.c checks/maildate.c checks/probeid.c \
           checks/result.c checks/options.c checks/thresholds.c \
           checks/evaluate.c checks/uidset.c checks/sess.c checks/polls.c \
@@ -102,7 +107,7 @@ SNMP_PIC_OBJ   = $(SNMP_MODULE_SRC:%.c=$(BUILD)/obj-pic/%.o) \
 # Unit tests by what they link: the core alone, the plugin's parts, the
 # config parser; test_alloc and test_expose have rules of their own.
 CORE_TESTS   = range reply body session polls digest evaluate names api loop tracker \
-               conn dialog secret mail scram
+               conn dialog secret mail scram bearer
 PLUGIN_TESTS = output options
 UNIT_TESTS   = $(CORE_TESTS) $(PLUGIN_TESTS) alloc config expose schedule
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
@@ -112,7 +117,7 @@ TOOLS = $(BUILD)/tests/stallserver $(BUILD)/tests/popclient \
         $(BUILD)/tests/expose_dump $(BUILD)/tests/fastpop3 $(BUILD)/tests/procpeak \
         $(BUILD)/tests/killatdele $(BUILD)/tests/tripfigs
 
-ALL_CFLAGS = $(WARN) $(CPPFLAGS) $(CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) \
+ALL_CFLAGS = $(WARN) $(CPPFLAGS) $(CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) $(JANSSON_CFLAGS) \
              -Ichecks -Iexporters/common -Iexporters/prometheus -MMD -MP
 
 # The allocation failure test needs the core built with its test hook.

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* auth.c - logging in: USER/PASS and APOP (RFC 1939), SASL PLAIN, LOGIN
- * and CRAM-MD5 through AUTH (RFC 5034, 4616, 2195), SCRAM through sasl.c.
+ * and CRAM-MD5 through AUTH (RFC 5034, 4616, 2195); SCRAM, XOAUTH2 and
+ * OAUTHBEARER through sasl.c.
  * A mechanism the user forces is used or the probe fails; it never falls
  * back to another. */
 #define _DEFAULT_SOURCE
@@ -22,6 +23,9 @@ static const struct {
      "SASL SCRAM-SHA-1"},
     {POP3CHECK_AUTH_SCRAM_SHA_256, POP3CHECK_SASL_SCRAM_SHA_256,
      "SASL SCRAM-SHA-256"},
+    {POP3CHECK_AUTH_XOAUTH2, POP3CHECK_SASL_XOAUTH2, "SASL XOAUTH2"},
+    {POP3CHECK_AUTH_OAUTHBEARER, POP3CHECK_SASL_OAUTHBEARER,
+     "SASL OAUTHBEARER"},
 };
 
 static const char *label(int m)
@@ -40,13 +44,17 @@ static unsigned sasl_flag(enum pop3check_auth m)
     return 0;
 }
 
-/* "any": SCRAM first (the password stays off the wire and the server
- * proves it knows it), then CRAM-MD5, which keeps it off the wire too,
- * then PLAIN and LOGIN, then APOP, and USER/PASS last. */
+/* "any": with a token and no password, OAUTHBEARER (the standard) or
+ * else XOAUTH2. With a password, SCRAM first (the password stays off the
+ * wire and the server proves it knows it), then CRAM-MD5, which keeps it
+ * off the wire too, then PLAIN and LOGIN, then APOP, and USER/PASS last. */
 static enum pop3check_auth choose_any(const struct p3_session *s)
 {
     unsigned sasl = s->r->sasl;
 
+    if (s->cfg.password == NULL)
+        return (sasl & POP3CHECK_SASL_OAUTHBEARER) ? POP3CHECK_AUTH_OAUTHBEARER
+                                                   : POP3CHECK_AUTH_XOAUTH2;
     if (sasl & POP3CHECK_SASL_SCRAM_SHA_256)
         return POP3CHECK_AUTH_SCRAM_SHA_256;
     if (sasl & POP3CHECK_SASL_SCRAM_SHA_1)
@@ -118,7 +126,6 @@ static void start_apop(struct p3_session *s, int64_t now)
 static void start_plain(struct p3_session *s, int64_t now)
 {
     char raw[2 * P3_CRED_MAX + 2];
-    char cmd[sizeof raw * 4 / 3 + 16];
     size_t ul = strlen(s->cfg.user), pl = strlen(s->cfg.password);
 
     /* authzid (empty) NUL authcid NUL passwd, with the initial response */
@@ -126,22 +133,18 @@ static void start_plain(struct p3_session *s, int64_t now)
     memcpy(raw + 1, s->cfg.user, ul);
     raw[1 + ul] = '\0';
     memcpy(raw + 2 + ul, s->cfg.password, pl);
-    memcpy(cmd, "AUTH PLAIN ", 11);
-    p3_base64_encode(raw, 2 + ul + pl, cmd + 11, sizeof cmd - 11);
     p3_sess_begin(s, POP3CHECK_PHASE_AUTH, P3_S_PLAIN, now);
-    p3_sess_send(s, cmd, "AUTH PLAIN ********");
+    /* short enough for out: never allocates */
+    (void)p3_sess_send_base64(s, "AUTH PLAIN ", raw, 2 + ul + pl,
+                              "AUTH PLAIN ********");
     explicit_bzero(raw, sizeof raw);
-    explicit_bzero(cmd, sizeof cmd);
 }
 
+/* A response of a password mechanism: always short enough for out. */
 static void send_base64(struct p3_session *s, const char *data, size_t len,
                         const char *shown)
 {
-    char b64[(P3_CRED_MAX + 40) * 4 / 3 + 8];
-
-    p3_base64_encode(data, len, b64, sizeof b64);
-    p3_sess_send(s, b64, shown);
-    explicit_bzero(b64, sizeof b64);
+    (void)p3_sess_send_base64(s, NULL, data, len, shown);
 }
 
 /* The CRAM-MD5 response to a base64 challenge (RFC 2195). */
@@ -204,6 +207,9 @@ enum p3_sess_rc p3_sess_auth_start(struct p3_session *s, int64_t now)
         return p3_sess_scram_start(s, P3_HASH_SHA1, now);
     case POP3CHECK_AUTH_SCRAM_SHA_256:
         return p3_sess_scram_start(s, P3_HASH_SHA256, now);
+    case POP3CHECK_AUTH_XOAUTH2:
+    case POP3CHECK_AUTH_OAUTHBEARER:
+        return p3_sess_bearer_start(s, now);
     default:
         start_user(s, now);
         break;
@@ -238,6 +244,9 @@ static enum p3_sess_rc continuation(struct p3_session *s, const char *text,
     case P3_S_SCRAM_FIRST:
     case P3_S_SCRAM_FINAL:
         return p3_sess_scram_continue(s, text, len, now);
+    case P3_S_BEARER_START:
+    case P3_S_BEARER_SENT:
+        return p3_sess_bearer_continue(s, text, len, now);
     default:
         return p3_sess_bad_reply(s, label(s->r->auth_used), text, len, now);
     }
@@ -255,6 +264,8 @@ enum p3_sess_rc p3_sess_auth_reply(struct p3_session *s, const char *line,
         return p3_sess_quit(s, now);
     switch (st) {
     case P3_REPLY_ERR:
+        if (s->step >= P3_S_BEARER_START && s->step <= P3_S_BEARER_ERROR)
+            return p3_sess_bearer_refused(s, text, tlen, now);
         p3_format(what, sizeof what, "login failed (%s)",
                   label(s->r->auth_used));
         return p3_sess_refused(s, POP3CHECK_E_AUTH, what, text, tlen, now);
@@ -273,8 +284,10 @@ enum p3_sess_rc p3_sess_auth_reply(struct p3_session *s, const char *line,
             s->step == P3_S_PLAIN || s->step == P3_S_LOGIN_DONE ||
             s->step == P3_S_CRAM_DONE)
             return logged_in(s, now);
-        if (s->step == P3_S_SCRAM_DONE)
+        if (s->step == P3_S_SCRAM_DONE || s->step == P3_S_BEARER_SENT)
             return logged_in(s, now);
+        if (s->step == P3_S_BEARER_ERROR)
+            return p3_sess_bearer_ok(s, now);
         if (s->step == P3_S_SCRAM_FINAL)
             return p3_sess_scram_ok(s, now);
         /* +OK where a challenge was due */

@@ -151,8 +151,7 @@ static enum p3_sess_rc quit_refused(struct p3_session *s, const char *text,
         s->step = P3_S_DONE;
         return P3_SESS_FAILED;
     }
-    p3_sanitise(r->server_text, sizeof r->server_text, text, len,
-                s->cfg.password);
+    p3_sanitise(r->server_text, sizeof r->server_text, text, len, s->secret);
     r->rcode = p3_reply_rcode(text, len);
     p3_format(msg, sizeof msg, "QUIT refused: -ERR %s", r->server_text);
     p3_sess_fail(s, POP3CHECK_E_COMMAND, msg, now);

@@ -204,10 +204,11 @@ struct p3_opts {
     /* a round trip (smtp_host set); the strings are wiped like the rest */
     char *smtp_host, *smtp_user, *smtp_password, *smtp_auth;
     char *mail_from, *rcpt_to, *subject, *check_name, *probe_key;
-    long smtp_port;    /* 0: by the SMTP TLS mode */
-    long smtp_tls;     /* meaningful when smtp_tls_set */
-    long smtp_tls_set; /* 0: STARTTLS required */
-    long poll_ms;      /* 0: P3_POLL_MS */
+    char *token, *token_file; /* OAuth 2.0 (bearer.h) */
+    long smtp_port;           /* 0: by the SMTP TLS mode */
+    long smtp_tls;            /* meaningful when smtp_tls_set */
+    long smtp_tls_set;        /* 0: STARTTLS required */
+    long poll_ms;             /* 0: P3_POLL_MS */
     pop3check_trace_fn *trace;
     void *trace_ctx;
     p3_tap_fn *tap; /* NULL but in the recorder */
@@ -237,6 +238,15 @@ long p3_opts_smtp_port(const struct p3_opts *o);
 long p3_opts_smtp_tls(const struct p3_opts *o);
 long p3_opts_poll_ms(const struct p3_opts *o);
 void p3_opts_check_name(const struct p3_opts *o, char *buf, size_t len);
+/* 1 when o logs in with a bearer token (token or token_file set). */
+int p3_opts_has_token(const struct p3_opts *o);
+/* 1 for XOAUTH2 and OAUTHBEARER. */
+int p3_auth_bearer(long auth);
+/* 1 when t is a bearer token the library sends: an RFC 6750 b64token of
+ * 1 .. P3_TOKEN_MAX characters. */
+int p3_token_ok(const char *t);
+#define P3_TOKEN_MAX 16384
+
 /* Why o cannot be probed as a whole (missing host, a user without a
  * password, ...), or NULL. */
 const char *p3_opts_check(const struct p3_opts *o);

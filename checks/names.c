@@ -52,6 +52,8 @@ static const char *const auth_names[] = {
     [POP3CHECK_AUTH_CRAM_MD5] = "cram-md5",
     [POP3CHECK_AUTH_SCRAM_SHA_1] = "scram-sha-1",
     [POP3CHECK_AUTH_SCRAM_SHA_256] = "scram-sha-256",
+    [POP3CHECK_AUTH_XOAUTH2] = "xoauth2",
+    [POP3CHECK_AUTH_OAUTHBEARER] = "oauthbearer",
 };
 static const char *const state_names[] = {
     [POP3CHECK_STATE_OK] = "OK",

@@ -42,6 +42,10 @@ static char **str_slot(struct p3_opts *v, enum pop3check_opt key)
         return &v->check_name;
     case POP3CHECK_OPT_PROBE_KEY:
         return &v->probe_key;
+    case POP3CHECK_OPT_TOKEN:
+        return &v->token;
+    case POP3CHECK_OPT_TOKEN_FILE:
+        return &v->token_file;
     default:
         return NULL;
     }
@@ -51,7 +55,8 @@ static char **str_slot(struct p3_opts *v, enum pop3check_opt key)
 static int secret_key(enum pop3check_opt key)
 {
     return key == POP3CHECK_OPT_PASSWORD ||
-           key == POP3CHECK_OPT_SMTP_PASSWORD || key == POP3CHECK_OPT_PROBE_KEY;
+           key == POP3CHECK_OPT_SMTP_PASSWORD ||
+           key == POP3CHECK_OPT_PROBE_KEY || key == POP3CHECK_OPT_TOKEN;
 }
 
 static long *long_slot(struct p3_opts *v, enum pop3check_opt key)
@@ -189,6 +194,13 @@ static const char *check_str(enum pop3check_opt key, const char *s)
 {
     if (s == NULL)
         return NULL;
+    if (key == POP3CHECK_OPT_TOKEN)
+        return p3_token_ok(s) ? NULL
+                              : "token: an OAuth 2.0 bearer token, 1-16384 "
+                                "characters of A-Z a-z 0-9 - . _ ~ + / and "
+                                "trailing '='";
+    if (key == POP3CHECK_OPT_TOKEN_FILE)
+        return s[0] ? NULL : "token_file: give a file name";
     if (key >= POP3CHECK_OPT_SMTP_HOST)
         return check_trip_str(key, s);
     switch (key) {
@@ -413,6 +425,11 @@ long p3_opts_smtp_port(const struct p3_opts *o)
                                                          : P3_SMTP_PORT;
 }
 
+int p3_opts_has_token(const struct p3_opts *o)
+{
+    return o->token != NULL || o->token_file != NULL;
+}
+
 long p3_opts_poll_ms(const struct p3_opts *o)
 {
     return o->poll_ms ? o->poll_ms : P3_POLL_MS;
@@ -440,7 +457,7 @@ void p3_opts_check_name(const struct p3_opts *o, char *buf, size_t len)
     &(o)->host, &(o)->cafile, &(o)->sni, &(o)->user, &(o)->password,           \
         &(o)->smtp_host, &(o)->smtp_user, &(o)->smtp_password,                 \
         &(o)->smtp_auth, &(o)->mail_from, &(o)->rcpt_to, &(o)->subject,        \
-        &(o)->check_name, &(o)->probe_key
+        &(o)->check_name, &(o)->probe_key, &(o)->token, &(o)->token_file
 
 void p3_opts_clear(struct p3_opts *o)
 {
@@ -489,6 +506,9 @@ static const char *p3_opts_check_trip(const struct p3_opts *o)
                "the recipient (the mailbox at the POP3 host)";
     if (o->smtp_user != NULL && o->smtp_password == NULL)
         return "smtp_password: needed with smtp_user";
+    if (o->password == NULL && o->probe_key == NULL)
+        return "probe_key: a round trip that logs in with a token has no "
+               "password to derive its key from; give one (16-256 bytes)";
     if (o->top != POP3CHECK_MSG_NONE || o->retr != POP3CHECK_MSG_NONE)
         return "top, retr: a round trip reads only the headers of new "
                "messages (TOP n 0) and never fetches one; leave them unset";
@@ -506,8 +526,18 @@ const char *p3_opts_check(const struct p3_opts *o)
         return "host: an IPv4 address cannot be reached over IPv6 (-6)";
     if (o->ip_version == 4 && inet_pton(AF_INET6, o->host, &a6) == 1)
         return "host: an IPv6 address cannot be reached over IPv4 (-4)";
-    if (o->user != NULL && o->password == NULL)
-        return "password: needed with a user name, 1-255 characters, no "
-               "line breaks";
+    if (o->token != NULL && o->token_file != NULL)
+        return "token, token_file: give one of them, not both";
+    if (o->user != NULL && p3_auth_bearer(o->auth) && o->token == NULL &&
+        o->token_file == NULL)
+        return "token: xoauth2 and oauthbearer log in with an OAuth 2.0 "
+               "bearer token; give token or token_file";
+    if (o->user != NULL && o->password == NULL && !p3_auth_bearer(o->auth) &&
+        (o->auth != POP3CHECK_AUTH_ANY || !p3_opts_has_token(o)))
+        return p3_opts_has_token(o)
+                   ? "password: needed with a password mechanism (with a "
+                     "token, use auth xoauth2, oauthbearer or any)"
+                   : "password: needed with a user name, 1-255 characters, "
+                     "no line breaks";
     return o->smtp_host ? p3_opts_check_trip(o) : NULL;
 }

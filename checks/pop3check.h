@@ -199,11 +199,15 @@ enum pop3check_auth {
     POP3CHECK_AUTH_SCRAM_SHA_1 = 6, /* SASL SCRAM-SHA-1 (RFC 5802): the
                                        server proves it knows the
                                        password too */
-    POP3CHECK_AUTH_SCRAM_SHA_256 = 7 /* SASL SCRAM-SHA-256 (RFC 7677) */
+    POP3CHECK_AUTH_SCRAM_SHA_256 = 7, /* SASL SCRAM-SHA-256 (RFC 7677) */
+    POP3CHECK_AUTH_XOAUTH2 = 8,       /* SASL XOAUTH2 (Google, Microsoft):
+                                         an OAuth 2.0 bearer token */
+    POP3CHECK_AUTH_OAUTHBEARER = 9    /* SASL OAUTHBEARER (RFC 7628) */
 };
 
 /* "any", "user", "apop", "plain", "login", "cram-md5", "scram-sha-1",
- * "scram-sha-256"; NULL for a value it does not know. */
+ * "scram-sha-256", "xoauth2", "oauthbearer"; NULL for a value it does not
+ * know. */
 POP3CHECK_API const char *pop3check_auth_name(enum pop3check_auth a);
 /* The mechanism called name (any case), or -1. */
 POP3CHECK_API int pop3check_auth_from_name(const char *name);
@@ -319,10 +323,21 @@ enum pop3check_opt {
     POP3CHECK_OPT_CHECK_NAME = 25,    /* str: names this check in its probe
                                          identifiers (A-Z a-z 0-9 . _ - @ /
                                          + : =, at most 64); USER@HOST */
-    POP3CHECK_OPT_PROBE_KEY = 26      /* str, secret: the key that makes
+    POP3CHECK_OPT_PROBE_KEY = 26,     /* str, secret: the key that makes
                                          the identifiers this check's own;
                                          unset: one derived from USER and
-                                         PASSWORD */
+                                         PASSWORD; required with a
+                                         token */
+    /* OAuth 2.0 (AUTH XOAUTH2, OAUTHBEARER): USER logs in with a bearer
+     * token instead of PASSWORD. AUTH "any" with a token and no password
+     * takes OAUTHBEARER, else XOAUTH2. */
+    POP3CHECK_OPT_TOKEN = 27,     /* str, secret: the token (RFC 6750
+                                     b64token, at most 16384 characters) */
+    POP3CHECK_OPT_TOKEN_FILE = 28 /* str: a file whose first line is the
+                                     token, read at the start of every run
+                                     (a refresher may replace it at any
+                                     time) under the rule of
+                                     pop3check_secret_read() */
 };
 
 /* Called for every protocol line when set. line is not NUL-terminated and

@@ -29,7 +29,8 @@ struct pop3check_probe *pop3check_probe_new(const struct pop3check_options *o,
     }
     if (p->o.user == NULL) { /* a banner check sends no password */
         p3_free_secret(p->o.password);
-        p->o.password = NULL;
+        p3_free_secret(p->o.token);
+        p->o.password = p->o.token = NULL;
     }
     p3_result_init(&p->last);
     return p;
@@ -77,6 +78,7 @@ static void release(struct pop3check_probe *p)
             p3_trip_end(r->trip);
             free(r->trip);
         }
+        pop3check_secret_free(r->token);
         free(r);
         p->run = NULL;
     }
@@ -126,6 +128,9 @@ static void start_dialog(struct pop3check_probe *p, int64_t now)
     struct p3_sess_config cfg = {
         .user = p->o.user,
         .password = p->o.password,
+        .token = p->run->token ? p->run->token : p->o.token,
+        .host = p->o.host,
+        .port = p3_opts_port(&p->o),
         .auth = (enum pop3check_auth)p->o.auth,
         .list = (int)p->o.list,
         .uidl = (int)p->o.uidl,
@@ -303,6 +308,39 @@ static int cannot_start(struct pop3check_probe *p, const char *why)
     return 0;
 }
 
+/* The token file, read again for every run (a refresher replaces it):
+ * 0, or -1 with the run failed at login (the result says why). */
+static int read_token(struct pop3check_probe *p, struct p3_run *r)
+{
+    char err[sizeof r->result.error_text - 40];
+    char msg[sizeof r->result.error_text];
+
+    if (p->o.user == NULL || p->o.token_file == NULL)
+        return 0;
+    r->token = pop3check_secret_read(p->o.token_file, POP3CHECK_SECRET_LINE,
+                                     P3_TOKEN_MAX, NULL, err, sizeof err);
+    if (r->token != NULL && p3_token_ok(r->token))
+        return 0;
+    if (r->token != NULL) {
+        char path[120];
+        p3_sanitise(path, sizeof path, p->o.token_file, strlen(p->o.token_file),
+                    NULL);
+        p3_format(err, sizeof err,
+                  "'%s': its first line is not an OAuth 2.0 bearer token "
+                  "(RFC 6750: A-Z a-z 0-9 - . _ ~ + / and trailing '=')",
+                  path);
+    }
+    pop3check_secret_free(r->token);
+    r->token = NULL;
+    p3_format(msg, sizeof msg, "token file: %s", err);
+    r->result.error = POP3CHECK_E_AUTH;
+    r->result.failed_phase = POP3CHECK_PHASE_AUTH;
+    p3_format(r->result.error_text, sizeof r->result.error_text, "%s", msg);
+    p->stage = P3_FINISHED;
+    p3_loop_timer_at(p->loop, &p->timer, 0);
+    return -1;
+}
+
 /* A round trip begins with its submission. */
 static int begin_trip(struct pop3check_probe *p, struct p3_run *r)
 {
@@ -340,6 +378,8 @@ int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop,
     r->dialog.fd = -1;
     p3_result_init(&r->result);
     r->result.started_at = (int64_t)time(NULL);
+    if (read_token(p, r) != 0)
+        return 0;
     if (p->o.smtp_host != NULL)
         return begin_trip(p, r);
     if (p3_conn_start(&r->conn, &p->o, &r->result, cm, p->t0, wake, p) != 0)

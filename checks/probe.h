@@ -32,6 +32,7 @@ struct p3_run {
     struct p3_dialog dialog;
     struct p3_session *sess;
     struct p3_trip *trip; /* a round trip's, else NULL */
+    char *token;          /* read from the token file for this run */
 };
 
 struct pop3check_probe {

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* sasl.c - the SASL exchanges of more than one round over POP3 AUTH (RFC
  * 5034) that auth.c hands over: SCRAM-SHA-1 and SCRAM-SHA-256 (scram.c
- * does the arithmetic). A step that fails cancels the exchange with "*"
- * and leaves with QUIT once the server has answered. */
+ * does the arithmetic), XOAUTH2 and OAUTHBEARER (bearer.c). A step that
+ * fails cancels the exchange with "*" and leaves with QUIT once the
+ * server has answered. */
 #define _DEFAULT_SOURCE /* explicit_bzero */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bearer.h"
 #include "scram.h"
 #include "sess.h"
 
@@ -22,18 +24,6 @@ void p3_sess_scram_free(struct p3_session *s)
     explicit_bzero(s->scram, sizeof *s->scram);
     free(s->scram);
     s->scram = NULL;
-}
-
-/* Sends data base64-encoded as a line of its own; shown for the
- * transcript (NULL: the encoded line). */
-static void send_encoded(struct p3_session *s, const char *data, size_t len,
-                         const char *shown)
-{
-    char b64[sizeof s->out - 2];
-
-    p3_base64_encode(data, len, b64, sizeof b64);
-    p3_sess_send(s, b64, shown);
-    explicit_bzero(b64, sizeof b64);
 }
 
 /* Fails with kind e and text, and cancels the exchange. */
@@ -91,13 +81,10 @@ static enum p3_sess_rc send_client_first(struct p3_session *s, int64_t now)
         s->step = P3_S_SCRAM_START;
         return P3_SESS_CONTINUE;
     }
-    if (s->step == P3_S_START) {
-        int k = snprintf(cmd, sizeof cmd, "AUTH %s ", mech);
-        p3_base64_encode(msg, (size_t)n, cmd + k, sizeof cmd - (size_t)k);
-        p3_sess_send(s, cmd, NULL);
-    } else {
-        send_encoded(s, msg, (size_t)n, NULL);
-    }
+    /* SCRAM messages are short enough for out: never allocates */
+    p3_format(cmd, sizeof cmd, "AUTH %s ", mech);
+    (void)p3_sess_send_base64(s, s->step == P3_S_START ? cmd : NULL, msg,
+                              (size_t)n, NULL);
     s->step = P3_S_SCRAM_FIRST;
     return P3_SESS_CONTINUE;
 }
@@ -141,7 +128,7 @@ static enum p3_sess_rc server_first(struct p3_session *s, const char *text,
                               why, sizeof why);
     if (k < 0)
         return cancel(s, POP3CHECK_E_AUTH, why, now);
-    send_encoded(s, out, (size_t)k, "********");
+    (void)p3_sess_send_base64(s, NULL, out, (size_t)k, "********");
     explicit_bzero(out, sizeof out);
     s->step = P3_S_SCRAM_FINAL;
     return P3_SESS_CONTINUE;
@@ -199,4 +186,121 @@ enum p3_sess_rc p3_sess_scram_ok(struct p3_session *s, int64_t now)
         explicit_bzero(s->cfg.scram_keys, sizeof *s->cfg.scram_keys);
     p3_sess_fail(s, POP3CHECK_E_AUTH, why, now);
     return p3_sess_quit(s, now);
+}
+
+/* ---- XOAUTH2 and OAUTHBEARER ---- */
+
+static const char *bearer_name(const struct p3_session *s)
+{
+    return s->r->auth_used == POP3CHECK_AUTH_XOAUTH2 ? "XOAUTH2"
+                                                     : "OAUTHBEARER";
+}
+
+/* The initial client response: on the AUTH line when that stays within
+ * 255 octets, else after the server's "+ " (a long token, as Microsoft
+ * 365's). */
+static enum p3_sess_rc send_token(struct p3_session *s, int64_t now)
+{
+    const int initial = s->step == P3_S_START;
+    char *msg = p3_malloc(P3_BEARER_MSG_MAX);
+    char cmd[32], shown[48];
+    long n = -1;
+    int rc = -1;
+
+    if (msg != NULL)
+        n = p3_bearer_message((enum pop3check_auth)s->r->auth_used, s->cfg.user,
+                              s->cfg.host, s->cfg.port, s->cfg.token, msg,
+                              P3_BEARER_MSG_MAX);
+    p3_format(cmd, sizeof cmd, "AUTH %s ", bearer_name(s));
+    if (n >= 0 && initial &&
+        strlen(cmd) + ((size_t)n + 2) / 3 * 4 > AUTH_LINE_MAX) {
+        explicit_bzero(msg, (size_t)n);
+        free(msg);
+        cmd[strlen(cmd) - 1] = '\0';
+        p3_sess_send(s, cmd, NULL);
+        s->step = P3_S_BEARER_START;
+        return P3_SESS_CONTINUE;
+    }
+    p3_format(shown, sizeof shown, "%s********", initial ? cmd : "");
+    if (n >= 0)
+        rc =
+            p3_sess_send_base64(s, initial ? cmd : NULL, msg, (size_t)n, shown);
+    if (msg != NULL) {
+        explicit_bzero(msg, P3_BEARER_MSG_MAX);
+        free(msg);
+    }
+    if (rc != 0) {
+        p3_sess_fail(s, POP3CHECK_E_INTERNAL, "out of memory", now);
+        return p3_sess_quit(s, now);
+    }
+    s->step = P3_S_BEARER_SENT;
+    return P3_SESS_CONTINUE;
+}
+
+enum p3_sess_rc p3_sess_bearer_start(struct p3_session *s, int64_t now)
+{
+    return send_token(s, now);
+}
+
+/* RFC 7628 section 3.2.3: a refused token comes back as an error
+ * challenge, which the client answers with a dummy response (^A; Google's
+ * XOAUTH2 asks for an empty one) so that the server can say -ERR. */
+static enum p3_sess_rc error_challenge(struct p3_session *s, const char *text,
+                                       size_t len, int64_t now)
+{
+    char json[P3_BEARER_CHALLENGE_MAX + 1], why[120];
+    size_t n =
+        p3_base64_decode(text, len, (unsigned char *)json, sizeof json - 1);
+
+    if (n == (size_t)-1) {
+        p3_format(why, sizeof why,
+                  "%s: the server's error challenge is not base64 (or "
+                  "longer than %d bytes)",
+                  bearer_name(s), P3_BEARER_CHALLENGE_MAX);
+        return cancel(s, POP3CHECK_E_PROTOCOL, why, now);
+    }
+    p3_bearer_challenge(json, n, s->bearer_said, sizeof s->bearer_said);
+    if (s->r->auth_used == POP3CHECK_AUTH_XOAUTH2)
+        p3_sess_send(s, "", NULL);
+    else
+        p3_sess_send(s, "AQ==", NULL); /* base64 of ^A */
+    s->step = P3_S_BEARER_ERROR;
+    return P3_SESS_CONTINUE;
+}
+
+enum p3_sess_rc p3_sess_bearer_continue(struct p3_session *s, const char *text,
+                                        size_t len, int64_t now)
+{
+    switch (s->step) {
+    case P3_S_BEARER_START:
+        return send_token(s, now);
+    case P3_S_BEARER_SENT:
+        return error_challenge(s, text, len, now);
+    default:
+        return p3_sess_bad_reply(s, bearer_name(s), text, len, now);
+    }
+}
+
+enum p3_sess_rc p3_sess_bearer_ok(struct p3_session *s, int64_t now)
+{
+    char why[sizeof s->bearer_said + 80];
+
+    p3_format(why, sizeof why,
+              "%s: the server said +OK after refusing the token (%s)",
+              bearer_name(s), s->bearer_said);
+    p3_sess_fail(s, POP3CHECK_E_PROTOCOL, why, now);
+    return p3_sess_quit(s, now);
+}
+
+enum p3_sess_rc p3_sess_bearer_refused(struct p3_session *s, const char *text,
+                                       size_t len, int64_t now)
+{
+    char what[sizeof s->bearer_said + 40];
+
+    if (s->bearer_said[0] != '\0')
+        p3_format(what, sizeof what, "login failed (SASL %s: %s)",
+                  bearer_name(s), s->bearer_said);
+    else
+        p3_format(what, sizeof what, "login failed (SASL %s)", bearer_name(s));
+    return p3_sess_refused(s, POP3CHECK_E_AUTH, what, text, len, now);
 }

@@ -24,6 +24,9 @@ enum p3_step {
     P3_S_SCRAM_FIRST,   /* client-first sent, waiting for server-first */
     P3_S_SCRAM_FINAL,   /* client-final sent, waiting for server-final */
     P3_S_SCRAM_DONE,    /* server verified, empty response sent */
+    P3_S_BEARER_START,  /* AUTH XOAUTH2/OAUTHBEARER sent alone */
+    P3_S_BEARER_SENT,   /* the token sent */
+    P3_S_BEARER_ERROR,  /* error challenge answered: -ERR due */
     P3_S_SASL_CANCEL,   /* "*" sent after a failure: QUIT on the answer */
     P3_S_AUTHENTICATED, /* the server said +OK to the login */
     P3_S_STAT,
@@ -38,6 +41,7 @@ enum p3_step {
 
 struct p3_session {
     struct p3_sess_config cfg; /* borrowed strings */
+    const char *secret;        /* what never leaves: password or token */
     struct pop3check_result *r;
     char apop_ts[256];
     int64_t t0;
@@ -54,6 +58,8 @@ struct p3_session {
     int64_t list_count, list_sum;
     size_t line_len, line_peak; /* peak: how far line was ever written */
     size_t out_len, out_off, out_peak;
+    char *long_out;        /* a command longer than out (a token), or NULL */
+    char bearer_said[200]; /* what an OAuth error challenge said */
     char scratch[160];
     /* The buffers last, and not zeroed when the session is made: only what
      * is written to them is touched, which keeps a probe's memory small
@@ -67,8 +73,14 @@ struct p3_session {
 void p3_sess_trace(struct p3_session *s, enum pop3check_trace_dir dir,
                    const char *line, size_t len);
 /* Queues a command line; shown is what the transcript shows (NULL: the
- * line itself). */
+ * line itself). A line longer than out is cut (the options keep every
+ * such line short; p3_sess_send_base64 takes any length). */
 void p3_sess_send(struct p3_session *s, const char *line, const char *shown);
+/* Queues data base64-encoded as a line of its own, after prefix (NULL:
+ * none), in a buffer of its own when out is too small. 0, or -1 out of
+ * memory (nothing queued). */
+int p3_sess_send_base64(struct p3_session *s, const char *prefix,
+                        const void *data, size_t len, const char *shown);
 /* Enters phase with step; its time starts at now. */
 void p3_sess_begin(struct p3_session *s, enum pop3check_phase phase,
                    enum p3_step step, int64_t now);
@@ -103,6 +115,15 @@ enum p3_sess_rc p3_sess_scram_continue(struct p3_session *s, const char *text,
 enum p3_sess_rc p3_sess_scram_ok(struct p3_session *s, int64_t now);
 /* Wipes and frees the exchange's state (at the end of the session). */
 void p3_sess_scram_free(struct p3_session *s);
+/* sasl.c: XOAUTH2 and OAUTHBEARER (bearer.h) over AUTH, with cfg.token. */
+enum p3_sess_rc p3_sess_bearer_start(struct p3_session *s, int64_t now);
+enum p3_sess_rc p3_sess_bearer_continue(struct p3_session *s, const char *text,
+                                        size_t len, int64_t now);
+/* +OK during the exchange: logged in, or not after an error challenge. */
+enum p3_sess_rc p3_sess_bearer_ok(struct p3_session *s, int64_t now);
+/* -ERR during the exchange: the refusal, with what the challenge said. */
+enum p3_sess_rc p3_sess_bearer_refused(struct p3_session *s, const char *text,
+                                       size_t len, int64_t now);
 
 /* polls.c: the commands of a poll after STAT (see p3_sess_config). */
 /* After STAT: UIDL, or QUIT when the maildrop is empty. */

@@ -116,6 +116,7 @@ struct p3_session *p3_sess_new(const struct p3_sess_config *cfg,
         return NULL;
     memset(s, 0, offsetof(struct p3_session, line));
     s->cfg = *cfg;
+    s->secret = cfg->password ? cfg->password : cfg->token;
     s->r = r;
     s->t0 = t0;
     p3_format(s->apop_ts, sizeof s->apop_ts, "%s", apop_ts ? apop_ts : "");
@@ -130,6 +131,10 @@ void p3_sess_free(struct p3_session *s)
         return;
     p3_poll_free(s);
     p3_sess_scram_free(s);
+    if (s->long_out != NULL) {
+        explicit_bzero(s->long_out, s->out_len);
+        free(s->long_out);
+    }
     /* out may hold a password, line what the server said */
     explicit_bzero(s->out, s->out_peak);
     explicit_bzero(s->line, s->line_peak);
@@ -146,7 +151,7 @@ enum p3_sess_rc p3_sess_start(struct p3_session *s, int64_t now)
 
 size_t p3_sess_pending(const struct p3_session *s, const char **buf)
 {
-    *buf = s->out + s->out_off;
+    *buf = (s->long_out ? s->long_out : s->out) + s->out_off;
     return s->out_len - s->out_off;
 }
 
@@ -154,7 +159,13 @@ void p3_sess_sent(struct p3_session *s, size_t n)
 {
     s->out_off += n;
     if (s->out_off >= s->out_len) {
-        explicit_bzero(s->out, s->out_len);
+        if (s->long_out != NULL) { /* it held the token */
+            explicit_bzero(s->long_out, s->out_len);
+            free(s->long_out);
+            s->long_out = NULL;
+        } else {
+            explicit_bzero(s->out, s->out_len);
+        }
         s->out_off = s->out_len = 0;
     }
 }

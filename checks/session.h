@@ -16,8 +16,11 @@ struct p3_scram_keys;
 
 /* What the session needs from the probe's options. Borrowed. */
 struct p3_sess_config {
-    const char *user; /* NULL: quit after the greeting/CAPA */
-    const char *password;
+    const char *user;     /* NULL: quit after the greeting/CAPA */
+    const char *password; /* NULL with a token */
+    const char *token;    /* an OAuth 2.0 bearer token, or NULL */
+    const char *host;     /* for OAUTHBEARER's host and port */
+    long port;
     enum pop3check_auth auth;
     int list, uidl;
     long top, retr;

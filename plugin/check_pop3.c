@@ -19,7 +19,8 @@ static const char help_text[] =
     "\n"
     "Usage: check_pop3 -H HOST [-p PORT] [-4|-6] [-S | --tls MODE]\n"
     "                  [--cafile FILE] [--insecure] [--sni NAME]\n"
-    "                  [-u USER [--password-file FILE] [--auth MECH]]\n"
+    "                  [-u USER [--password-file FILE | --token-file FILE]\n"
+    "                  [--auth MECH]]\n"
     "                  [--list] [--uidl] [--top N] [--retr N]\n"
     "                  [-w RANGE] [-c RANGE] [--phase-warning PHASE=RANGE]\n"
     "                  [--phase-critical PHASE=RANGE]\n"
@@ -50,10 +51,19 @@ static const char help_text[] =
     "      --password-file FILE  first line of FILE is the password (a file\n"
     "                          others cannot read: chmod o-rwx), else the\n"
     "                          environment variable POP3_PASSWORD\n"
+    "      --token-file FILE   log in with the OAuth 2.0 bearer token on the\n"
+    "                          first line of FILE instead (chmod o-rwx; read\n"
+    "                          at each check, so a refresher may replace it)\n"
     "      --auth MECH         any (default: the best the server offers,\n"
-    "                          SCRAM first, USER last), user, apop, plain,\n"
-    "                          login, cram-md5, scram-sha-1 or scram-sha-256;\n"
-    "                          a named one is used or the check fails\n"
+    "                          SCRAM first, USER last; with a token\n"
+    "                          OAUTHBEARER, else XOAUTH2), user, apop, plain,\n"
+    "                          login, cram-md5, scram-sha-1, scram-sha-256,\n"
+    "                          xoauth2 or oauthbearer; a named one is used or\n"
+    "                          the check fails\n";
+
+/* The rest of the check's part of --help: two literals, as one would pass
+ * the 4095 characters a C compiler must take. */
+static const char help_text2[] =
     "\n"
     "Commands after login (STAT always; DELE only in a round trip):\n"
     "      --list              LIST: largest message, checked against STAT\n"
@@ -94,7 +104,9 @@ static const char help_text[] =
     "  check_pop3 -H mail.example.org --tls stls -u monitor \\\n"
     "      --password-file /etc/nagios/pop3.pw --retr last -w 2 -c 5 -D 30,14\n"
     "  POP3_PASSWORD=secret check_pop3 -H 192.0.2.1 -S -u monitor \\\n"
-    "      --auth cram-md5 --phase-critical auth=1 --messages-warning 1000\n";
+    "      --auth cram-md5 --phase-critical auth=1 --messages-warning 1000\n"
+    "  check_pop3 -H outlook.office365.com -S -u monitor@example.org \\\n"
+    "      --token-file /var/lib/nagios/m365.token --auth xoauth2\n";
 
 /* The round trip's part of --help (a string of its own: one literal
  * stays under the 4095 characters a C compiler must take). */
@@ -230,6 +242,7 @@ static int check(int argc, char **argv)
         rc = usage_error(err);
     } else if (o.help) {
         fputs(help_text, stdout);
+        fputs(help_text2, stdout);
         fputs(trip_help_text, stdout);
         rc = POP3CHECK_STATE_UNKNOWN; /* as the guidelines ask */
     } else if (o.version) {

@@ -17,6 +17,7 @@ enum {
     OPT_INSECURE,
     OPT_SNI,
     OPT_PASSWORD_FILE,
+    OPT_TOKEN_FILE,
     OPT_AUTH,
     OPT_LIST,
     OPT_UIDL,
@@ -42,6 +43,7 @@ static const struct option longopts[] = {
     {"sni", required_argument, NULL, OPT_SNI},
     {"user", required_argument, NULL, 'u'},
     {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+    {"token-file", required_argument, NULL, OPT_TOKEN_FILE},
     {"auth", required_argument, NULL, OPT_AUTH},
     {"list", no_argument, NULL, OPT_LIST},
     {"uidl", no_argument, NULL, OPT_UIDL},
@@ -70,7 +72,7 @@ static const char shortopts[] = ":H:p:46Su:w:c:D:t:vhV";
  * library checks these when they are set, so they are set after the
  * plugin's own checks, whose messages come first. */
 struct args {
-    const char *host, *cafile, *sni, *user, *pwfile;
+    const char *host, *cafile, *sni, *user, *pwfile, *tokfile;
     struct trip_args trip;
 };
 
@@ -170,12 +172,16 @@ static int connection_opt(int c, const char *arg, struct plugin_opts *o,
     case OPT_PASSWORD_FILE:
         a->pwfile = arg;
         return 1;
+    case OPT_TOKEN_FILE:
+        a->tokfile = arg;
+        return 1;
     case OPT_AUTH:
         m = pop3check_auth_from_name(arg);
         if (m < 0)
             *rc = optval_fail(err, errlen,
                               "--auth '%s': use any, user, apop, plain, login, "
-                              "cram-md5, scram-sha-1 or scram-sha-256",
+                              "cram-md5, scram-sha-1, scram-sha-256, xoauth2 "
+                              "or oauthbearer",
                               arg);
         else
             *rc = optval_set_num(o, POP3CHECK_OPT_AUTH, m, err, errlen);
@@ -295,14 +301,37 @@ static int wants_login(const struct plugin_opts *o, const struct args *a)
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         if (optval_get_num(o, keys[i]) != 0)
             return 1;
-    return a->pwfile != NULL || has_range(o, POP3CHECK_MEASURE_MESSAGES) ||
+    return a->pwfile != NULL || a->tokfile != NULL ||
+           has_range(o, POP3CHECK_MEASURE_MESSAGES) ||
            has_range(o, POP3CHECK_MEASURE_OCTETS);
 }
 
-/* The password of -u: from the file, else from the environment. */
+/* The token file is read by the library at the start of the probe; here
+ * it is read once only to say at once what is wrong with it. */
+static int check_token_file(const char *path, char *err, size_t errlen)
+{
+    char why[1200];
+    char *t = pop3check_secret_read(path, POP3CHECK_SECRET_LINE, 16384, NULL,
+                                    why, sizeof why);
+
+    if (t == NULL)
+        return optval_fail(err, errlen, "--token-file %s", why);
+    pop3check_secret_free(t);
+    return 0;
+}
+
+/* The password of -u: from the file, else from the environment; or the
+ * token file instead. */
 static int read_password(struct plugin_opts *o, const struct args *a,
                          const char *env_password, char *err, size_t errlen)
 {
+    if (a->tokfile != NULL && a->pwfile != NULL)
+        return optval_fail(err, errlen,
+                           "--password-file and --token-file: give one of "
+                           "them (a token logs in with --auth xoauth2 or "
+                           "oauthbearer)");
+    if (a->tokfile != NULL)
+        return check_token_file(a->tokfile, err, errlen);
     if (a->pwfile != NULL)
         return read_password_file(a->pwfile, o, err, errlen);
     if (env_password != NULL && env_password[0] != '\0') {
@@ -314,7 +343,8 @@ static int read_password(struct plugin_opts *o, const struct args *a,
     }
     return optval_fail(err, errlen,
                        "-u needs a password: --password-file FILE or the "
-                       "environment variable POP3_PASSWORD");
+                       "environment variable POP3_PASSWORD (or an OAuth 2.0 "
+                       "token: --token-file FILE)");
 }
 
 /* Options that only make sense together. */
@@ -344,8 +374,8 @@ static int check_combinations(struct plugin_opts *o, const struct args *a,
     if (a->user == NULL && wants_login(o, a))
         return optval_fail(
             err, errlen,
-            "--password-file, --auth, --list, --uidl, --top, --retr "
-            "and the mailbox thresholds need a login: add -u USER");
+            "--password-file, --token-file, --auth, --list, --uidl, --top, "
+            "--retr and the mailbox thresholds need a login: add -u USER");
     if (a->user == NULL)
         return 0;
     return read_password(o, a, env_password, err, errlen);
@@ -364,7 +394,9 @@ static int set_texts(struct plugin_opts *o, const struct args *a, char *err,
         {POP3CHECK_OPT_HOST, a->host},
         {POP3CHECK_OPT_SNI, a->sni},
         {POP3CHECK_OPT_USER, a->user},
-        {POP3CHECK_OPT_PASSWORD, a->user ? o->password : NULL},
+        {POP3CHECK_OPT_PASSWORD,
+         a->user && !a->tokfile && o->password[0] ? o->password : NULL},
+        {POP3CHECK_OPT_TOKEN_FILE, a->user ? a->tokfile : NULL},
         {POP3CHECK_OPT_CAFILE, a->cafile},
     };
 

@@ -246,19 +246,21 @@ static void long_login(struct outbuf *b, const struct plugin_opts *o,
         used >= 0 ? pop3check_auth_name((enum pop3check_auth)used) : NULL;
 
     /* APOP, CRAM-MD5 and SCRAM send a digest or a proof, never the
-     * password itself */
+     * password itself; XOAUTH2 and OAUTHBEARER send the token */
     const int clear = used == POP3CHECK_AUTH_USER ||
                       used == POP3CHECK_AUTH_PLAIN ||
                       used == POP3CHECK_AUTH_LOGIN;
+    const int bearer =
+        used == POP3CHECK_AUTH_XOAUTH2 || used == POP3CHECK_AUTH_OAUTHBEARER;
 
     if (user == NULL || mech == NULL ||
         pop3check_result_phase_us(r, POP3CHECK_PHASE_AUTH) < 0)
         return;
     out_printf(b, "\nlogin: %s as %s, %s%s", mech, user,
                fig(r, POP3CHECK_FIG_LOGGED_IN) > 0 ? "accepted" : "refused",
-               fig(r, POP3CHECK_FIG_TLS) > 0 || !clear
-                   ? ""
-                   : " (password sent without TLS)");
+               fig(r, POP3CHECK_FIG_TLS) > 0 || !(clear || bearer) ? ""
+               : bearer ? " (token sent without TLS)"
+                        : " (password sent without TLS)");
 }
 
 static void long_mailbox(struct outbuf *b, const struct pop3check_result *r)

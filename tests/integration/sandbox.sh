@@ -62,7 +62,7 @@ require_root() {
 
 require_tools() {
 	local t
-	for t in dovecot doveconf doveadm openssl awk setpriv timeout realpath; do
+	for t in dovecot doveconf doveadm openssl awk setpriv timeout realpath python3; do
 		command -v "$t" >/dev/null 2>&1 || die "required program '$t' not found"
 	done
 	[[ -x /usr/lib/dovecot/pop3-login && -x /usr/lib/dovecot/pop3 ]] ||
@@ -325,6 +325,90 @@ make_users() {
 	chmod 0640 "$auth/users"
 }
 
+# ------------------------------------------------------------- oauth2 ----
+
+# The OAuth 2.0 side: tests/integration/oauth2-server.py on loopback answers
+# Dovecot's token introspection (RFC 7662) and a client-credentials token
+# endpoint. Its tokens are made up here, at random, one file each under
+# pass/ (0600, as a token refresher would leave them):
+#   token-small    valid for small, scope pop3
+#   token-long     valid for small, 3000 characters (the two-step AUTH form)
+#   token-expired  small's, expired an hour ago (introspection: inactive)
+#   token-scope    small's, scope calendar (Dovecot wants pop3)
+#   token-large    valid for large (used as small's: another user's token)
+# and a client 'pop3check' (secret in pass/client-secret) whose grants are
+# tokens of small.
+random_token() {
+	openssl rand -base64 $(($1 * 3 / 4 + 3)) | tr -d '\n=' | tr '+/' '-_' | cut -c1-"$1"
+}
+
+start_oauth2() {
+	local d=$SANDBOX_DIR/oauth2 pass=$SANDBOX_DIR/pass now i
+	mkdir -p "$d"
+	chmod 0700 "$d"
+	now=$(date +%s)
+	declare -gA TOKENS=(
+		[small]=$(random_token 32)
+		[expired]=$(random_token 32)
+		[scope]=$(random_token 32)
+		[large]=$(random_token 32)
+		[long]=$(random_token 3000)
+	)
+	CLIENT_SECRET=$(random_token 24)
+	for i in "${!TOKENS[@]}"; do
+		printf '%s\n' "${TOKENS[$i]}" >"$pass/token-$i"
+		chmod 0600 "$pass/token-$i"
+	done
+	printf '%s\n' "$CLIENT_SECRET" >"$pass/client-secret"
+	chmod 0600 "$pass/client-secret"
+	cat >"$d/config.json" <<JSON
+{"tokens": {
+  "${TOKENS[small]}": {"user": "small", "aud": "pop3"},
+  "${TOKENS[long]}": {"user": "small", "aud": "pop3"},
+  "${TOKENS[expired]}": {"user": "small", "aud": "pop3", "exp": $((now - 3600))},
+  "${TOKENS[scope]}": {"user": "small", "aud": "calendar"},
+  "${TOKENS[large]}": {"user": "large", "aud": "pop3"}},
+ "clients": {"pop3check": {"secret": "$CLIENT_SECRET", "user": "small", "aud": "pop3"}}}
+JSON
+	python3 "$(dirname "${BASH_SOURCE[0]}")/oauth2-server.py" "$d/port" \
+		"$d/config.json" --lifetime 7200 >"$d/log" 2>&1 &
+	echo $! >"$SANDBOX_DIR/oauth2.pid"
+	for i in $(seq 100); do
+		[[ -s $d/port ]] && break
+		kill -0 "$(<"$SANDBOX_DIR/oauth2.pid")" 2>/dev/null ||
+			die "oauth2-server.py failed: $(tail -3 "$d/log")"
+		sleep 0.05
+	done
+	[[ -s $d/port ]] || die "oauth2-server.py wrote no port in 5 s: $(tail -3 "$d/log")"
+	OAUTH2_PORT=$(<"$d/port")
+	# Dovecot's side: introspection (2.3: the oauth2 passdb's args file)
+	cat >"$SANDBOX_DIR/auth/oauth2.conf.ext" <<CONF
+introspection_mode = post
+introspection_url = http://127.0.0.1:$OAUTH2_PORT/introspect
+username_attribute = username
+active_attribute = active
+active_value = true
+scope = pop3
+timeout_msecs = 5000
+CONF
+	chown "root:$INTERNAL_GROUP" "$SANDBOX_DIR/auth/oauth2.conf.ext"
+	chmod 0640 "$SANDBOX_DIR/auth/oauth2.conf.ext"
+}
+
+stop_oauth2() {
+	local dir=$1 pid i
+	[[ -f $dir/oauth2.pid ]] || return 0
+	pid=$(<"$dir/oauth2.pid")
+	if [[ $pid =~ ^[0-9]+$ ]] && kill -TERM "$pid" 2>/dev/null; then
+		for i in $(seq 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	rm -f "$dir/oauth2.pid"
+}
+
 # --------------------------------------------------------------- config ----
 
 # Sets DOVECOT_SERIES to 2.3 or 2.4 from 'dovecot --version' ("2.3.19.1
@@ -364,7 +448,7 @@ first_valid_gid = $MAIL_GID
 last_valid_gid = $MAIL_GID
 
 login_greeting = pop3check sandbox ready.
-auth_mechanisms = plain login cram-md5 apop scram-sha-1 scram-sha-256
+auth_mechanisms = plain login cram-md5 apop scram-sha-1 scram-sha-256 xoauth2 oauthbearer
 # Tests hammer wrong passwords: no failure delay (see the passdbs below too).
 auth_failure_delay = 0
 # Tests and benchmarks run many sessions of one user at once (default 10).
@@ -408,6 +492,13 @@ passdb {
 passdb {
   driver = passwd-file
   args = scheme=PLAIN $d/auth/users
+  mechanisms = plain login cram-md5 apop scram-sha-1 scram-sha-256 none
+}
+# Bearer tokens, introspected at oauth2-server.py (RFC 7662).
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $d/auth/oauth2.conf.ext
 }
 userdb {
   driver = passwd-file
@@ -789,6 +880,8 @@ write_env() {
 			SANDBOX_AUTH_SOCKET "$SANDBOX_DIR/run/$AUTH_SOCKET_NAME" \
 			USER_SCRAM scram \
 			PASS_SCRAM "${PASSWORDS[scram]}" \
+			OAUTH2_PORT "$OAUTH2_PORT" \
+			OAUTH2_CLIENT pop3check \
 			USER_TRIP trip \
 			PASS_TRIP "${PASSWORDS[trip]}" \
 			TRIP_ADDRESS "trip@$TRIP_DOMAIN" \
@@ -828,6 +921,7 @@ on_start_exit() {
 	# Anything but a completed start: take down what we started.
 	if ((START_OK == 0)) && [[ -n ${SANDBOX_DIR:-} ]]; then
 		stop_dovecot "$SANDBOX_DIR" >/dev/null 2>&1 || true
+		stop_oauth2 "$SANDBOX_DIR" >/dev/null 2>&1 || true
 	fi
 }
 
@@ -878,6 +972,7 @@ cmd_start() {
 	make_tls
 	make_mail
 	make_users
+	start_oauth2
 	setpriv --reuid="$MAIL_UID" --regid="$MAIL_GID" --clear-groups \
 		test -w "$SANDBOX_DIR/mail/small/Maildir/cur" ||
 		die "uid $MAIL_UID cannot reach $SANDBOX_DIR/mail: every parent directory must be world-searchable (o+x)"
@@ -986,6 +1081,7 @@ cmd_stop() {
 	local dir
 	dir=$(resolve_dir "${1:-}")
 	stop_dovecot "$dir"
+	stop_oauth2 "$dir"
 }
 
 main() {

@@ -145,7 +145,7 @@ static void test_options_number_key_refuses_string(void **state)
 static void test_options_unknown_key_refused(void **state)
 {
     struct pop3check_options *o = *state;
-    static const int bad[] = {999, 27, -1, 1 << 20};
+    static const int bad[] = {999, 29, -1, 1 << 20};
 
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         enum pop3check_opt k = (enum pop3check_opt)bad[i];
@@ -470,6 +470,65 @@ static void test_probe_new_refuses_address_of_other_family(void **state)
     assert_int_equal(
         pop3check_options_set_str(o, POP3CHECK_OPT_HOST, "localhost"), 0);
     pop3check_probe_free(pop3check_probe_new(o, NULL, 0));
+}
+
+/* The OAuth 2.0 options: the token is a secret checked for its syntax,
+ * and the whole must say how the user logs in. */
+static void test_probe_new_token_options(void **state)
+{
+    struct pop3check_options *o = *state;
+    struct pop3check_probe *p;
+
+    assert_int_equal(pop3check_options_set_str(o, POP3CHECK_OPT_HOST, "pop.x"),
+                     0);
+    assert_int_equal(pop3check_options_set_str(o, POP3CHECK_OPT_USER, "tim"),
+                     0);
+    assert_int_equal(pop3check_options_set_str(o, POP3CHECK_OPT_TOKEN, "a b"),
+                     -1);
+    assert_string_equal(pop3check_options_error(o),
+                        "token: an OAuth 2.0 bearer token, 1-16384 characters "
+                        "of A-Z a-z 0-9 - . _ ~ + / and trailing '='");
+    assert_int_equal(
+        pop3check_options_set_str(o, POP3CHECK_OPT_TOKEN, "ya29.abc=="), 0);
+    assert_null(pop3check_options_get_str(o, POP3CHECK_OPT_TOKEN));
+    /* any with a token and no password: a bearer mechanism */
+    p = pop3check_probe_new(o, NULL, 0);
+    assert_non_null(p);
+    assert_string_equal(p->o.token, "ya29.abc==");
+    pop3check_probe_free(p);
+    assert_int_equal(pop3check_options_set_long(o, POP3CHECK_OPT_AUTH,
+                                                POP3CHECK_AUTH_CRAM_MD5),
+                     0);
+    expect_probe_refused(o, "password: needed with a password mechanism (with "
+                            "a token, use auth xoauth2, oauthbearer or any)");
+    assert_int_equal(
+        pop3check_options_set_str(o, POP3CHECK_OPT_TOKEN_FILE, "/t"), 0);
+    assert_string_equal(pop3check_options_get_str(o, POP3CHECK_OPT_TOKEN_FILE),
+                        "/t");
+    assert_int_equal(pop3check_options_set_long(o, POP3CHECK_OPT_AUTH,
+                                                POP3CHECK_AUTH_XOAUTH2),
+                     0);
+    expect_probe_refused(o, "token, token_file: give one of them, not both");
+    assert_int_equal(pop3check_options_set_str(o, POP3CHECK_OPT_TOKEN, NULL),
+                     0);
+    pop3check_probe_free(pop3check_probe_new(o, NULL, 0));
+    assert_int_equal(
+        pop3check_options_set_str(o, POP3CHECK_OPT_TOKEN_FILE, NULL), 0);
+    expect_probe_refused(o, "token: xoauth2 and oauthbearer log in with an "
+                            "OAuth 2.0 bearer token; give token or "
+                            "token_file");
+    /* a round trip with a token has no password to derive its key from */
+    assert_int_equal(
+        pop3check_options_set_str(o, POP3CHECK_OPT_TOKEN_FILE, "/t"), 0);
+    assert_int_equal(
+        pop3check_options_set_str(o, POP3CHECK_OPT_SMTP_HOST, "smtp.x"), 0);
+    assert_int_equal(
+        pop3check_options_set_str(o, POP3CHECK_OPT_MAIL_FROM, "a@x.org"), 0);
+    assert_int_equal(
+        pop3check_options_set_str(o, POP3CHECK_OPT_RCPT_TO, "b@x.org"), 0);
+    expect_probe_refused(o, "probe_key: a round trip that logs in with a "
+                            "token has no password to derive its key from; "
+                            "give one (16-256 bytes)");
 }
 
 /* Later changes to o do not reach the probe; a banner check (no user)
@@ -1067,6 +1126,7 @@ int main(void)
         O(test_options_password_never_read_back),
         O(test_options_dup_copies_everything),
         O(test_options_set_trace_none),
+        O(test_probe_new_token_options),
         cmocka_unit_test(test_api_free_null_is_a_no_op),
         O(test_probe_new_refuses_incomplete_options),
         O(test_probe_new_refuses_address_of_other_family),

@@ -533,8 +533,8 @@ static void test_options_exact_messages(void **state)
          "host: give a host name or an IP address (letters, digits, '.', "
          "'-', ':' only)"},
         {{"-H", "bad host", "--list"},
-         "--password-file, --auth, --list, --uidl, --top, --retr and the "
-         "mailbox thresholds need a login: add -u USER"},
+         "--password-file, --token-file, --auth, --list, --uidl, --top, "
+         "--retr and the mailbox thresholds need a login: add -u USER"},
     };
 
     (void)state;
