@@ -327,6 +327,7 @@ static void module_free(struct p3x_module *m)
     pop3check_thresholds_free(m->thr);
     free(m->name);
     free(m->password_file);
+    free(m->token_file);
     for (size_t i = 0; i < m->nallowed; i++)
         free(m->allowed[i]);
     free(m->allowed);

@@ -20,7 +20,8 @@ struct p3x_module {
     struct pop3check_options *opts;
     struct pop3check_thresholds *thr; /* owned */
     char *password_file;
-    char **allowed; /* allowed_targets: "host" or "host:port", "*" */
+    char *token_file; /* read by the library at every probe */
+    char **allowed;   /* allowed_targets: "host" or "host:port", "*" */
     size_t nallowed;
     int line;       /* where the module starts in the file */
     int round_trip; /* 1: it has round_trip: (POP3CHECK_OPT_SMTP_HOST set) */

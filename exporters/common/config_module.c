@@ -233,6 +233,7 @@ enum {
     M_AUTH,
     M_USER,
     M_PWFILE,
+    M_TOKFILE,
     M_COMMANDS,
     M_TOP,
     M_RETR,
@@ -243,12 +244,24 @@ enum {
     M_TRIP,
     M_COUNT
 };
-static const char *const module_keys[M_COUNT] = {
-    "tls",           "port",          "cafile",     "insecure",
-    "sni",           "ip_version",    "auth",       "user",
-    "password_file", "commands",      "top",        "retr",
-    "timeout",       "timeout_state", "thresholds", "allowed_targets",
-    "round_trip"};
+static const char *const module_keys[M_COUNT] = {"tls",
+                                                 "port",
+                                                 "cafile",
+                                                 "insecure",
+                                                 "sni",
+                                                 "ip_version",
+                                                 "auth",
+                                                 "user",
+                                                 "password_file",
+                                                 "token_file",
+                                                 "commands",
+                                                 "top",
+                                                 "retr",
+                                                 "timeout",
+                                                 "timeout_state",
+                                                 "thresholds",
+                                                 "allowed_targets",
+                                                 "round_trip"};
 
 struct fields {
     yaml_node_t *v[M_COUNT];
@@ -259,7 +272,7 @@ struct fields {
 static int module_connection(struct p3xc_ctx *x, struct p3x_module *m,
                              const struct fields *f, struct settings *st)
 {
-    const char *pwfile = NULL;
+    const char *pwfile = NULL, *tokfile = NULL;
 
     if (p3xc_word(x, f->v[M_TLS], "tls", pop3check_tls_from_name, &st->tls,
                   "a TLS mode (none, stls or implicit)") != 0 ||
@@ -272,11 +285,15 @@ static int module_connection(struct p3xc_ctx *x, struct p3x_module *m,
                   "an IP version (4, 6, or 0 for either)") != 0 ||
         p3xc_word(x, f->v[M_AUTH], "auth", pop3check_auth_from_name, &st->auth,
                   "an auth mechanism (any, user, apop, plain, login, "
-                  "cram-md5, scram-sha-1 or scram-sha-256)") != 0 ||
+                  "cram-md5, scram-sha-1, scram-sha-256, xoauth2 or "
+                  "oauthbearer)") != 0 ||
         p3xc_str(x, f->v[M_USER], "user", &st->user) != 0 ||
         p3xc_dup(x, f->v[M_PWFILE], "password_file", &pwfile) != 0)
         return -1;
     m->password_file = (char *)pwfile;
+    if (p3xc_dup(x, f->v[M_TOKFILE], "token_file", &tokfile) != 0)
+        return -1;
+    m->token_file = (char *)tokfile;
     if (st->ip != 0 && st->ip != 4 && st->ip != 6)
         return p3xc_fail(x, f->line[M_IP], "ip_version",
                          "'%ld' is not an IP version (4, 6, or 0 for either)",
@@ -335,8 +352,8 @@ static int tls_rules(struct p3xc_ctx *x, const struct fields *f,
 static int module_rules(struct p3xc_ctx *x, const struct p3x_module *m,
                         const struct fields *f, const struct settings *st)
 {
-    static const int need_login[] = {M_PWFILE, M_AUTH, M_COMMANDS, M_TOP,
-                                     M_RETR};
+    static const int need_login[] = {M_PWFILE,   M_TOKFILE, M_AUTH,
+                                     M_COMMANDS, M_TOP,     M_RETR};
     static const int not_in_trip[] = {M_TOP, M_RETR};
     int set[M_COUNT] = {0};
 
@@ -344,6 +361,7 @@ static int module_rules(struct p3xc_ctx *x, const struct p3x_module *m,
     set[M_INSECURE] = st->insecure;
     set[M_SNI] = st->sni != NULL;
     set[M_PWFILE] = m->password_file != NULL;
+    set[M_TOKFILE] = m->token_file != NULL;
     set[M_AUTH] = st->auth != POP3CHECK_AUTH_ANY;
     set[M_COMMANDS] = st->list || st->uidl;
     set[M_TOP] = st->top != POP3CHECK_MSG_NONE;
@@ -355,11 +373,18 @@ static int module_rules(struct p3xc_ctx *x, const struct p3x_module *m,
             return p3xc_fail(
                 x, f->line[need_login[i]], module_keys[need_login[i]],
                 "needs a login: add user%s",
-                need_login[i] == M_PWFILE ? "" : " and password_file");
-    if (st->user != NULL && m->password_file == NULL)
+                need_login[i] == M_PWFILE || need_login[i] == M_TOKFILE
+                    ? ""
+                    : " and password_file");
+    if (st->user != NULL && m->password_file == NULL && m->token_file == NULL)
         return p3xc_fail(x, f->line[M_USER], "user",
                          "needs password_file (a file whose first line is the "
-                         "password)");
+                         "password) or token_file (an OAuth 2.0 bearer "
+                         "token)");
+    if (m->password_file != NULL && m->token_file != NULL)
+        return p3xc_fail(x, f->line[M_TOKFILE], "token_file",
+                         "give password_file or token_file, not both (a "
+                         "token logs in with auth xoauth2 or oauthbearer)");
     for (size_t i = 0; i < sizeof not_in_trip / sizeof not_in_trip[0]; i++)
         if (set[not_in_trip[i]] && st->round_trip)
             return p3xc_fail(x, f->line[not_in_trip[i]],
@@ -403,6 +428,25 @@ static int module_options(struct p3xc_ctx *x, struct p3x_module *m,
         if (pop3check_options_set_long(o, long_keys[i], longs[i]) != 0)
             return p3xc_fail(x, m->line, NULL, "%s",
                              pop3check_options_error(o));
+    return 0;
+}
+
+/* The token file is read by the library at the start of every probe (a
+ * refresher may replace it); here it is read once only to say at load
+ * what is wrong with it. */
+static int check_token_file(struct p3xc_ctx *x, struct p3x_module *m, int line)
+{
+    char why[1200];
+    char *t = pop3check_secret_read(m->token_file, POP3CHECK_SECRET_LINE, 16384,
+                                    NULL, why, sizeof why);
+
+    if (t == NULL)
+        return p3xc_fail(x, line, "token_file", "%s", why);
+    pop3check_secret_free(t);
+    if (pop3check_options_set_str(m->opts, POP3CHECK_OPT_TOKEN_FILE,
+                                  m->token_file) != 0)
+        return p3xc_fail(x, line, "token_file", "%s",
+                         pop3check_options_error(m->opts));
     return 0;
 }
 
@@ -504,8 +548,10 @@ int p3xc_module_load(struct p3xc_ctx *x, struct p3x_module *m,
     st.round_trip = trip.line != 0;
     st.smtp_tls = st.round_trip && trip.smtp_tls != POP3CHECK_TLS_NONE;
     if (module_checks(x, m, &f, &st) != 0 || module_rules(x, m, &f, &st) != 0 ||
-        (st.user != NULL &&
+        (st.user != NULL && m->password_file != NULL &&
          read_password(x, m, f.line[M_PWFILE], trip.reuse_password) != 0) ||
+        (st.user != NULL && m->token_file != NULL &&
+         check_token_file(x, m, f.line[M_TOKFILE]) != 0) ||
         p3xc_trip_apply(x, m, &trip) != 0 ||
         get_allowed(x, m, f.v[M_ALLOWED], st.user != NULL) != 0 ||
         module_options(x, m, &st) != 0)
