@@ -370,7 +370,7 @@ bench: all $(TOOLS)
 
 # libFuzzer targets (clang), FUZZ_SECONDS each; see tests/fuzz/run.sh.
 FUZZ_TARGETS = reply listing session tracker range config target http \
-               smtpreply maildate probeid scram
+               smtpreply maildate probeid scram bearer
 FUZZ_SECONDS ?= 60
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang \

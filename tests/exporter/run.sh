@@ -103,6 +103,11 @@ modules:
     # now and then; not understood yet.
     auth: cram-md5
     allowed_targets: ["127.0.0.1"]
+  oauth:
+    user: $USER_SMALL
+    token_file: $work/oauth.token
+    auth: xoauth2
+    allowed_targets: ["127.0.0.1"]
 $(trip_module trip probe "smtp_user: $MTA_USER")
     thresholds:
       phases: { delivery: { warning: "30" }, smtp_submit: { critical: "5" } }
@@ -129,6 +134,8 @@ targets:
     interval: 1s
 EOF
 }
+# A token file that a refresher rewrites (the tests below do).
+install -m 0600 "$SANDBOX_DIR/pass/token-small" "$work/oauth.token"
 write_config
 
 pass=0 fail=0
@@ -182,7 +189,7 @@ if out=$("$build/pop3_exporter" -h 2>&1) && [[ $out == *"--config.file FILE"* ]]
 else
     ko "-h" "$out"
 fi
-flag "--config.file=FILE" "0:$work/pop3check.yml: ok, 8 modules, 4 targets" \
+flag "--config.file=FILE" "0:$work/pop3check.yml: ok, 9 modules, 4 targets" \
     --config.file="$work/pop3check.yml" --config.check
 
 echo "== start"
@@ -244,6 +251,27 @@ has stls "probe_success 1"
 probe wrongpw "target=127.0.0.1:$PORT_PLAIN&module=wrongpw"
 has wrongpw "probe_success 0"
 has wrongpw 'pop3_probe_error{kind="auth"} 1'
+# OAuth 2.0: the token file is read at each probe; a refresher's new
+# token (here an expired one, then the good one again) is used at once.
+probe oauth "target=127.0.0.1:$PORT_PLAIN&module=oauth"
+has oauth "probe_success 1"
+has oauth "pop3_mailbox_messages $SMALL_MESSAGES"
+install -m 0600 "$SANDBOX_DIR/pass/token-expired" "$work/oauth.token.new"
+mv "$work/oauth.token.new" "$work/oauth.token"
+probe oauthexpired "target=127.0.0.1:$PORT_PLAIN&module=oauth"
+has oauthexpired "probe_success 0"
+has oauthexpired 'pop3_probe_error{kind="auth"} 1'
+get oauthdebug "$base/probe?target=127.0.0.1:$PORT_PLAIN&module=oauth&debug=true"
+if grep -qx 'C: AUTH XOAUTH2 \*\{8\}' "$work/oauthdebug.body" &&
+    grep -qx 'S: -ERR \[AUTH\] .*' "$work/oauthdebug.body"; then
+    ok "oauth, expired token: debug=true shows the refusal, the token redacted"
+else
+    ko "oauth, expired token: debug=true" "$(grep -e XOAUTH2 -e failed "$work/oauthdebug.body")"
+fi
+install -m 0600 "$SANDBOX_DIR/pass/token-small" "$work/oauth.token.new"
+mv "$work/oauth.token.new" "$work/oauth.token"
+probe oauthagain "target=127.0.0.1:$PORT_PLAIN&module=oauth"
+has oauthagain "probe_success 1"
 probe refused "target=127.0.0.1:1&module=banner"
 has refused 'pop3_probe_error{kind="connect"} 1'
 start=$(date +%s.%N)
@@ -655,6 +683,12 @@ if grep -rqF -e "$PASS_SMALL" -e "$MTA_PASS" "$work"/*.body "$work"/*.head "$wor
     ko "a password appears in a response or the log"
 else
     ok "no password in any response or in the log"
+fi
+if grep -rqF -e "$(head -1 "$SANDBOX_DIR/pass/token-small")" -e "$(head -1 "$SANDBOX_DIR/pass/token-expired")" \
+    "$work"/*.body "$work"/*.head "$work/exporter.log"; then
+    ko "a token appears in a response or the log"
+else
+    ok "no token in any response or in the log"
 fi
 
 echo "== stop"
