@@ -65,15 +65,16 @@ LIB_SRC = checks/alloc.c checks/text.c checks/secret.c checks/global.c \
           checks/evaluate.c checks/uidset.c checks/sess.c checks/polls.c \
           checks/sasl.c checks/auth.c checks/commands.c \
           checks/session.c checks/tracker.c checks/loop.c checks/curlm.c \
-          checks/curlio.c checks/conn.c checks/smtpconn.c checks/dialog.c \
+          checks/curlio.c checks/grant.c checks/conn.c checks/smtpconn.c \
+          checks/dialog.c \
           checks/submit.c checks/trip.c checks/probe.c checks/multi.c
 PLUGIN_LIB_SRC = plugin/options.c plugin/optval.c plugin/tripopts.c \
-                 plugin/output.c plugin/tripout.c
+                 plugin/oauthopts.c plugin/output.c plugin/tripout.c
 PLUGIN_SRC = plugin/check_pop3.c
 # The exporters' parts that the unit tests reach, and the daemon's own.
 CONFIG_SRC  = exporters/common/config.c exporters/common/config_module.c \
-              exporters/common/config_trip.c exporters/common/config_yaml.c \
-              exporters/common/schedule.c
+              exporters/common/config_trip.c exporters/common/config_oauth.c \
+              exporters/common/config_yaml.c exporters/common/schedule.c
 XCOMMON_SRC = $(CONFIG_SRC) exporters/prometheus/expose.c \
               exporters/prometheus/expose_json.c \
               exporters/prometheus/expose_probe.c \

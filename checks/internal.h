@@ -205,10 +205,11 @@ struct p3_opts {
     char *smtp_host, *smtp_user, *smtp_password, *smtp_auth;
     char *mail_from, *rcpt_to, *subject, *check_name, *probe_key;
     char *token, *token_file; /* OAuth 2.0 (bearer.h) */
-    long smtp_port;           /* 0: by the SMTP TLS mode */
-    long smtp_tls;            /* meaningful when smtp_tls_set */
-    long smtp_tls_set;        /* 0: STARTTLS required */
-    long poll_ms;             /* 0: P3_POLL_MS */
+    char *token_url, *client_id, *client_secret, *token_scope, *token_cache;
+    long smtp_port;    /* 0: by the SMTP TLS mode */
+    long smtp_tls;     /* meaningful when smtp_tls_set */
+    long smtp_tls_set; /* 0: STARTTLS required */
+    long poll_ms;      /* 0: P3_POLL_MS */
     pop3check_trace_fn *trace;
     void *trace_ctx;
     p3_tap_fn *tap; /* NULL but in the recorder */

@@ -46,6 +46,16 @@ static char **str_slot(struct p3_opts *v, enum pop3check_opt key)
         return &v->token;
     case POP3CHECK_OPT_TOKEN_FILE:
         return &v->token_file;
+    case POP3CHECK_OPT_TOKEN_URL:
+        return &v->token_url;
+    case POP3CHECK_OPT_CLIENT_ID:
+        return &v->client_id;
+    case POP3CHECK_OPT_CLIENT_SECRET:
+        return &v->client_secret;
+    case POP3CHECK_OPT_TOKEN_SCOPE:
+        return &v->token_scope;
+    case POP3CHECK_OPT_TOKEN_CACHE:
+        return &v->token_cache;
     default:
         return NULL;
     }
@@ -56,7 +66,8 @@ static int secret_key(enum pop3check_opt key)
 {
     return key == POP3CHECK_OPT_PASSWORD ||
            key == POP3CHECK_OPT_SMTP_PASSWORD ||
-           key == POP3CHECK_OPT_PROBE_KEY || key == POP3CHECK_OPT_TOKEN;
+           key == POP3CHECK_OPT_PROBE_KEY || key == POP3CHECK_OPT_TOKEN ||
+           key == POP3CHECK_OPT_CLIENT_SECRET;
 }
 
 static long *long_slot(struct p3_opts *v, enum pop3check_opt key)
@@ -189,6 +200,52 @@ static const char *check_trip_str(enum pop3check_opt key, const char *s)
     }
 }
 
+/* An endpoint URL that keeps the client secret off the wire: https, or
+ * http to a loopback address (a token service on the same host). */
+static int valid_token_url(const char *s)
+{
+    static const char *const local[] = {
+        "http://127.", "http://[::1]",
+        "http://localhost:", "http://localhost/"};
+
+    if (!valid_text(s, 2000, 0))
+        return 0;
+    if (strncmp(s, "https://", 8) == 0)
+        return s[8] != '\0' && s[8] != '/';
+    for (size_t i = 0; i < P3_COUNT(local); i++)
+        if (strncmp(s, local[i], strlen(local[i])) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *check_grant_str(enum pop3check_opt key, const char *s)
+{
+    switch (key) {
+    case POP3CHECK_OPT_TOKEN_URL:
+        return valid_token_url(s)
+                   ? NULL
+                   : "token_url: an https:// URL (http:// only to a loopback "
+                     "address), printable ASCII without spaces";
+    case POP3CHECK_OPT_CLIENT_ID:
+        return valid_text(s, 255, 0) ? NULL
+                                     : "client_id: 1-255 printable "
+                                       "characters, no spaces";
+    case POP3CHECK_OPT_CLIENT_SECRET:
+        return valid_text(s, 1024, 1) ? NULL
+                                      : "client_secret: 1-1024 printable "
+                                        "characters";
+    case POP3CHECK_OPT_TOKEN_SCOPE:
+        return valid_text(s, 1000, 1) ? NULL
+                                      : "token_scope: 1-1000 printable "
+                                        "characters";
+    case POP3CHECK_OPT_TOKEN_CACHE:
+        return s[0] && strlen(s) <= 4000 ? NULL
+                                         : "token_cache: give a file name";
+    default:
+        return NULL;
+    }
+}
+
 /* Why value cannot be the string option key, or NULL. */
 static const char *check_str(enum pop3check_opt key, const char *s)
 {
@@ -201,6 +258,8 @@ static const char *check_str(enum pop3check_opt key, const char *s)
                                 "trailing '='";
     if (key == POP3CHECK_OPT_TOKEN_FILE)
         return s[0] ? NULL : "token_file: give a file name";
+    if (key >= POP3CHECK_OPT_TOKEN_URL)
+        return check_grant_str(key, s);
     if (key >= POP3CHECK_OPT_SMTP_HOST)
         return check_trip_str(key, s);
     switch (key) {
@@ -427,7 +486,7 @@ long p3_opts_smtp_port(const struct p3_opts *o)
 
 int p3_opts_has_token(const struct p3_opts *o)
 {
-    return o->token != NULL || o->token_file != NULL;
+    return o->token != NULL || o->token_file != NULL || o->token_url != NULL;
 }
 
 long p3_opts_poll_ms(const struct p3_opts *o)
@@ -457,7 +516,9 @@ void p3_opts_check_name(const struct p3_opts *o, char *buf, size_t len)
     &(o)->host, &(o)->cafile, &(o)->sni, &(o)->user, &(o)->password,           \
         &(o)->smtp_host, &(o)->smtp_user, &(o)->smtp_password,                 \
         &(o)->smtp_auth, &(o)->mail_from, &(o)->rcpt_to, &(o)->subject,        \
-        &(o)->check_name, &(o)->probe_key, &(o)->token, &(o)->token_file
+        &(o)->check_name, &(o)->probe_key, &(o)->token, &(o)->token_file,      \
+        &(o)->token_url, &(o)->client_id, &(o)->client_secret,                 \
+        &(o)->token_scope, &(o)->token_cache
 
 void p3_opts_clear(struct p3_opts *o)
 {
@@ -526,12 +587,20 @@ const char *p3_opts_check(const struct p3_opts *o)
         return "host: an IPv4 address cannot be reached over IPv6 (-6)";
     if (o->ip_version == 4 && inet_pton(AF_INET6, o->host, &a6) == 1)
         return "host: an IPv6 address cannot be reached over IPv4 (-4)";
-    if (o->token != NULL && o->token_file != NULL)
-        return "token, token_file: give one of them, not both";
-    if (o->user != NULL && p3_auth_bearer(o->auth) && o->token == NULL &&
-        o->token_file == NULL)
+    if ((o->token != NULL) + (o->token_file != NULL) + (o->token_url != NULL) >
+        1)
+        return "token, token_file, token_url: give one of them";
+    if (o->token_url != NULL &&
+        (o->client_id == NULL || o->client_secret == NULL))
+        return "client_id, client_secret: a token_url's grant needs both";
+    if (o->token_url == NULL &&
+        (o->client_id != NULL || o->client_secret != NULL ||
+         o->token_scope != NULL || o->token_cache != NULL))
+        return "client_id, client_secret, token_scope, token_cache: only "
+               "with token_url";
+    if (o->user != NULL && p3_auth_bearer(o->auth) && !p3_opts_has_token(o))
         return "token: xoauth2 and oauthbearer log in with an OAuth 2.0 "
-               "bearer token; give token or token_file";
+               "bearer token; give token, token_file or token_url";
     if (o->user != NULL && o->password == NULL && !p3_auth_bearer(o->auth) &&
         (o->auth != POP3CHECK_AUTH_ANY || !p3_opts_has_token(o)))
         return p3_opts_has_token(o)

@@ -121,7 +121,10 @@ POP3CHECK_API const char *pop3check_error_message(enum pop3check_error e);
  * 250 after the message); then polls the mailbox in POP3 sessions whose
  * phases are those above (the figures and times of the last session),
  * DELE among them; DELIVERY runs from that 250 to the login of the
- * session that first saw the probe, both on this host's clock. */
+ * session that first saw the probe, both on this host's clock. TOKEN is
+ * an OAuth 2.0 client-credentials grant at the token endpoint
+ * (POP3CHECK_OPT_TOKEN_URL), first of all; not performed when a token
+ * kept from an earlier grant is still valid. */
 #define POP3CHECK_PHASES(X)                                                    \
     X(RESOLVE, 0, "resolve")                                                   \
     X(CONNECT, 1, "connect")                                                   \
@@ -144,8 +147,9 @@ POP3CHECK_API const char *pop3check_error_message(enum pop3check_error e);
     X(SMTP_AUTH, 18, "smtp_auth")                                              \
     X(SMTP_SUBMIT, 19, "smtp_submit")                                          \
     X(DELIVERY, 20, "delivery")                                                \
-    X(DELE, 21, "dele")
-#define POP3CHECK_PHASE_KNOWN 22 /* values 0 .. 21 above */
+    X(DELE, 21, "dele")                                                        \
+    X(TOKEN, 22, "token")
+#define POP3CHECK_PHASE_KNOWN 23 /* values 0 .. 22 above */
 
 enum pop3check_phase {
 #define POP3CHECK_X_ENUM(e, v, name) POP3CHECK_PHASE_##e = v,
@@ -331,13 +335,30 @@ enum pop3check_opt {
     /* OAuth 2.0 (AUTH XOAUTH2, OAUTHBEARER): USER logs in with a bearer
      * token instead of PASSWORD. AUTH "any" with a token and no password
      * takes OAUTHBEARER, else XOAUTH2. */
-    POP3CHECK_OPT_TOKEN = 27,     /* str, secret: the token (RFC 6750
-                                     b64token, at most 16384 characters) */
-    POP3CHECK_OPT_TOKEN_FILE = 28 /* str: a file whose first line is the
-                                     token, read at the start of every run
-                                     (a refresher may replace it at any
-                                     time) under the rule of
-                                     pop3check_secret_read() */
+    POP3CHECK_OPT_TOKEN = 27,      /* str, secret: the token (RFC 6750
+                                      b64token, at most 16384 characters) */
+    POP3CHECK_OPT_TOKEN_FILE = 28, /* str: a file whose first line is the
+                                      token, read at the start of every
+                                      run (a refresher may replace it at
+                                      any time) under the rule of
+                                      pop3check_secret_read() */
+    /* Or the token from an OAuth 2.0 client-credentials grant (RFC 6749
+     * section 4.4) at the start of a run, its time the phase TOKEN; the
+     * probe keeps it while it is valid (until shortly before it expires;
+     * not at all when the endpoint gives no expires_in) and drops it when
+     * the server refuses it. */
+    POP3CHECK_OPT_TOKEN_URL = 29,     /* str: the token endpoint, https://
+                                         (http:// only on loopback) */
+    POP3CHECK_OPT_CLIENT_ID = 30,     /* str: required with TOKEN_URL */
+    POP3CHECK_OPT_CLIENT_SECRET = 31, /* str, secret: required with
+                                         TOKEN_URL */
+    POP3CHECK_OPT_TOKEN_SCOPE = 32,   /* str: the scope asked for; unset:
+                                         none */
+    POP3CHECK_OPT_TOKEN_CACHE = 33    /* str: a file that keeps the token
+                                         from one process to the next
+                                         (written 0600, read under the
+                                         rule of pop3check_secret_read());
+                                         unset: in memory only */
 };
 
 /* Called for every protocol line when set. line is not NUL-terminated and

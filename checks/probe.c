@@ -43,6 +43,7 @@ void pop3check_probe_free(struct pop3check_probe *p)
     p3_probe_abort(p);
     p3_opts_clear(&p->o);
     explicit_bzero(&p->scram_keys, sizeof p->scram_keys);
+    p3_free_secret(p->kept_token);
     free(p);
 }
 
@@ -78,6 +79,7 @@ static void release(struct pop3check_probe *p)
             p3_trip_end(r->trip);
             free(r->trip);
         }
+        p3_grant_end(&r->grant);
         pop3check_secret_free(r->token);
         free(r);
         p->run = NULL;
@@ -93,9 +95,22 @@ void p3_probe_abort(struct pop3check_probe *p)
     p->stage = P3_IDLE;
 }
 
+/* A token the server refused is not kept for the next run. */
+static void forget_token(struct pop3check_probe *p)
+{
+    p3_free_secret(p->kept_token);
+    p->kept_token = NULL;
+    p->kept_until = 0;
+    p3_grant_cache_drop(&p->o);
+}
+
 /* The end of a run: every step is over. */
 static void finish(struct pop3check_probe *p, int64_t now)
 {
+    if (p->run != NULL && p->o.token_url != NULL &&
+        p->run->result.error == POP3CHECK_E_AUTH &&
+        p->run->result.failed_phase == POP3CHECK_PHASE_AUTH)
+        forget_token(p);
     if (p->run != NULL && p->run->trip != NULL)
         p3_trip_finish(p->run->trip, now);
     if (p->run != NULL) { /* else last holds why it could not start */
@@ -270,11 +285,15 @@ static void smtp_step(struct pop3check_probe *p, int64_t now)
     }
 }
 
+static void grant_step(struct pop3check_probe *p, int64_t now);
+
 static void on_timer(void *ctx, int64_t now)
 {
     struct pop3check_probe *p = ctx;
 
-    if (p->stage == P3_SMTP)
+    if (p->stage == P3_GRANT)
+        grant_step(p, now);
+    else if (p->stage == P3_SMTP)
         smtp_step(p, now);
     else if (p->stage == P3_WAIT)
         start_poll(p, now);
@@ -341,14 +360,108 @@ static int read_token(struct pop3check_probe *p, struct p3_run *r)
     return -1;
 }
 
-/* A round trip begins with its submission. */
-static int begin_trip(struct pop3check_probe *p, struct p3_run *r)
+static void info(struct pop3check_probe *p, const char *text)
+{
+    if (p->o.trace != NULL)
+        p->o.trace(p->o.trace_ctx, POP3CHECK_TRACE_INFO, text, strlen(text));
+}
+
+/* A token kept from an earlier grant, in memory or in the cache file,
+ * for this run: 1 if there is one. */
+static int kept_token(struct pop3check_probe *p, struct p3_run *r)
+{
+    time_t now = time(NULL), until = 0;
+    char why[300], note[400];
+    char *t = NULL;
+
+    if (p->kept_token != NULL && now < p->kept_until) {
+        t = p3_strdup(p->kept_token);
+        until = p->kept_until;
+    } else if (p3_grant_cache_read(&p->o, now, &t, &until, why, sizeof why) <
+               0) {
+        p3_format(note, sizeof note, "token cache: %s (not used)", why);
+        info(p, note);
+    } else if (t != NULL) {
+        p3_free_secret(p->kept_token);
+        p->kept_token = p3_strdup(t);
+        p->kept_until = p->kept_token ? until : 0;
+    }
+    if (t == NULL)
+        return 0;
+    r->token = t;
+    r->token_kept = 1;
+    p3_format(note, sizeof note,
+              "token: kept from an earlier grant, used for another %ld s",
+              (long)(until - now));
+    info(p, note);
+    return 1;
+}
+
+static int start_connect(struct pop3check_probe *p, struct p3_run *r,
+                         int64_t now);
+
+/* The grant at a wake-up or at the deadline. */
+static void grant_step(struct pop3check_probe *p, int64_t now)
+{
+    struct p3_run *r = p->run;
+    char *token = NULL;
+    long expires_in = -1;
+    char note[200];
+
+    if (!r->grant.done) {
+        if (now < p->deadline) {
+            p3_loop_timer_at(p->loop, &p->timer, p->deadline);
+            return;
+        }
+        r->result.error = POP3CHECK_E_TIMEOUT;
+        r->result.failed_phase = POP3CHECK_PHASE_TOKEN;
+        p3_format(r->result.error_text, sizeof r->result.error_text,
+                  "token endpoint: no answer within %ld ms",
+                  p3_opts_timeout_ms(&p->o));
+        r->result.phase_us[POP3CHECK_PHASE_TOKEN] = now - p->t0;
+        finish(p, now);
+        return;
+    }
+    r->result.phase_us[POP3CHECK_PHASE_TOKEN] = now - p->t0;
+    r->granting = 0;
+    if (p3_grant_finish(&r->grant, &p->o, &r->result, &token, &expires_in) !=
+        0) {
+        p3_grant_end(&r->grant);
+        finish(p, now);
+        return;
+    }
+    p3_grant_end(&r->grant);
+    r->token = token;
+    p3_free_secret(p->kept_token);
+    p->kept_token = NULL;
+    p->kept_until = p3_grant_until(time(NULL), expires_in);
+    if (p->kept_until > 0)
+        p->kept_token = p3_strdup(token);
+    if (expires_in < 0)
+        p3_format(note, sizeof note,
+                  "token: granted without expires_in, not kept");
+    else
+        p3_format(note, sizeof note, "token: granted for %ld s, kept for %ld s",
+                  expires_in, (long)(p->kept_until - time(NULL)));
+    info(p, note);
+    if (p->kept_token != NULL && p->o.token_cache != NULL &&
+        p3_grant_cache_write(&p->o, token, p->kept_until, note + 100,
+                             sizeof note - 100) != 0) {
+        char msg[200];
+        p3_format(msg, sizeof msg, "token cache: %s", note + 100);
+        info(p, msg);
+    }
+    start_connect(p, r, now);
+}
+
+/* A round trip begins with its submission (at now: after the grant). */
+static int begin_trip(struct pop3check_probe *p, struct p3_run *r, int64_t now)
 {
     p->stage = P3_SMTP;
     if ((r->trip = p3_calloc(1, sizeof *r->trip)) == NULL)
         return cannot_start(p, "out of memory");
-    if (p3_trip_start(r->trip, &p->o, &r->result, p->cm, p->t0, p->deadline,
-                      wake, p) != 0) {
+    if (p3_trip_start(r->trip, &p->o, &r->result, p->cm, now, p->deadline, wake,
+                      p) != 0) {
         p->stage = P3_FINISHED; /* the result says why */
         p3_loop_timer_at(p->loop, &p->timer, 0);
         return 0;
@@ -380,10 +493,36 @@ int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop,
     r->result.started_at = (int64_t)time(NULL);
     if (read_token(p, r) != 0)
         return 0;
+    if (p->o.user != NULL && p->o.token_url != NULL && !kept_token(p, r)) {
+        char note[2200];
+        p3_format(note, sizeof note,
+                  "token: client-credentials grant at %s for client %s%s%s",
+                  p->o.token_url, p->o.client_id,
+                  p->o.token_scope ? ", scope " : "",
+                  p->o.token_scope ? p->o.token_scope : "");
+        info(p, note);
+        p->stage = P3_GRANT;
+        if (p3_grant_start(&r->grant, &p->o, cm, p3_opts_timeout_ms(&p->o),
+                           wake, p) != 0)
+            return cannot_start(p, "cannot set up libcurl for the token "
+                                   "endpoint (out of memory?)");
+        r->granting = 1;
+        p3_loop_timer_at(loop, &p->timer, p->deadline);
+        return 0;
+    }
+    return start_connect(p, r, p->t0);
+}
+
+/* After the token (if any): the round trip's submission, or the POP3
+ * connection. */
+static int start_connect(struct pop3check_probe *p, struct p3_run *r,
+                         int64_t now)
+{
+    p->stage = P3_CONNECT;
     if (p->o.smtp_host != NULL)
-        return begin_trip(p, r);
-    if (p3_conn_start(&r->conn, &p->o, &r->result, cm, p->t0, wake, p) != 0)
+        return begin_trip(p, r, now);
+    if (p3_conn_start(&r->conn, &p->o, &r->result, p->cm, now, wake, p) != 0)
         return cannot_start(p, "cannot set up libcurl (out of memory?)");
-    p3_loop_timer_at(loop, &p->timer, p->deadline);
+    p3_loop_timer_at(p->loop, &p->timer, p->deadline);
     return 0;
 }

@@ -7,11 +7,13 @@
 
 #include "conn.h"
 #include "dialog.h"
+#include "grant.h"
 #include "scram.h"
 #include "trip.h"
 
 enum p3_stage {
     P3_IDLE,
+    P3_GRANT,   /* an OAuth 2.0 token being granted (grant.c) */
     P3_SMTP,    /* a round trip's submission (trip.c) */
     P3_WAIT,    /* a round trip between its polls */
     P3_CONNECT, /* libcurl's part */
@@ -32,7 +34,10 @@ struct p3_run {
     struct p3_dialog dialog;
     struct p3_session *sess;
     struct p3_trip *trip; /* a round trip's, else NULL */
-    char *token;          /* read from the token file for this run */
+    char *token;          /* read from the token file, or granted */
+    int token_kept;       /* token is one kept from an earlier grant */
+    int granting;         /* grant is in flight */
+    struct p3_grant grant;
 };
 
 struct pop3check_probe {
@@ -40,6 +45,9 @@ struct pop3check_probe {
     struct pop3check_result last; /* of the last finished run */
     /* derived from the password once, for every run's SCRAM login */
     struct p3_scram_keys scram_keys;
+    /* the token of the last grant, while it is valid (wall clock) */
+    char *kept_token;
+    time_t kept_until;
 
     /* one run */
     enum p3_stage stage;

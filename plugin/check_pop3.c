@@ -54,6 +54,13 @@ static const char help_text[] =
     "      --token-file FILE   log in with the OAuth 2.0 bearer token on the\n"
     "                          first line of FILE instead (chmod o-rwx; read\n"
     "                          at each check, so a refresher may replace it)\n"
+    "      --token-url URL     or get the token by a client-credentials grant\n"
+    "                          at this token endpoint (https://), with\n"
+    "      --client-id ID, --client-secret-file FILE  (chmod o-rwx)\n"
+    "      --token-scope SCOPE the scope to ask for (Microsoft 365:\n"
+    "                          https://outlook.office365.com/.default)\n"
+    "      --token-cache FILE  keep the token there until shortly before it\n"
+    "                          expires (written 0600), for the next checks\n"
     "      --auth MECH         any (default: the best the server offers,\n"
     "                          SCRAM first, USER last; with a token\n"
     "                          OAUTHBEARER, else XOAUTH2), user, apop, plain,\n"
@@ -79,7 +86,7 @@ static const char help_text2[] =
     "      --phase-warning PHASE=RANGE, --phase-critical PHASE=RANGE\n"
     "                          time of one phase in seconds (repeatable);\n"
     "                          PHASE: resolve connect tls greeting capa stls\n"
-    "                          auth stat list uidl top retr quit total\n"
+    "                          auth stat list uidl top retr quit total token\n"
     "      --messages-warning RANGE, --messages-critical RANGE\n"
     "                          number of messages (STAT)\n"
     "      --octets-warning RANGE, --octets-critical RANGE\n"
@@ -106,7 +113,12 @@ static const char help_text2[] =
     "  POP3_PASSWORD=secret check_pop3 -H 192.0.2.1 -S -u monitor \\\n"
     "      --auth cram-md5 --phase-critical auth=1 --messages-warning 1000\n"
     "  check_pop3 -H outlook.office365.com -S -u monitor@example.org \\\n"
-    "      --token-file /var/lib/nagios/m365.token --auth xoauth2\n";
+    "      --auth xoauth2 --client-id APP_ID \\\n"
+    "      --token-url "
+    "https://login.microsoftonline.com/TENANT/oauth2/v2.0/token \\\n"
+    "      --client-secret-file /etc/nagios/m365.secret \\\n"
+    "      --token-scope https://outlook.office365.com/.default \\\n"
+    "      --token-cache /var/cache/nagios/m365.token\n";
 
 /* The round trip's part of --help (a string of its own: one literal
  * stays under the 4095 characters a C compiler must take). */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oauthopts.h"
 #include "options.h"
 #include "optval.h"
 #include "tripopts.h"
@@ -63,6 +64,7 @@ static const struct option longopts[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     TRIP_LONGOPTS,
+    OAUTH_LONGOPTS,
     {NULL, 0, NULL, 0},
 };
 
@@ -74,6 +76,7 @@ static const char shortopts[] = ":H:p:46Su:w:c:D:t:vhV";
 struct args {
     const char *host, *cafile, *sni, *user, *pwfile, *tokfile;
     struct trip_args trip;
+    struct oauth_args oauth;
 };
 
 /* Reads the password from a file: its first line, without the line end,
@@ -301,7 +304,7 @@ static int wants_login(const struct plugin_opts *o, const struct args *a)
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         if (optval_get_num(o, keys[i]) != 0)
             return 1;
-    return a->pwfile != NULL || a->tokfile != NULL ||
+    return a->pwfile != NULL || a->tokfile != NULL || a->oauth.given ||
            has_range(o, POP3CHECK_MEASURE_MESSAGES) ||
            has_range(o, POP3CHECK_MEASURE_OCTETS);
 }
@@ -325,11 +328,13 @@ static int check_token_file(const char *path, char *err, size_t errlen)
 static int read_password(struct plugin_opts *o, const struct args *a,
                          const char *env_password, char *err, size_t errlen)
 {
-    if (a->tokfile != NULL && a->pwfile != NULL)
+    if ((a->tokfile != NULL) + (a->pwfile != NULL) + a->oauth.given > 1)
         return optval_fail(err, errlen,
-                           "--password-file and --token-file: give one of "
-                           "them (a token logs in with --auth xoauth2 or "
-                           "oauthbearer)");
+                           "--password-file, --token-file and --token-url: "
+                           "give one of them (a token logs in with --auth "
+                           "xoauth2 or oauthbearer)");
+    if (a->oauth.given)
+        return 0;
     if (a->tokfile != NULL)
         return check_token_file(a->tokfile, err, errlen);
     if (a->pwfile != NULL)
@@ -374,8 +379,9 @@ static int check_combinations(struct plugin_opts *o, const struct args *a,
     if (a->user == NULL && wants_login(o, a))
         return optval_fail(
             err, errlen,
-            "--password-file, --token-file, --auth, --list, --uidl, --top, "
-            "--retr and the mailbox thresholds need a login: add -u USER");
+            "--password-file, --token-file, --token-url, --auth, --list, "
+            "--uidl, --top, --retr and the mailbox thresholds need a login: "
+            "add -u USER");
     if (a->user == NULL)
         return 0;
     return read_password(o, a, env_password, err, errlen);
@@ -395,7 +401,9 @@ static int set_texts(struct plugin_opts *o, const struct args *a, char *err,
         {POP3CHECK_OPT_SNI, a->sni},
         {POP3CHECK_OPT_USER, a->user},
         {POP3CHECK_OPT_PASSWORD,
-         a->user && !a->tokfile && o->password[0] ? o->password : NULL},
+         a->user && !a->tokfile && !a->oauth.given && o->password[0]
+             ? o->password
+             : NULL},
         {POP3CHECK_OPT_TOKEN_FILE, a->user ? a->tokfile : NULL},
         {POP3CHECK_OPT_CAFILE, a->cafile},
     };
@@ -421,6 +429,10 @@ static int read_argv(int argc, char **argv, struct plugin_opts *o,
         int rc;
         if (c == '?' || c == ':')
             return bad_option(c, argv, err, errlen);
+        if (c >= OAUTH_OPT_FIRST && c <= OAUTH_OPT_LAST) {
+            oauth_opt(c, optarg, &a->oauth);
+            continue;
+        }
         if (c >= TRIP_OPT_FIRST && c <= TRIP_OPT_LAST) {
             if (trip_opt(c, optarg, o, &a->trip, err, errlen) != 0)
                 return -1;
@@ -460,7 +472,8 @@ int plugin_parse(int argc, char **argv, const char *env_password,
         return 0;
     if (check_combinations(o, &a, env_password, err, errlen) != 0)
         return -1;
-    if (set_texts(o, &a, err, errlen) != 0)
+    if (set_texts(o, &a, err, errlen) != 0 ||
+        oauth_finish(o, &a.oauth, err, errlen) != 0)
         return -1;
     return trip_finish(o, &a.trip, getenv("SMTP_PASSWORD"), err, errlen);
 }

@@ -196,23 +196,36 @@ static void summary(struct outbuf *b, const struct plugin_opts *o,
         out_printf(b, "%s%s", failed ? "; " : ": ", why);
 }
 
-/* One line per phase of the library in use, performed or not. */
-static void long_phases(struct outbuf *b, const struct pop3check_result *r)
+static void long_phase(struct outbuf *b, const struct pop3check_result *r,
+                       enum pop3check_phase p)
 {
     const enum pop3check_error e = pop3check_result_error(r);
 
+    out_printf(b, "\n%-*s ", trip_is(r) ? 13 : 9, pop3check_phase_name(p));
+    if (pop3check_result_phase_us(r, p) >= 0)
+        out_printf(b, "%.6f s", seconds(r, p));
+    else
+        out_printf(b, "not performed");
+    if (e != POP3CHECK_E_OK && pop3check_result_failed_phase(r) == p)
+        out_printf(b, "  <- failed: %s", pop3check_error_name(e));
+}
+
+/* One line per phase of the library in use, performed or not; an OAuth
+ * 2.0 grant's (it comes first) only when there was one. */
+static void long_phases(struct outbuf *b, const struct pop3check_result *r)
+{
+    const enum pop3check_phase token = POP3CHECK_PHASE_TOKEN;
+
+    if (pop3check_result_phase_us(r, token) >= 0 ||
+        (pop3check_result_error(r) != POP3CHECK_E_OK &&
+         pop3check_result_failed_phase(r) == token))
+        long_phase(b, r, token);
     for (int i = 0; i < pop3check_phase_count(); i++) {
         const enum pop3check_phase p = (enum pop3check_phase)i;
-        const char *name = pop3check_phase_name(p);
-        if (name == NULL || (p > POP3CHECK_PHASE_TOTAL && !trip_is(r)))
+        if (pop3check_phase_name(p) == NULL || p == token ||
+            (p > POP3CHECK_PHASE_TOTAL && !trip_is(r)))
             continue;
-        out_printf(b, "\n%-*s ", trip_is(r) ? 13 : 9, name);
-        if (pop3check_result_phase_us(r, p) >= 0)
-            out_printf(b, "%.6f s", seconds(r, p));
-        else
-            out_printf(b, "not performed");
-        if (e != POP3CHECK_E_OK && pop3check_result_failed_phase(r) == p)
-            out_printf(b, "  <- failed: %s", pop3check_error_name(e));
+        long_phase(b, r, p);
     }
 }
 

@@ -114,6 +114,10 @@ int p3xc_trip_read(struct p3xc_ctx *x, const yaml_node_t *n, int line,
 /* Puts t into m: the SMTP side's options, the SMTP password and the
  * probe key from their files, the state of a probe not delivered. Nothing
  * without a round trip. */
+/* modules.NAME.oauth2 (n NULL: none) into m's options, its client secret
+ * read from its file; has_user: the module has a user. 0, or -1. */
+int p3xc_oauth_apply(struct p3xc_ctx *x, struct p3x_module *m,
+                     const yaml_node_t *n, int line, int has_user);
 int p3xc_trip_apply(struct p3xc_ctx *x, struct p3x_module *m,
                     const struct p3xc_trip *t);
 

@@ -242,6 +242,7 @@ enum {
     M_THRESHOLDS,
     M_ALLOWED,
     M_TRIP,
+    M_OAUTH2,
     M_COUNT
 };
 static const char *const module_keys[M_COUNT] = {"tls",
@@ -261,7 +262,8 @@ static const char *const module_keys[M_COUNT] = {"tls",
                                                  "timeout_state",
                                                  "thresholds",
                                                  "allowed_targets",
-                                                 "round_trip"};
+                                                 "round_trip",
+                                                 "oauth2"};
 
 struct fields {
     yaml_node_t *v[M_COUNT];
@@ -376,15 +378,20 @@ static int module_rules(struct p3xc_ctx *x, const struct p3x_module *m,
                 need_login[i] == M_PWFILE || need_login[i] == M_TOKFILE
                     ? ""
                     : " and password_file");
-    if (st->user != NULL && m->password_file == NULL && m->token_file == NULL)
+    if (st->user != NULL && m->password_file == NULL && m->token_file == NULL &&
+        f->v[M_OAUTH2] == NULL)
         return p3xc_fail(x, f->line[M_USER], "user",
                          "needs password_file (a file whose first line is the "
-                         "password) or token_file (an OAuth 2.0 bearer "
-                         "token)");
-    if (m->password_file != NULL && m->token_file != NULL)
-        return p3xc_fail(x, f->line[M_TOKFILE], "token_file",
-                         "give password_file or token_file, not both (a "
-                         "token logs in with auth xoauth2 or oauthbearer)");
+                         "password), token_file (an OAuth 2.0 bearer token) "
+                         "or oauth2 (a client-credentials grant)");
+    if ((m->password_file != NULL) + (m->token_file != NULL) +
+            (f->v[M_OAUTH2] != NULL) >
+        1)
+        return p3xc_fail(x, f->line[m->password_file ? M_PWFILE : M_TOKFILE],
+                         m->password_file ? "password_file" : "token_file",
+                         "give one of password_file, token_file and oauth2 "
+                         "(a token logs in with auth xoauth2 or "
+                         "oauthbearer)");
     for (size_t i = 0; i < sizeof not_in_trip / sizeof not_in_trip[0]; i++)
         if (set[not_in_trip[i]] && st->round_trip)
             return p3xc_fail(x, f->line[not_in_trip[i]],
@@ -552,6 +559,8 @@ int p3xc_module_load(struct p3xc_ctx *x, struct p3x_module *m,
          read_password(x, m, f.line[M_PWFILE], trip.reuse_password) != 0) ||
         (st.user != NULL && m->token_file != NULL &&
          check_token_file(x, m, f.line[M_TOKFILE]) != 0) ||
+        p3xc_oauth_apply(x, m, f.v[M_OAUTH2], f.line[M_OAUTH2],
+                         st.user != NULL) != 0 ||
         p3xc_trip_apply(x, m, &trip) != 0 ||
         get_allowed(x, m, f.v[M_ALLOWED], st.user != NULL) != 0 ||
         module_options(x, m, &st) != 0)

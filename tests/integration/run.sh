@@ -313,7 +313,7 @@ else
 fi
 t "xoauth2 not in CAPA: says what CAPA lists" 2 '^POP3 CRITICAL - .*does not offer SASL XOAUTH2 \(its CAPA lists: ' -- -H "$H" -p "$BARE" -u x --token-file "$pw/token-small" --auth xoauth2
 t "a token with a password mechanism: exit 3" 3 '^POP3 UNKNOWN - password: needed with a password mechanism \(with a token, use auth xoauth2, oauthbearer or any\)$' -- "${plain[@]}" "${tok_small[@]}" --auth plain
-t "--password-file and --token-file together: exit 3" 3 '^POP3 UNKNOWN - --password-file and --token-file: give one of them' -- "${plain[@]}" "${small[@]}" --token-file "$pw/token-small"
+t "--password-file and --token-file together: exit 3" 3 '^POP3 UNKNOWN - --password-file, --token-file and --token-url: give one of them' -- "${plain[@]}" "${small[@]}" --token-file "$pw/token-small"
 printf 'not a token\n' > "$work/bad.token"
 chmod 0600 "$work/bad.token"
 t "a token file whose line is not a token: kind auth, says so" 2 "^POP3 CRITICAL - .*token file: '$work/bad.token': its first line is not an OAuth 2.0 bearer token" -- "${plain[@]}" -u "$USER_SMALL" --token-file "$work/bad.token"
@@ -336,6 +336,59 @@ if grep -q '^run 1: ok$' <<< "$out" && grep -q '^run 2: auth: login failed (SASL
     pass=$((pass + 1)); echo "ok   the token file is read at every run"
 else
     fail=$((fail + 1)); echo "FAIL the token file is read at every run"; printf '%s\n' "$out" | sed 's/^/     | /'
+fi
+
+echo "== OAuth 2.0 client-credentials grant at the sandbox's token endpoint"
+idp="http://127.0.0.1:$OAUTH2_PORT"
+grants() { curl -s --max-time 5 "$idp/stats" | python3 -c 'import json, sys; print(json.load(sys.stdin)["grants"])'; }
+grant=(-u "$USER_SMALL" --token-url "$idp/token" --client-id "$OAUTH2_CLIENT" --client-secret-file "$pw/client-secret" --token-scope pop3)
+t "grant, then login with the token; -v: the token phase first" 0 "^POP3 OK - .* login ok, $SMALL_MESSAGES messages .*time_token=[0-9.]+s" --line '^token +[0-9.]+ s$' -- "${plain[@]}" "${grant[@]}" --auth xoauth2 -v
+t "grant over POP3S with oauthbearer (any)" 0 "^POP3 OK - .*TLSv1.* login ok" --line '^login: oauthbearer as small, accepted$' -- "${pop3s[@]}" "${grant[@]}" -v
+rm -f "$work/token.cache"
+before=$(grants)
+t "--token-cache: the first check asks for a token and keeps it" 0 '^POP3 OK - .*time_token=' --line '^\* token: granted for 3600 s, kept for 3540 s$' -- "${plain[@]}" "${grant[@]}" --token-cache "$work/token.cache" -vvv
+t "--token-cache: the next check uses it, no token phase" 0 '^POP3 OK - .* login ok' --line '^\* token: kept from an earlier grant, used for another [0-9]+ s$' -- "${plain[@]}" "${grant[@]}" --token-cache "$work/token.cache" -vvv
+after=$(grants)
+if [ "$((after - before))" = 1 ] && [ "$(stat -c %a "$work/token.cache")" = 600 ]; then
+    pass=$((pass + 1)); echo "ok   two checks, one grant; the cache file is 0600"
+else
+    fail=$((fail + 1)); echo "FAIL two checks with a cache: $((after - before)) grants, mode $(stat -c %a "$work/token.cache" 2>&1)"
+fi
+if out=$("$check" "${plain[@]}" "${grant[@]}" --token-cache "$work/token.cache" -vvv 2>&1) && [[ $out != *time_token=* ]]; then
+    pass=$((pass + 1)); echo "ok   a cached token: the token phase is not performed"
+else
+    fail=$((fail + 1)); echo "FAIL a cached token still timed a grant"; printf '%s\n' "$out" | head -3 | sed 's/^/     | /'
+fi
+# A token the server refuses is not kept: the next check asks again.
+python3 - "$work/token.cache" "$(head -1 "$pw/token-expired")" <<'PY'
+import json, sys
+p = sys.argv[1]
+c = json.load(open(p))
+c["access_token"] = sys.argv[2]
+open(p, "w").write(json.dumps(c))
+PY
+t "a cached token the server refuses: kind auth" 2 '^POP3 CRITICAL - .*login failed \(SASL XOAUTH2' -- "${plain[@]}" "${grant[@]}" --auth xoauth2 --token-cache "$work/token.cache"
+t "... and it is dropped: the next check gets a new one" 0 '^POP3 OK - .*time_token=' -- "${plain[@]}" "${grant[@]}" --auth xoauth2 --token-cache "$work/token.cache"
+chmod 0644 "$work/token.cache"
+t "a cache file others can read is not used" 0 '^POP3 OK - .*time_token=' --line "^\\* token cache: '$work/token.cache' is open to other users" -- "${plain[@]}" "${grant[@]}" --token-cache "$work/token.cache" -vvv
+before=$(grants)
+t "an answer without expires_in: used, not kept" 0 '^POP3 OK - .*time_token=' --line '^\* token: granted without expires_in, not kept$' -- "${plain[@]}" -u "$USER_SMALL" --token-url "$idp/token" --client-id noexpiry --client-secret-file "$pw/client-secret" --token-cache "$work/noexpiry.cache" -vvv
+t "... so the next check asks again" 0 '^POP3 OK - .*time_token=' -- "${plain[@]}" -u "$USER_SMALL" --token-url "$idp/token" --client-id noexpiry --client-secret-file "$pw/client-secret" --token-cache "$work/noexpiry.cache"
+after=$(grants)
+if [ "$((after - before))" = 2 ] && [ ! -e "$work/noexpiry.cache" ]; then
+    pass=$((pass + 1)); echo "ok   without expires_in: two checks, two grants, no cache file"
+else
+    fail=$((fail + 1)); echo "FAIL without expires_in: $((after - before)) grants; cache file: $(ls "$work/noexpiry.cache" 2>&1)"
+fi
+t "a wrong client secret: HTTP 401 from the endpoint, kind auth in the token phase" 2 '^POP3 CRITICAL - .*token endpoint: HTTP 401, error "invalid_client"' --line '^token +[0-9.]+ s  <- failed: auth$' -- "${plain[@]}" -u "$USER_SMALL" --token-url "$idp/token" --client-id "$OAUTH2_CLIENT" --client-secret-file "$pw/small" -v
+t "a token endpoint that does not answer: the deadline holds" 2 '^POP3 CRITICAL - .*token endpoint: no answer within 2000 ms' --max 3 --line '^token +2\.[0-9]+ s  <- failed: timeout$' -- "${plain[@]}" -u "$USER_SMALL" --token-url "$idp/token-slow" --client-id "$OAUTH2_CLIENT" --client-secret-file "$pw/client-secret" -t 2 -v
+t "a token endpoint that is down: kind connect" 2 '^POP3 CRITICAL - .*token endpoint: ' -- "${plain[@]}" -u "$USER_SMALL" --token-url "http://127.0.0.1:1/token" --client-id "$OAUTH2_CLIENT" --client-secret-file "$pw/client-secret"
+t "an http:// token endpoint off loopback is refused" 3 '^POP3 UNKNOWN - --token-url: token_url: an https:// URL \(http:// only to a loopback address\)' -- "${plain[@]}" -u "$USER_SMALL" --token-url "http://login.example.com/token" --client-id "$OAUTH2_CLIENT" --client-secret-file "$pw/client-secret"
+t "a grant needs its client" 3 '^POP3 UNKNOWN - an OAuth 2.0 grant needs --token-url, --client-id and --client-secret-file together$' -- "${plain[@]}" -u "$USER_SMALL" --token-url "$idp/token"
+if grep -qF -- "$(head -1 "$pw/client-secret")" "$all_output"; then
+    fail=$((fail + 1)); echo "FAIL the client secret appears in the output"
+else
+    pass=$((pass + 1)); echo "ok   the client secret is in no output"
 fi
 
 echo "== secrets"

@@ -336,8 +336,9 @@ make_users() {
 #   token-expired  small's, expired an hour ago (introspection: inactive)
 #   token-scope    small's, scope calendar (Dovecot wants pop3)
 #   token-large    valid for large (used as small's: another user's token)
-# and a client 'pop3check' (secret in pass/client-secret) whose grants are
-# tokens of small.
+# and clients 'pop3check' (secret in pass/client-secret) whose grants are
+# tokens of small for an hour, and 'noexpiry' (the same secret) whose
+# grants come without expires_in.
 random_token() {
 	openssl rand -base64 $(($1 * 3 / 4 + 3)) | tr -d '\n=' | tr '+/' '-_' | cut -c1-"$1"
 }
@@ -368,7 +369,8 @@ start_oauth2() {
   "${TOKENS[expired]}": {"user": "small", "aud": "pop3", "exp": $((now - 3600))},
   "${TOKENS[scope]}": {"user": "small", "aud": "calendar"},
   "${TOKENS[large]}": {"user": "large", "aud": "pop3"}},
- "clients": {"pop3check": {"secret": "$CLIENT_SECRET", "user": "small", "aud": "pop3"}}}
+ "clients": {"pop3check": {"secret": "$CLIENT_SECRET", "user": "small", "aud": "pop3"},
+             "noexpiry": {"secret": "$CLIENT_SECRET", "user": "small", "aud": "pop3", "expires_in": null}}}
 JSON
 	python3 "$(dirname "${BASH_SOURCE[0]}")/oauth2-server.py" "$d/port" \
 		"$d/config.json" --lifetime 7200 >"$d/log" 2>&1 &

@@ -145,7 +145,7 @@ static void test_options_number_key_refuses_string(void **state)
 static void test_options_unknown_key_refused(void **state)
 {
     struct pop3check_options *o = *state;
-    static const int bad[] = {999, 29, -1, 1 << 20};
+    static const int bad[] = {999, 34, -1, 1 << 20};
 
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         enum pop3check_opt k = (enum pop3check_opt)bad[i];
@@ -508,15 +508,15 @@ static void test_probe_new_token_options(void **state)
     assert_int_equal(pop3check_options_set_long(o, POP3CHECK_OPT_AUTH,
                                                 POP3CHECK_AUTH_XOAUTH2),
                      0);
-    expect_probe_refused(o, "token, token_file: give one of them, not both");
+    expect_probe_refused(o, "token, token_file, token_url: give one of them");
     assert_int_equal(pop3check_options_set_str(o, POP3CHECK_OPT_TOKEN, NULL),
                      0);
     pop3check_probe_free(pop3check_probe_new(o, NULL, 0));
     assert_int_equal(
         pop3check_options_set_str(o, POP3CHECK_OPT_TOKEN_FILE, NULL), 0);
     expect_probe_refused(o, "token: xoauth2 and oauthbearer log in with an "
-                            "OAuth 2.0 bearer token; give token or "
-                            "token_file");
+                            "OAuth 2.0 bearer token; give token, "
+                            "token_file or token_url");
     /* a round trip with a token has no password to derive its key from */
     assert_int_equal(
         pop3check_options_set_str(o, POP3CHECK_OPT_TOKEN_FILE, "/t"), 0);

@@ -39,7 +39,7 @@ static void test_names_counts(void **state)
     assert_int_equal(pop3check_error_count(), POP3CHECK_E_KNOWN);
     assert_int_equal(pop3check_phase_count(), POP3CHECK_PHASE_KNOWN);
     assert_int_equal(POP3CHECK_E_KNOWN, POP3CHECK_E_NOT_DELIVERED + 1);
-    assert_int_equal(POP3CHECK_PHASE_KNOWN, POP3CHECK_PHASE_DELE + 1);
+    assert_int_equal(POP3CHECK_PHASE_KNOWN, POP3CHECK_PHASE_TOKEN + 1);
 }
 
 /* ---- errors ---- */
@@ -118,7 +118,9 @@ static void test_names_phase_names(void **state)
         "list", "uidl", "top", "retr", "quit", "total",
         /* a round trip's (DESIGN.md) */
         "smtp_resolve", "smtp_connect", "smtp_tls", "smtp_greeting",
-        "smtp_auth", "smtp_submit", "delivery", "dele"};
+        "smtp_auth", "smtp_submit", "delivery", "dele",
+        /* an OAuth 2.0 client-credentials grant's */
+        "token"};
     const char *names[POP3CHECK_PHASE_KNOWN];
 
     (void)state;
@@ -221,6 +223,8 @@ static void test_names_auth_round_trip(void **state)
         {POP3CHECK_AUTH_CRAM_MD5, 5, "cram-md5", "CRAM-MD5"},
         {POP3CHECK_AUTH_SCRAM_SHA_1, 6, "scram-sha-1", "SCRAM-SHA-1"},
         {POP3CHECK_AUTH_SCRAM_SHA_256, 7, "scram-sha-256", "SCRAM-SHA-256"},
+        {POP3CHECK_AUTH_XOAUTH2, 8, "xoauth2", "XOAUTH2"},
+        {POP3CHECK_AUTH_OAUTHBEARER, 9, "oauthbearer", "OAuthBearer"},
     };
 
     (void)state;

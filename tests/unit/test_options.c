@@ -523,7 +523,7 @@ static void test_options_exact_messages(void **state)
          "--phase-warning: unknown phase 'bogus' (phases: resolve, connect, "
          "tls, greeting, capa, stls, auth, stat, list, uidl, top, retr, "
          "quit, total, smtp_resolve, smtp_connect, smtp_tls, smtp_greeting, "
-         "smtp_auth, smtp_submit, delivery, dele)"},
+         "smtp_auth, smtp_submit, delivery, dele, token)"},
         {{"-H", "h", "--tls", "bogus"},
          "--tls 'bogus': use none, stls (upgrade with STLS) or implicit "
          "(POP3S, same as -S)"},
@@ -533,8 +533,9 @@ static void test_options_exact_messages(void **state)
          "host: give a host name or an IP address (letters, digits, '.', "
          "'-', ':' only)"},
         {{"-H", "bad host", "--list"},
-         "--password-file, --token-file, --auth, --list, --uidl, --top, "
-         "--retr and the mailbox thresholds need a login: add -u USER"},
+         "--password-file, --token-file, --token-url, --auth, --list, "
+         "--uidl, --top, --retr and the mailbox thresholds need a login: "
+         "add -u USER"},
     };
 
     (void)state;
