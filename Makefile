@@ -59,7 +59,7 @@ LIBFILE   = $(SONAME).0.0
 LIB_SRC = checks/alloc.c checks/text.c checks/secret.c checks/global.c \
           checks/names.c checks/reply.c \
           checks/body.c checks/crypto.c checks/scram.c checks/bearer.c \
-          checks/range.c \
+          checks/tokstore.c checks/range.c \
           checks/smtpreply.c checks/maildate.c checks/probeid.c \
           checks/result.c checks/options.c checks/thresholds.c \
           checks/evaluate.c checks/uidset.c checks/sess.c checks/polls.c \

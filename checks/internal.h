@@ -206,6 +206,9 @@ struct p3_opts {
     char *mail_from, *rcpt_to, *subject, *check_name, *probe_key;
     char *token, *token_file; /* OAuth 2.0 (bearer.h) */
     char *token_url, *client_id, *client_secret, *token_scope, *token_cache;
+    /* the granted token while valid, shared with every copy of these
+     * options (tokstore.h); a new one when the grant's options change */
+    struct p3_tokstore *tokstore;
     long smtp_port;    /* 0: by the SMTP TLS mode */
     long smtp_tls;     /* meaningful when smtp_tls_set */
     long smtp_tls_set; /* 0: STARTTLS required */

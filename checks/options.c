@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "mail.h"
+#include "tokstore.h"
 
 static char **str_slot(struct p3_opts *v, enum pop3check_opt key)
 {
@@ -382,6 +383,16 @@ int pop3check_options_set_str(struct pop3check_options *o,
         return refuse(o, why);
     if (value != NULL && (copy = p3_strdup(value)) == NULL)
         return refuse(o, "out of memory");
+    if (key >= POP3CHECK_OPT_TOKEN_URL && key <= POP3CHECK_OPT_TOKEN_SCOPE) {
+        /* another grant: a token kept for the old one is not its */
+        struct p3_tokstore *fresh = p3_tokstore_new();
+        if (fresh == NULL) {
+            p3_free_secret(copy);
+            return refuse(o, "out of memory");
+        }
+        p3_tokstore_unref(o->v.tokstore);
+        o->v.tokstore = fresh;
+    }
     p3_free_secret(*slot); /* every string is wiped: one rule, no slip */
     *slot = copy;
     o->error[0] = '\0';
@@ -526,6 +537,7 @@ void p3_opts_clear(struct p3_opts *o)
 
     for (size_t i = 0; i < P3_COUNT(strs); i++)
         p3_free_secret(*strs[i]);
+    p3_tokstore_unref(o->tokstore);
     explicit_bzero(o, sizeof *o);
 }
 
@@ -545,6 +557,7 @@ int p3_opts_copy(struct p3_opts *dst, const struct p3_opts *src)
     int failed = 0;
 
     *dst = *src;
+    p3_tokstore_ref(dst->tokstore); /* shared: one token for all copies */
     for (size_t i = 0; i < P3_COUNT(to); i++)
         *to[i] = NULL;
     for (size_t i = 0; i < P3_COUNT(to) && !failed; i++)

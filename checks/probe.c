@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "probe.h"
+#include "tokstore.h"
 
 struct pop3check_probe *pop3check_probe_new(const struct pop3check_options *o,
                                             char *err, size_t errlen)
@@ -43,7 +44,6 @@ void pop3check_probe_free(struct pop3check_probe *p)
     p3_probe_abort(p);
     p3_opts_clear(&p->o);
     explicit_bzero(&p->scram_keys, sizeof p->scram_keys);
-    p3_free_secret(p->kept_token);
     free(p);
 }
 
@@ -98,9 +98,7 @@ void p3_probe_abort(struct pop3check_probe *p)
 /* A token the server refused is not kept for the next run. */
 static void forget_token(struct pop3check_probe *p)
 {
-    p3_free_secret(p->kept_token);
-    p->kept_token = NULL;
-    p->kept_until = 0;
+    p3_tokstore_drop(p->o.tokstore);
     p3_grant_cache_drop(&p->o);
 }
 
@@ -374,17 +372,13 @@ static int kept_token(struct pop3check_probe *p, struct p3_run *r)
     char why[300], note[400];
     char *t = NULL;
 
-    if (p->kept_token != NULL && now < p->kept_until) {
-        t = p3_strdup(p->kept_token);
-        until = p->kept_until;
-    } else if (p3_grant_cache_read(&p->o, now, &t, &until, why, sizeof why) <
-               0) {
-        p3_format(note, sizeof note, "token cache: %s (not used)", why);
-        info(p, note);
-    } else if (t != NULL) {
-        p3_free_secret(p->kept_token);
-        p->kept_token = p3_strdup(t);
-        p->kept_until = p->kept_token ? until : 0;
+    if ((t = p3_tokstore_get(p->o.tokstore, now, &until)) == NULL) {
+        if (p3_grant_cache_read(&p->o, now, &t, &until, why, sizeof why) < 0) {
+            p3_format(note, sizeof note, "token cache: %s (not used)", why);
+            info(p, note);
+        } else if (t != NULL) {
+            p3_tokstore_put(p->o.tokstore, t, until);
+        }
     }
     if (t == NULL)
         return 0;
@@ -406,6 +400,7 @@ static void grant_step(struct pop3check_probe *p, int64_t now)
     struct p3_run *r = p->run;
     char *token = NULL;
     long expires_in = -1;
+    time_t until;
     char note[200];
 
     if (!r->grant.done) {
@@ -432,20 +427,20 @@ static void grant_step(struct pop3check_probe *p, int64_t now)
     }
     p3_grant_end(&r->grant);
     r->token = token;
-    p3_free_secret(p->kept_token);
-    p->kept_token = NULL;
-    p->kept_until = p3_grant_until(time(NULL), expires_in);
-    if (p->kept_until > 0)
-        p->kept_token = p3_strdup(token);
+    until = p3_grant_until(time(NULL), expires_in);
+    if (until > 0)
+        p3_tokstore_put(p->o.tokstore, token, until);
+    else
+        p3_tokstore_drop(p->o.tokstore);
     if (expires_in < 0)
         p3_format(note, sizeof note,
                   "token: granted without expires_in, not kept");
     else
         p3_format(note, sizeof note, "token: granted for %ld s, kept for %ld s",
-                  expires_in, (long)(p->kept_until - time(NULL)));
+                  expires_in, (long)(until - time(NULL)));
     info(p, note);
-    if (p->kept_token != NULL && p->o.token_cache != NULL &&
-        p3_grant_cache_write(&p->o, token, p->kept_until, note + 100,
+    if (until > 0 && p->o.token_cache != NULL &&
+        p3_grant_cache_write(&p->o, token, until, note + 100,
                              sizeof note - 100) != 0) {
         char msg[200];
         p3_format(msg, sizeof msg, "token cache: %s", note + 100);

@@ -45,9 +45,6 @@ struct pop3check_probe {
     struct pop3check_result last; /* of the last finished run */
     /* derived from the password once, for every run's SCRAM login */
     struct p3_scram_keys scram_keys;
-    /* the token of the last grant, while it is valid (wall clock) */
-    char *kept_token;
-    time_t kept_until;
 
     /* one run */
     enum p3_stage stage;

@@ -108,6 +108,14 @@ modules:
     token_file: $work/oauth.token
     auth: xoauth2
     allowed_targets: ["127.0.0.1"]
+  grant:
+    user: $USER_SMALL
+    oauth2:
+      token_url: http://127.0.0.1:$OAUTH2_PORT/token
+      client_id: $OAUTH2_CLIENT
+      client_secret_file: $SANDBOX_DIR/pass/client-secret
+      scope: pop3
+    allowed_targets: ["127.0.0.1"]
 $(trip_module trip probe "smtp_user: $MTA_USER")
     thresholds:
       phases: { delivery: { warning: "30" }, smtp_submit: { critical: "5" } }
@@ -189,7 +197,7 @@ if out=$("$build/pop3_exporter" -h 2>&1) && [[ $out == *"--config.file FILE"* ]]
 else
     ko "-h" "$out"
 fi
-flag "--config.file=FILE" "0:$work/pop3check.yml: ok, 9 modules, 4 targets" \
+flag "--config.file=FILE" "0:$work/pop3check.yml: ok, 10 modules, 4 targets" \
     --config.file="$work/pop3check.yml" --config.check
 
 echo "== start"
@@ -272,6 +280,22 @@ install -m 0600 "$SANDBOX_DIR/pass/token-small" "$work/oauth.token.new"
 mv "$work/oauth.token.new" "$work/oauth.token"
 probe oauthagain "target=127.0.0.1:$PORT_PLAIN&module=oauth"
 has oauthagain "probe_success 1"
+# A client-credentials grant: the module's probes share its token, so
+# three /probe calls ask the token endpoint once.
+grants() { curl -s --max-time 5 "http://127.0.0.1:$OAUTH2_PORT/stats" | python3 -c 'import json, sys; print(json.load(sys.stdin)["grants"])'; }
+before=$(grants)
+for i in 1 2 3; do
+    probe "grant$i" "target=127.0.0.1:$PORT_PLAIN&module=grant"
+    has "grant$i" "probe_success 1"
+done
+if grep -qx 'pop3_phase_duration_seconds{phase="token"} 0' "$work/grant3.body" &&
+    ! grep -qx 'pop3_phase_duration_seconds{phase="token"} 0' "$work/grant1.body"; then
+    ok "grant: the first probe timed the token phase, the third had none"
+else
+    ko "grant: token phase" "$(grep 'phase="token"' "$work"/grant*.body)"
+fi
+after=$(grants)
+if [ "$((after - before))" = 1 ]; then ok "grant: three probes, one grant"; else ko "grant: three probes, $((after - before)) grants"; fi
 probe refused "target=127.0.0.1:1&module=banner"
 has refused 'pop3_probe_error{kind="connect"} 1'
 start=$(date +%s.%N)
@@ -685,10 +709,11 @@ else
     ok "no password in any response or in the log"
 fi
 if grep -rqF -e "$(head -1 "$SANDBOX_DIR/pass/token-small")" -e "$(head -1 "$SANDBOX_DIR/pass/token-expired")" \
+    -e "$(head -1 "$SANDBOX_DIR/pass/client-secret")" \
     "$work"/*.body "$work"/*.head "$work/exporter.log"; then
-    ko "a token appears in a response or the log"
+    ko "a token or the client secret appears in a response or the log"
 else
-    ok "no token in any response or in the log"
+    ok "no token or client secret in any response or in the log"
 fi
 
 echo "== stop"
