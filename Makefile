@@ -108,7 +108,7 @@ SNMP_PIC_OBJ   = $(SNMP_MODULE_SRC:%.c=$(BUILD)/obj-pic/%.o) \
 # Unit tests by what they link: the core alone, the plugin's parts, the
 # config parser; test_alloc and test_expose have rules of their own.
 CORE_TESTS   = range reply body session polls digest evaluate names api loop tracker \
-               conn dialog secret mail scram bearer
+               conn dialog secret mail scram bearer grant
 PLUGIN_TESTS = output options
 UNIT_TESTS   = $(CORE_TESTS) $(PLUGIN_TESTS) alloc config expose schedule
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
@@ -371,7 +371,7 @@ bench: all $(TOOLS)
 
 # libFuzzer targets (clang), FUZZ_SECONDS each; see tests/fuzz/run.sh.
 FUZZ_TARGETS = reply listing session tracker range config target http \
-               smtpreply maildate probeid scram bearer
+               smtpreply maildate probeid scram bearer grant
 FUZZ_SECONDS ?= 60
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang \

@@ -61,6 +61,15 @@ static long lifetime(json_t *v)
     return *s != '\0' && *end == '\0' && n > 0 && n < 1L << 30 ? n : 0;
 }
 
+static void not_bearer(const char *type, char *why, size_t whylen)
+{
+    char clean[41];
+
+    p3_sanitise(clean, sizeof clean, type, strlen(type), NULL);
+    p3_format(why, whylen, "token endpoint: a token of type \"%s\", not Bearer",
+              clean);
+}
+
 enum p3_grant_rc p3_grant_parse(long status, const char *body, size_t len,
                                 char **token, long *expires_in, char *why,
                                 size_t whylen)
@@ -95,9 +104,7 @@ enum p3_grant_rc p3_grant_parse(long status, const char *body, size_t len,
                   "token endpoint: HTTP 200 without an access_token that "
                   "is a bearer token (RFC 6750)");
     else if (type != NULL && strcasecmp(type, "bearer") != 0)
-        p3_format(why, whylen,
-                  "token endpoint: a token of type \"%.40s\", not Bearer",
-                  type);
+        not_bearer(type, why, whylen);
     else if (life == 0)
         p3_format(why, whylen,
                   "token endpoint: expires_in is not a number of seconds");
@@ -177,22 +184,26 @@ int p3_grant_cache_write(const struct p3_opts *o, const char *token,
     char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
     char tmp[4200];
     int fd = -1, rc = -1;
-    size_t n;
+    size_t n = text ? strlen(text) : 0;
 
     json_decref(root);
     p3_format(tmp, sizeof tmp, "%s.XXXXXX", o->token_cache);
-    if (text == NULL)
+    if (text == NULL) {
         p3_format(why, whylen, "out of memory");
-    else if ((fd = mkstemp(tmp)) < 0) /* 0600: the token is a secret */
+    } else if ((fd = mkstemp(tmp)) < 0) { /* 0600: the token is a secret */
         p3_format(why, whylen, "cannot create a file beside it: %s",
                   strerror(errno));
-    else if ((n = strlen(text), write(fd, text, n)) != (ssize_t)n ||
-             fsync(fd) != 0)
+    } else if (write(fd, text, n) != (ssize_t)n || fsync(fd) != 0) {
         p3_format(why, whylen, "cannot write it: %s", strerror(errno));
-    else if (close(fd) != 0 || (fd = -1, rename(tmp, o->token_cache) != 0))
-        p3_format(why, whylen, "cannot put it in place: %s", strerror(errno));
-    else
-        rc = 0;
+    } else {
+        int closed = close(fd);
+        fd = -1;
+        if (closed != 0 || rename(tmp, o->token_cache) != 0)
+            p3_format(why, whylen, "cannot put it in place: %s",
+                      strerror(errno));
+        else
+            rc = 0;
+    }
     if (fd >= 0)
         close(fd);
     if (rc != 0 && text != NULL)
