@@ -5,6 +5,7 @@
 #define _DEFAULT_SOURCE /* explicit_bzero */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -13,6 +14,12 @@
 int p3_auth_bearer(long auth)
 {
     return auth == POP3CHECK_AUTH_XOAUTH2 || auth == POP3CHECK_AUTH_OAUTHBEARER;
+}
+
+int p3_smtp_auth_bearer(const char *mech)
+{
+    return mech != NULL && (strcasecmp(mech, "XOAUTH2") == 0 ||
+                            strcasecmp(mech, "OAUTHBEARER") == 0);
 }
 
 /* RFC 6750 section 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" /

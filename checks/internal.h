@@ -246,6 +246,8 @@ void p3_opts_check_name(const struct p3_opts *o, char *buf, size_t len);
 int p3_opts_has_token(const struct p3_opts *o);
 /* 1 for XOAUTH2 and OAUTHBEARER. */
 int p3_auth_bearer(long auth);
+/* 1 when the SMTP mechanism name (any case; NULL: none) is one of them. */
+int p3_smtp_auth_bearer(const char *mech);
 /* 1 when t is a bearer token the library sends: an RFC 6750 b64token of
  * 1 .. P3_TOKEN_MAX characters. */
 int p3_token_ok(const char *t);

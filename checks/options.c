@@ -578,7 +578,12 @@ static const char *p3_opts_check_trip(const struct p3_opts *o)
     if (o->mail_from == NULL || o->rcpt_to == NULL)
         return "mail_from, rcpt_to: a round trip needs both the sender and "
                "the recipient (the mailbox at the POP3 host)";
-    if (o->smtp_user != NULL && o->smtp_password == NULL)
+    if (o->smtp_user != NULL && p3_smtp_auth_bearer(o->smtp_auth) &&
+        !p3_opts_has_token(o))
+        return "smtp_auth: XOAUTH2 and OAUTHBEARER send the mailbox's OAuth "
+               "2.0 token: give token, token_file or token_url";
+    if (o->smtp_user != NULL && o->smtp_password == NULL &&
+        !p3_smtp_auth_bearer(o->smtp_auth))
         return "smtp_password: needed with smtp_user";
     if (o->password == NULL && o->probe_key == NULL)
         return "probe_key: a round trip that logs in with a token has no "

@@ -455,8 +455,8 @@ static int begin_trip(struct pop3check_probe *p, struct p3_run *r, int64_t now)
     p->stage = P3_SMTP;
     if ((r->trip = p3_calloc(1, sizeof *r->trip)) == NULL)
         return cannot_start(p, "out of memory");
-    if (p3_trip_start(r->trip, &p->o, &r->result, p->cm, now, p->deadline, wake,
-                      p) != 0) {
+    if (p3_trip_start(r->trip, &p->o, r->token ? r->token : p->o.token,
+                      &r->result, p->cm, now, p->deadline, wake, p) != 0) {
         p->stage = P3_FINISHED; /* the result says why */
         p3_loop_timer_at(p->loop, &p->timer, 0);
         return 0;

@@ -226,7 +226,10 @@ static int setup_auth(struct p3_smtpconn *c)
     if (o->smtp_user == NULL)
         return 0;
     SET(CURLOPT_USERNAME, o->smtp_user);
-    SET(CURLOPT_PASSWORD, o->smtp_password);
+    if (p3_smtp_auth_bearer(o->smtp_auth))
+        SET(CURLOPT_XOAUTH2_BEARER, c->bearer);
+    else
+        SET(CURLOPT_PASSWORD, o->smtp_password);
     if (o->smtp_auth != NULL) {
         p3_format(c->login_options, sizeof c->login_options, "AUTH=%s",
                   o->smtp_auth);
@@ -246,12 +249,13 @@ static int setup_easy(struct p3_smtpconn *c, long ms)
 }
 
 int p3_smtpconn_start(struct p3_smtpconn *c, const struct p3_opts *o,
-                      struct pop3check_result *r, struct p3_curlm *cm,
-                      int64_t t0, long timeout_ms, void (*wake_fn)(void *ctx),
-                      void *ctx)
+                      const char *bearer, struct pop3check_result *r,
+                      struct p3_curlm *cm, int64_t t0, long timeout_ms,
+                      void (*wake_fn)(void *ctx), void *ctx)
 {
     memset(c, 0, sizeof *c);
     c->o = o;
+    c->bearer = bearer;
     c->r = r;
     c->cm = cm;
     c->t0 = t0;

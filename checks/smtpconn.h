@@ -31,6 +31,7 @@ struct p3_smtpconn {
     struct p3_curl_owner owner;
     int in_multi;
     const struct p3_opts *o; /* the probe's, borrowed */
+    const char *bearer;      /* the run's token, borrowed, or NULL */
     struct pop3check_result *r;
     int64_t t0; /* when the submission began */
     void (*wake)(void *ctx);
@@ -46,14 +47,16 @@ struct p3_smtpconn {
 };
 
 /* Starts the submission's connection as o says (SMTP_HOST, _PORT, _TLS,
- * _USER, _PASSWORD, _AUTH; CAFILE, INSECURE and IP_VERSION as for POP3),
+ * _USER, _PASSWORD, _AUTH; CAFILE, INSECURE and IP_VERSION as for POP3;
+ * with _AUTH XOAUTH2 or OAUTHBEARER, the token bearer instead of a
+ * password),
  * giving up timeout_ms from now; wake(ctx) is told (from inside libcurl:
  * take note only) when it is done. 0, or -1 when libcurl could not be set
  * up. */
 int p3_smtpconn_start(struct p3_smtpconn *c, const struct p3_opts *o,
-                      struct pop3check_result *r, struct p3_curlm *cm,
-                      int64_t t0, long timeout_ms, void (*wake)(void *ctx),
-                      void *ctx);
+                      const char *bearer, struct pop3check_result *r,
+                      struct p3_curlm *cm, int64_t t0, long timeout_ms,
+                      void (*wake)(void *ctx), void *ctx);
 /* 1 once libcurl's part is over (finished or broken). */
 int p3_smtpconn_done(const struct p3_smtpconn *c);
 /* Fills the SMTP phases into the result; when code (the CURLcode, or

@@ -137,8 +137,9 @@ static void fail_internal(struct p3_trip *t, const char *why)
 }
 
 int p3_trip_start(struct p3_trip *t, const struct p3_opts *o,
-                  struct pop3check_result *r, struct p3_curlm *cm, int64_t t0,
-                  int64_t deadline, void (*wake)(void *ctx), void *ctx)
+                  const char *bearer, struct pop3check_result *r,
+                  struct p3_curlm *cm, int64_t t0, int64_t deadline,
+                  void (*wake)(void *ctx), void *ctx)
 {
     int64_t sent = wall_ms();
     int64_t dl = sent + (deadline - t0) / 1000 + 1000;
@@ -158,7 +159,7 @@ int p3_trip_start(struct p3_trip *t, const struct p3_opts *o,
                          "no random bytes)");
         return -1;
     }
-    if (p3_smtpconn_start(&t->smtp, o, r, cm, t0,
+    if (p3_smtpconn_start(&t->smtp, o, bearer, r, cm, t0,
                           (long)((deadline - t0) / 1000), wake, ctx) != 0) {
         fail_internal(t, "cannot set up libcurl for SMTP (out of memory?)");
         return -1;

@@ -31,10 +31,12 @@ enum p3_trip_rc { P3_TRIP_BUSY, P3_TRIP_SUBMITTED, P3_TRIP_FAILED };
 
 /* Makes the probe message and starts submitting it on cm, writing into r;
  * wake(ctx) is told (take note only) when the submission needs a step.
- * -1 when it could not start (r says why). */
+ * bearer is the run's OAuth 2.0 token (for SMTP AUTH XOAUTH2 or
+ * OAUTHBEARER), or NULL. -1 when it could not start (r says why). */
 int p3_trip_start(struct p3_trip *t, const struct p3_opts *o,
-                  struct pop3check_result *r, struct p3_curlm *cm, int64_t t0,
-                  int64_t deadline, void (*wake)(void *ctx), void *ctx);
+                  const char *bearer, struct pop3check_result *r,
+                  struct p3_curlm *cm, int64_t t0, int64_t deadline,
+                  void (*wake)(void *ctx), void *ctx);
 /* Advances the submission at a wake-up or at the deadline. */
 enum p3_trip_rc p3_trip_submit_step(struct p3_trip *t, struct p3_loop *loop,
                                     int64_t now);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "optval.h"
 #include "tripopts.h"
@@ -153,6 +154,9 @@ static int smtp_password(struct plugin_opts *o, const struct trip_args *t,
                    ? 0
                    : optval_fail(err, errlen,
                                  "--smtp-password-file needs --smtp-user");
+    if (t->smtp_auth != NULL && (strcasecmp(t->smtp_auth, "XOAUTH2") == 0 ||
+                                 strcasecmp(t->smtp_auth, "OAUTHBEARER") == 0))
+        return 0; /* the mailbox's token, which the library checks */
     if (t->smtp_pwfile != NULL)
         return secret_file(o, POP3CHECK_OPT_SMTP_PASSWORD,
                            "--smtp-password-file", t->smtp_pwfile, err, errlen);

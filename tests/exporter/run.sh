@@ -120,7 +120,7 @@ $(trip_module trip probe "smtp_user: $MTA_USER")
     thresholds:
       phases: { delivery: { warning: "30" }, smtp_submit: { critical: "5" } }
 $(trip_module tripbadauth badauth "smtp_user: $MTA_USER" "smtp_password_file: $work/wrong.pw")
-$(trip_module tripnomech nomech "smtp_user: $MTA_USER" "smtp_auth: XOAUTH2")
+$(trip_module tripnomech nomech "smtp_user: $MTA_USER" "smtp_auth: NTLM")
 $(trip_module tripsched sched "smtp_user: $MTA_USER")
 ${1:-}
 targets:

@@ -336,6 +336,7 @@ make_users() {
 #   token-expired  small's, expired an hour ago (introspection: inactive)
 #   token-scope    small's, scope calendar (Dovecot wants pop3)
 #   token-large    valid for large (used as small's: another user's token)
+#   token-trip     valid for trip (the round trip's mailbox and SMTP user)
 # and clients 'pop3check' (secret in pass/client-secret) whose grants are
 # tokens of small for an hour, and 'noexpiry' (the same secret) whose
 # grants come without expires_in.
@@ -353,6 +354,7 @@ start_oauth2() {
 		[expired]=$(random_token 32)
 		[scope]=$(random_token 32)
 		[large]=$(random_token 32)
+		[trip]=$(random_token 32)
 		[long]=$(random_token 3000)
 	)
 	CLIENT_SECRET=$(random_token 24)
@@ -368,7 +370,8 @@ start_oauth2() {
   "${TOKENS[long]}": {"user": "small", "aud": "pop3"},
   "${TOKENS[expired]}": {"user": "small", "aud": "pop3", "exp": $((now - 3600))},
   "${TOKENS[scope]}": {"user": "small", "aud": "calendar"},
-  "${TOKENS[large]}": {"user": "large", "aud": "pop3"}},
+  "${TOKENS[large]}": {"user": "large", "aud": "pop3"},
+  "${TOKENS[trip]}": {"user": "trip", "aud": "pop3"}},
  "clients": {"pop3check": {"secret": "$CLIENT_SECRET", "user": "small", "aud": "pop3"},
              "noexpiry": {"secret": "$CLIENT_SECRET", "user": "small", "aud": "pop3", "expires_in": null}}}
 JSON
@@ -553,6 +556,17 @@ passdb disabled {
 }
 userdb passwd-file {
   passwd_file_path = $d/auth/users
+}
+# Bearer tokens: 2.4 has no oauth2 passdb; the mechanisms introspect the
+# token at oauth2-server.py (RFC 7662) themselves.
+oauth2_introspection_mode = post
+oauth2_introspection_url = http://127.0.0.1:$OAUTH2_PORT/introspect
+oauth2_username_attribute = username
+oauth2_active_attribute = active
+oauth2_active_value = true
+oauth2_scope = pop3
+oauth2 {
+  http_client_request_absolute_timeout = 5s
 }
 EOF
 }

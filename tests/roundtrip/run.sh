@@ -108,7 +108,21 @@ run "SMTP AUTH refused" 2 '^POP3 CRITICAL - round trip .* smtp_auth: .*535 5\.7\
     --max 10.5 -- "${pop[@]}" "${smtp[@]}" --smtp-password-file "$work/wrong.pw"
 run "a forced SASL mechanism the server lacks: in smtp_auth, nothing sent" 2 \
     '^POP3 CRITICAL - round trip .* smtp_auth: the server does not offer the SASL mechanism asked for' \
-    --max 10.5 -- "${pop[@]}" "${smtp[@]}" --smtp-auth XOAUTH2
+    --max 10.5 -- "${pop[@]}" "${smtp[@]}" --smtp-auth NTLM
+# OAuth 2.0 on both sides: the mailbox's token (Dovecot introspects it at
+# the sandbox's endpoint) logs in to POP3 and, through Postfix's Dovecot
+# SASL, to the submission server (libcurl's CURLOPT_XOAUTH2_BEARER).
+oauth_pop=(-H "$HOST_GOOD" -p "$PORT_PLAIN" -u "$MTA_USER" --token-file "$SANDBOX_DIR/pass/token-trip")
+for mech in XOAUTH2 OAUTHBEARER; do
+    run "round trip with OAuth 2.0: SMTP AUTH $mech, POP3 with the same token" 0 \
+        '^POP3 OK - round trip .* delivered' --line "^C: AUTH $mech\$" --line '^C: \*{8}$' \
+        -- "${oauth_pop[@]}" "${smtp[@]}" --smtp-auth "$mech" -vvv
+done
+check "the OAuth probes were deleted" "$(messages)" 0
+run "SMTP AUTH XOAUTH2 with an expired token: refused in smtp_auth" 2 \
+    '^POP3 CRITICAL - round trip .* smtp_auth: ' \
+    --max 10.5 -- -H "$HOST_GOOD" -p "$PORT_PLAIN" -u "$MTA_USER" --token-file "$SANDBOX_DIR/pass/token-expired" \
+    "${smtp[@]}" --smtp-auth XOAUTH2
 run "relaying without AUTH refused, with the enhanced code" 2 \
     '^POP3 CRITICAL - round trip .* smtp_submit: RCPT TO refused: 55[34] 5\.7\.1' \
     -- "${pop[@]}" --smtp-host "$MTA_HOST" --smtp-port "$MTA_PLAIN_PORT" --smtp-tls none \
@@ -308,7 +322,7 @@ modules:
     cafile: $MTA_CA_FILE
     timeout: 5s
     round_trip: { smtp_host: $MTA_HOST, smtp_port: $MTA_SUBMISSION_PORT, smtp_user: $MTA_USER,
-                  smtp_auth: XOAUTH2, mail_from: $MTA_ADDRESS, rcpt_to: $MTA_ADDRESS }
+                  smtp_auth: NTLM, mail_from: $MTA_ADDRESS, rcpt_to: $MTA_ADDRESS }
     allowed_targets: ["127.0.0.1"]
   rt_lost:
     user: $USER_EMPTY
