@@ -364,6 +364,7 @@ soak: all $(TOOLS)
 bench: all $(TOOLS)
 	@BUILD=$(BUILD) tests/bench/bench.sh
 	@BUILD=$(BUILD) tests/bench/exporter.sh
+	@BUILD=$(BUILD) tests/bench/scram.sh
 	@BUILD=$(BUILD) tests/bench/snmp.sh
 	@BUILD=$(BUILD) tests/bench/sched.sh
 	@BUILD=$(BUILD) tests/bench/roundtrip.sh
