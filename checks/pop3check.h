@@ -47,16 +47,16 @@ extern "C" {
 /* The version: the one place it is written. The Makefile, the RPM spec and
  * the package test read it from here. */
 #define POP3CHECK_VERSION_MAJOR 0
-#define POP3CHECK_VERSION_MINOR 4
+#define POP3CHECK_VERSION_MINOR 5
 #define POP3CHECK_VERSION_PATCH 0
 #define POP3CHECK_STRINGIFY_(x) #x
 #define POP3CHECK_STRINGIFY(x)  POP3CHECK_STRINGIFY_(x)
-/* "0.4.0" */
+/* "0.5.0" */
 #define POP3CHECK_VERSION                                                      \
     POP3CHECK_STRINGIFY(POP3CHECK_VERSION_MAJOR)                               \
     "." POP3CHECK_STRINGIFY(POP3CHECK_VERSION_MINOR) "." POP3CHECK_STRINGIFY(  \
         POP3CHECK_VERSION_PATCH)
-/* 0xMMmmpp, for comparisons: 0x000400 */
+/* 0xMMmmpp, for comparisons: 0x000500 */
 #define POP3CHECK_VERSION_NUM                                                  \
     ((POP3CHECK_VERSION_MAJOR << 16) | (POP3CHECK_VERSION_MINOR << 8) |        \
      POP3CHECK_VERSION_PATCH)
@@ -68,7 +68,7 @@ extern "C" {
 #endif
 
 /* The version of the library in use (which may be newer than this
- * header): "0.4.0", and POP3CHECK_VERSION_NUM's form of it. */
+ * header): "0.5.0", and POP3CHECK_VERSION_NUM's form of it. */
 POP3CHECK_API const char *pop3check_version(void);
 POP3CHECK_API unsigned pop3check_version_num(void);
 
