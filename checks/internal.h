@@ -206,8 +206,9 @@ struct p3_opts {
     char *mail_from, *rcpt_to, *subject, *check_name, *probe_key;
     char *token, *token_file; /* OAuth 2.0 (bearer.h) */
     char *token_url, *client_id, *client_secret, *token_scope, *token_cache;
-    /* the granted token while valid, shared with every copy of these
-     * options (tokstore.h); a new one when the grant's options change */
+    /* the granted token while valid and the SCRAM keys derived last,
+     * shared with every copy of these options (tokstore.h); a new one
+     * when the user, the password or the grant's options change */
     struct p3_tokstore *tokstore;
     long smtp_port;    /* 0: by the SMTP TLS mode */
     long smtp_tls;     /* meaningful when smtp_tls_set */

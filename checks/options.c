@@ -383,8 +383,9 @@ int pop3check_options_set_str(struct pop3check_options *o,
         return refuse(o, why);
     if (value != NULL && (copy = p3_strdup(value)) == NULL)
         return refuse(o, "out of memory");
-    if (key >= POP3CHECK_OPT_TOKEN_URL && key <= POP3CHECK_OPT_TOKEN_SCOPE) {
-        /* another grant: a token kept for the old one is not its */
+    if ((key >= POP3CHECK_OPT_TOKEN_URL && key <= POP3CHECK_OPT_TOKEN_SCOPE) ||
+        key == POP3CHECK_OPT_USER || key == POP3CHECK_OPT_PASSWORD) {
+        /* other credentials: what was kept for the old ones is not theirs */
         struct p3_tokstore *fresh = p3_tokstore_new();
         if (fresh == NULL) {
             p3_free_secret(copy);

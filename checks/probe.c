@@ -153,6 +153,7 @@ static void start_dialog(struct pop3check_probe *p, int64_t now)
         .trace_ctx = p->o.trace_ctx,
         .poll = p->run->trip ? &p->run->trip->poll : NULL,
         .scram_keys = &p->scram_keys,
+        .store = p->o.tokstore,
     };
     struct p3_run *r = p->run;
     struct p3_transport tr = p3_conn_transport(&r->conn);

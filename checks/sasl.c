@@ -12,6 +12,7 @@
 #include "bearer.h"
 #include "scram.h"
 #include "sess.h"
+#include "tokstore.h"
 
 /* RFC 5034 section 4: an AUTH command line is at most 255 octets; a
  * longer initial response goes in its own line after "+ ". */
@@ -120,6 +121,15 @@ static enum p3_sess_rc server_first(struct p3_session *s, const char *text,
             s, rc == P3_SCRAM_AUTH ? POP3CHECK_E_AUTH : POP3CHECK_E_PROTOCOL,
             why, now);
     cached = keys != NULL && p3_scram_keys_fit(keys, s->scram);
+    if (keys != NULL && !cached) { /* another probe's of the same options */
+        struct p3_scram_keys shared;
+        if (p3_tokstore_keys_get(s->cfg.store, &shared) &&
+            p3_scram_keys_fit(&shared, s->scram)) {
+            *keys = shared;
+            cached = 1;
+        }
+        explicit_bzero(&shared, sizeof shared);
+    }
     p3_format(note, sizeof note, "%s: %u iterations, keys %s", scram_name(s),
               s->scram->iterations,
               cached ? "kept from an earlier login" : "derived now");
@@ -148,10 +158,12 @@ static enum p3_sess_rc server_final(struct p3_session *s, const char *text,
         /* keys that did not verify are not kept */
         if (s->cfg.scram_keys != NULL)
             explicit_bzero(s->cfg.scram_keys, sizeof *s->cfg.scram_keys);
+        p3_tokstore_keys_put(s->cfg.store, NULL);
         return cancel(
             s, rc == P3_SCRAM_AUTH ? POP3CHECK_E_AUTH : POP3CHECK_E_PROTOCOL,
             why, now);
     }
+    p3_tokstore_keys_put(s->cfg.store, s->cfg.scram_keys); /* verified */
     p3_sess_send(s, "", NULL); /* RFC 5034: the empty response */
     s->step = P3_S_SCRAM_DONE;
     return P3_SESS_CONTINUE;
@@ -184,6 +196,7 @@ enum p3_sess_rc p3_sess_scram_ok(struct p3_session *s, int64_t now)
               scram_name(s));
     if (s->cfg.scram_keys != NULL)
         explicit_bzero(s->cfg.scram_keys, sizeof *s->cfg.scram_keys);
+    p3_tokstore_keys_put(s->cfg.store, NULL);
     p3_sess_fail(s, POP3CHECK_E_AUTH, why, now);
     return p3_sess_quit(s, now);
 }

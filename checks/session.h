@@ -35,6 +35,9 @@ struct p3_sess_config {
      * login uses them when salt and count match, and fills them when not.
      * NULL: derived every time. */
     struct p3_scram_keys *scram_keys;
+    /* Keys kept by any probe of the same options (tokstore.h): tried
+     * when the probe's own do not fit, updated when keys verify. */
+    struct p3_tokstore *store;
 };
 
 /* Allocates a session writing into r (borrowed; greeting, capa and sasl

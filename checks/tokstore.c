@@ -14,6 +14,7 @@ struct p3_tokstore {
     unsigned refs;
     char *token;
     time_t until;
+    struct p3_scram_keys keys; /* valid: kept */
 };
 
 struct p3_tokstore *p3_tokstore_new(void)
@@ -56,8 +57,10 @@ void p3_tokstore_unref(struct p3_tokstore *s)
         return;
     pthread_mutex_lock(&s->lock);
     left = --s->refs;
-    if (left == 0)
+    if (left == 0) {
         forget(s);
+        explicit_bzero(&s->keys, sizeof s->keys);
+    }
     pthread_mutex_unlock(&s->lock);
     if (left == 0) {
         pthread_mutex_destroy(&s->lock);
@@ -92,6 +95,33 @@ void p3_tokstore_put(struct p3_tokstore *s, const char *token, time_t until)
     forget(s);
     s->token = copy;
     s->until = copy ? until : 0;
+    pthread_mutex_unlock(&s->lock);
+}
+
+int p3_tokstore_keys_get(struct p3_tokstore *s, struct p3_scram_keys *k)
+{
+    int got = 0;
+
+    if (s == NULL)
+        return 0;
+    pthread_mutex_lock(&s->lock);
+    if (s->keys.valid) {
+        *k = s->keys;
+        got = 1;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return got;
+}
+
+void p3_tokstore_keys_put(struct p3_tokstore *s, const struct p3_scram_keys *k)
+{
+    if (s == NULL)
+        return;
+    pthread_mutex_lock(&s->lock);
+    if (k != NULL && k->valid)
+        s->keys = *k;
+    else
+        explicit_bzero(&s->keys, sizeof s->keys);
     pthread_mutex_unlock(&s->lock);
 }
 

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* tokstore.h - where the token of an OAuth 2.0 grant is kept while it is
- * valid (tokstore.c): one store per set of grant options, shared by every
- * probe made from them (a module's /probe calls and its scheduled
- * targets alike), so that a daemon asks the token endpoint once per
- * token's lifetime, not once per probe. Thread-safe; reference-counted. */
+/* tokstore.h - what is kept of a set of credentials between probes
+ * (tokstore.c): the token of an OAuth 2.0 grant while it is valid, and the
+ * SCRAM keys derived last. One store per set of options, shared by every
+ * probe made from them (a module's /probe calls and its scheduled targets
+ * alike), so that a daemon asks the token endpoint once per token's
+ * lifetime and runs PBKDF2 once per salt, not once per probe.
+ * Thread-safe; reference-counted. */
 #ifndef POP3CHECK_TOKSTORE_H
 #define POP3CHECK_TOKSTORE_H
 
 #include <time.h>
+
+#include "scram.h"
 
 struct p3_tokstore;
 
@@ -24,5 +28,9 @@ char *p3_tokstore_get(struct p3_tokstore *s, time_t now, time_t *until);
 void p3_tokstore_put(struct p3_tokstore *s, const char *token, time_t until);
 /* Forgets the token (the server refused it). */
 void p3_tokstore_drop(struct p3_tokstore *s);
+/* The SCRAM keys kept (copied into *k, 1), or 0 when none are. */
+int p3_tokstore_keys_get(struct p3_tokstore *s, struct p3_scram_keys *k);
+/* Keeps a copy of k (keys that verified), or forgets them (k NULL). */
+void p3_tokstore_keys_put(struct p3_tokstore *s, const struct p3_scram_keys *k);
 
 #endif

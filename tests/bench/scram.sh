@@ -8,7 +8,8 @@
 # Dovecot stores as SCRAM keys (one salt: the keys are kept), and small,
 # stored in plaintext (Dovecot makes up a fresh salt at each login, so
 # every login pays PBKDF2). The decided measure: scheduled targets, user
-# scram, SCRAM/PLAIN within 1.2. A miss is reported, never failed.
+# scram, SCRAM/PLAIN within 1.2 (medians of BENCH_SCRAM_ROUNDS runs each,
+# taking turns). A miss is reported, never failed.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -124,10 +125,26 @@ for kind in scheduled adhoc; do
         fi
     done
 done
+# The decided measure again, PLAIN and SCRAM taking turns, ROUNDS times:
+# the medians (one run is at the mercy of a shared machine).
+ROUNDS=${BENCH_SCRAM_ROUNDS:-3}
+ps_=() ss_=()
 read -r s p <<< "$decided"
+ps_+=("$p")
+ss_+=("$s")
+for _ in $(seq 2 "$ROUNDS"); do
+    read -r p _ < <(scheduled "$USER_SCRAM" plain)
+    read -r s _ < <(scheduled "$USER_SCRAM" scram-sha-256)
+    ps_+=("$p")
+    ss_+=("$s")
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+p=$(median "${ps_[@]}")
+s=$(median "${ss_[@]}")
 echo
+echo "  scheduled, keys stored, $ROUNDS rounds: PLAIN ${ps_[*]} ms, SCRAM ${ss_[*]} ms"
 bench_header
-printf '  %-4s %-46s %12s %12s %6s  %-10s %s\n' S1 "exporter CPU/probe, scheduled, SCRAM/PLAIN" \
+printf '  %-4s %-46s %12s %12s %6s  %-10s %s\n' S1 "exporter CPU/probe, scheduled, SCRAM/PLAIN (medians)" \
     "$s ms" "$p ms" "$(bench_ratio "$s" "$p")" "<= $TARGET_RATIO" "$(bench_verdict_ratio "$s" "$p" "<=" "$TARGET_RATIO")"
 echo "  (probes counted in parentheses; the ad-hoc and fresh-salt lines show what"
 echo "   the kept keys save: an ad-hoc /probe and a fresh salt pay PBKDF2 each time)"

@@ -108,6 +108,11 @@ modules:
     token_file: $work/oauth.token
     auth: xoauth2
     allowed_targets: ["127.0.0.1"]
+  scram:
+    user: $USER_SCRAM
+    password_file: $SANDBOX_DIR/pass/$USER_SCRAM
+    auth: scram-sha-256
+    allowed_targets: ["127.0.0.1"]
   grant:
     user: $USER_SMALL
     oauth2:
@@ -197,7 +202,7 @@ if out=$("$build/pop3_exporter" -h 2>&1) && [[ $out == *"--config.file FILE"* ]]
 else
     ko "-h" "$out"
 fi
-flag "--config.file=FILE" "0:$work/pop3check.yml: ok, 10 modules, 4 targets" \
+flag "--config.file=FILE" "0:$work/pop3check.yml: ok, 11 modules, 4 targets" \
     --config.file="$work/pop3check.yml" --config.check
 
 echo "== start"
@@ -280,6 +285,16 @@ install -m 0600 "$SANDBOX_DIR/pass/token-small" "$work/oauth.token.new"
 mv "$work/oauth.token.new" "$work/oauth.token"
 probe oauthagain "target=127.0.0.1:$PORT_PLAIN&module=oauth"
 has oauthagain "probe_success 1"
+# SCRAM keys (the password stored as keys: one salt) are kept for the
+# module: the second /probe derives none.
+for i in 1 2; do get "scram$i" "$base/probe?target=127.0.0.1:$PORT_PLAIN&module=scram&debug=true"; done
+if grep -q 'SCRAM-SHA-256: 4096 iterations, keys derived now' "$work/scram1.body" &&
+    grep -q 'SCRAM-SHA-256: 4096 iterations, keys kept from an earlier login' "$work/scram2.body" &&
+    grep -qx 'probe_success 1' "$work/scram2.body"; then
+    ok "scram: the module's second /probe uses the keys of the first"
+else
+    ko "scram: keys not kept between /probe calls" "$(grep -h -e SCRAM -e probe_success "$work"/scram?.body)"
+fi
 # A client-credentials grant: the module's probes share its token, so
 # three /probe calls ask the token endpoint once.
 grants() { curl -s --max-time 5 "http://127.0.0.1:$OAUTH2_PORT/stats" | python3 -c 'import json, sys; print(json.load(sys.stdin)["grants"])'; }
