@@ -384,7 +384,6 @@ static int kept_token(struct pop3check_probe *p, struct p3_run *r)
     if (t == NULL)
         return 0;
     r->token = t;
-    r->token_kept = 1;
     p3_format(note, sizeof note,
               "token: kept from an earlier grant, used for another %ld s",
               (long)(until - now));
@@ -419,7 +418,6 @@ static void grant_step(struct pop3check_probe *p, int64_t now)
         return;
     }
     r->result.phase_us[POP3CHECK_PHASE_TOKEN] = now - p->t0;
-    r->granting = 0;
     if (p3_grant_finish(&r->grant, &p->o, &r->result, &token, &expires_in) !=
         0) {
         p3_grant_end(&r->grant);
@@ -502,7 +500,6 @@ int p3_probe_begin(struct pop3check_probe *p, struct p3_loop *loop,
                            wake, p) != 0)
             return cannot_start(p, "cannot set up libcurl for the token "
                                    "endpoint (out of memory?)");
-        r->granting = 1;
         p3_loop_timer_at(loop, &p->timer, p->deadline);
         return 0;
     }

@@ -35,8 +35,6 @@ struct p3_run {
     struct p3_session *sess;
     struct p3_trip *trip; /* a round trip's, else NULL */
     char *token;          /* read from the token file, or granted */
-    int token_kept;       /* token is one kept from an earlier grant */
-    int granting;         /* grant is in flight */
     struct p3_grant grant;
 };
 
