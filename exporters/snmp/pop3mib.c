@@ -13,7 +13,7 @@
 #define MIB_PHASE_NONE    1
 #define MIB_KIND_NONE     1
 #define MIB_KIND_INTERNAL 10
-#define MIB_PHASE_BITS    21 /* Pop3ProbePhaseSet: resolve(0) .. dele(20) */
+#define MIB_PHASE_BITS    22 /* Pop3ProbePhaseSet: resolve(0) .. token(21) */
 
 /* How the MIB publishes each phase the library names: the column of its
  * time, its Pop3ProbePhase value and its Pop3ProbePhaseSet bit. */
@@ -47,6 +47,8 @@ static const struct mib_phase {
     {POP3CHECK_PHASE_SMTP_SUBMIT, P3M_SMTP_SUBMIT_TIME, 20, 18},
     {POP3CHECK_PHASE_DELIVERY, P3M_DELIVERY_TIME, 21, 19},
     {POP3CHECK_PHASE_DELE, P3M_DELE_TIME, 22, 20},
+    /* an OAuth 2.0 client-credentials grant, first of all */
+    {POP3CHECK_PHASE_TOKEN, P3M_TOKEN_TIME, 23, 21},
 };
 
 /* How the MIB publishes each error kind: the column of its counter (0:
@@ -84,12 +86,12 @@ static const struct mib_tls {
 /* A pop3check.h with more phases or kinds stops the build here: each
  * needs its own new column after the last one (and a new enumeration
  * value in the MIB), never a renumbering of the published ones. */
-_Static_assert(POP3CHECK_PHASE_KNOWN == 22,
+_Static_assert(POP3CHECK_PHASE_KNOWN == 23,
                "a new phase needs its own new column after the last one "
-               "(61, ...) and a row in mib_phases, never a renumbering");
+               "(62, ...) and a row in mib_phases, never a renumbering");
 _Static_assert(POP3CHECK_E_KNOWN == 11,
                "a new error kind needs its own new column after the last "
-               "one (61, ...) and a row in mib_kinds, never a renumbering");
+               "one (62, ...) and a row in mib_kinds, never a renumbering");
 _Static_assert(NELEM(mib_phases) == POP3CHECK_PHASE_KNOWN,
                "one row of mib_phases for each phase");
 _Static_assert(NELEM(mib_kinds) == POP3CHECK_E_KNOWN,
@@ -106,11 +108,14 @@ _Static_assert(P3M_RESOLVE_TIME == 15 && P3M_TOTAL_TIME == 28 &&
                    P3M_MESSAGES == 29 && P3M_RESOLVE_ERRORS == 35 &&
                    P3M_INTERNAL_ERRORS == 43 && P3M_ERROR_KIND == 45 &&
                    P3M_SMTP_RESOLVE_TIME == 46 && P3M_NOT_DELIVERED == 54 &&
-                   P3M_ROUND_TRIP == 55 && P3M_LAST_POLLS == 60,
+                   P3M_ROUND_TRIP == 55 && P3M_LAST_POLLS == 60 &&
+                   P3M_TOKEN_TIME == 61 && P3M_LAST == P3M_TOKEN_TIME,
                "published column numbers never change");
 _Static_assert(POP3CHECK_PHASE_SMTP_RESOLVE == 14 &&
                    POP3CHECK_PHASE_SMTP_SUBMIT == 19,
                "the submission's phases are 14 .. 19 (see p3m_delivery)");
+_Static_assert(POP3CHECK_PHASE_DELE == 21 && POP3CHECK_PHASE_TOKEN == 22,
+               "phases keep their numbers (pop3check.h, rule 3)");
 
 static const struct mib_phase *phase_by_col(int col)
 {
@@ -282,7 +287,8 @@ static int config_cell(netsnmp_variable_list *vb, const struct p3m_row *w,
 /* Column 14. Bit n of a BITS value is octet n / 8, from its high bit.
  * The octets end with the last one a bit is set in, but never before the
  * second (resolve .. quit, as the first release sent them): a probe that
- * is no round trip reads as it always did. */
+ * is no round trip and performed no grant reads as it always did; the
+ * third octet holds smtpGreeting(16) .. token(21). */
 static int phases_completed(netsnmp_variable_list *vb, const struct p3m_row *w)
 {
     u_char bits[(MIB_PHASE_BITS + 7) / 8] = {0};
@@ -352,7 +358,7 @@ static int status_cell(netsnmp_variable_list *vb, const struct p3m_row *w,
     }
 }
 
-/* Columns 15-28 and 46-53: the time of each phase, 0 when not
+/* Columns 15-28, 46-53 and 61: the time of each phase, 0 when not
  * performed. */
 static int phase_time_cell(netsnmp_variable_list *vb, const struct p3m_row *w,
                            int col)

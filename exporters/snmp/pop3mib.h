@@ -82,8 +82,9 @@ enum p3m_column {
     P3M_SUBMIT_FAILURES = 58,    /* pop3ProbeSubmissionFailures */
     P3M_STALE_CLEANED = 59,      /* pop3ProbeStaleCleaned */
     P3M_LAST_POLLS = 60,         /* pop3ProbeLastPolls */
+    P3M_TOKEN_TIME = 61,         /* pop3ProbeTokenTime */
     P3M_FIRST = P3M_HOST,
-    P3M_LAST = P3M_LAST_POLLS
+    P3M_LAST = P3M_TOKEN_TIME
 };
 
 /* Pop3ProbeDelivery: what a round trip's result says of its message. */

@@ -113,6 +113,32 @@ modules:
     tls: none
   pop3s_defaults:
     tls: implicit
+  # OAuth 2.0 client-credentials grants at the sandbox's token endpoint:
+  # 'noexpiry' grants come without expires_in, so every probe asks again;
+  # OAUTH2_CLIENT's are kept for an hour (the module's probes share one);
+  # a wrong client secret is refused (HTTP 401).
+  grant_each:
+    user: $USER_SMALL
+    oauth2:
+      token_url: http://127.0.0.1:$OAUTH2_PORT/token
+      client_id: noexpiry
+      client_secret_file: $pw/client-secret
+    timeout: 5s
+  grant_kept:
+    user: $USER_SMALL
+    oauth2:
+      token_url: http://127.0.0.1:$OAUTH2_PORT/token
+      client_id: $OAUTH2_CLIENT
+      client_secret_file: $pw/client-secret
+      scope: pop3
+    timeout: 5s
+  grant_refused:
+    user: $USER_SMALL
+    oauth2:
+      token_url: http://127.0.0.1:$OAUTH2_PORT/token
+      client_id: $OAUTH2_CLIENT
+      client_secret_file: $pw/small
+    timeout: 5s
 targets:
   - name: good
     target: 127.0.0.1:$PORT_PLAIN
@@ -146,8 +172,20 @@ targets:
     target: 127.0.0.1
     module: pop3s_defaults
     interval: 60s
+  - name: grant-each
+    target: 127.0.0.1:$PORT_PLAIN
+    module: grant_each
+    interval: 2s
+  - name: grant-kept
+    target: 127.0.0.1:$PORT_PLAIN
+    module: grant_kept
+    interval: 1s
+  - name: grant-refused
+    target: 127.0.0.1:$PORT_PLAIN
+    module: grant_refused
+    interval: 2s
 EOF
-NTARGETS=8
+NTARGETS=11
 
 echo "== the MIB"
 mib="$top/exporters/snmp/POP3-MONITOR-MIB.txt"
@@ -159,10 +197,10 @@ else
     echo "skip smilint: the base MIBs are not at $shared_mibs (set SHARED_MIBS)"
 fi
 n=$(grep -c '::= { pop3ProbeEntry ' "$mib")
-check "columns in the MIB (the index and 59 read-only)" "$n" 60
+check "columns in the MIB (the index and 60 read-only)" "$n" 61
 # Every column and notification by its number, as the agent serves it.
-n=$(for c in $(seq 1 60); do grep -c "::= { pop3ProbeEntry $c }" "$mib"; done | sort -u | paste -sd,)
-check "columns 1-60 each defined once" "$n" 1
+n=$(for c in $(seq 1 61); do grep -c "::= { pop3ProbeEntry $c }" "$mib"; done | sort -u | paste -sd,)
+check "columns 1-61 each defined once" "$n" 1
 n=$(for c in 1 2 3 4; do grep -c "::= { pop3MonitorNotifications $c }" "$mib"; done | sort -u | paste -sd,)
 check "notifications 1-4 each defined once" "$n" 1
 
@@ -211,7 +249,7 @@ rows_ready() {
     local want=${1:-1} t runs
     for _ in $(seq 150); do
         local all=1
-        for t in good pop3s wrong-password refused flappy; do
+        for t in good pop3s wrong-password refused flappy grant-each grant-kept grant-refused; do
             runs=$(val 33 "$t")
             if ! [[ "$runs" =~ ^[0-9]+$ ]] || [ "$runs" -lt "$want" ]; then all=0; break; fi
         done
@@ -299,6 +337,8 @@ check "good: no round trip, false(2) (55)" "$(val 55 good)" 2
 check "good: last delivery none(1) (56)" "$(val 56 good)" 1
 for c in 57 58 59; do check "good: round trip counter $c" "$(col "$c" good)" "Counter32: 0"; done
 check "good: last polls (60)" "$(col 60 good)" "Gauge32: 0"
+# A probe that logs in with a password: no token phase.
+check "good: token phase not performed (61)" "$(col 61 good)" "Gauge32: 0"
 
 check "pop3s: status = check_pop3's" "$(val 7 pop3s)" "$cp_tls_rc"
 check "pop3s: TLS mode implicit" "$(val 4 pop3s)" 2
@@ -334,6 +374,37 @@ check "refused: port" "$(val 3 refused)" "$REFUSED"
 check "wrong-password: round trip false, delivery none (55, 56)" "$(val 55 wrong-password)/$(val 56 wrong-password)" "2/1"
 check "refused: round trip false, delivery none (55, 56)" "$(val 55 refused)/$(val 56 refused)" "2/1"
 check "refused: no not-delivered error (54)" "$(col 54 refused)" "Counter32: 0"
+check "refused: token phase not performed (61)" "$(col 61 refused)" "Gauge32: 0"
+
+# OAuth 2.0 client-credentials grants: the token phase (61), its bit
+# token(21) in a third octet of the phase set, token(23) as the failed
+# phase. The time and the phase set of one probe, read in one request.
+tok() { # tok NAME: "TIME|PHASES" of the last probe
+    snmp snmpget "$AGENT" "$ENTRY.61.$(idx "$1")" "$ENTRY.14.$(idx "$1")" 2>/dev/null |
+        sed -e 's/^[^=]*= [A-Za-z0-9-]*: //' -e 's/ *$//' | paste -sd'|'
+}
+check "grant-each: success, status ok" "$(val 8 grant-each)/$(val 7 grant-each)" "1/0"
+IFS='|' read -r t bits <<< "$(tok grant-each)"
+if [[ "$t" =~ ^[0-9]+$ ]] && [ "$t" -gt 0 ] && [ "$t" -lt 5000000 ]; then ok "grant-each: token time (61): $t us"; else ko "grant-each: token time '$t'"; fi
+# resolve connect greeting capa auth stat quit, and token(21): DB 08 04
+check "grant-each: phases completed, token bit in a third octet (14)" "$bits" "DB 08 04"
+check "grant-each: failed phase none, kind none (10, 45)" "$(val 10 grant-each)/$(val 45 grant-each)" "1/1"
+# The token kept from the first probe's grant: later probes perform no
+# token phase, 0 and no bit, as a probe without a grant reads.
+for _ in $(seq 50); do [ "$(val 33 grant-kept)" -ge 2 ] 2> /dev/null && break; sleep 0.2; done
+check "grant-kept: success with a kept token" "$(val 8 grant-kept)" 1
+check "grant-kept: token phase not performed: 0, no bit (61, 14)" "$(tok grant-kept)" "0|DB 08"
+check "grant-refused: status critical, success false" "$(val 7 grant-refused)/$(val 8 grant-refused)" "2/2"
+check "grant-refused: failed phase token(23) (10)" "$(val 10 grant-refused)" 23
+check "grant-refused: error kind auth(8) (45)" "$(val 45 grant-refused)" 8
+text=$(val 11 grant-refused)
+if [[ "$text" == *"token endpoint: HTTP 401"* ]]; then ok "grant-refused: error text: $text"; else ko "grant-refused: error text '$text'"; fi
+IFS='|' read -r t bits <<< "$(tok grant-refused)"
+if [[ "$t" =~ ^[0-9]+$ ]] && [ "$t" -gt 0 ]; then ok "grant-refused: token time up to the failure (61): $t us"; else ko "grant-refused: token time '$t'"; fi
+check "grant-refused: nothing completed (14)" "$bits" "00 00"
+check "grant-refused: no later phase performed (15, 21)" "$(val 15 grant-refused)/$(val 21 grant-refused)" "0/0"
+read -r runs errors <<< "$(pair 33 41 grant-refused)"
+check "grant-refused: auth errors (41) = runs" "$errors" "$runs"
 
 # Neither port nor timeout configured: the library's defaults, as it
 # probes them (by TLS mode; 10 s).
@@ -346,7 +417,7 @@ check "pop3s-default-port: TLS mode implicit (4)" "$(val 4 pop3s-default-port)" 
 echo "== requests the table cannot answer"
 out=$(snmp snmpget "$AGENT" "$ENTRY.7.$(idx nosuch)" 2>&1)
 if grep -q 'No Such Instance' <<< "$out"; then ok "unknown target: noSuchInstance"; else ko "unknown target" "$out"; fi
-out=$(snmp snmpget "$AGENT" "$ENTRY.61.$(idx good)" 2>&1)
+out=$(snmp snmpget "$AGENT" "$ENTRY.62.$(idx good)" 2>&1)
 if grep -q 'No Such Object' <<< "$out"; then ok "unknown column: noSuchObject"; else ko "unknown column" "$out"; fi
 out=$(snmp snmpget "$AGENT" "$ENTRY.1.$(idx good)" 2>&1)
 if grep -q 'No Such Object' <<< "$out"; then ok "the index column is not readable"; else ko "index column" "$out"; fi
@@ -354,12 +425,14 @@ if grep -q 'No Such Object' <<< "$out"; then ok "the index column is not readabl
 echo "== walks"
 snmp snmpwalk "$AGENT" "$ROOT" > "$work/walk.txt" 2>&1
 n=$(grep -c "^.$ENTRY\." "$work/walk.txt")
-check "snmpwalk: 59 columns x $NTARGETS targets" "$n" $((59 * NTARGETS))
-n=$(grep -c "^.$ENTRY\.60\." "$work/walk.txt")
-check "snmpwalk: the last column (60) of every target" "$n" "$NTARGETS"
+check "snmpwalk: 60 columns x $NTARGETS targets" "$n" $((60 * NTARGETS))
+n=$(grep -c "^.$ENTRY\.61\." "$work/walk.txt")
+check "snmpwalk: the last column (61) of every target" "$n" "$NTARGETS"
+n=$(grep -c "^.$ENTRY\.61\.$(idx good) = Gauge32: 0$" "$work/walk.txt")
+check "snmpwalk: good's token time (61), not performed, is 0" "$n" 1
 snmp snmpbulkwalk "$AGENT" "$ROOT" > "$work/bulkwalk.txt" 2>&1
 n=$(grep -c "^.$ENTRY\." "$work/bulkwalk.txt")
-check "snmpbulkwalk: the same cells" "$n" $((59 * NTARGETS))
+check "snmpbulkwalk: the same cells" "$n" $((60 * NTARGETS))
 if cut -d' ' -f1 "$work/walk.txt" | diff -q - <(cut -d' ' -f1 "$work/bulkwalk.txt") > /dev/null; then ok "GETNEXT and GETBULK walk the same OIDs in the same order"; else ko "walk and bulkwalk differ"; fi
 if sed -n "s/^.$ENTRY\.2\.\([0-9.]*\) = .*/\1/p" "$work/walk.txt" | head -3 | diff -q - <(printf '%s\n' "$(idx good)" "$(idx pop3s)" "$(idx flappy)") > /dev/null; then
     ok "rows in index order (shorter names first)"
@@ -376,8 +449,9 @@ for _ in 1 2 3 4 5; do
     [ "$ms" -gt "$slowest" ] && slowest=$ms
 done
 if [ "$slowest" -lt 1000 ]; then ok "walks while a probe stalls for 8 s: slowest of 5 took $slowest ms"; else ko "walk took $slowest ms"; fi
-if grep -qF -e "$PASS_SMALL" -e not-the-password -e "$(cat "$work/any.pw")x" "$work/walk.txt" "$work/agent.log"; then
-    ko "a password appears in the walk or the log"
+if grep -qF -e "$PASS_SMALL" -e not-the-password -e "$(cat "$work/any.pw")x" \
+    -e "$(cat "$pw/client-secret")" -e "$(cat "$pw/token-small")" "$work/walk.txt" "$work/agent.log"; then
+    ko "a password, client secret or token appears in the walk or the log"
 else
     ok "no password in any value or in the log"
 fi
@@ -464,7 +538,7 @@ dlmod_checks() { # dlmod_checks WHAT
     check "$1: wrong-password status and kind" "$(val 7 wrong-password)/$(val 45 wrong-password)" "$cp_wrong_rc/8"
     check "$1: refused status and kind" "$(val 7 refused)/$(val 45 refused)" "$cp_refused_rc/3"
     n=$(snmp snmpwalk "$AGENT" "$ENTRY" 2>/dev/null | grep -c "^.$ENTRY\.")
-    check "$1: walk" "$n" $((59 * NTARGETS))
+    check "$1: walk" "$n" $((60 * NTARGETS))
     check "$1: good no round trip, delivery none" "$(val 55 good)/$(val 56 good)" "2/1"
 }
 # Built with sanitizers (make asan), the module needs their runtimes

@@ -631,7 +631,7 @@ static void test_expose_order_and_every_capability(void **state)
     assert_string_equal(got, "resolve connect tls greeting capa stls auth "
                              "stat list uidl top retr quit smtp_resolve "
                              "smtp_connect smtp_tls smtp_greeting smtp_auth "
-                             "smtp_submit delivery dele");
+                             "smtp_submit delivery dele token");
     series_order(text, "pop3_probe_error{kind=\"", got, sizeof got);
     assert_string_equal(got, "resolve connect timeout tls certificate "
                              "protocol auth command internal not_delivered");

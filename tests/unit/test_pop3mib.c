@@ -185,6 +185,7 @@ static void test_pop3mib_not_probed(void **state)
     for (int col = 57; col <= 59; col++)
         assert_int_equal(cell_int(f, col, ASN_COUNTER), 0);
     assert_int_equal(cell_int(f, 60, ASN_GAUGE), 0);
+    assert_int_equal(cell_int(f, 61, ASN_GAUGE), 0); /* no token phase */
 }
 
 /* Each phase's time in the column the MIB gives it, written out here
@@ -206,6 +207,7 @@ static void test_pop3mib_phase_times_by_column(void **state)
         {48, POP3CHECK_PHASE_SMTP_TLS},     {49, POP3CHECK_PHASE_SMTP_GREETING},
         {50, POP3CHECK_PHASE_SMTP_AUTH},    {51, POP3CHECK_PHASE_SMTP_SUBMIT},
         {52, POP3CHECK_PHASE_DELIVERY},     {53, POP3CHECK_PHASE_DELE},
+        {61, POP3CHECK_PHASE_TOKEN},
     };
     struct fixture *f = *state;
     struct pop3check_result *r = probed(f, POP3CHECK_STATE_OK);
@@ -218,6 +220,8 @@ static void test_pop3mib_phase_times_by_column(void **state)
     assert_int_equal(cell_int(f, 28, ASN_GAUGE), 4294967295UL);
     r->phase_us[POP3CHECK_PHASE_TLS] = -1; /* not performed */
     assert_int_equal(cell_int(f, 17, ASN_GAUGE), 0);
+    r->phase_us[POP3CHECK_PHASE_TOKEN] = -1;
+    assert_int_equal(cell_int(f, 61, ASN_GAUGE), 0);
 }
 
 static void test_pop3mib_success(void **state)
@@ -303,6 +307,8 @@ static void test_pop3mib_enumerations(void **state)
         r->failed_phase = (enum pop3check_phase)p;
         assert_int_equal(cell_int(f, 10, ASN_INTEGER), p + 1);
     }
+    r->failed_phase = POP3CHECK_PHASE_TOKEN; /* token(23) */
+    assert_int_equal(cell_int(f, 10, ASN_INTEGER), 23);
 }
 
 /* A phase of a newer library, or the whole probe, has no Pop3ProbePhase
@@ -386,7 +392,7 @@ static void test_pop3mib_no_such_column(void **state)
     probed(f, POP3CHECK_STATE_OK);
     assert_no_value(f, 0);
     assert_no_value(f, 1); /* the index */
-    assert_no_value(f, 61);
+    assert_no_value(f, 62);
     assert_no_value(f, -1);
 }
 
@@ -615,11 +621,100 @@ static void test_pop3mib_phase_set_octets(void **state)
     r->phase_us[POP3CHECK_PHASE_SMTP_GREETING] = -1;
     r->phase_us[POP3CHECK_PHASE_DELE] = 1; /* bit 20 */
     assert_octets(f, 14, "\x80\x01\x08", 3);
+    r->phase_us[POP3CHECK_PHASE_TOKEN] = 1; /* bit 21 */
+    assert_octets(f, 14, "\x80\x01\x0c", 3);
+    r->phase_us[POP3CHECK_PHASE_TOKEN] = -1;
     /* a failed phase is not completed, and takes no octet of its own */
     r->error = POP3CHECK_E_COMMAND;
     r->failed_phase = POP3CHECK_PHASE_DELE;
     f->row.state = POP3CHECK_STATE_CRITICAL;
     assert_octets(f, 14, "\x80\x01", 2);
+}
+
+/* ---- OAuth 2.0 client-credentials grants ---- */
+
+/* The phases of a probe that logs in with a token, the token phase
+ * (22, column 61, bit 21) as given. */
+static struct pop3check_result *
+granted(struct fixture *f, enum pop3check_state st, int64_t token_us)
+{
+    static const enum pop3check_phase done[] = {
+        POP3CHECK_PHASE_RESOLVE,  POP3CHECK_PHASE_CONNECT,
+        POP3CHECK_PHASE_GREETING, POP3CHECK_PHASE_CAPA,
+        POP3CHECK_PHASE_AUTH,     POP3CHECK_PHASE_STAT,
+        POP3CHECK_PHASE_QUIT,     POP3CHECK_PHASE_TOTAL};
+    struct pop3check_result *r = probed(f, st);
+
+    for (size_t i = 0; i < sizeof done / sizeof done[0]; i++)
+        r->phase_us[done[i]] = 10;
+    r->phase_us[POP3CHECK_PHASE_TOKEN] = token_us;
+    return r;
+}
+
+/* A token kept from an earlier grant, or none by a grant: the phase was
+ * not performed, 0 and no bit; the phase set as it always was. */
+static void test_pop3mib_token_not_performed(void **state)
+{
+    struct fixture *f = *state;
+
+    granted(f, POP3CHECK_STATE_OK, -1);
+    assert_int_equal(cell_int(f, 61, ASN_GAUGE), 0);
+    /* resolve connect greeting capa auth stat quit: bits 0 1 3 4 6 7 12 */
+    assert_octets(f, 14, "\xdb\x08", 2);
+    assert_int_equal(cell_int(f, 10, ASN_INTEGER), 1); /* none(1) */
+}
+
+/* A grant: its time, and bit 21 in a third octet (0x80 >> 5). */
+static void test_pop3mib_token_performed(void **state)
+{
+    struct fixture *f = *state;
+    struct pop3check_result *r = granted(f, POP3CHECK_STATE_OK, 123456);
+
+    assert_int_equal(cell_int(f, 61, ASN_GAUGE), 123456);
+    assert_octets(f, 14, "\xdb\x08\x04", 3);
+    assert_int_equal(cell_int(f, 8, ASN_INTEGER), 1);  /* true(1) */
+    assert_int_equal(cell_int(f, 10, ASN_INTEGER), 1); /* none(1) */
+    assert_int_equal(cell_int(f, 28, ASN_GAUGE), 10);  /* the total's own */
+    r->phase_us[POP3CHECK_PHASE_TOKEN] = 5000000000LL; /* saturates */
+    assert_int_equal(cell_int(f, 61, ASN_GAUGE), 4294967295UL);
+    r->phase_us[POP3CHECK_PHASE_TOKEN] = 0; /* performed, in no time */
+    assert_int_equal(cell_int(f, 61, ASN_GAUGE), 0);
+    assert_octets(f, 14, "\xdb\x08\x04", 3);
+}
+
+/* The token endpoint refused the client: failed in token(23), kind
+ * auth(8); its time up to the failure, no bit, nothing after it. */
+static void test_pop3mib_token_failed(void **state)
+{
+    struct fixture *f = *state;
+    struct pop3check_result *r = probed(f, POP3CHECK_STATE_CRITICAL);
+
+    r->phase_us[POP3CHECK_PHASE_TOKEN] = 4200;
+    r->phase_us[POP3CHECK_PHASE_TOTAL] = 4300;
+    r->error = POP3CHECK_E_AUTH;
+    r->failed_phase = POP3CHECK_PHASE_TOKEN;
+    snprintf(r->error_text, sizeof r->error_text,
+             "token endpoint: HTTP 401, error \"invalid_client\"");
+    assert_int_equal(cell_int(f, 8, ASN_INTEGER), 2);   /* false(2) */
+    assert_int_equal(cell_int(f, 10, ASN_INTEGER), 23); /* token(23) */
+    assert_int_equal(cell_int(f, 45, ASN_INTEGER), 8);  /* auth(8) */
+    assert_octets(f, 11, r->error_text, strlen(r->error_text));
+    assert_int_equal(cell_int(f, 61, ASN_GAUGE), 4200);
+    assert_int_equal(cell_int(f, 28, ASN_GAUGE), 4300);
+    for (int col = 15; col <= 27; col++)
+        assert_int_equal(cell_int(f, col, ASN_GAUGE), 0);
+    assert_octets(f, 14, "\0\0", 2); /* nothing completed */
+    /* another kind at the endpoint: still token(23) */
+    r->error = POP3CHECK_E_TIMEOUT;
+    assert_int_equal(cell_int(f, 10, ASN_INTEGER), 23);
+    assert_int_equal(cell_int(f, 45, ASN_INTEGER), 4); /* timeout(4) */
+    /* a round trip's grant comes before its submission */
+    assert_int_equal(pop3check_options_set_str(
+                         f->module.opts, POP3CHECK_OPT_SMTP_HOST, "127.0.0.1"),
+                     0);
+    assert_int_equal(p3m_delivery(r), P3M_DLV_NONE); /* no poll time */
+    r->poll_ms = 1000;
+    assert_int_equal(p3m_delivery(r), P3M_DLV_SUBMISSION_FAILED);
 }
 
 /* When pop3ProbeDeliveryFailed and pop3ProbeDeliveryRecovered are due. */
@@ -679,6 +774,9 @@ int main(void)
         T(test_pop3mib_round_trip_submission_failed),
         T(test_pop3mib_round_trip_mailbox_failed),
         T(test_pop3mib_phase_set_octets),
+        T(test_pop3mib_token_not_performed),
+        T(test_pop3mib_token_performed),
+        T(test_pop3mib_token_failed),
         T(test_pop3mib_delivery_notes),
     };
 
