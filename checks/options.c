@@ -205,18 +205,28 @@ static const char *check_trip_str(enum pop3check_opt key, const char *s)
  * http to a loopback address (a token service on the same host). */
 static int valid_token_url(const char *s)
 {
-    static const char *const local[] = {
-        "http://127.", "http://[::1]",
-        "http://localhost:", "http://localhost/"};
+    char host[64];
+    size_t n;
+    struct in_addr a;
 
     if (!valid_text(s, 2000, 0))
         return 0;
     if (strncmp(s, "https://", 8) == 0)
         return s[8] != '\0' && s[8] != '/';
-    for (size_t i = 0; i < P3_COUNT(local); i++)
-        if (strncmp(s, local[i], strlen(local[i])) == 0)
-            return 1;
-    return 0;
+    if (strncmp(s, "http://", 7) != 0 || strchr(s, '@') != NULL)
+        return 0; /* no user part that would move the host elsewhere */
+    s += 7;
+    if (strncmp(s, "[::1]", 5) == 0)
+        return s[5] == '\0' || s[5] == ':' || s[5] == '/';
+    n = strcspn(s, ":/");
+    if (n == 0 || n >= sizeof host)
+        return 0;
+    memcpy(host, s, n);
+    host[n] = '\0';
+    /* a name other than localhost may resolve anywhere: only 127/8 */
+    return strcmp(host, "localhost") == 0 ||
+           (inet_pton(AF_INET, host, &a) == 1 &&
+            (ntohl(a.s_addr) >> 24) == 127);
 }
 
 static const char *check_grant_str(enum pop3check_opt key, const char *s)

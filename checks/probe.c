@@ -438,12 +438,12 @@ static void grant_step(struct pop3check_probe *p, int64_t now)
         p3_format(note, sizeof note, "token: granted for %ld s, kept for %ld s",
                   expires_in, (long)(until - time(NULL)));
     info(p, note);
-    if (until > 0 && p->o.token_cache != NULL &&
-        p3_grant_cache_write(&p->o, token, until, note + 100,
-                             sizeof note - 100) != 0) {
-        char msg[200];
-        p3_format(msg, sizeof msg, "token cache: %s", note + 100);
-        info(p, msg);
+    if (until > 0 && p->o.token_cache != NULL) {
+        char why[200], msg[sizeof why + 20];
+        if (p3_grant_cache_write(&p->o, token, until, why, sizeof why) != 0) {
+            p3_format(msg, sizeof msg, "token cache: %s", why);
+            info(p, msg);
+        }
     }
     start_connect(p, r, now);
 }

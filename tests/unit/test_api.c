@@ -483,6 +483,26 @@ static void test_probe_new_token_options(void **state)
                      0);
     assert_int_equal(pop3check_options_set_str(o, POP3CHECK_OPT_USER, "tim"),
                      0);
+    /* the client secret crosses in the clear only to this host */
+    static const char *const urls_ok[] = {
+        "https://login.example.com/t", "http://127.0.0.1:8080/token",
+        "http://[::1]:80/t", "http://localhost/t", "http://127.1.2.3"};
+    static const char *const urls_bad[] = {"http://127.evil.example/t",
+                                           "http://login.example.com/t",
+                                           "ftp://x/t",
+                                           "https:///t",
+                                           "http://[::2]/t",
+                                           "https://a b/t"};
+    for (size_t i = 0; i < sizeof urls_ok / sizeof *urls_ok; i++)
+        assert_int_equal(
+            pop3check_options_set_str(o, POP3CHECK_OPT_TOKEN_URL, urls_ok[i]),
+            0);
+    for (size_t i = 0; i < sizeof urls_bad / sizeof *urls_bad; i++)
+        assert_int_equal(
+            pop3check_options_set_str(o, POP3CHECK_OPT_TOKEN_URL, urls_bad[i]),
+            -1);
+    assert_int_equal(
+        pop3check_options_set_str(o, POP3CHECK_OPT_TOKEN_URL, NULL), 0);
     assert_int_equal(pop3check_options_set_str(o, POP3CHECK_OPT_TOKEN, "a b"),
                      -1);
     assert_string_equal(pop3check_options_error(o),
