@@ -492,6 +492,7 @@ static void test_probe_new_token_options(void **state)
                                            "ftp://x/t",
                                            "https:///t",
                                            "http://[::2]/t",
+                                           "http://127.0.0.1:80@evil.example/t",
                                            "https://a b/t"};
     for (size_t i = 0; i < sizeof urls_ok / sizeof *urls_ok; i++)
         assert_int_equal(
