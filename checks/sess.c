@@ -51,7 +51,8 @@ int p3_sess_send_base64(struct p3_session *s, const char *prefix,
         if ((buf = p3_malloc(need)) == NULL)
             return -1;
     }
-    memcpy(buf, prefix, pl);
+    if (pl > 0)
+        memcpy(buf, prefix, pl);
     p3_base64_encode(data, len, buf + pl, need - pl - 2);
     if (shown == NULL)
         shown = buf;

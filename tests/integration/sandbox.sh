@@ -14,10 +14,18 @@
 #                          selfsigned certificates with their keys
 #
 # Needs root (dovecot switches to the mail/login uids), dovecot-core,
-# dovecot-pop3d, dovecot-lmtpd and openssl. Ports: three free ones in a row
-# in 20000-60000, or POP3_SANDBOX_PORT_BASE (plain = BASE, pop3s = BASE+1,
-# lmtp = BASE+2).
+# dovecot-pop3d, dovecot-lmtpd and openssl; python3 for the OAuth 2.0
+# endpoint (tests/integration/oauth2-server.py, stopped with dovecot), which
+# SANDBOX_OAUTH2=0 leaves out (the demo), and XOAUTH2 and OAUTHBEARER with
+# it. Ports: three free ones in a row in 20000-60000, or
+# POP3_SANDBOX_PORT_BASE (plain = BASE, pop3s = BASE+1, lmtp = BASE+2).
 set -euo pipefail
+
+OAUTH2=${SANDBOX_OAUTH2:-1}
+[[ $OAUTH2 == 0 || $OAUTH2 == 1 ]] || {
+	echo "${0##*/}: error: SANDBOX_OAUTH2 must be 0 or 1" >&2
+	exit 1
+}
 
 readonly HOST_GOOD=127.0.0.1
 readonly HOST_EXPIRED=127.0.0.2
@@ -62,9 +70,13 @@ require_root() {
 
 require_tools() {
 	local t
-	for t in dovecot doveconf doveadm openssl awk setpriv timeout realpath python3; do
+	for t in dovecot doveconf doveadm openssl awk setpriv timeout realpath; do
 		command -v "$t" >/dev/null 2>&1 || die "required program '$t' not found"
 	done
+	if ((OAUTH2)); then
+		command -v python3 >/dev/null 2>&1 ||
+			die "required program 'python3' not found (the OAuth 2.0 endpoint; SANDBOX_OAUTH2=0 leaves it out)"
+	fi
 	[[ -x /usr/lib/dovecot/pop3-login && -x /usr/lib/dovecot/pop3 ]] ||
 		die "dovecot POP3 support missing (install dovecot-pop3d)"
 	[[ -x /usr/lib/dovecot/lmtp ]] ||
@@ -453,7 +465,7 @@ first_valid_gid = $MAIL_GID
 last_valid_gid = $MAIL_GID
 
 login_greeting = pop3check sandbox ready.
-auth_mechanisms = plain login cram-md5 apop scram-sha-1 scram-sha-256 xoauth2 oauthbearer
+auth_mechanisms = plain login cram-md5 apop scram-sha-1 scram-sha-256$( ((OAUTH2)) && echo ' xoauth2 oauthbearer')
 # Tests hammer wrong passwords: no failure delay (see the passdbs below too).
 auth_failure_delay = 0
 # Tests and benchmarks run many sessions of one user at once (default 10).
@@ -498,12 +510,6 @@ passdb {
   driver = passwd-file
   args = scheme=PLAIN $d/auth/users
   mechanisms = plain login cram-md5 apop scram-sha-1 scram-sha-256 none
-}
-# Bearer tokens, introspected at oauth2-server.py (RFC 7662).
-passdb {
-  driver = oauth2
-  mechanisms = xoauth2 oauthbearer
-  args = $d/auth/oauth2.conf.ext
 }
 userdb {
   driver = passwd-file
@@ -557,8 +563,25 @@ passdb disabled {
 userdb passwd-file {
   passwd_file_path = $d/auth/users
 }
-# Bearer tokens: 2.4 has no oauth2 passdb; the mechanisms introspect the
-# token at oauth2-server.py (RFC 7662) themselves.
+EOF
+}
+
+# Bearer tokens, introspected at oauth2-server.py (RFC 7662): in 2.3 by an
+# oauth2 passdb for the two mechanisms (the passwd-file passdb above
+# serves the others); 2.4 has no oauth2 passdb, its mechanisms introspect
+# with the global oauth2 settings.
+write_conf_oauth2() {
+	if [[ $DOVECOT_SERIES == 2.3 ]]; then
+		cat <<EOF
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $SANDBOX_DIR/auth/oauth2.conf.ext
+}
+EOF
+		return
+	fi
+	cat <<EOF
 oauth2_introspection_mode = post
 oauth2_introspection_url = http://127.0.0.1:$OAUTH2_PORT/introspect
 oauth2_username_attribute = username
@@ -653,6 +676,7 @@ write_dovecot_conf() {
 		write_conf_common
 		echo
 		if [[ $DOVECOT_SERIES == 2.4 ]]; then write_conf_24; else write_conf_23; fi
+		if ((OAUTH2)); then write_conf_oauth2; fi
 		echo
 		write_conf_lmtp
 		echo
@@ -896,7 +920,7 @@ write_env() {
 			SANDBOX_AUTH_SOCKET "$SANDBOX_DIR/run/$AUTH_SOCKET_NAME" \
 			USER_SCRAM scram \
 			PASS_SCRAM "${PASSWORDS[scram]}" \
-			OAUTH2_PORT "$OAUTH2_PORT" \
+			OAUTH2_PORT "${OAUTH2_PORT:-}" \
 			OAUTH2_CLIENT pop3check \
 			USER_TRIP trip \
 			PASS_TRIP "${PASSWORDS[trip]}" \
@@ -988,7 +1012,7 @@ cmd_start() {
 	make_tls
 	make_mail
 	make_users
-	start_oauth2
+	if ((OAUTH2)); then start_oauth2; fi
 	setpriv --reuid="$MAIL_UID" --regid="$MAIL_GID" --clear-groups \
 		test -w "$SANDBOX_DIR/mail/small/Maildir/cur" ||
 		die "uid $MAIL_UID cannot reach $SANDBOX_DIR/mail: every parent directory must be world-searchable (o+x)"
