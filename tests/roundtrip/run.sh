@@ -193,12 +193,26 @@ run "the POP3 side down after a good submission" 2 \
 
 # ---- a probe delivered after its deadline is cleaned by the next one ----
 pfconf="$SANDBOX_DIR/postfix/conf"
-postconf -c "$pfconf" -e defer_transports=lmtp && postfix -c "$pfconf" reload > /dev/null 2>&1
+# reload_postfix: 'postfix reload' only signals the master; the queue
+# manager that reads defer_transports restarts a moment later (seconds on
+# a loaded machine), so wait for a new one before going on.
+reload_postfix() {
+    local old new
+    old=$(pgrep -P "$MTA_PID" -x qmgr || true)
+    postfix -c "$pfconf" reload > /dev/null 2>&1
+    for _ in $(seq 100); do
+        new=$(pgrep -P "$MTA_PID" -x qmgr || true)
+        [ -n "$new" ] && [ "$new" != "$old" ] && return 0
+        sleep 0.1
+    done
+    echo "roundtrip: Postfix's qmgr did not restart after the reload" >&2
+}
+postconf -c "$pfconf" -e defer_transports=lmtp && reload_postfix
 run "delivery held back by the MTA: not delivered" 2 \
     '^POP3 CRITICAL - round trip .* delivery: the probe was not in the mailbox' \
     --max 2.5 -- "${pop[@]}" "${smtp[@]}" -t 2
 held=$(messages)
-postconf -c "$pfconf" -X defer_transports && postfix -c "$pfconf" reload > /dev/null 2>&1
+postconf -c "$pfconf" -X defer_transports && reload_postfix
 postqueue -c "$pfconf" -f
 for _ in $(seq 50); do [ "$(messages)" -gt "$held" ] && break; sleep 0.1; done
 check "the held probe arrived late" "$(messages)" "$((held + 1))"
