@@ -28,9 +28,10 @@ WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Werror
 CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
 CURL_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
-# libcrypto: the round trip's HMAC-SHA-256, SHA-256 and random bytes.
-CRYPTO_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
-CRYPTO_LIBS   := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto)
+# libcrypto: hashes, HMAC, PBKDF2, base64 and random bytes; libssl: SCRAM
+# channel binding, read off libcurl's OpenSSL connection (tlsbind.c).
+CRYPTO_CFLAGS := $(shell $(PKG_CONFIG) --cflags libssl libcrypto 2>/dev/null)
+CRYPTO_LIBS   := $(shell $(PKG_CONFIG) --libs libssl libcrypto 2>/dev/null || echo -lssl -lcrypto)
 # jansson: the JSON of OAuth 2.0 (a SASL error challenge, a token
 # endpoint's answer).
 JANSSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
@@ -58,8 +59,8 @@ LIBFILE   = $(SONAME).0.0
 # Listed bottom-up: each file calls only files before it (tests/layers.sh).
 LIB_SRC = checks/alloc.c checks/text.c checks/secret.c checks/global.c \
           checks/names.c checks/reply.c \
-          checks/body.c checks/crypto.c checks/scram.c checks/bearer.c \
-          checks/tokstore.c checks/range.c \
+          checks/body.c checks/crypto.c checks/scram.c checks/tlsbind.c \
+          checks/bearer.c checks/tokstore.c checks/range.c \
           checks/smtpreply.c checks/maildate.c checks/probeid.c \
           checks/result.c checks/options.c checks/thresholds.c \
           checks/evaluate.c checks/uidset.c checks/sess.c checks/polls.c \

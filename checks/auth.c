@@ -7,6 +7,7 @@
 #define _DEFAULT_SOURCE
 #include <string.h>
 
+#include "scram.h"
 #include "sess.h"
 
 static const struct {
@@ -23,6 +24,10 @@ static const struct {
      "SASL SCRAM-SHA-1"},
     {POP3CHECK_AUTH_SCRAM_SHA_256, POP3CHECK_SASL_SCRAM_SHA_256,
      "SASL SCRAM-SHA-256"},
+    {POP3CHECK_AUTH_SCRAM_SHA_1_PLUS, POP3CHECK_SASL_SCRAM_SHA_1_PLUS,
+     "SASL SCRAM-SHA-1-PLUS"},
+    {POP3CHECK_AUTH_SCRAM_SHA_256_PLUS, POP3CHECK_SASL_SCRAM_SHA_256_PLUS,
+     "SASL SCRAM-SHA-256-PLUS"},
     {POP3CHECK_AUTH_XOAUTH2, POP3CHECK_SASL_XOAUTH2, "SASL XOAUTH2"},
     {POP3CHECK_AUTH_OAUTHBEARER, POP3CHECK_SASL_OAUTHBEARER,
      "SASL OAUTHBEARER"},
@@ -47,16 +52,27 @@ static unsigned sasl_flag(enum pop3check_auth m)
 /* "any": with a token and no password, OAUTHBEARER (the standard) or
  * else XOAUTH2. With a password, SCRAM first (the password stays off the
  * wire and the server proves it knows it), then CRAM-MD5, which keeps it
- * off the wire too, then PLAIN and LOGIN, then APOP, and USER/PASS last. */
+ * off the wire too, then PLAIN and LOGIN, then APOP, and USER/PASS last.
+ * SCRAM binds the channel (-PLUS) when the server offers it over TLS 1.3:
+ * tls-exporter is the binding that RFC 9266 makes every such server
+ * take. Over TLS 1.2 servers differ (Dovecot takes tls-unique only,
+ * others tls-server-end-point only), so "any" logs in without binding
+ * there and a forced -PLUS mechanism uses tls-server-end-point. */
 static enum pop3check_auth choose_any(const struct p3_session *s)
 {
     unsigned sasl = s->r->sasl;
+    const struct p3_chanbind *cb = s->cfg.chanbind;
+    int exporter = cb != NULL && strcmp(cb->type, "tls-exporter") == 0;
 
     if (s->cfg.password == NULL)
         return (sasl & POP3CHECK_SASL_OAUTHBEARER) ? POP3CHECK_AUTH_OAUTHBEARER
                                                    : POP3CHECK_AUTH_XOAUTH2;
+    if (exporter && (sasl & POP3CHECK_SASL_SCRAM_SHA_256_PLUS))
+        return POP3CHECK_AUTH_SCRAM_SHA_256_PLUS;
     if (sasl & POP3CHECK_SASL_SCRAM_SHA_256)
         return POP3CHECK_AUTH_SCRAM_SHA_256;
+    if (exporter && (sasl & POP3CHECK_SASL_SCRAM_SHA_1_PLUS))
+        return POP3CHECK_AUTH_SCRAM_SHA_1_PLUS;
     if (sasl & POP3CHECK_SASL_SCRAM_SHA_1)
         return POP3CHECK_AUTH_SCRAM_SHA_1;
     if (sasl & POP3CHECK_SASL_CRAM_MD5)
@@ -204,9 +220,13 @@ enum p3_sess_rc p3_sess_auth_start(struct p3_session *s, int64_t now)
         p3_sess_send(s, "AUTH CRAM-MD5", NULL);
         break;
     case POP3CHECK_AUTH_SCRAM_SHA_1:
-        return p3_sess_scram_start(s, P3_HASH_SHA1, now);
+        return p3_sess_scram_start(s, P3_HASH_SHA1, 0, now);
     case POP3CHECK_AUTH_SCRAM_SHA_256:
-        return p3_sess_scram_start(s, P3_HASH_SHA256, now);
+        return p3_sess_scram_start(s, P3_HASH_SHA256, 0, now);
+    case POP3CHECK_AUTH_SCRAM_SHA_1_PLUS:
+        return p3_sess_scram_start(s, P3_HASH_SHA1, 1, now);
+    case POP3CHECK_AUTH_SCRAM_SHA_256_PLUS:
+        return p3_sess_scram_start(s, P3_HASH_SHA256, 1, now);
     case POP3CHECK_AUTH_XOAUTH2:
     case POP3CHECK_AUTH_OAUTHBEARER:
         return p3_sess_bearer_start(s, now);

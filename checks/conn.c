@@ -118,12 +118,26 @@ static void on_curl(void *ctx, enum p3_curl_event ev, int code)
             return -1;                                                         \
     } while (0)
 
+/* libcurl's SSL_CTX for this connection: SCRAM -PLUS needs the
+ * handshake's binding data (tlsbind.h). */
+static CURLcode on_ssl_ctx(CURL *h, void *ssl_ctx, void *ctx)
+{
+    struct p3_conn *c = ctx;
+
+    (void)h;
+    return p3_tlsbind_watch(ssl_ctx, &c->bind) == 0 ? CURLE_OK
+                                                    : CURLE_SSL_CONNECT_ERROR;
+}
+
 static int setup_tls(struct p3_conn *c)
 {
     const struct p3_opts *o = c->o;
 
+    p3_format(c->bind.why, sizeof c->bind.why, "the connection is not TLS");
     if (o->tls == POP3CHECK_TLS_NONE)
         return 0;
+    SET(CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+    SET(CURLOPT_SSL_CTX_DATA, c);
     SET(CURLOPT_CERTINFO, 1L);
     return p3_curlio_tls(
         c->easy, o->tls == POP3CHECK_TLS_STLS ? (long)CURLUSESSL_ALL : -1L,
@@ -404,6 +418,13 @@ int p3_conn_finish(struct p3_conn *c, int code, int64_t now)
         return -1;
     }
     return 0;
+}
+
+const struct p3_chanbind *p3_conn_chanbind(const struct p3_conn *c,
+                                           const char **why)
+{
+    *why = c->bind.why;
+    return &c->bind.cb;
 }
 
 int p3_conn_socket(const struct p3_conn *c)

@@ -10,6 +10,7 @@
 
 #include "curlio.h"
 #include "curlm.h"
+#include "tlsbind.h"
 #include "tracker.h"
 #include "transport.h"
 
@@ -32,6 +33,7 @@ struct p3_conn {
     char connect_to[600];
     char errbuf[CURL_ERROR_SIZE];
     struct p3_tracker trk;
+    struct p3_tlsbind bind; /* SCRAM -PLUS's binding of the channel */
     struct p3_curlm *cm;
     struct p3_curl_owner owner; /* how curlm reaches us */
     int in_multi;
@@ -61,6 +63,10 @@ int p3_conn_finish(struct p3_conn *c, int code, int64_t now);
 enum pop3check_phase p3_conn_fail_phase(struct p3_conn *c, int64_t now);
 /* The connected socket (after a successful finish), or -1. */
 int p3_conn_socket(const struct p3_conn *c);
+/* The TLS channel's binding data for SCRAM -PLUS (tlsbind.h): type ""
+ * when there is none, and then *why says why. */
+const struct p3_chanbind *p3_conn_chanbind(const struct p3_conn *c,
+                                           const char **why);
 /* The greeting's APOP timestamp, "" if none. */
 const char *p3_conn_apop_ts(const struct p3_conn *c);
 /* Sends and receives through libcurl (so TLS stays libcurl's), or on the

@@ -54,6 +54,8 @@ static const char *const auth_names[] = {
     [POP3CHECK_AUTH_SCRAM_SHA_256] = "scram-sha-256",
     [POP3CHECK_AUTH_XOAUTH2] = "xoauth2",
     [POP3CHECK_AUTH_OAUTHBEARER] = "oauthbearer",
+    [POP3CHECK_AUTH_SCRAM_SHA_1_PLUS] = "scram-sha-1-plus",
+    [POP3CHECK_AUTH_SCRAM_SHA_256_PLUS] = "scram-sha-256-plus",
 };
 static const char *const state_names[] = {
     [POP3CHECK_STATE_OK] = "OK",

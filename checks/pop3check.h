@@ -206,12 +206,16 @@ enum pop3check_auth {
     POP3CHECK_AUTH_SCRAM_SHA_256 = 7, /* SASL SCRAM-SHA-256 (RFC 7677) */
     POP3CHECK_AUTH_XOAUTH2 = 8,       /* SASL XOAUTH2 (Google, Microsoft):
                                          an OAuth 2.0 bearer token */
-    POP3CHECK_AUTH_OAUTHBEARER = 9    /* SASL OAUTHBEARER (RFC 7628) */
+    POP3CHECK_AUTH_OAUTHBEARER = 9,   /* SASL OAUTHBEARER (RFC 7628) */
+    /* SCRAM bound to the TLS channel (RFC 5802 section 6): tls-exporter
+     * (RFC 9266) over TLS 1.3, tls-server-end-point (RFC 5929) before */
+    POP3CHECK_AUTH_SCRAM_SHA_1_PLUS = 10,
+    POP3CHECK_AUTH_SCRAM_SHA_256_PLUS = 11
 };
 
 /* "any", "user", "apop", "plain", "login", "cram-md5", "scram-sha-1",
- * "scram-sha-256", "xoauth2", "oauthbearer"; NULL for a value it does not
- * know. */
+ * "scram-sha-256", "xoauth2", "oauthbearer", "scram-sha-1-plus",
+ * "scram-sha-256-plus"; NULL for a value it does not know. */
 POP3CHECK_API const char *pop3check_auth_name(enum pop3check_auth a);
 /* The mechanism called name (any case), or -1. */
 POP3CHECK_API int pop3check_auth_from_name(const char *name);
@@ -235,7 +239,7 @@ POP3CHECK_API int pop3check_auth_from_name(const char *name);
 #define POP3CHECK_SASL_CRAM_MD5      (1u << 2)
 #define POP3CHECK_SASL_SCRAM_SHA_1   (1u << 3)
 #define POP3CHECK_SASL_SCRAM_SHA_256 (1u << 4)
-/* offered, not used: this library does no channel binding */
+/* SCRAM with channel binding */
 #define POP3CHECK_SASL_SCRAM_SHA_1_PLUS   (1u << 5)
 #define POP3CHECK_SASL_SCRAM_SHA_256_PLUS (1u << 6)
 #define POP3CHECK_SASL_XOAUTH2            (1u << 7)

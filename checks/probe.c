@@ -159,6 +159,8 @@ static void start_dialog(struct pop3check_probe *p, int64_t now)
     struct p3_transport tr = p3_conn_transport(&r->conn);
     int fd = p3_conn_socket(&r->conn);
 
+    cfg.chanbind = p3_conn_chanbind(&r->conn, &cfg.chanbind_why);
+
     r->sess = p3_sess_new(&cfg, &r->result, p3_conn_apop_ts(&r->conn),
                           r->trip ? r->trip->poll_start : p->t0);
     if (r->sess == NULL || fd < 0) {

@@ -37,9 +37,38 @@ static enum p3_sess_rc cancel(struct p3_session *s, enum pop3check_error e,
     return P3_SESS_CONTINUE;
 }
 
+static int scram_plus(const struct p3_session *s)
+{
+    return s->r->auth_used == POP3CHECK_AUTH_SCRAM_SHA_1_PLUS ||
+           s->r->auth_used == POP3CHECK_AUTH_SCRAM_SHA_256_PLUS;
+}
+
 static const char *scram_name(const struct p3_session *s)
 {
-    return s->scram->hash == P3_HASH_SHA1 ? "SCRAM-SHA-1" : "SCRAM-SHA-256";
+    if (s->scram->hash == P3_HASH_SHA1)
+        return scram_plus(s) ? "SCRAM-SHA-1-PLUS" : "SCRAM-SHA-1";
+    return scram_plus(s) ? "SCRAM-SHA-256-PLUS" : "SCRAM-SHA-256";
+}
+
+/* The GS2 flag (RFC 5802 section 6): "p" for a -PLUS mechanism. Without
+ * one, "y" when the channel could be bound but the server's CAPA offers
+ * no -PLUS of this hash (a server that can bind then sees that the offer
+ * was stripped on the way); "n" on plain text, without a CAPA, or when
+ * the server offers -PLUS and this login does not bind (forced, or "any"
+ * over TLS 1.2: auth.c). */
+static enum p3_gs2_flag gs2_flag(const struct p3_session *s)
+{
+    const struct p3_chanbind *cb = s->cfg.chanbind;
+    unsigned plus = s->scram->hash == P3_HASH_SHA1
+                        ? POP3CHECK_SASL_SCRAM_SHA_1_PLUS
+                        : POP3CHECK_SASL_SCRAM_SHA_256_PLUS;
+
+    if (scram_plus(s))
+        return P3_GS2_P;
+    if (cb == NULL || cb->type[0] == '\0' ||
+        !(s->r->capa & POP3CHECK_CAPA_KNOWN) || (s->r->sasl & plus))
+        return P3_GS2_N;
+    return P3_GS2_Y;
 }
 
 /* Decodes a "+ " challenge into out (NUL-terminated): its length, or -1
@@ -67,8 +96,9 @@ static enum p3_sess_rc send_client_first(struct p3_session *s, int64_t now)
     char msg[P3_SCRAM_MSG_MAX], why[160];
     const char *mech = scram_name(s);
     char cmd[sizeof s->out - 2];
-    int n = p3_scram_client_first(s->scram, s->scram->hash, s->cfg.user, NULL,
-                                  msg, sizeof msg, why, sizeof why);
+    int n = p3_scram_client_first(s->scram, s->scram->hash, gs2_flag(s),
+                                  s->cfg.chanbind, s->cfg.user, NULL, msg,
+                                  sizeof msg, why, sizeof why);
     size_t b64len = ((size_t)n + 2) / 3 * 4;
 
     if (n < 0) {
@@ -91,8 +121,22 @@ static enum p3_sess_rc send_client_first(struct p3_session *s, int64_t now)
 }
 
 enum p3_sess_rc p3_sess_scram_start(struct p3_session *s, enum p3_hash hash,
-                                    int64_t now)
+                                    int plus, int64_t now)
 {
+    const struct p3_chanbind *cb = s->cfg.chanbind;
+
+    if (plus && (cb == NULL || cb->type[0] == '\0')) {
+        char why[300];
+        p3_format(why, sizeof why,
+                  "SCRAM-SHA-%s-PLUS binds the login to the TLS channel, "
+                  "and there is none to bind: %s",
+                  hash == P3_HASH_SHA1 ? "1" : "256",
+                  cb != NULL && s->cfg.chanbind_why != NULL
+                      ? s->cfg.chanbind_why
+                      : "no channel binding data");
+        p3_sess_fail(s, POP3CHECK_E_AUTH, why, now);
+        return p3_sess_quit(s, now);
+    }
     s->scram = p3_calloc(1, sizeof *s->scram);
     if (s->scram == NULL) {
         p3_sess_fail(s, POP3CHECK_E_INTERNAL, "out of memory", now);
@@ -106,7 +150,7 @@ static enum p3_sess_rc server_first(struct p3_session *s, const char *text,
                                     size_t len, int64_t now)
 {
     char msg[P3_SCRAM_MSG_MAX + 1], out[P3_SCRAM_MSG_MAX], why[300];
-    char note[120];
+    char note[160];
     struct p3_scram_keys *keys = s->cfg.scram_keys;
     int cached;
     long n = decode(s, "server-first message", text, len, msg, sizeof msg, now);
@@ -130,9 +174,14 @@ static enum p3_sess_rc server_first(struct p3_session *s, const char *text,
         }
         explicit_bzero(&shared, sizeof shared);
     }
-    p3_format(note, sizeof note, "%s: %u iterations, keys %s", scram_name(s),
-              s->scram->iterations,
-              cached ? "kept from an earlier login" : "derived now");
+    p3_format(note, sizeof note, "%s: %u iterations, keys %s, %s%s",
+              scram_name(s), s->scram->iterations,
+              cached ? "kept from an earlier login" : "derived now",
+              s->scram->flag == P3_GS2_P ? "channel bound with "
+              : s->scram->flag == P3_GS2_Y
+                  ? "channel not bound (GS2 flag y: the server offers no -PLUS)"
+                  : "channel not bound (GS2 flag n)",
+              s->scram->flag == P3_GS2_P ? s->scram->cb.type : "");
     p3_sess_trace(s, POP3CHECK_TRACE_INFO, note, strlen(note));
     k = p3_scram_client_final(s->scram, s->cfg.password, keys, out, sizeof out,
                               why, sizeof why);

@@ -126,16 +126,33 @@ too_long:
 
 /* ---- the exchange ---- */
 
-static const char gs2_header[] = "n,,";
-static const char gs2_header_b64[] = "biws"; /* base64 of "n,," */
-
 /* A nonce character: printable ASCII but ','. */
 static int nonce_char(char c)
 {
     return c >= 0x21 && c <= 0x7e && c != ',';
 }
 
+/* The GS2 header for flag: "n,,", "y,," or "p=TYPE,,"; 0, or -1. */
+static int gs2_header(struct p3_scram *sc, enum p3_gs2_flag flag,
+                      const struct p3_chanbind *cb)
+{
+    int n;
+
+    sc->flag = flag;
+    if (flag != P3_GS2_P) {
+        memcpy(sc->gs2, flag == P3_GS2_Y ? "y,," : "n,,", 4);
+        return 0;
+    }
+    if (cb == NULL || cb->type[0] == '\0' || cb->len == 0 ||
+        cb->len > sizeof cb->data)
+        return -1;
+    sc->cb = *cb;
+    n = snprintf(sc->gs2, sizeof sc->gs2, "p=%s,,", cb->type);
+    return n > 0 && (size_t)n < sizeof sc->gs2 ? 0 : -1;
+}
+
 int p3_scram_client_first(struct p3_scram *sc, enum p3_hash hash,
+                          enum p3_gs2_flag flag, const struct p3_chanbind *cb,
                           const char *user, const char *nonce, char *out,
                           size_t outlen, char *err, size_t errlen)
 {
@@ -147,6 +164,11 @@ int p3_scram_client_first(struct p3_scram *sc, enum p3_hash hash,
 
     memset(sc, 0, sizeof *sc);
     sc->hash = hash;
+    if (gs2_header(sc, flag, cb) != 0) {
+        p3_format(err, errlen,
+                  "no channel binding data for the -PLUS mechanism");
+        return -1;
+    }
     if (p3_saslprep(user, prep, sizeof prep, why, sizeof why) != 0) {
         p3_format(err, errlen, "the user name %s", why);
         return -1;
@@ -179,7 +201,7 @@ int p3_scram_client_first(struct p3_scram *sc, enum p3_hash hash,
         }
     }
     snprintf(sc->first_bare + o, sizeof sc->first_bare - o, ",r=%s", cnonce);
-    n = snprintf(out, outlen, "%s%s", gs2_header, sc->first_bare);
+    n = snprintf(out, outlen, "%s%s", sc->gs2, sc->first_bare);
     if (n < 0 || (size_t)n >= outlen) {
         p3_format(err, errlen, "the SCRAM client-first message is too long");
         return -1;
@@ -332,6 +354,9 @@ int p3_scram_client_final(struct p3_scram *sc, const char *password,
     char proof64[P3_HASH_MAX * 2];
     char am[sizeof sc->first_bare + sizeof sc->server_first + P3_SCRAM_MSG_MAX +
             2];
+    unsigned char cbind[sizeof sc->gs2 + P3_CB_DATA_MAX];
+    char cbind64[sizeof cbind * 4 / 3 + 4];
+    size_t hl2;
     int n, bare, rc = -1;
 
     if (!p3_scram_keys_fit(k, sc)) {
@@ -339,8 +364,16 @@ int p3_scram_client_final(struct p3_scram *sc, const char *password,
         if (derive(sc, password, k, err, errlen) != 0)
             goto out;
     }
+    /* c= is the GS2 header and, when binding, the channel's data */
+    hl2 = strlen(sc->gs2);
+    memcpy(cbind, sc->gs2, hl2);
+    if (sc->flag == P3_GS2_P) {
+        memcpy(cbind + hl2, sc->cb.data, sc->cb.len);
+        hl2 += sc->cb.len;
+    }
+    p3_base64_encode(cbind, hl2, cbind64, sizeof cbind64);
     /* client-final-message-without-proof, then AuthMessage */
-    bare = snprintf(out, outlen, "c=%s,r=%s", gs2_header_b64, sc->nonce);
+    bare = snprintf(out, outlen, "c=%s,r=%s", cbind64, sc->nonce);
     if (bare < 0 || (size_t)bare >= outlen)
         goto too_long;
     n = snprintf(am, sizeof am, "%s,%s,%s", sc->first_bare, sc->server_first,

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* scram.h - the client side of SASL SCRAM-SHA-1 and SCRAM-SHA-256 (RFC
  * 5802, 7677) without I/O (scram.c): it writes the client's messages and
- * checks the server's, auth.c carries them over POP3 AUTH (RFC 5034). No
- * channel binding: the GS2 header is "n,,". */
+ * checks the server's, auth.c carries them over POP3 AUTH (RFC 5034).
+ * Channel binding (the -PLUS mechanisms, RFC 5802 section 6) takes the
+ * binding data that tlsbind.c reads off the TLS connection. */
 #ifndef POP3CHECK_SCRAM_H
 #define POP3CHECK_SCRAM_H
 
@@ -38,8 +39,26 @@ struct p3_scram_keys {
  * failed login. */
 enum p3_scram_rc { P3_SCRAM_OK = 0, P3_SCRAM_PROTOCOL, P3_SCRAM_AUTH };
 
+/* What the client knows of the channel it runs over, for the GS2 header
+ * (RFC 5802 section 6): no binding type ("") on plain text. */
+#define P3_CB_DATA_MAX 64 /* the longest digest, SHA-512 */
+struct p3_chanbind {
+    char type[24]; /* "tls-exporter" (RFC 9266), "tls-server-end-point"
+                      (RFC 5929), or "" */
+    size_t len;
+    unsigned char data[P3_CB_DATA_MAX];
+};
+
+/* The GS2 channel-binding flag: "n" (the client binds no channel), "y"
+ * (it could, but the server did not offer a -PLUS mechanism: a server
+ * that can bind then knows the offer was stripped), "p=TYPE" (binds). */
+enum p3_gs2_flag { P3_GS2_N, P3_GS2_Y, P3_GS2_P };
+
 struct p3_scram {
     enum p3_hash hash;
+    enum p3_gs2_flag flag;
+    struct p3_chanbind cb; /* with P3_GS2_P */
+    char gs2[40];          /* the GS2 header, "n,," or "p=TYPE,," */
     unsigned iterations;
     size_t salt_len;
     unsigned char salt[P3_SCRAM_SALT_MAX];
@@ -61,10 +80,13 @@ int p3_saslprep(const char *in, char *out, size_t outlen, char *err,
                 size_t errlen);
 
 /* Starts an exchange with hash: writes the client-first message ("n,,n=
- * USER,r=NONCE") into out, unencoded. nonce NULL: a fresh one from the
- * CSPRNG (24 bytes, base64); else that one (tests: the RFCs' examples).
- * Its length, or -1 with a reason in err. */
+ * USER,r=NONCE") into out, unencoded. flag says which GS2 header; with
+ * P3_GS2_P, cb holds the binding (else cb is not read, may be NULL).
+ * nonce NULL: a fresh one from the CSPRNG (24 bytes, base64); else that
+ * one (tests: the RFCs' examples). Its length, or -1 with a reason in
+ * err. */
 int p3_scram_client_first(struct p3_scram *sc, enum p3_hash hash,
+                          enum p3_gs2_flag flag, const struct p3_chanbind *cb,
                           const char *user, const char *nonce, char *out,
                           size_t outlen, char *err, size_t errlen);
 /* Reads the server-first message (decoded): the nonce must extend ours,

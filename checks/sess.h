@@ -105,9 +105,10 @@ enum p3_sess_rc p3_sess_auth_start(struct p3_session *s, int64_t now);
 enum p3_sess_rc p3_sess_auth_reply(struct p3_session *s, const char *line,
                                    size_t len, int64_t now);
 
-/* sasl.c: SCRAM (scram.h) over AUTH; hash is P3_HASH_SHA1 or _SHA256. */
+/* sasl.c: SCRAM (scram.h) over AUTH; hash is P3_HASH_SHA1 or _SHA256,
+ * plus 1 for the -PLUS mechanism (channel binding, cfg.chanbind). */
 enum p3_sess_rc p3_sess_scram_start(struct p3_session *s, enum p3_hash hash,
-                                    int64_t now);
+                                    int plus, int64_t now);
 /* A "+ " challenge during the exchange. */
 enum p3_sess_rc p3_sess_scram_continue(struct p3_session *s, const char *text,
                                        size_t len, int64_t now);

@@ -13,6 +13,7 @@ enum p3_sess_rc { P3_SESS_CONTINUE, P3_SESS_DONE, P3_SESS_FAILED };
 struct p3_session;
 struct p3_poll;
 struct p3_scram_keys;
+struct p3_chanbind;
 
 /* What the session needs from the probe's options. Borrowed. */
 struct p3_sess_config {
@@ -38,6 +39,10 @@ struct p3_sess_config {
     /* Keys kept by any probe of the same options (tokstore.h): tried
      * when the probe's own do not fit, updated when keys verify. */
     struct p3_tokstore *store;
+    /* The TLS channel's binding for SCRAM -PLUS (scram.h): type "" when
+     * there is none, and then chanbind_why says why. NULL: none. */
+    const struct p3_chanbind *chanbind;
+    const char *chanbind_why;
 };
 
 /* Allocates a session writing into r (borrowed; greeting, capa and sasl

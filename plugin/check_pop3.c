@@ -65,8 +65,9 @@ static const char help_text[] =
     "                          SCRAM first, USER last; with a token\n"
     "                          OAUTHBEARER, else XOAUTH2), user, apop, plain,\n"
     "                          login, cram-md5, scram-sha-1, scram-sha-256,\n"
-    "                          xoauth2 or oauthbearer; a named one is used or\n"
-    "                          the check fails\n";
+    "                          scram-sha-1-plus, scram-sha-256-plus (bound to\n"
+    "                          the TLS channel), xoauth2 or oauthbearer; a\n"
+    "                          named one is used or the check fails\n";
 
 /* The rest of the check's part of --help: two literals, as one would pass
  * the 4095 characters a C compiler must take. */

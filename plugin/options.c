@@ -183,7 +183,8 @@ static int connection_opt(int c, const char *arg, struct plugin_opts *o,
         if (m < 0)
             *rc = optval_fail(err, errlen,
                               "--auth '%s': use any, user, apop, plain, login, "
-                              "cram-md5, scram-sha-1, scram-sha-256, xoauth2 "
+                              "cram-md5, scram-sha-1, scram-sha-256, "
+                              "scram-sha-1-plus, scram-sha-256-plus, xoauth2 "
                               "or oauthbearer",
                               arg);
         else

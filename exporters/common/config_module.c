@@ -287,8 +287,8 @@ static int module_connection(struct p3xc_ctx *x, struct p3x_module *m,
                   "an IP version (4, 6, or 0 for either)") != 0 ||
         p3xc_word(x, f->v[M_AUTH], "auth", pop3check_auth_from_name, &st->auth,
                   "an auth mechanism (any, user, apop, plain, login, "
-                  "cram-md5, scram-sha-1, scram-sha-256, xoauth2 or "
-                  "oauthbearer)") != 0 ||
+                  "cram-md5, scram-sha-1, scram-sha-256, scram-sha-1-plus, "
+                  "scram-sha-256-plus, xoauth2 or oauthbearer)") != 0 ||
         p3xc_str(x, f->v[M_USER], "user", &st->user) != 0 ||
         p3xc_dup(x, f->v[M_PWFILE], "password_file", &pwfile) != 0)
         return -1;

@@ -13,6 +13,7 @@ by itself after 15 minutes.
 A scenario is "key value" lines ('#' starts a comment). The server reads:
 
   tls none|stls|implicit    how it speaks (default none)
+  tlsmax 1.2                no TLS 1.3 (default: what Python offers)
   cert NAME                 CERT_DIR/NAME.pem and NAME.key for TLS (good)
   on VERB ACTION...         what to do on a command (its first word, in
                             upper case), CONNECT on connection, AUTHDATA
@@ -35,12 +36,19 @@ in order (strings take \\r, \\n and \\xNN escapes):
                             "+ ") with a server-first message of N
                             iterations whose nonce extends the client's
                             (foreign: a nonce of its own)
+  scramcb                   answer a SCRAM client-final message with
+                            "-ERR [AUTH] channel binding: ..." saying what
+                            its c= holds: the GS2 flag n or y, or whether
+                            p=tls-server-end-point carries the SHA-256 of
+                            this server's certificate (RFC 5929; the test
+                            certificates are signed with SHA-256)
 
 A "*" after AUTH (the client cancelling) always gets "-ERR".
 
 The other keys (client, expect, ...) are the test runner's."""
 import asyncio
 import base64
+import hashlib
 import os
 import random
 import shlex
@@ -83,7 +91,7 @@ def normal_answers(tls):
 
 
 def parse(path):
-    tls, cert, rules = "none", "good", {}
+    tls, cert, rules, tlsmax = "none", "good", {}, None
     with open(path, encoding="utf-8") as f:
         for n, raw in enumerate(f, 1):
             line = raw.strip()
@@ -94,12 +102,16 @@ def parse(path):
                 tls = rest.strip()
             elif key == "cert":
                 cert = rest.strip()
+            elif key == "tlsmax":
+                if rest.strip() != "1.2":
+                    raise SystemExit(f"{path}:{n}: tlsmax: only 1.2")
+                tlsmax = ssl.TLSVersion.TLSv1_2
             elif key == "on":
                 words = shlex.split(rest, posix=True)
                 if not words:
                     raise SystemExit(f"{path}:{n}: on: which verb?")
                 rules[words[0].upper()] = actions(words[1:], path, n)
-    return tls, cert, rules
+    return tls, cert, rules, tlsmax
 
 
 def actions(words, path, n):
@@ -115,7 +127,7 @@ def actions(words, path, n):
         elif w in ("garbage", "delay"):
             out.append((w, float(words[i + 1])))
             i += 2
-        elif w in ("starttls", "close", "reset", "stall"):
+        elif w in ("starttls", "close", "reset", "stall", "scramcb"):
             out.append((w,))
             i += 1
         elif w == "scramfirst":
@@ -176,6 +188,9 @@ class Session:
             elif kind == "scramfirst":
                 self.writer.write(self.scram_first(a[1], a[2]))
                 await self.writer.drain()
+            elif kind == "scramcb":
+                self.writer.write(self.scram_cb())
+                await self.writer.drain()
 
     def scram_first(self, iterations, foreign):
         """The server-first message for the client-first last received."""
@@ -188,6 +203,26 @@ class Session:
         salt = base64.b64encode(b"fault-salt-16byt").decode()
         msg = f"r={nonce},s={salt},i={iterations}".encode()
         return b"+ " + base64.b64encode(msg) + b"\r\n"
+
+    def scram_cb(self):
+        """What the c= of the client-final message last received holds."""
+        say = b"-ERR [AUTH] channel binding: "
+        try:
+            final = base64.b64decode(self.auth_data, validate=True)
+            if not final.startswith(b"c="):
+                raise ValueError
+            c = base64.b64decode(final.split(b",")[0][2:], validate=True)
+        except ValueError:
+            return say + b"no c= attribute\r\n"
+        if c in (b"n,,", b"y,,"):
+            return say + b"none, GS2 flag " + c[:1] + b"\r\n"
+        head = b"p=tls-server-end-point,,"
+        if not c.startswith(head):
+            return say + b"an unexpected header\r\n"
+        if self.sc["der"] is not None and \
+                c[len(head):] == hashlib.sha256(self.sc["der"]).digest():
+            return say + b"tls-server-end-point, the certificate's SHA-256\r\n"
+        return say + b"tls-server-end-point, other data\r\n"
 
     def answer(self, verb, arg):
         rules = self.sc["rules"]
@@ -245,13 +280,19 @@ async def main():
     for name in sorted(os.listdir(scen_dir)):
         if not name.endswith(".scn"):
             continue
-        tls, cert, rules = parse(os.path.join(scen_dir, name))
-        ctx = None
+        tls, cert, rules, tlsmax = parse(os.path.join(scen_dir, name))
+        ctx, der = None, None
         if tls != "none":
+            pem = os.path.join(cert_dir, cert + ".pem")
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            ctx.load_cert_chain(os.path.join(cert_dir, cert + ".pem"),
-                                os.path.join(cert_dir, cert + ".key"))
-        sc = {"rules": rules, "normal": normal_answers(tls), "ctx": ctx}
+            ctx.load_cert_chain(pem, os.path.join(cert_dir, cert + ".key"))
+            if tlsmax is not None:
+                ctx.maximum_version = tlsmax
+            with open(pem, encoding="ascii") as f:
+                first = f.read().split("-----END CERTIFICATE-----")[0]
+            der = ssl.PEM_cert_to_DER_cert(first + "-----END CERTIFICATE-----\n")
+        sc = {"rules": rules, "normal": normal_answers(tls), "ctx": ctx,
+              "der": der}
 
         async def handle(reader, writer, sc=sc):
             await Session(sc, reader, writer).serve()

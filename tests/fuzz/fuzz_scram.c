@@ -24,8 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int n;
 
     memset(&keys, 0, sizeof keys);
-    if (p3_scram_client_first(&sc, P3_HASH_SHA256, "user", cnonce, out,
-                              sizeof out, err, sizeof err) < 0)
+    if (p3_scram_client_first(&sc, P3_HASH_SHA256, P3_GS2_N, NULL, "user",
+                              cnonce, out, sizeof out, err, sizeof err) < 0)
         __builtin_trap();
     if (p3_scram_server_first(&sc, in, first, err, sizeof err) != P3_SCRAM_OK)
         return 0;

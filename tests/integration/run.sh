@@ -137,8 +137,8 @@ echo "== SCRAM keys: derived once per probe, kept for its later runs"
 scram_runs() { # USER MECH: the probe's SCRAM lines over three runs
     "$build/tests/probeloop" "$H" "$PORT_PLAIN" "$1" "$pw/$1" 3 "$2" 2>&1
 }
-derived="SCRAM-SHA-256: 4096 iterations, keys derived now"
-kept="SCRAM-SHA-256: 4096 iterations, keys kept from an earlier login"
+derived="SCRAM-SHA-256: 4096 iterations, keys derived now, channel not bound (GS2 flag n)"
+kept="SCRAM-SHA-256: 4096 iterations, keys kept from an earlier login, channel not bound (GS2 flag n)"
 out=$(scram_runs "$USER_SCRAM" scram-sha-256)
 if [ "$(grep '^info:' <<< "$out")" = "$(printf 'info: %s\n' "$derived" "$kept" "$kept")" ] &&
     grep -q '^median_us [0-9]' <<< "$out"; then
@@ -167,6 +167,28 @@ done
 POP3_PASSWORD=wrong-password t "wrong password (any: scram-sha-256)" 2 '^POP3 CRITICAL - .*login failed \(SASL SCRAM-SHA-256\)' --max 3 -- "${plain[@]}" -u "$USER_SMALL"
 POP3_PASSWORD=wrong-password t "wrong password (user)" 2 '^POP3 CRITICAL - .*login failed \(USER/PASS\): -ERR \[AUTH\] Authentication failed' --max 3 -- "${plain[@]}" -u "$USER_SMALL" --auth user
 t "disabled account" 2 '^POP3 CRITICAL - .*login failed .*Account disabled' --max 3 -- "${plain[@]}" -u "$USER_DISABLED" --password-file "$pw/disabled" --auth user
+
+echo "== SCRAM channel binding (-PLUS)"
+# Dovecot 2.4 offers SCRAM-SHA-*-PLUS over TLS and checks the binding
+# (tls-exporter over TLS 1.3, tls-unique before; it has no
+# tls-server-end-point, which tests/faults covers). 2.3 has no -PLUS.
+if [ "${SANDBOX_SCRAM_PLUS:-0}" = 1 ]; then
+    t "any over POP3S (TLS 1.3) binds the channel: scram-sha-256-plus" 0 '^POP3 OK - .*\(TLSv1\.3\) login ok' --line '^login: scram-sha-256-plus as small, accepted$' -- "${pop3s[@]}" "${small[@]}" -v
+    t "any over STLS binds the channel, with tls-exporter" 0 '^POP3 OK - .*\(TLSv1\.3\) login ok' --line '^\* SCRAM-SHA-256-PLUS: .*channel bound with tls-exporter$' -- "${stls[@]}" "${small[@]}" -vvv
+    for mech in scram-sha-1-plus scram-sha-256-plus; do
+        t "forced $mech over POP3S" 0 '^POP3 OK - .* login ok, 3 messages' --line "^login: $mech as small, accepted\$" -- "${pop3s[@]}" "${small[@]}" --auth "$mech" -v
+        t "forced $mech over STLS" 0 '^POP3 OK - .* login ok, 3 messages' -- "${stls[@]}" "${small[@]}" --auth "$mech"
+        POP3_PASSWORD=wrong-password t "forced $mech, wrong password" 2 "^POP3 CRITICAL - .*login failed \\(SASL ${mech^^}\\): -ERR \\[AUTH\\]" --max 3 -- "${pop3s[@]}" -u "$USER_SMALL" --auth "$mech"
+    done
+    t "stored SCRAM-SHA-256 keys, bound: scram-sha-256-plus" 0 '^POP3 OK - .* login ok' -- "${pop3s[@]}" -u "$USER_SCRAM" --password-file "$pw/scram" --auth scram-sha-256-plus
+    t "forced scram-sha-256 over TLS while -PLUS is offered: GS2 flag n" 0 '^POP3 OK - .* login ok' --line '^\* SCRAM-SHA-256: .*channel not bound \(GS2 flag n\)$' -- "${pop3s[@]}" "${small[@]}" --auth scram-sha-256 -vvv
+    t "no -PLUS on plain text: any takes scram-sha-256" 0 '^POP3 OK' --line '^login: scram-sha-256 as small, accepted$' -- "${plain[@]}" "${small[@]}" -v
+    t "forced -PLUS on plain text: not offered, CAPA listed" 2 '^POP3 CRITICAL - .*does not offer SASL SCRAM-SHA-256-PLUS \(its CAPA lists: ' -- "${plain[@]}" "${small[@]}" --auth scram-sha-256-plus
+else
+    echo "skip Dovecot $(dovecot --version | cut -d' ' -f1) offers no SCRAM-*-PLUS: channel binding is tested against Dovecot 2.4 (Debian 13)"
+    t "any over POP3S without -PLUS offered: GS2 flag y, accepted" 0 '^POP3 OK - .* login ok' --line '^\* SCRAM-SHA-256: .*channel not bound \(GS2 flag y: the server offers no -PLUS\)$' -- "${pop3s[@]}" "${small[@]}" -vvv
+    t "forced -PLUS that the server lacks: CAPA listed" 2 '^POP3 CRITICAL - .*does not offer SASL SCRAM-SHA-256-PLUS \(its CAPA lists: ' -- "${pop3s[@]}" "${small[@]}" --auth scram-sha-256-plus
+fi
 
 echo "== mailboxes"
 t "empty mailbox" 0 '^POP3 OK - .* login ok, 0 messages \(0 B\)' -- "${plain[@]}" -u "$USER_EMPTY" --password-file "$pw/empty" --list --retr first --top last

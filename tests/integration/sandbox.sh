@@ -6,7 +6,9 @@
 #   sandbox.sh start DIR   generate config, TLS material and mailboxes in DIR,
 #                          start dovecot, wait until it answers, write DIR/env
 #                          (POP3 and POP3S; LMTP delivery and SASL auth for
-#                          tests/integration/mta.sh's Postfix)
+#                          tests/integration/mta.sh's Postfix;
+#                          SANDBOX_SCRAM_PLUS=1 where Dovecot 2.4 offers
+#                          SCRAM-SHA-*-PLUS over TLS, 0 for 2.3)
 #   sandbox.sh stop DIR    stop the dovecot started in DIR (idempotent)
 #   sandbox.sh certs DIR   only the TLS material, in DIR/tls: the test CA,
 #                          good, expired, soon, notyet (valid from
@@ -465,7 +467,7 @@ first_valid_gid = $MAIL_GID
 last_valid_gid = $MAIL_GID
 
 login_greeting = pop3check sandbox ready.
-auth_mechanisms = plain login cram-md5 apop scram-sha-1 scram-sha-256$( ((OAUTH2)) && echo ' xoauth2 oauthbearer')
+auth_mechanisms = plain login cram-md5 apop scram-sha-1 scram-sha-256$( ((OAUTH2)) && echo ' xoauth2 oauthbearer')$( [[ $DOVECOT_SERIES == 2.4 ]] && echo ' scram-sha-1-plus scram-sha-256-plus')
 # Tests hammer wrong passwords: no failure delay (see the passdbs below too).
 auth_failure_delay = 0
 # Tests and benchmarks run many sessions of one user at once (default 10).
@@ -927,7 +929,8 @@ write_env() {
 			TRIP_ADDRESS "trip@$TRIP_DOMAIN" \
 			TRIP_DOMAIN "$TRIP_DOMAIN" \
 			TRIP_MAILDIR "$SANDBOX_DIR/mail/trip/Maildir" \
-			SANDBOX_TRIP_USERS "$TRIP_USERS"
+			SANDBOX_TRIP_USERS "$TRIP_USERS" \
+			SANDBOX_SCRAM_PLUS "$([[ $DOVECOT_SERIES == 2.4 ]] && echo 1 || echo 0)"
 	} >"$tmp"
 	mv "$tmp" "$SANDBOX_DIR/env"
 }

@@ -225,6 +225,10 @@ static void test_names_auth_round_trip(void **state)
         {POP3CHECK_AUTH_SCRAM_SHA_256, 7, "scram-sha-256", "SCRAM-SHA-256"},
         {POP3CHECK_AUTH_XOAUTH2, 8, "xoauth2", "XOAUTH2"},
         {POP3CHECK_AUTH_OAUTHBEARER, 9, "oauthbearer", "OAuthBearer"},
+        {POP3CHECK_AUTH_SCRAM_SHA_1_PLUS, 10, "scram-sha-1-plus",
+         "SCRAM-SHA-1-PLUS"},
+        {POP3CHECK_AUTH_SCRAM_SHA_256_PLUS, 11, "scram-sha-256-plus",
+         "Scram-Sha-256-Plus"},
     };
 
     (void)state;
@@ -239,7 +243,8 @@ static void test_names_auth_round_trip(void **state)
     assert_int_equal(pop3check_auth_from_name(""), -1);
     assert_int_equal(pop3check_auth_from_name(NULL), -1);
     assert_null(pop3check_auth_name((enum pop3check_auth)100));
-    assert_int_equal(pop3check_auth_from_name("scram-sha-256-plus"), -1);
+    assert_int_equal(pop3check_auth_from_name("scram-sha-512-plus"), -1);
+    assert_null(pop3check_auth_name((enum pop3check_auth)12));
     assert_null(pop3check_auth_name((enum pop3check_auth) - 1));
 }
 

@@ -12,7 +12,11 @@
 
 #include <string.h>
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include "scram.h"
+#include "tlsbind.h"
 
 static void hex_of(const unsigned char *d, size_t n, char *hex)
 {
@@ -112,8 +116,8 @@ static const struct example rfc7677 = {
 static void start(struct p3_scram *sc, const struct example *ex)
 {
     char out[P3_SCRAM_MSG_MAX], err[300];
-    int n = p3_scram_client_first(sc, ex->hash, "user", ex->cnonce, out,
-                                  sizeof out, err, sizeof err);
+    int n = p3_scram_client_first(sc, ex->hash, P3_GS2_N, NULL, "user",
+                                  ex->cnonce, out, sizeof out, err, sizeof err);
 
     assert_int_equal(n, (int)strlen(ex->client_first));
     assert_string_equal(out, ex->client_first);
@@ -242,9 +246,9 @@ static void test_scram_server_first_refused(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-        assert_true(p3_scram_client_first(&sc, P3_HASH_SHA256, "user", "abcdef",
-                                          out, sizeof out, err,
-                                          sizeof err) > 0);
+        assert_true(p3_scram_client_first(&sc, P3_HASH_SHA256, P3_GS2_N, NULL,
+                                          "user", "abcdef", out, sizeof out,
+                                          err, sizeof err) > 0);
         err[0] = '\0';
         assert_int_equal(p3_scram_server_first(&sc, v[i].msg, strlen(v[i].msg),
                                                err, sizeof err),
@@ -253,9 +257,9 @@ static void test_scram_server_first_refused(void **state)
             fail_msg("%s: '%s' does not say '%s'", v[i].msg, err, v[i].says);
     }
     /* extensions after the count are allowed */
-    assert_int_equal(p3_scram_client_first(&sc, P3_HASH_SHA256, "user",
-                                           "abcdef", out, sizeof out, err,
-                                           sizeof err),
+    assert_int_equal(p3_scram_client_first(&sc, P3_HASH_SHA256, P3_GS2_N, NULL,
+                                           "user", "abcdef", out, sizeof out,
+                                           err, sizeof err),
                      18);
     assert_int_equal(
         p3_scram_server_first(&sc, with_ext, strlen(with_ext), err, sizeof err),
@@ -286,9 +290,9 @@ static void test_scram_keys_cached(void **state)
                                       err, sizeof err) > 0);
     assert_string_equal(out, rfc7677.client_final);
     /* another salt: the keys are derived from the password again */
-    assert_true(p3_scram_client_first(&sc, P3_HASH_SHA256, "user",
-                                      rfc7677.cnonce, out, sizeof out, err,
-                                      sizeof err) > 0);
+    assert_true(p3_scram_client_first(&sc, P3_HASH_SHA256, P3_GS2_N, NULL,
+                                      "user", rfc7677.cnonce, out, sizeof out,
+                                      err, sizeof err) > 0);
     assert_int_equal(p3_scram_server_first(&sc, other_salt, strlen(other_salt),
                                            err, sizeof err),
                      P3_SCRAM_OK);
@@ -306,19 +310,163 @@ static void test_scram_user_escaped(void **state)
     char out[P3_SCRAM_MSG_MAX], err[300];
 
     (void)state;
-    assert_true(p3_scram_client_first(&sc, P3_HASH_SHA1,
+    assert_true(p3_scram_client_first(&sc, P3_HASH_SHA1, P3_GS2_N, NULL,
                                       "a,b=c\xc2\xa0"
                                       "d",
                                       "N", out, sizeof out, err,
                                       sizeof err) > 0);
     assert_string_equal(out, "n,,n=a=2Cb=3Dc d,r=N");
-    assert_int_equal(p3_scram_client_first(&sc, P3_HASH_SHA1, "bad\x01", "N",
-                                           out, sizeof out, err, sizeof err),
+    assert_int_equal(p3_scram_client_first(&sc, P3_HASH_SHA1, P3_GS2_N, NULL,
+                                           "bad\x01", "N", out, sizeof out, err,
+                                           sizeof err),
                      -1);
     assert_non_null(strstr(err, "U+0001"));
-    assert_int_equal(p3_scram_client_first(&sc, P3_HASH_SHA1, "u", "a,b", out,
-                                           sizeof out, err, sizeof err),
+    assert_int_equal(p3_scram_client_first(&sc, P3_HASH_SHA1, P3_GS2_N, NULL,
+                                           "u", "a,b", out, sizeof out, err,
+                                           sizeof err),
                      -1);
+}
+
+/* The GS2 header that each flag writes, and what c= carries in the
+ * client-final message: "y,," is "eSws" in base64 (RFC 4648). */
+static void test_scram_gs2_flags(void **state)
+{
+    struct p3_scram sc;
+    struct p3_chanbind cb = {"tls-exporter", 32, {0}};
+    char out[P3_SCRAM_MSG_MAX], err[300];
+
+    (void)state;
+    assert_true(p3_scram_client_first(&sc, P3_HASH_SHA256, P3_GS2_Y, NULL,
+                                      "user", rfc7677.cnonce, out, sizeof out,
+                                      err, sizeof err) > 0);
+    assert_string_equal(out, "y,,n=user,r=rOprNGfwEbeRWgbNEkqO");
+    assert_int_equal(p3_scram_server_first(&sc, rfc7677.server_first,
+                                           strlen(rfc7677.server_first), err,
+                                           sizeof err),
+                     P3_SCRAM_OK);
+    assert_true(p3_scram_client_final(&sc, "pencil", NULL, out, sizeof out, err,
+                                      sizeof err) > 0);
+    assert_memory_equal(out, "c=eSws,r=", 9);
+    /* -PLUS without binding data is refused, not sent as "n" */
+    assert_int_equal(p3_scram_client_first(&sc, P3_HASH_SHA256, P3_GS2_P, NULL,
+                                           "user", "N", out, sizeof out, err,
+                                           sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "channel binding"));
+    cb.len = 0;
+    assert_int_equal(p3_scram_client_first(&sc, P3_HASH_SHA256, P3_GS2_P, &cb,
+                                           "user", "N", out, sizeof out, err,
+                                           sizeof err),
+                     -1);
+}
+
+/* With "p", c= is the header followed by the binding data, and both are
+ * in the AuthMessage: the server signature computed here from the
+ * strings on the wire (RFC 5802 section 3) verifies. */
+static void test_scram_channel_bound(void **state)
+{
+    struct p3_scram sc;
+    struct p3_scram_keys keys;
+    struct p3_chanbind cb = {"tls-exporter", 32, {0}};
+    char out[P3_SCRAM_MSG_MAX], first[P3_SCRAM_MSG_MAX], err[300];
+    char am[3 * P3_SCRAM_MSG_MAX], final[P3_SCRAM_MSG_MAX + 4];
+    char c64[200];
+    unsigned char c[128], sig[P3_HASH_MAX];
+    char sig64[P3_HASH_MAX * 2];
+    size_t clen;
+    const char *proof;
+
+    (void)state;
+    for (int i = 0; i < 32; i++)
+        cb.data[i] = (unsigned char)(0xa0 + i);
+    memset(&keys, 0, sizeof keys);
+    assert_true(p3_scram_client_first(&sc, P3_HASH_SHA256, P3_GS2_P, &cb,
+                                      "user", rfc7677.cnonce, first,
+                                      sizeof first, err, sizeof err) > 0);
+    assert_string_equal(first, "p=tls-exporter,,n=user,r=rOprNGfwEbeRWgbNEkqO");
+    assert_int_equal(p3_scram_server_first(&sc, rfc7677.server_first,
+                                           strlen(rfc7677.server_first), err,
+                                           sizeof err),
+                     P3_SCRAM_OK);
+    assert_true(p3_scram_client_final(&sc, "pencil", &keys, out, sizeof out,
+                                      err, sizeof err) > 0);
+    /* c= decodes to the header and the 32 bytes */
+    assert_memory_equal(out, "c=", 2);
+    clen = (size_t)(strchr(out, ',') - out - 2);
+    memcpy(c64, out + 2, clen);
+    c64[clen] = '\0';
+    clen = p3_base64_decode(c64, strlen(c64), c, sizeof c);
+    assert_int_equal(clen, strlen("p=tls-exporter,,") + 32);
+    assert_memory_equal(c, "p=tls-exporter,,", 16);
+    assert_memory_equal(c + 16, cb.data, 32);
+    /* the proof differs from the unbound exchange's */
+    assert_string_not_equal(out, rfc7677.client_final);
+    /* ServerSignature over first-bare, server-first, final-without-proof */
+    proof = strstr(out, ",p=");
+    assert_non_null(proof);
+    snprintf(am, sizeof am, "%s,%s,%.*s", first + strlen("p=tls-exporter,,"),
+             rfc7677.server_first, (int)(proof - out), out);
+    assert_int_equal(
+        p3_hmac(P3_HASH_SHA256, keys.server_key, 32, am, strlen(am), sig), 0);
+    p3_base64_encode(sig, 32, sig64, sizeof sig64);
+    snprintf(final, sizeof final, "v=%s", sig64);
+    assert_int_equal(
+        p3_scram_server_final(&sc, final, strlen(final), err, sizeof err),
+        P3_SCRAM_OK);
+}
+
+/* A self-signed certificate signed with md: what tls-server-end-point
+ * hashes it with (RFC 5929 section 4.1: MD5 and SHA-1 become SHA-256). */
+static X509 *make_cert(const EVP_MD *md)
+{
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+    X509 *x = X509_new();
+
+    assert_non_null(key);
+    assert_non_null(x);
+    assert_int_equal(X509_set_version(x, 2), 1);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), 0);
+    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+    X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+                               (const unsigned char *)"cb.test", -1, -1, 0);
+    X509_set_issuer_name(x, X509_get_subject_name(x));
+    assert_int_equal(X509_set_pubkey(x, key), 1);
+    assert_true(X509_sign(x, key, md) > 0);
+    EVP_PKEY_free(key);
+    return x;
+}
+
+static void test_tls_server_end_point(void **state)
+{
+    static const struct {
+        const char *sign, *hash;
+        size_t len;
+    } v[] = {
+        {"SHA1", "SHA256", 32},
+        {"SHA256", "SHA256", 32},
+        {"SHA384", "SHA384", 48},
+        {"SHA512", "SHA512", 64},
+    };
+    struct p3_chanbind cb;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        X509 *x = make_cert(EVP_get_digestbyname(v[i].sign));
+        unsigned char want[EVP_MAX_MD_SIZE];
+        unsigned wlen = 0;
+
+        assert_int_equal(p3_tlsbind_end_point(x, &cb), 0);
+        assert_string_equal(cb.type, "tls-server-end-point");
+        assert_true(
+            X509_digest(x, EVP_get_digestbyname(v[i].hash), want, &wlen));
+        assert_int_equal(wlen, v[i].len);
+        assert_int_equal(cb.len, v[i].len);
+        assert_memory_equal(cb.data, want, wlen);
+        X509_free(x);
+    }
+    assert_int_equal(p3_tlsbind_end_point(NULL, &cb), -1);
+    assert_string_equal(cb.type, "");
 }
 
 static void test_saslprep(void **state)
@@ -377,6 +525,9 @@ int main(void)
         cmocka_unit_test(test_scram_server_first_refused),
         cmocka_unit_test(test_scram_keys_cached),
         cmocka_unit_test(test_scram_user_escaped),
+        cmocka_unit_test(test_scram_gs2_flags),
+        cmocka_unit_test(test_scram_channel_bound),
+        cmocka_unit_test(test_tls_server_end_point),
         cmocka_unit_test(test_saslprep),
     };
 
