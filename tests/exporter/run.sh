@@ -113,6 +113,13 @@ modules:
     password_file: $SANDBOX_DIR/pass/$USER_SCRAM
     auth: scram-sha-256
     allowed_targets: ["127.0.0.1"]
+  scramplus:
+    tls: implicit
+    cafile: $CA_FILE
+    user: $USER_SMALL
+    password_file: $SANDBOX_DIR/pass/$USER_SMALL
+    auth: scram-sha-256-plus
+    allowed_targets: ["127.0.0.1"]
   grant:
     user: $USER_SMALL
     oauth2:
@@ -202,7 +209,7 @@ if out=$("$build/pop3_exporter" -h 2>&1) && [[ $out == *"--config.file FILE"* ]]
 else
     ko "-h" "$out"
 fi
-flag "--config.file=FILE" "0:$work/pop3check.yml: ok, 11 modules, 4 targets" \
+flag "--config.file=FILE" "0:$work/pop3check.yml: ok, 12 modules, 4 targets" \
     --config.file="$work/pop3check.yml" --config.check
 
 echo "== start"
@@ -294,6 +301,21 @@ if grep -q 'SCRAM-SHA-256: 4096 iterations, keys derived now' "$work/scram1.body
     ok "scram: the module's second /probe uses the keys of the first"
 else
     ko "scram: keys not kept between /probe calls" "$(grep -h -e SCRAM -e probe_success "$work"/scram?.body)"
+fi
+# SCRAM bound to the TLS channel, where Dovecot (2.4) offers it.
+get scramplus "$base/probe?target=127.0.0.1:$PORT_POP3S&module=scramplus&debug=true"
+if [ "${SANDBOX_SCRAM_PLUS:-0}" = 1 ]; then
+    if grep -q 'SCRAM-SHA-256-PLUS: .*channel bound with tls-exporter' "$work/scramplus.body" &&
+        grep -qx 'probe_success 1' "$work/scramplus.body"; then
+        ok "scram-sha-256-plus: logged in, bound with tls-exporter"
+    else
+        ko "scram-sha-256-plus over POP3S" "$(grep -e SCRAM -e probe_success -e failed "$work/scramplus.body")"
+    fi
+elif grep -qx 'pop3_probe_error{kind="auth"} 1' "$work/scramplus.body" &&
+    grep -qx 'probe_success 0' "$work/scramplus.body"; then
+    ok "scram-sha-256-plus where Dovecot 2.3 lacks it: fails with kind auth"
+else
+    ko "scram-sha-256-plus against Dovecot 2.3" "$(grep -e SCRAM -e probe_success "$work/scramplus.body")"
 fi
 # A client-credentials grant: the module's probes share its token, so
 # three /probe calls ask the token endpoint once.
