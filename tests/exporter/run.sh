@@ -30,6 +30,9 @@ cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
     "$top/tests/integration/mta.sh" stop "$work/sandbox" >/dev/null 2>&1
     "$top/tests/integration/sandbox.sh" stop "$work/sandbox" >/dev/null 2>&1
+    # Kept for a failure's post-mortem (CI's logs, a fresh root).
+    cp "$work/sandbox/dovecot.log" "$results/exporter-dovecot.log" 2>/dev/null
+    cp "$work/exporter.log" "$results/exporter-stderr.log" 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -484,7 +487,7 @@ if [ -s "$work/pop3.prom" ] && out=$(promtool check metrics < "$work/pop3.prom" 
     grep -q '^probe_success{target="alpha"} 1$' "$work/pop3.prom" && [ ! -e "$work/pop3.prom.tmp" ]; then
     ok "--textfile.path: the targets' metrics, promtool clean, no temporary file left"
 else
-    ko "--textfile.path" "$out$(head -5 "$work/pop3.prom" 2>&1)"
+    ko "--textfile.path" "$out$(grep -E 'target="alpha"' "$work/pop3.prom" 2>&1 | grep -Ev '_bucket| 0$' | head -12; grep alpha "$work/exporter.log" | tail -3)"
 fi
 
 echo "== round trips"
