@@ -61,9 +61,9 @@ LIB_SRC = checks/alloc.c checks/text.c checks/secret.c checks/global.c \
           checks/names.c checks/reply.c \
           checks/body.c checks/crypto.c checks/scram.c checks/tlsbind.c \
           checks/bearer.c checks/tokstore.c checks/range.c \
-          checks/smtpreply.c checks/maildate.c checks/probeid.c \
+          checks/smtpreply.c checks/maildate.c checks/headers.c checks/probeid.c \
           checks/result.c checks/options.c checks/thresholds.c \
-          checks/evaluate.c checks/uidset.c checks/sess.c checks/polls.c \
+          checks/evaluate.c checks/uidset.c checks/sess.c checks/polls.c checks/age.c \
           checks/sasl.c checks/auth.c checks/commands.c \
           checks/session.c checks/tracker.c checks/loop.c checks/curlm.c \
           checks/curlio.c checks/grant.c checks/conn.c checks/smtpconn.c \

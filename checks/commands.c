@@ -24,6 +24,23 @@ static enum p3_sess_rc command(struct p3_session *s, enum pop3check_phase ph,
     return P3_SESS_CONTINUE;
 }
 
+/* The age's next TOP n 0: 1 when queued, 0 when the age is read (or the
+ * maildrop is empty), -1 when the probe failed. */
+static int age(struct p3_session *s, int64_t now)
+{
+    int rc;
+
+    if (s->r->messages <= 0) {
+        s->r->age_read = s->r->age_undated = 0;
+        p3_format(s->r->age_text, sizeof s->r->age_text,
+                  "the maildrop is empty");
+        return 0;
+    }
+    if ((rc = p3_age_next(s, now)) < 0)
+        p3_sess_fail(s, POP3CHECK_E_INTERNAL, "out of memory", now);
+    return rc;
+}
+
 /* Sends the next command the options ask for after the one in s->step. */
 static enum p3_sess_rc next_command(struct p3_session *s, int64_t now)
 {
@@ -43,6 +60,12 @@ static enum p3_sess_rc next_command(struct p3_session *s, int64_t now)
             return command(s, POP3CHECK_PHASE_UIDL, P3_S_UIDL, "UIDL", now);
         /* fall through */
     case P3_S_UIDL:
+    case P3_S_AGE:
+        if (s->cfg.age && s->cfg.poll == NULL) {
+            int rc = age(s, now);
+            if (rc != 0)
+                return rc > 0 ? P3_SESS_CONTINUE : P3_SESS_FAILED;
+        }
         n = resolve_msg(s, s->cfg.top);
         if (n > 0) {
             s->r->top_msg = n;
@@ -167,6 +190,9 @@ static enum p3_sess_rc command_refused(struct p3_session *s, const char *text,
         return quit_refused(s, text, len, now);
     if (s->cfg.poll != NULL && (s->step == P3_S_TOP || s->step == P3_S_DELE))
         p3_format(what, sizeof what, "%s refused", p3_sess_command(s->step));
+    else if (s->step == P3_S_AGE)
+        p3_format(what, sizeof what,
+                  "TOP %ld 0 (for the age of messages) refused", p3_age_msg(s));
     else if (s->step == P3_S_TOP || s->step == P3_S_RETR)
         p3_format(what, sizeof what, "%s %ld refused", p3_sess_command(s->step),
                   s->step == P3_S_TOP ? s->r->top_msg : s->r->retr_msg);
@@ -196,6 +222,9 @@ enum p3_sess_rc p3_sess_cmd_reply(struct p3_session *s, const char *line,
         if (s->step == P3_S_LIST)
             s->r->largest = 0; /* an empty maildrop has a largest of 0 */
         return P3_SESS_CONTINUE;
+    case P3_S_AGE:
+        s->in_headers = 1;
+        return P3_SESS_CONTINUE;
     case P3_S_TOP:
         if (s->cfg.poll != NULL) {
             s->in_headers = 1;
@@ -215,6 +244,17 @@ enum p3_sess_rc p3_sess_cmd_reply(struct p3_session *s, const char *line,
             p3_poll_quit_ok(s);
         return s->failed ? P3_SESS_FAILED : P3_SESS_DONE;
     }
+}
+
+enum p3_sess_rc p3_sess_cmd_headers(struct p3_session *s, const char *d,
+                                    size_t len, size_t *used, int64_t now)
+{
+    if (s->step != P3_S_AGE)
+        return p3_poll_bytes(s, d, len, used, now);
+    if (!p3_age_bytes(s, d, len, used, now))
+        return P3_SESS_CONTINUE;
+    s->in_headers = 0;
+    return next_command(s, now);
 }
 
 enum p3_sess_rc p3_sess_cmd_body_done(struct p3_session *s, int64_t now)

@@ -98,6 +98,47 @@ static void judge_cert(struct verdict *v, const struct pop3check_result *r,
     }
 }
 
+/* "oldest message waited 2 d 3 h (183600 s, warning 86400)". */
+static void judge_age(struct verdict *v, const struct pop3check_result *r,
+                      const struct pop3check_thresholds *t)
+{
+    const struct p3_range *warn = p3_thresholds_measure(
+        t, POP3CHECK_MEASURE_OLDEST_AGE, POP3CHECK_STATE_WARNING);
+    const struct p3_range *crit = p3_thresholds_measure(
+        t, POP3CHECK_MEASURE_OLDEST_AGE, POP3CHECK_STATE_CRITICAL);
+    const double age = (double)r->oldest_age;
+    const int64_t s = r->oldest_age;
+    const struct p3_range *hit = NULL;
+    enum pop3check_state level = POP3CHECK_STATE_OK;
+    char human[48], reason[160];
+
+    if (s < 0)
+        return;
+    if (p3_range_alert(crit, age)) {
+        hit = crit;
+        level = POP3CHECK_STATE_CRITICAL;
+    } else if (p3_range_alert(warn, age)) {
+        hit = warn;
+        level = POP3CHECK_STATE_WARNING;
+    }
+    if (hit == NULL)
+        return;
+    if (s >= 86400)
+        p3_format(human, sizeof human, "%lld d %lld h", (long long)(s / 86400),
+                  (long long)(s % 86400 / 3600));
+    else if (s >= 3600)
+        p3_format(human, sizeof human, "%lld h %lld min", (long long)(s / 3600),
+                  (long long)(s % 3600 / 60));
+    else
+        p3_format(human, sizeof human, "%lld min %lld s", (long long)(s / 60),
+                  (long long)(s % 60));
+    p3_format(reason, sizeof reason, "oldest message waited %s (%lld s, %s %s)",
+              human, (long long)s,
+              level == POP3CHECK_STATE_CRITICAL ? "critical" : "warning",
+              hit->text);
+    raise_to(v, level, reason);
+}
+
 enum pop3check_state pop3check_evaluate(const struct pop3check_result *r,
                                         const struct pop3check_thresholds *t,
                                         char *why, size_t whylen)
@@ -135,6 +176,7 @@ enum pop3check_state pop3check_evaluate(const struct pop3check_result *r,
                                     POP3CHECK_STATE_WARNING),
               p3_thresholds_measure(t, POP3CHECK_MEASURE_OCTETS,
                                     POP3CHECK_STATE_CRITICAL));
+    judge_age(&v, r, t);
     judge_cert(&v, r, t);
     return v.state;
 }

@@ -29,12 +29,15 @@
 #define P3_SMTP_PORT     587 /* submission (RFC 6409) */
 #define P3_SMTPS_PORT    465 /* submissions (RFC 8314) */
 #define P3_POLL_MS       1000
+#define P3_AGE_SCAN      10 /* POP3CHECK_OPT_AGE_SCAN unset */
+#define P3_AGE_SCAN_MAX  100000
+#define P3_AGE_SKEW_S    300 /* a date ahead by more is not believed */
 #define P3_SUBJECT       "pop3check round trip"
 
 /* What this release knows; the tables are sized by these. */
 #define P3_PHASES   POP3CHECK_PHASE_KNOWN
 #define P3_ERRORS   POP3CHECK_E_KNOWN
-#define P3_MEASURES 3 /* enum pop3check_measure */
+#define P3_MEASURES 4 /* enum pop3check_measure */
 
 #define P3_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -58,6 +61,8 @@ void p3_sanitise(char *dst, size_t dstlen, const char *src, size_t len,
 /* snprintf into dst, truncating silently; never fails. */
 void p3_format(char *dst, size_t dstlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Unix seconds t as "2026-12-02 10:00:00Z". */
+void p3_iso_time(int64_t t, char *buf, size_t len);
 /* Appends to a NUL-terminated dst, truncating silently. */
 void p3_append(char *dst, size_t dstlen, const char *src, size_t len);
 /* Case-insensitive compare of the first n bytes of a with NUL-terminated b
@@ -184,6 +189,10 @@ struct pop3check_result {
     char smtp_server[256];
     char received[512];
     char probe_id[33];
+    /* the age of the messages: -1 (figures) and "" when not measured */
+    int64_t oldest_age, newest_age, oldest_msg, newest_msg;
+    int64_t oldest_source, newest_source, age_read, age_undated;
+    char age_text[200];
 };
 
 /* Fills r as for a probe that has not run. */
@@ -200,7 +209,8 @@ struct p3_opts {
     char *host, *cafile, *sni, *user, *password;
     long port; /* 0: by TLS mode */
     long ip_version, tls, insecure, auth, list, uidl, top, retr;
-    long timeout_ms; /* 0: P3_TIMEOUT_MS */
+    long age, age_scan; /* age_scan 0: P3_AGE_SCAN */
+    long timeout_ms;    /* 0: P3_TIMEOUT_MS */
     /* a round trip (smtp_host set); the strings are wiped like the rest */
     char *smtp_host, *smtp_user, *smtp_password, *smtp_auth;
     char *mail_from, *rcpt_to, *subject, *check_name, *probe_key;

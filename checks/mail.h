@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* mail.h - what a round trip reads and writes besides POP3, as pure
  * functions without I/O: SMTP reply lines (smtpreply.c), mail dates and
- * Received: headers (maildate.c), and the identifier that marks a probe
+ * Received: headers (maildate.c), the header part of a TOP reply
+ * (headers.c), and the identifier that marks a probe
  * message as this check's own (probeid.c, HMAC-SHA-256 and random bytes
  * from OpenSSL's libcrypto). Private to the library. */
 #ifndef POP3CHECK_MAIL_H
@@ -51,6 +52,35 @@ struct p3_hop {
  * Words are cut to fit and sanitised (printable ASCII). 0, or -1 when the
  * value has neither a "by" part nor a date. */
 int p3_received_parse(const char *value, size_t len, struct p3_hop *hop);
+
+/* ---- the header part of a TOP n 0 reply (RFC 5322 section 2.2) ---- */
+
+#define P3_HEADER_MAX 1000 /* an unfolded header kept; longer ones cut */
+
+/* Called with each whole header, unfolded: folded lines joined with one
+ * space (so a refolded header reads as it was written), cut at
+ * P3_HEADER_MAX. */
+typedef void p3_header_fn(void *ctx, const char *h, size_t len);
+
+/* What a reader keeps between the bytes of one reply. */
+struct p3_hdrread {
+    size_t line_len, hdr_len;
+    int body; /* past the empty line that ends the headers */
+    char line[P3_HEADER_MAX + 1];
+    char hdr[P3_HEADER_MAX + 1];
+};
+
+void p3_hdrread_init(struct p3_hdrread *h);
+/* Reads the bytes after the reply's +OK line up to one line end; *used
+ * says how many it took. Lines are dot-unstuffed (RFC 1939 section 3);
+ * each header goes to fn once it is whole. 1 when the line was the final
+ * ".", else 0. */
+int p3_hdrread_bytes(struct p3_hdrread *h, const char *d, size_t len,
+                     size_t *used, p3_header_fn *fn, void *ctx);
+/* 1 if header h is called name (any case), with *v its value without
+ * surrounding white space; else 0. */
+int p3_header_named(const char *h, size_t len, const char *name, const char **v,
+                    size_t *vlen);
 
 /* ---- the probe identifier (header X-Pop3check-Probe) ---- */
 

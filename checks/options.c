@@ -100,6 +100,10 @@ static long *long_slot(struct p3_opts *v, enum pop3check_opt key)
         return &v->smtp_tls;
     case POP3CHECK_OPT_POLL_MS:
         return &v->poll_ms;
+    case POP3CHECK_OPT_AGE:
+        return &v->age;
+    case POP3CHECK_OPT_AGE_SCAN:
+        return &v->age_scan;
     default:
         return NULL;
     }
@@ -321,7 +325,12 @@ static const char *check_long(enum pop3check_opt key, long v)
     case POP3CHECK_OPT_INSECURE:
     case POP3CHECK_OPT_LIST:
     case POP3CHECK_OPT_UIDL:
-        return flag(v) ? NULL : "list, uidl, insecure: 0 or 1";
+    case POP3CHECK_OPT_AGE:
+        return flag(v) ? NULL : "list, uidl, insecure, age: 0 or 1";
+    case POP3CHECK_OPT_AGE_SCAN:
+        return v >= 0 && v <= P3_AGE_SCAN_MAX
+                   ? NULL
+                   : "age_scan: 0 to 100000 messages";
     case POP3CHECK_OPT_TOP:
     case POP3CHECK_OPT_RETR:
         return v >= POP3CHECK_MSG_LAST && v <= 999999999
@@ -469,6 +478,8 @@ int pop3check_options_get_long(const struct pop3check_options *o,
         *value = p3_opts_smtp_tls(&o->v);
     else if (key == POP3CHECK_OPT_POLL_MS)
         *value = p3_opts_poll_ms(&o->v);
+    else if (key == POP3CHECK_OPT_AGE_SCAN)
+        *value = o->v.age_scan ? o->v.age_scan : P3_AGE_SCAN;
     else
         *value = *slot;
     return 0;

@@ -13,25 +13,19 @@
 #include "mailpoll.h"
 #include "sess.h"
 
-#define P3_HEADER_MAX 1000 /* an unfolded header kept; longer ones cut */
-
 /* What the session keeps while it reads one message's headers. */
 struct p3_pollsess {
     long *todo; /* message numbers to read, taken from the end */
     size_t ntodo, captodo;
-    long msg;  /* the message being read or deleted */
-    int mine;  /* DELE sent for this probe (1) or a stale one (0) */
-    int heads; /* still in the header part of the TOP reply */
-    int ids;   /* identifier headers seen in this message */
+    long msg; /* the message being read or deleted */
+    int mine; /* DELE sent for this probe (1) or a stale one (0) */
+    int ids;  /* identifier headers seen in this message */
     enum p3_probeid_verdict verdict;
     struct p3_probeid id;
     char msgid[160];
     struct p3_hop hops[P3_POLL_HOPS];
     int nhops;
-    size_t line_len;
-    size_t hdr_len;
-    char line[P3_HEADER_MAX + 1];
-    char hdr[P3_HEADER_MAX + 1];
+    struct p3_hdrread rd;
 };
 
 static struct p3_pollsess *state(struct p3_session *s)
@@ -143,96 +137,37 @@ enum p3_sess_rc p3_poll_next(struct p3_session *s, int64_t now)
     if (ps->ntodo == 0)
         return p3_sess_quit(s, now);
     ps->msg = ps->todo[--ps->ntodo];
-    ps->heads = 1;
+    p3_hdrread_init(&ps->rd);
     ps->ids = ps->nhops = 0;
     ps->verdict = P3_ID_NONE;
     ps->msgid[0] = '\0';
-    ps->line_len = ps->hdr_len = 0;
     p3_format(cmd, sizeof cmd, "TOP %ld 0", ps->msg);
     return command(s, POP3CHECK_PHASE_TOP, P3_S_TOP, cmd, now);
 }
 
 /* ---- one message's headers ---- */
 
-static size_t trim(const char **v, size_t len)
-{
-    while (len > 0 && (**v == ' ' || **v == '\t')) {
-        (*v)++;
-        len--;
-    }
-    while (len > 0 && ((*v)[len - 1] == ' ' || (*v)[len - 1] == '\t'))
-        len--;
-    return len;
-}
-
-static int named(const char *h, size_t len, const char *name, const char **v,
-                 size_t *vlen)
-{
-    size_t n = strlen(name);
-
-    if (len <= n || h[n] != ':' || strncasecmp(h, name, n) != 0)
-        return 0;
-    *v = h + n + 1;
-    *vlen = trim(v, len - n - 1);
-    return 1;
-}
-
 /* One whole (unfolded) header of the message being read. */
-static void header(struct p3_session *s, const char *h, size_t len)
+static void header(void *ctx, const char *h, size_t len)
 {
+    struct p3_session *s = ctx;
     struct p3_pollsess *ps = s->ps;
     const struct p3_poll *pl = s->cfg.poll;
     const char *v;
     size_t vl;
 
-    if (named(h, len, P3_PROBEID_HEADER, &v, &vl)) {
+    if (p3_header_named(h, len, P3_PROBEID_HEADER, &v, &vl)) {
         if (ps->ids++ == 0)
             ps->verdict = p3_probeid_verify(v, vl, pl->check, pl->key,
                                             pl->keylen, &ps->id);
-    } else if (named(h, len, "Message-ID", &v, &vl)) {
+    } else if (p3_header_named(h, len, "Message-ID", &v, &vl)) {
         if (ps->msgid[0] == '\0')
             p3_format(ps->msgid, sizeof ps->msgid, "%.*s", (int)vl, v);
-    } else if (named(h, len, "Received", &v, &vl) && ps->nhops < P3_POLL_HOPS &&
+    } else if (p3_header_named(h, len, "Received", &v, &vl) &&
+               ps->nhops < P3_POLL_HOPS &&
                p3_received_parse(v, vl, &ps->hops[ps->nhops]) == 0) {
         ps->nhops++;
     }
-}
-
-static void flush_header(struct p3_session *s)
-{
-    struct p3_pollsess *ps = s->ps;
-
-    if (ps->hdr_len > 0)
-        header(s, ps->hdr, ps->hdr_len);
-    ps->hdr_len = 0;
-}
-
-/* One line of the header part, dot-unstuffed; folded lines are joined
- * with one space (so a refolded header reads as it was written). */
-static void header_line(struct p3_session *s, const char *line, size_t len)
-{
-    struct p3_pollsess *ps = s->ps;
-    size_t room;
-
-    if (len == 0) {
-        flush_header(s);
-        ps->heads = 0; /* the body (none, for TOP n 0) follows */
-        return;
-    }
-    if (line[0] == ' ' || line[0] == '\t') {
-        if (ps->hdr_len == 0)
-            return; /* a continuation of nothing */
-        len = trim(&line, len);
-        if (ps->hdr_len < P3_HEADER_MAX)
-            ps->hdr[ps->hdr_len++] = ' ';
-    } else {
-        flush_header(s);
-    }
-    room = P3_HEADER_MAX - ps->hdr_len;
-    if (len > room)
-        len = room;
-    memcpy(ps->hdr + ps->hdr_len, line, len);
-    ps->hdr_len += len;
 }
 
 /* The Message-ID that goes with nonce: <pop3check.HEX@domain>. */
@@ -275,7 +210,6 @@ static enum p3_sess_rc top_done(struct p3_session *s, int64_t now)
     char cmd[40];
     int mine = 0;
 
-    flush_header(s);
     add_phase(s, now);
     s->in_headers = 0;
     s->cfg.poll->headers_read++;
@@ -289,30 +223,8 @@ static enum p3_sess_rc top_done(struct p3_session *s, int64_t now)
 enum p3_sess_rc p3_poll_bytes(struct p3_session *s, const char *d, size_t len,
                               size_t *used, int64_t now)
 {
-    struct p3_pollsess *ps = s->ps;
-    const char *nl = memchr(d, '\n', len);
-    size_t n = nl ? (size_t)(nl - d) : len;
-    size_t room = P3_HEADER_MAX - ps->line_len;
-    const char *line = ps->line;
-    size_t ll;
-
-    *used = nl ? n + 1 : n;
-    memcpy(ps->line + ps->line_len, d, n < room ? n : room);
-    ps->line_len += n < room ? n : room;
-    if (nl == NULL)
-        return P3_SESS_CONTINUE;
-    ll = ps->line_len;
-    ps->line_len = 0;
-    if (ll > 0 && line[ll - 1] == '\r')
-        ll--;
-    if (ll == 1 && line[0] == '.')
+    if (p3_hdrread_bytes(&s->ps->rd, d, len, used, header, s))
         return top_done(s, now);
-    if (ll > 0 && line[0] == '.') {
-        line++; /* dot-stuffed (RFC 1939 section 3) */
-        ll--;
-    }
-    if (ps->heads)
-        header_line(s, line, ll);
     return P3_SESS_CONTINUE;
 }
 

@@ -358,11 +358,21 @@ enum pop3check_opt {
                                          TOKEN_URL */
     POP3CHECK_OPT_TOKEN_SCOPE = 32,   /* str: the scope asked for; unset:
                                          none */
-    POP3CHECK_OPT_TOKEN_CACHE = 33    /* str: a file that keeps the token
+    POP3CHECK_OPT_TOKEN_CACHE = 33,   /* str: a file that keeps the token
                                          from one process to the next
                                          (written 0600, read under the
                                          rule of pop3check_secret_read());
                                          unset: in memory only */
+    /* The age of the messages in the maildrop, from the headers that
+     * TOP n 0 reads after STAT (LIST, UIDL), never RETR: of each message
+     * the newest (topmost) Received: header's date, which the receiving
+     * server wrote, or else its Date: (the sender's clock); a date more
+     * than 5 minutes ahead of this host's clock is not believed. Read for
+     * message 1 and the last one, and for every message when the maildrop
+     * holds at most AGE_SCAN messages (the order of a maildrop need not
+     * be the order of arrival). The TOP commands count in the top phase. */
+    POP3CHECK_OPT_AGE = 34,     /* long 0/1; 0 */
+    POP3CHECK_OPT_AGE_SCAN = 35 /* long 0-100000; unset (0): 10 */
 };
 
 /* Called for every protocol line when set. line is not NUL-terminated and
@@ -451,8 +461,29 @@ enum pop3check_figure {
     POP3CHECK_FIG_SMTP_TLS = 22,      /* 1 if the submission was encrypted */
     POP3CHECK_FIG_HEADERS_READ = 23,  /* TOP n 0 sent in all polls */
     POP3CHECK_FIG_POLL_MS = 24,       /* the poll interval used */
-    POP3CHECK_FIG_SUBMITTED_AT = 25   /* Unix ms of the server's 250 after
+    POP3CHECK_FIG_SUBMITTED_AT = 25,  /* Unix ms of the server's 250 after
                                          the message (this host's clock) */
+    /* the age of the messages (POP3CHECK_OPT_AGE); -1 when not measured,
+     * and the ages and message numbers -1 too when no message read had
+     * a date to believe (an empty maildrop reads none) */
+    POP3CHECK_FIG_OLDEST_AGE = 26,    /* seconds since the oldest message
+                                         arrived (0 for a date up to 5
+                                         minutes ahead) */
+    POP3CHECK_FIG_NEWEST_AGE = 27,    /* seconds, of the newest */
+    POP3CHECK_FIG_OLDEST_MSG = 28,    /* its message number */
+    POP3CHECK_FIG_NEWEST_MSG = 29,    /* the newest's */
+    POP3CHECK_FIG_OLDEST_SOURCE = 30, /* enum pop3check_age_source */
+    POP3CHECK_FIG_NEWEST_SOURCE = 31, /* enum pop3check_age_source */
+    POP3CHECK_FIG_AGE_READ = 32,      /* messages whose headers were read */
+    POP3CHECK_FIG_AGE_UNDATED = 33    /* of them, without a date to believe
+                                         (none, malformed, in the future) */
+};
+
+/* Which header gave a message its date. */
+enum pop3check_age_source {
+    POP3CHECK_AGE_NONE = 0,     /* no date to believe */
+    POP3CHECK_AGE_RECEIVED = 1, /* the newest Received: header */
+    POP3CHECK_AGE_DATE = 2      /* Date:, the sender's clock */
 };
 
 /* Texts in a result: sanitised (printable ASCII), never a secret; "" when
@@ -473,8 +504,12 @@ enum pop3check_text {
                                          hop per "; ", oldest first: "by
                                          mta.example.test at 2026-12-02
                                          10:00:00Z (+0 s)" */
-    POP3CHECK_TEXT_PROBE_ID = 9       /* the probe's nonce (hex), as in its
+    POP3CHECK_TEXT_PROBE_ID = 9,      /* the probe's nonce (hex), as in its
                                          Message-ID and log lines */
+    POP3CHECK_TEXT_AGE = 10 /* what the age was read from: "oldest message
+                               1 (Received: 2026-12-01 10:00:00Z), newest
+                               message 7 (Date: 2026-12-03 09:00:00Z); 7 of
+                               7 messages read, 0 undated" */
 };
 
 struct pop3check_result;
@@ -576,10 +611,12 @@ POP3CHECK_API void pop3check_multi_free(struct pop3check_multi *m);
 
 /* What a threshold can be set on, besides the time of each phase. */
 enum pop3check_measure {
-    POP3CHECK_MEASURE_MESSAGES = 0, /* messages in the maildrop (STAT) */
-    POP3CHECK_MEASURE_OCTETS = 1,   /* octets in the maildrop (STAT) */
-    POP3CHECK_MEASURE_CERT_DAYS = 2 /* days until the certificate expires;
+    POP3CHECK_MEASURE_MESSAGES = 0,  /* messages in the maildrop (STAT) */
+    POP3CHECK_MEASURE_OCTETS = 1,    /* octets in the maildrop (STAT) */
+    POP3CHECK_MEASURE_CERT_DAYS = 2, /* days until the certificate expires;
                                        an expired one is always CRITICAL */
+    POP3CHECK_MEASURE_OLDEST_AGE = 3 /* seconds since the oldest message
+                                        arrived (POP3CHECK_OPT_AGE) */
 };
 
 struct pop3check_thresholds;

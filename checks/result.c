@@ -18,6 +18,8 @@ void p3_result_init(struct pop3check_result *r)
     r->cert_not_after = -1;
     r->delivered = r->polls = r->stale_cleaned = r->smtp_code = -1;
     r->smtp_tls = r->headers_read = r->poll_ms = r->submitted_at = -1;
+    r->oldest_age = r->newest_age = r->oldest_msg = r->newest_msg = -1;
+    r->oldest_source = r->newest_source = r->age_read = r->age_undated = -1;
 }
 
 struct pop3check_result *pop3check_result_new(void)
@@ -101,6 +103,22 @@ static int64_t trip_figure(const struct pop3check_result *r,
         return known(r->poll_ms);
     case POP3CHECK_FIG_SUBMITTED_AT:
         return known(r->submitted_at);
+    case POP3CHECK_FIG_OLDEST_AGE:
+        return known(r->oldest_age);
+    case POP3CHECK_FIG_NEWEST_AGE:
+        return known(r->newest_age);
+    case POP3CHECK_FIG_OLDEST_MSG:
+        return known(r->oldest_msg);
+    case POP3CHECK_FIG_NEWEST_MSG:
+        return known(r->newest_msg);
+    case POP3CHECK_FIG_OLDEST_SOURCE:
+        return known(r->oldest_source);
+    case POP3CHECK_FIG_NEWEST_SOURCE:
+        return known(r->newest_source);
+    case POP3CHECK_FIG_AGE_READ:
+        return known(r->age_read);
+    case POP3CHECK_FIG_AGE_UNDATED:
+        return known(r->age_undated);
     default:
         return -1;
     }
@@ -176,6 +194,8 @@ const char *pop3check_result_text(const struct pop3check_result *r,
         return r->received;
     case POP3CHECK_TEXT_PROBE_ID:
         return r->probe_id;
+    case POP3CHECK_TEXT_AGE:
+        return r->age_text;
     }
     return "";
 }

@@ -141,6 +141,7 @@ const char *p3_sess_command(enum p3_step step)
         return "LIST";
     case P3_S_UIDL:
         return "UIDL";
+    case P3_S_AGE:
     case P3_S_TOP:
         return "TOP";
     case P3_S_RETR:

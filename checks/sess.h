@@ -32,6 +32,7 @@ enum p3_step {
     P3_S_STAT,
     P3_S_LIST,
     P3_S_UIDL,
+    P3_S_AGE, /* TOP n 0 for the age of the messages (age.c) */
     P3_S_TOP,
     P3_S_RETR,
     P3_S_DELE, /* a poll's DELE of this check's own probe */
@@ -54,6 +55,7 @@ struct p3_session {
     int in_headers;         /* inside a poll's TOP n 0 reply (polls.c) */
     struct p3_pollsess *ps; /* a poll's own state, NULL otherwise */
     struct p3_scram *scram; /* a SCRAM login's state, NULL otherwise */
+    struct p3_agesess *age; /* the age's state once it is read, or NULL */
     struct p3_body body;
     int64_t list_count, list_sum;
     size_t line_len, line_peak; /* peak: how far line was ever written */
@@ -144,6 +146,18 @@ void p3_poll_quit_ok(struct p3_session *s);
 /* Frees the poll state of s (wiped: it held headers of others' mail). */
 void p3_poll_free(struct p3_session *s);
 
+/* age.c: the age of the messages (cfg.age), after STAT, LIST and UIDL. */
+/* Queues TOP n 0 of the next message to read: 1; 0 when all are read
+ * (the result then has the age); -1 out of memory. */
+int p3_age_next(struct p3_session *s, int64_t now);
+/* Bytes of a TOP n 0 reply after its +OK: 1 once its final "." is read
+ * (the message then counts), else 0. */
+int p3_age_bytes(struct p3_session *s, const char *d, size_t len, size_t *used,
+                 int64_t now);
+/* The message being read, 0 before the first. */
+long p3_age_msg(const struct p3_session *s);
+void p3_age_free(struct p3_session *s);
+
 /* commands.c: STAT, LIST, UIDL, TOP, RETR and QUIT's reply. */
 /* After login: STAT. */
 enum p3_sess_rc p3_sess_cmd_first(struct p3_session *s, int64_t now);
@@ -155,5 +169,8 @@ enum p3_sess_rc p3_sess_cmd_listing(struct p3_session *s, const char *line,
                                     size_t len, int64_t now);
 /* The end of a TOP or RETR message body. */
 enum p3_sess_rc p3_sess_cmd_body_done(struct p3_session *s, int64_t now);
+/* Bytes of a reply whose headers are read (a poll's or the age's TOP). */
+enum p3_sess_rc p3_sess_cmd_headers(struct p3_session *s, const char *d,
+                                    size_t len, size_t *used, int64_t now);
 
 #endif

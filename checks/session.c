@@ -82,7 +82,7 @@ enum p3_sess_rc p3_sess_input(struct p3_session *s, const char *data,
             return p3_sess_bad_reply(s, p3_sess_command(s->step), data + i,
                                      len - i, now);
         if (s->in_headers) {
-            rc = p3_poll_bytes(s, data + i, len - i, &used, now);
+            rc = p3_sess_cmd_headers(s, data + i, len - i, &used, now);
             i += used;
             if (rc != P3_SESS_CONTINUE)
                 return rc;
@@ -130,6 +130,7 @@ void p3_sess_free(struct p3_session *s)
     if (s == NULL)
         return;
     p3_poll_free(s);
+    p3_age_free(s);
     p3_sess_scram_free(s);
     if (s->long_out != NULL) {
         explicit_bzero(s->long_out, s->out_len);

@@ -25,6 +25,9 @@ struct p3_sess_config {
     enum pop3check_auth auth;
     int list, uidl;
     long top, retr;
+    int age;        /* read the age of the messages (age.c) */
+    long age_scan;  /* every message's when there are at most this many */
+    int64_t wall_s; /* Unix seconds now: what an age is counted from */
     pop3check_trace_fn *trace;
     void *trace_ctx;
     /* A poll of a round trip (polls.h): after STAT, UIDL, TOP n 0 of the

@@ -11,6 +11,16 @@
 
 #include "internal.h"
 
+void p3_iso_time(int64_t t, char *buf, size_t len)
+{
+    struct tm tm;
+    time_t tt = (time_t)t;
+
+    gmtime_r(&tt, &tm);
+    p3_format(buf, len, "%04d-%02d-%02d %02d:%02d:%02dZ", tm.tm_year + 1900,
+              tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
 int64_t p3_now_us(void)
 {
     struct timespec ts;

@@ -35,16 +35,6 @@ static void rfc5322_date(time_t t, char *buf, size_t len)
               tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-static void iso_time(int64_t t, char *buf, size_t len)
-{
-    struct tm tm;
-    time_t tt = (time_t)t;
-
-    gmtime_r(&tt, &tm);
-    p3_format(buf, len, "%04d-%02d-%02d %02d:%02d:%02dZ", tm.tm_year + 1900,
-              tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 /* Who the check is and how it signs: the poll's identity. */
 static int identity(struct p3_trip *t)
 {
@@ -310,7 +300,7 @@ static void chain(struct p3_trip *t)
         const struct p3_hop *h = &pl->hops[i];
         char when[40] = "no date", hop[160];
         if (h->at >= 0) {
-            iso_time(h->at, when, sizeof when);
+            p3_iso_time(h->at, when, sizeof when);
             if (first < 0)
                 first = h->at;
         }

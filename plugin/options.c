@@ -29,7 +29,11 @@ enum {
     OPT_MSG_WARN,
     OPT_MSG_CRIT,
     OPT_OCT_WARN,
-    OPT_OCT_CRIT
+    OPT_OCT_CRIT,
+    OPT_AGE,
+    OPT_AGE_SCAN,
+    OPT_AGE_WARN,
+    OPT_AGE_CRIT
 };
 
 static const struct option longopts[] = {
@@ -50,6 +54,10 @@ static const struct option longopts[] = {
     {"uidl", no_argument, NULL, OPT_UIDL},
     {"top", required_argument, NULL, OPT_TOP},
     {"retr", required_argument, NULL, OPT_RETR},
+    {"age", no_argument, NULL, OPT_AGE},
+    {"age-scan", required_argument, NULL, OPT_AGE_SCAN},
+    {"age-warning", required_argument, NULL, OPT_AGE_WARN},
+    {"age-critical", required_argument, NULL, OPT_AGE_CRIT},
     {"warning", required_argument, NULL, 'w'},
     {"critical", required_argument, NULL, 'c'},
     {"phase-warning", required_argument, NULL, OPT_PHASE_WARN},
@@ -209,6 +217,19 @@ static int command_opt(int c, const char *arg, struct plugin_opts *o, char *err,
     case OPT_UIDL:
         *rc = optval_set_num(o, POP3CHECK_OPT_UIDL, 1, err, errlen);
         return 1;
+    case OPT_AGE:
+        *rc = optval_set_num(o, POP3CHECK_OPT_AGE, 1, err, errlen);
+        return 1;
+    case OPT_AGE_SCAN:
+        if (optval_long(arg, 1, 100000, &n) != 0)
+            *rc = optval_fail(err, errlen,
+                              "--age-scan '%s': give a number of messages, "
+                              "1 to 100000",
+                              arg);
+        else /* --age-scan implies --age */
+            *rc = optval_set_num(o, POP3CHECK_OPT_AGE_SCAN, n, err, errlen) ||
+                  optval_set_num(o, POP3CHECK_OPT_AGE, 1, err, errlen);
+        return 1;
     case OPT_TOP:
     case OPT_RETR:
         if (optval_msg(arg, &n) != 0)
@@ -234,6 +255,7 @@ static int check_opt(int c, const char *arg, struct plugin_opts *o, char *err,
     const enum pop3check_phase total = POP3CHECK_PHASE_TOTAL;
     const enum pop3check_measure msgs = POP3CHECK_MEASURE_MESSAGES;
     const enum pop3check_measure octs = POP3CHECK_MEASURE_OCTETS;
+    const enum pop3check_measure age = POP3CHECK_MEASURE_OLDEST_AGE;
 
     switch (c) {
     case 'w':
@@ -257,6 +279,10 @@ static int check_opt(int c, const char *arg, struct plugin_opts *o, char *err,
     case OPT_OCT_CRIT:
         return optval_range(o, "--octets-critical", octs, crit, arg, err,
                             errlen);
+    case OPT_AGE_WARN:
+        return optval_range(o, "--age-warning", age, warn, arg, err, errlen);
+    case OPT_AGE_CRIT:
+        return optval_range(o, "--age-critical", age, crit, arg, err, errlen);
     case 'D':
         return optval_cert_days(arg, o, err, errlen);
     case 't':
@@ -300,14 +326,15 @@ static int wants_login(const struct plugin_opts *o, const struct args *a)
 {
     static const enum pop3check_opt keys[] = {
         POP3CHECK_OPT_AUTH, POP3CHECK_OPT_LIST, POP3CHECK_OPT_UIDL,
-        POP3CHECK_OPT_TOP, POP3CHECK_OPT_RETR};
+        POP3CHECK_OPT_TOP,  POP3CHECK_OPT_RETR, POP3CHECK_OPT_AGE};
 
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         if (optval_get_num(o, keys[i]) != 0)
             return 1;
     return a->pwfile != NULL || a->tokfile != NULL || a->oauth.given ||
            has_range(o, POP3CHECK_MEASURE_MESSAGES) ||
-           has_range(o, POP3CHECK_MEASURE_OCTETS);
+           has_range(o, POP3CHECK_MEASURE_OCTETS) ||
+           has_range(o, POP3CHECK_MEASURE_OLDEST_AGE);
 }
 
 /* The token file is read by the library at the start of the probe; here
@@ -373,6 +400,15 @@ static int check_combinations(struct plugin_opts *o, const struct args *a,
             err, errlen,
             "--cafile, --insecure, --sni and -D need TLS: add -S "
             "(POP3S) or --tls stls (or a round trip's --smtp-tls)");
+    if (has_range(o, POP3CHECK_MEASURE_OLDEST_AGE) &&
+        optval_set_num(o, POP3CHECK_OPT_AGE, 1, err, errlen) != 0)
+        return -1;
+    if (a->trip.given && optval_get_num(o, POP3CHECK_OPT_AGE))
+        return optval_fail(err, errlen,
+                           "--age reads the messages of a mailbox that "
+                           "something else empties; a round trip's mailbox "
+                           "holds its probes: check the age in a check of "
+                           "its own");
     if (a->user == NULL && a->trip.given)
         return optval_fail(err, errlen,
                            "a round trip reads the mailbox: add -u USER (and "
@@ -381,8 +417,8 @@ static int check_combinations(struct plugin_opts *o, const struct args *a,
         return optval_fail(
             err, errlen,
             "--password-file, --token-file, --token-url, --auth, --list, "
-            "--uidl, --top, --retr and the mailbox thresholds need a login: "
-            "add -u USER");
+            "--uidl, --top, --retr, --age and the mailbox thresholds need a "
+            "login: add -u USER");
     if (a->user == NULL)
         return 0;
     return read_password(o, a, env_password, err, errlen);

@@ -132,6 +132,10 @@ static void perf_mailbox(struct outbuf *b, const struct plugin_opts *o,
     perf_figure(b, "largest", r, POP3CHECK_FIG_LARGEST, "B", t, -1);
     perf_figure(b, "top_size", r, POP3CHECK_FIG_TOP_OCTETS, "B", t, -1);
     perf_figure(b, "retr_size", r, POP3CHECK_FIG_RETR_OCTETS, "B", t, -1);
+    perf_figure(b, "oldest_age", r, POP3CHECK_FIG_OLDEST_AGE, "s", t,
+                POP3CHECK_MEASURE_OLDEST_AGE);
+    perf_figure(b, "newest_age", r, POP3CHECK_FIG_NEWEST_AGE, "s", t, -1);
+    perf_figure(b, "undated", r, POP3CHECK_FIG_AGE_UNDATED, "", t, -1);
     if (fig(r, POP3CHECK_FIG_CERT_NOT_AFTER) >= 0)
         out_perf(b, "cert_days", pop3check_result_cert_days_left(r), 1, "",
                  pop3check_thresholds_get(t, days, POP3CHECK_STATE_WARNING),
@@ -153,6 +157,26 @@ static void where(struct outbuf *b, const struct plugin_opts *o)
     if (pop3check_options_get_long(o->probe, POP3CHECK_OPT_PORT, &port) != 0)
         port = 0;
     out_printf(b, "%s%s%s:%ld", v6 ? "[" : "", host, v6 ? "]" : "", port);
+}
+
+/* ", oldest 2 d 3 h": how long the oldest message has waited. */
+static void summary_age(struct outbuf *b, const struct pop3check_result *r)
+{
+    const int64_t s = fig(r, POP3CHECK_FIG_OLDEST_AGE);
+
+    if (s < 0) {
+        if (fig(r, POP3CHECK_FIG_AGE_UNDATED) > 0)
+            out_printf(b, ", no message with a date");
+        return;
+    }
+    if (s >= 86400)
+        out_printf(b, ", oldest %lld d %lld h", (long long)(s / 86400),
+                   (long long)(s % 86400 / 3600));
+    else if (s >= 3600)
+        out_printf(b, ", oldest %lld h %lld min", (long long)(s / 3600),
+                   (long long)(s % 3600 / 60));
+    else
+        out_printf(b, ", oldest %lld min", (long long)(s / 60));
 }
 
 static void summary(struct outbuf *b, const struct plugin_opts *o,
@@ -183,6 +207,7 @@ static void summary(struct outbuf *b, const struct plugin_opts *o,
         out_printf(b, " login ok, %lld message%s (%lld B)", (long long)messages,
                    messages == 1 ? "" : "s",
                    (long long)fig(r, POP3CHECK_FIG_OCTETS));
+        summary_age(b, r);
     } else {
         out_printf(b, " \"+OK %s\"", txt(r, POP3CHECK_TEXT_GREETING));
     }
@@ -298,6 +323,8 @@ static void long_mailbox(struct outbuf *b, const struct pop3check_result *r)
                    (long long)fig(r, POP3CHECK_FIG_RETR_MSG), (long long)retr);
     if (uidl >= 0)
         out_printf(b, "\nUIDL: %lld entries", (long long)uidl);
+    if (txt(r, POP3CHECK_TEXT_AGE)[0] != '\0')
+        out_printf(b, "\nage: %s", txt(r, POP3CHECK_TEXT_AGE));
 }
 
 static void long_tls(struct outbuf *b, const struct pop3check_result *r)

@@ -19,8 +19,8 @@
  * library at the end). Strings are borrowed from the YAML document. */
 struct settings {
     const char *cafile, *sni, *user;
-    long port, ip, top, retr, timeout_ms; /* 0: unset */
-    int tls, auth, insecure, list, uidl;
+    long port, ip, top, retr, timeout_ms, age_scan; /* 0: unset */
+    int tls, auth, insecure, list, uidl, age;
     int round_trip, smtp_tls; /* a round_trip, over TLS (not smtp_tls: none) */
 };
 
@@ -180,12 +180,12 @@ static int has_range(const struct pop3check_thresholds *t,
                NULL;
 }
 
-enum { T_TOTAL, T_PHASES, T_MESSAGES, T_OCTETS, T_CERT, T_COUNT };
-static const char *const thr_keys[T_COUNT] = {"total", "phases", "messages",
-                                              "octets", "cert_days"};
+enum { T_TOTAL, T_PHASES, T_MESSAGES, T_OCTETS, T_CERT, T_AGE, T_COUNT };
+static const char *const thr_keys[T_COUNT] = {
+    "total", "phases", "messages", "octets", "cert_days", "oldest_age"};
 
 static int get_thresholds(struct p3xc_ctx *x, const yaml_node_t *n,
-                          struct p3x_module *m, const struct settings *st)
+                          struct p3x_module *m, struct settings *st)
 {
     struct pop3check_thresholds *t = m->thr;
     yaml_node_t *v[T_COUNT];
@@ -195,8 +195,8 @@ static int get_thresholds(struct p3xc_ctx *x, const yaml_node_t *n,
     if (n == NULL)
         return 0;
     if (p3xc_want(x, n, "thresholds", YAML_MAPPING_NODE,
-                  "a mapping of total, phases, messages, octets, cert_days") !=
-        0)
+                  "a mapping of total, phases, messages, octets, cert_days, "
+                  "oldest_age") != 0)
         return -1;
     at = p3xc_push(x, "thresholds");
     if (p3xc_fields(x, n, thr_keys, T_COUNT, v, line) != 0 ||
@@ -207,8 +207,16 @@ static int get_thresholds(struct p3xc_ctx *x, const yaml_node_t *n,
                   P3XC_MEASURE(POP3CHECK_MEASURE_MESSAGES)) != 0 ||
         p3xc_pair(x, v[T_OCTETS], "octets", t,
                   P3XC_MEASURE(POP3CHECK_MEASURE_OCTETS)) != 0 ||
-        get_cert_days(x, v[T_CERT], t) != 0)
+        get_cert_days(x, v[T_CERT], t) != 0 ||
+        p3xc_pair(x, v[T_AGE], "oldest_age", t,
+                  P3XC_MEASURE(POP3CHECK_MEASURE_OLDEST_AGE)) != 0)
         return -1;
+    if (has_range(t, POP3CHECK_MEASURE_OLDEST_AGE)) {
+        if (st->user == NULL)
+            return p3xc_fail(x, line[T_AGE], "oldest_age",
+                             "needs a login: add user and password_file");
+        st->age = 1; /* a threshold on the age measures it */
+    }
     if (st->user == NULL && has_range(t, POP3CHECK_MEASURE_MESSAGES))
         return p3xc_fail(x, line[T_MESSAGES], "messages",
                          "needs a login: add user and password_file");
@@ -237,6 +245,8 @@ enum {
     M_COMMANDS,
     M_TOP,
     M_RETR,
+    M_AGE,
+    M_AGE_SCAN,
     M_TIMEOUT,
     M_TSTATE,
     M_THRESHOLDS,
@@ -258,6 +268,8 @@ static const char *const module_keys[M_COUNT] = {"tls",
                                                  "commands",
                                                  "top",
                                                  "retr",
+                                                 "age",
+                                                 "age_scan",
                                                  "timeout",
                                                  "timeout_state",
                                                  "thresholds",
@@ -313,6 +325,9 @@ static int module_checks(struct p3xc_ctx *x, struct p3x_module *m,
     if (get_commands(x, f->v[M_COMMANDS], st) != 0 ||
         get_msg(x, f->v[M_TOP], "top", &st->top) != 0 ||
         get_msg(x, f->v[M_RETR], "retr", &st->retr) != 0 ||
+        p3xc_bool(x, f->v[M_AGE], "age", &st->age) != 0 ||
+        p3xc_long(x, f->v[M_AGE_SCAN], "age_scan", 1, 100000, &st->age_scan,
+                  "a number of messages (1-100000)") != 0 ||
         p3xc_seconds(x, f->v[M_TIMEOUT], "timeout", 0.001, 3600, &timeout,
                      "a timeout (above 0 and at most 3600 s, such as 500ms, "
                      "10s, 1m or 10)") != 0 ||
@@ -354,9 +369,9 @@ static int tls_rules(struct p3xc_ctx *x, const struct fields *f,
 static int module_rules(struct p3xc_ctx *x, const struct p3x_module *m,
                         const struct fields *f, const struct settings *st)
 {
-    static const int need_login[] = {M_PWFILE,   M_TOKFILE, M_AUTH,
-                                     M_COMMANDS, M_TOP,     M_RETR};
-    static const int not_in_trip[] = {M_TOP, M_RETR};
+    static const int need_login[] = {M_PWFILE, M_TOKFILE, M_AUTH, M_COMMANDS,
+                                     M_TOP,    M_RETR,    M_AGE,  M_AGE_SCAN};
+    static const int not_in_trip[] = {M_TOP, M_RETR, M_AGE, M_AGE_SCAN};
     int set[M_COUNT] = {0};
 
     set[M_CAFILE] = st->cafile != NULL;
@@ -368,6 +383,8 @@ static int module_rules(struct p3xc_ctx *x, const struct p3x_module *m,
     set[M_COMMANDS] = st->list || st->uidl;
     set[M_TOP] = st->top != POP3CHECK_MSG_NONE;
     set[M_RETR] = st->retr != POP3CHECK_MSG_NONE;
+    set[M_AGE] = st->age && f->v[M_AGE] != NULL;
+    set[M_AGE_SCAN] = st->age_scan != 0;
     if (tls_rules(x, f, st, set) != 0)
         return -1;
     for (size_t i = 0; i < sizeof need_login / sizeof need_login[0]; i++)
@@ -396,9 +413,14 @@ static int module_rules(struct p3xc_ctx *x, const struct p3x_module *m,
         if (set[not_in_trip[i]] && st->round_trip)
             return p3xc_fail(x, f->line[not_in_trip[i]],
                              module_keys[not_in_trip[i]],
-                             "not with round_trip: a round trip reads only the "
-                             "headers of new messages and never fetches one "
-                             "(leave top and retr out)");
+                             i < 2 ? "not with round_trip: a round trip reads "
+                                     "only the headers of new messages and "
+                                     "never fetches one (leave top and retr "
+                                     "out)"
+                                   : "not with round_trip: the age is of a "
+                                     "mailbox that something else empties, "
+                                     "a round trip's holds its probes (a "
+                                     "module of its own)");
     return 0;
 }
 
@@ -416,10 +438,20 @@ static int module_options(struct p3xc_ctx *x, struct p3x_module *m,
         POP3CHECK_OPT_IP_VERSION, POP3CHECK_OPT_AUTH,
         POP3CHECK_OPT_INSECURE,   POP3CHECK_OPT_LIST,
         POP3CHECK_OPT_UIDL,       POP3CHECK_OPT_TOP,
-        POP3CHECK_OPT_RETR,       POP3CHECK_OPT_TIMEOUT_MS};
-    const long longs[] = {st->tls,      st->port,      st->ip,   st->auth,
-                          st->insecure, st->list,      st->uidl, st->top,
-                          st->retr,     st->timeout_ms};
+        POP3CHECK_OPT_RETR,       POP3CHECK_OPT_TIMEOUT_MS,
+        POP3CHECK_OPT_AGE,        POP3CHECK_OPT_AGE_SCAN};
+    const long longs[] = {st->tls,
+                          st->port,
+                          st->ip,
+                          st->auth,
+                          st->insecure,
+                          st->list,
+                          st->uidl,
+                          st->top,
+                          st->retr,
+                          st->timeout_ms,
+                          st->age || st->age_scan,
+                          st->age_scan};
     struct pop3check_options *o = m->opts;
 
     _Static_assert(sizeof str_keys / sizeof str_keys[0] ==

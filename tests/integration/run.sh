@@ -198,6 +198,65 @@ t "large mailbox" 0 "login ok, $LARGE_MESSAGES messages \($LARGE_OCTETS B\)" -- 
 t "RETR of a 10 MB message" 0 "retr_size=${BIG_OCTETS}B;;;0" -- "${stls[@]}" -u "$USER_BIG" --password-file "$pw/big" --retr 1
 t "RETR of a missing message" 2 '^POP3 CRITICAL - .*RETR 9 refused: -ERR' -- "${plain[@]}" "${small[@]}" --retr 9
 
+echo "== message age (TOP n 0 of fixtures with known dates)"
+# The dates of tests/integration/fixtures/aged, as date(1) reads them (not
+# the library's parser): message 3's Received: (the oldest), message 5's
+# Date: (its Received: lies in 2099), message 1's newest Received:.
+e3=$(date -u -d '2025-06-01 00:59:59' +%s) e5=$(date -u -d '2025-06-04 12:00:00' +%s)
+e1=$(date -u -d '2025-06-02 06:00:00' +%s)
+aged=(-u "$USER_AGED" --password-file "$pw/aged")
+# age_perf NAME LABEL EPOCH ARGS...: the perfdata LABEL of check_pop3 ARGS
+# is its age in seconds, now minus EPOCH as measured around the run.
+age_perf() {
+    local name=$1 label=$2 epoch=$3 t0 t1 out v
+    shift 3
+    t0=$(date +%s)
+    out=$(timeout 60 "$check" "$@" 2>&1)
+    t1=$(date +%s)
+    v=$(printf '%s\n' "$out" | head -1 | sed -n "s/.*[ |]$label=\([0-9]*\)s;.*/\1/p")
+    if [ -n "$v" ] && [ "$v" -ge $((t0 - epoch)) ] && [ "$v" -le $((t1 - epoch + 1)) ]; then
+        pass=$((pass + 1))
+        echo "ok   $name: $label=${v}s"
+    else
+        fail=$((fail + 1))
+        echo "FAIL $name: $label '${v:-}', want $((t0 - epoch)) .. $((t1 - epoch + 1))"
+        printf '%s\n' "$out" | sed 's/^/     | /' | head -10
+    fi
+}
+t "age: every message read (6 <= 10), the oldest is message 3" 0 \
+    '^POP3 OK - .* login ok, 6 messages \([0-9]+ B\), oldest [0-9]+ d [0-9]+ h in .* undated=2;;;0$' \
+    --line '^age: oldest message 3 \(Received: 2025-06-01 00:59:59Z\), newest message 5 \(Date: 2025-06-04 12:00:00Z\); 6 of 6 messages read, 2 undated$' \
+    -- "${plain[@]}" "${aged[@]}" --age -v
+age_perf "age: the oldest's age" oldest_age "$e3" "${plain[@]}" "${aged[@]}" --age
+age_perf "age: the newest's age (Date:, its Received: in the future not believed)" newest_age "$e5" "${plain[@]}" "${aged[@]}" --age
+t "age: message 1 and the last only (--age-scan 2)" 0 ' undated=1;;;0$' \
+    --line '^age: oldest message 1 \(Received: 2025-06-02 06:00:00Z\), newest message 1 \(Received: 2025-06-02 06:00:00Z\); 2 of 6 messages read, 1 undated$' \
+    -- "${plain[@]}" "${aged[@]}" --age-scan 2 -v
+age_perf "age: message 1's newest Received: (--age-scan 2)" oldest_age "$e1" "${plain[@]}" "${aged[@]}" --age-scan 2
+t "age: a transcript with TOP n 0 only, never RETR" 0 '^POP3 OK' \
+    --line '^C: TOP 6 0$' -- "${plain[@]}" "${aged[@]}" --age -vvv
+if grep -q '^C: RETR' <(timeout 60 "$check" "${plain[@]}" "${aged[@]}" --age -vvv 2>&1); then
+    fail=$((fail + 1)); echo "FAIL age: RETR sent"
+else
+    pass=$((pass + 1)); echo "ok   age: no RETR in the transcript"
+fi
+t "age warning (implies --age)" 1 '^POP3 WARNING - .*oldest message waited [0-9]+ d [0-9]+ h \([0-9]+ s, warning 3600\).*oldest_age=[0-9]+s;3600;;0' \
+    -- "${plain[@]}" "${aged[@]}" --age-warning 3600
+t "age critical" 2 '^POP3 CRITICAL - .*oldest message waited .*critical 86400\)' \
+    -- "${plain[@]}" "${aged[@]}" --age-warning 3600 --age-critical 86400
+t "age within its range" 0 '^POP3 OK - .*oldest_age=[0-9]+s;3000000000;;0' \
+    -- "${plain[@]}" "${aged[@]}" --age-warning 3000000000
+t "age: Date: only (the small fixtures, 2023)" 0 '^POP3 OK - .*, oldest [0-9]+ d' \
+    --line '^age: oldest message 1 \(Date: 2023-11-14 22:13:01Z\), newest message 3 \(Date: 2023-11-14 22:13:03Z\); 3 of 3 messages read, 0 undated$' \
+    -- "${plain[@]}" "${small[@]}" --age -v
+t "age: an empty mailbox has none (and no alert)" 0 '^POP3 OK - .* login ok, 0 messages \(0 B\) in [0-9.]+ s \|' \
+    --line '^age: the maildrop is empty$' \
+    -- "${plain[@]}" -u "$USER_EMPTY" --password-file "$pw/empty" --age-critical 1 -v
+t "age over STLS with the other commands" 0 '^POP3 OK - .*oldest_age=[0-9]+s;;;0 newest_age=[0-9]+s;;;0' \
+    -- "${stls[@]}" "${aged[@]}" --age --list --uidl --top last --retr first
+t "--age in a round trip is refused" 3 '^POP3 UNKNOWN - --age reads the messages of a mailbox that something else empties' \
+    -- "${plain[@]}" "${aged[@]}" --age --smtp-host 127.0.0.1
+
 echo "== thresholds"
 t "total warning" 1 '^POP3 WARNING - .*total [0-9.e-]+ s \(warning 0.000001\)' -- "${plain[@]}" -w 0.000001 -c 60
 t "total critical" 2 '^POP3 CRITICAL - .*total .*\(critical 0.000001\)' -- "${plain[@]}" -w 0.000001 -c 0.000001

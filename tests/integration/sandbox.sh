@@ -299,6 +299,13 @@ make_mail() {
 	files=("$SANDBOX_DIR"/mail/big/Maildir/cur/*)
 	BIG_OCTETS=$(octets_of "${files[@]}")
 
+	# aged: messages with known Received: and Date: headers (fixtures/aged,
+	# what each holds is its Subject:), in the order of their names.
+	for f in "$(dirname "${BASH_SOURCE[0]}")/fixtures/aged"/*.eml; do
+		u=$(basename "$f" .eml)
+		cp "$f" "$SANDBOX_DIR/mail/aged/Maildir/cur/$((1700000000 + u)).M${u}P1.pop3check-sandbox:2,"
+	done
+
 	# Mail processes run as an unprivileged uid; Dovecot refuses root.
 	chown -R "$MAIL_UID:$MAIL_GID" "$SANDBOX_DIR/mail"
 	find "$SANDBOX_DIR/mail" -type d -exec chmod 0700 {} +
@@ -920,6 +927,8 @@ write_env() {
 			SANDBOX_LMTP_PORT "$PORT_LMTP" \
 			SANDBOX_LMTP_HOSTNAME "$LMTP_HOSTNAME" \
 			SANDBOX_AUTH_SOCKET "$SANDBOX_DIR/run/$AUTH_SOCKET_NAME" \
+			USER_AGED aged \
+			PASS_AGED "${PASSWORDS[aged]}" \
 			USER_SCRAM scram \
 			PASS_SCRAM "${PASSWORDS[scram]}" \
 			OAUTH2_PORT "${OAUTH2_PORT:-}" \
@@ -1004,12 +1013,13 @@ cmd_start() {
 		[disabled]=disabled-pass-5
 		[trip]=trip-pass-6
 		[scram]=scram-pass-7
+		[aged]=aged-pass-8
 	)
 	# SANDBOX_TRIP_USERS=N adds mailboxes trip1 .. tripN (trip's password)
 	# for benchmarks of many round trips at once.
 	TRIP_USERS=${SANDBOX_TRIP_USERS:-0}
 	[[ $TRIP_USERS =~ ^[0-9]{1,4}$ ]] || die "SANDBOX_TRIP_USERS must be a number up to 9999"
-	USERS=(empty small large big disabled trip scram)
+	USERS=(empty small large big disabled trip scram aged)
 	for ((i = 1; i <= TRIP_USERS; i++)); do USERS+=("trip$i"); done
 
 	make_tls

@@ -145,7 +145,7 @@ static void test_options_number_key_refuses_string(void **state)
 static void test_options_unknown_key_refused(void **state)
 {
     struct pop3check_options *o = *state;
-    static const int bad[] = {999, 34, -1, 1 << 20};
+    static const int bad[] = {999, 36, -1, 1 << 20};
 
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         enum pop3check_opt k = (enum pop3check_opt)bad[i];
@@ -944,7 +944,7 @@ static void test_thresholds_bad_key_changes_nothing(void **state)
     struct pop3check_thresholds *t = *state;
     static const int bad_levels[] = {POP3CHECK_STATE_OK,
                                      POP3CHECK_STATE_UNKNOWN, 4, -1};
-    static const int bad_measures[] = {3, 999, -1};
+    static const int bad_measures[] = {4, 999, -1};
     static const int bad_phases[] = {POP3CHECK_PHASE_KNOWN, 999, -1};
 
     set_everything(t);

@@ -534,8 +534,17 @@ static void test_options_exact_messages(void **state)
          "'-', ':' only)"},
         {{"-H", "bad host", "--list"},
          "--password-file, --token-file, --token-url, --auth, --list, "
-         "--uidl, --top, --retr and the mailbox thresholds need a login: "
-         "add -u USER"},
+         "--uidl, --top, --retr, --age and the mailbox thresholds need a "
+         "login: add -u USER"},
+        {{"-H", "h", "--age-warning", "3600"},
+         "--password-file, --token-file, --token-url, --auth, --list, "
+         "--uidl, --top, --retr, --age and the mailbox thresholds need a "
+         "login: add -u USER"},
+        {{"-H", "h", "-u", "u", "--age-scan", "0"},
+         "--age-scan '0': give a number of messages, 1 to 100000"},
+        {{"-H", "h", "-u", "u", "--age-critical", "a day"},
+         "--age-critical 'a day' is not a range such as 10, 10:, ~:10, "
+         "10:20 or @10:20"},
     };
 
     (void)state;

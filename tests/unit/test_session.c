@@ -537,6 +537,164 @@ static void test_session_fail_charges_current_phase(void **state)
     assert_int_equal(f->r.phase_us[POP3CHECK_PHASE_QUIT], 700);
 }
 
+/* ---- the age of messages (age.c) ---- */
+
+#define WALL 1796292000 /* 2026-12-03 10:00:00Z */
+
+static void age_login(struct fixture *f, const char *stat, long scan)
+{
+    f->cfg.age = 1;
+    f->cfg.age_scan = scan;
+    f->cfg.wall_s = WALL;
+    login(f, stat);
+}
+
+/* Message 1's newest Received: counts, not the older hop below it nor its
+ * Date:; the last has only a Date:. Messages between are not read. */
+static void test_age_first_and_last(void **state)
+{
+    struct fixture *f = *state;
+
+    age_login(f, "+OK 5 5000\r\n", 2);
+    expect_sent(f, "TOP 1 0");
+    feed(f, "+OK\r\n"
+            "Return-Path: <a@example.test>\r\n"
+            "Received: from mx.example.test by pop.example.test with LMTP;\r\n"
+            " Tue, 1 Dec 2026 10:00:00 +0000\r\n"
+            "Received: from far.example.test by mx.example.test; Mon, 30 Nov "
+            "2026 09:00:00 +0000\r\n"
+            "Date: Mon, 30 Nov 2026 08:00:00 +0000\r\n"
+            "\r\n"
+            ".\r\n");
+    expect_sent(f, "TOP 5 0");
+    feed(f, "+OK\r\nDate: Thu, 3 Dec 2026 09:00:00 +0000\r\nSubject: s\r\n\r\n"
+            ".\r\n");
+    quit_ok(f, P3_SESS_DONE);
+    assert_int_equal(f->r.oldest_msg, 1);
+    assert_int_equal(f->r.oldest_age, 2 * 86400);
+    assert_int_equal(f->r.oldest_source, POP3CHECK_AGE_RECEIVED);
+    assert_int_equal(f->r.newest_msg, 5);
+    assert_int_equal(f->r.newest_age, 3600);
+    assert_int_equal(f->r.newest_source, POP3CHECK_AGE_DATE);
+    assert_int_equal(f->r.age_read, 2);
+    assert_int_equal(f->r.age_undated, 0);
+    assert_int_equal(f->r.phase_us[POP3CHECK_PHASE_TOP], 200);
+    assert_string_equal(f->r.age_text,
+                        "oldest message 1 (Received: 2026-12-01 10:00:00Z), "
+                        "newest message 5 (Date: 2026-12-03 09:00:00Z); 2 of 5 "
+                        "messages read, 0 undated");
+}
+
+/* With few messages every one is read: the oldest need not be the first.
+ * Zones are honoured; undated and malformed messages are counted. */
+static void test_age_scans_all_when_few(void **state)
+{
+    struct fixture *f = *state;
+
+    age_login(f, "+OK 3 3000\r\n", 10);
+    expect_sent(f, "TOP 1 0");
+    feed(f, "+OK\r\nDate: yesterday\r\n\r\n.\r\n");
+    expect_sent(f, "TOP 2 0");
+    feed(f, "+OK\r\nReceived: by pop.example.test; Wed, 2 Dec 2026 "
+            "05:00:00 -0500\r\n\r\n.\r\n");
+    expect_sent(f, "TOP 3 0");
+    feed(f, "+OK\r\nReceived: from a by b with LMTP id x\r\n"
+            "..dot-stuffed: header\r\n\r\n.\r\n");
+    quit_ok(f, P3_SESS_DONE);
+    assert_int_equal(f->r.oldest_msg, 2);
+    assert_int_equal(f->r.newest_msg, 2);
+    assert_int_equal(f->r.oldest_age, 86400); /* 10:00Z, a day ago */
+    assert_int_equal(f->r.age_read, 3);
+    assert_int_equal(f->r.age_undated, 2);
+    assert_non_null(strstr(f->trace, "message 1 has no date to believe "
+                                     "(Received: none; Date: none or "
+                                     "malformed)"));
+    assert_non_null(strstr(f->trace, "message 3 has no date to believe "
+                                     "(Received: undated or malformed"));
+}
+
+/* A date far ahead of this host's clock is not believed (Date: is used
+ * instead); one a little ahead is an age of 0. */
+static void test_age_future_dates(void **state)
+{
+    struct fixture *f = *state;
+
+    age_login(f, "+OK 2 2000\r\n", 10);
+    expect_sent(f, "TOP 1 0");
+    feed(f, "+OK\r\nReceived: by b; Thu, 3 Dec 2026 11:00:00 +0000\r\n"
+            "Date: Thu, 3 Dec 2026 08:00:00 +0000\r\n\r\n.\r\n");
+    expect_sent(f, "TOP 2 0");
+    feed(f, "+OK\r\nReceived: by b; Thu, 3 Dec 2026 10:02:00 +0000\r\n\r\n"
+            ".\r\n");
+    quit_ok(f, P3_SESS_DONE);
+    assert_int_equal(f->r.oldest_msg, 1);
+    assert_int_equal(f->r.oldest_source, POP3CHECK_AGE_DATE);
+    assert_int_equal(f->r.oldest_age, 2 * 3600);
+    assert_int_equal(f->r.newest_msg, 2);
+    assert_int_equal(f->r.newest_age, 0);
+    assert_int_equal(f->r.age_undated, 0);
+    assert_non_null(strstr(f->trace, "message 1: Received: 2026-12-03 "
+                                     "11:00:00Z is ahead of this host's "
+                                     "clock: not believed"));
+}
+
+static void test_age_empty_maildrop(void **state)
+{
+    struct fixture *f = *state;
+
+    age_login(f, "+OK 0 0\r\n", 10);
+    quit_ok(f, P3_SESS_DONE);
+    assert_int_equal(f->r.age_read, 0);
+    assert_int_equal(f->r.oldest_age, -1);
+    assert_int_equal(f->r.oldest_msg, -1);
+    assert_string_equal(f->r.age_text, "the maildrop is empty");
+    assert_int_equal(f->r.phase_us[POP3CHECK_PHASE_TOP], -1);
+}
+
+/* No message with a date: the age stays unknown, the text says why. */
+static void test_age_nothing_dated(void **state)
+{
+    struct fixture *f = *state;
+
+    age_login(f, "+OK 1 100\r\n", 10);
+    expect_sent(f, "TOP 1 0");
+    feed(f, "+OK\r\nSubject: no date\r\n\r\n.\r\n");
+    quit_ok(f, P3_SESS_DONE);
+    assert_int_equal(f->r.oldest_age, -1);
+    assert_int_equal(f->r.age_undated, 1);
+    assert_string_equal(f->r.age_text, "no message read has a date to "
+                                       "believe; 1 of 1 messages read, 1 "
+                                       "undated");
+}
+
+/* The age comes before the options' own TOP and RETR; a refused TOP fails
+ * the probe with kind command, saying what it was for. */
+static void test_age_then_top_and_refusal(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.top = POP3CHECK_MSG_LAST;
+    age_login(f, "+OK 1 100\r\n", 10);
+    expect_sent(f, "TOP 1 0");
+    feed(f, "+OK\r\nDate: Thu, 3 Dec 2026 09:00:00 +0000\r\n\r\n.\r\n");
+    expect_sent(f, "TOP 1 0");
+    feed(f, "+OK\r\nDate: x\r\n\r\n.\r\n");
+    quit_ok(f, P3_SESS_DONE);
+    assert_int_equal(f->r.oldest_age, 3600);
+    assert_int_equal(f->r.top_msg, 1);
+    teardown(state);
+    setup(state);
+    f = *state;
+    age_login(f, "+OK 2 100\r\n", 10);
+    expect_sent(f, "TOP 1 0");
+    feed(f, "-ERR unknown command\r\n");
+    quit_ok(f, P3_SESS_FAILED);
+    assert_int_equal(f->r.error, POP3CHECK_E_COMMAND);
+    assert_int_equal(f->r.failed_phase, POP3CHECK_PHASE_TOP);
+    assert_non_null(
+        strstr(f->r.error_text, "TOP 1 0 (for the age of messages) refused"));
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -570,6 +728,12 @@ int main(void)
         T(test_session_eof_mid_reply),
         T(test_session_unsolicited_data),
         T(test_session_fail_charges_current_phase),
+        T(test_age_first_and_last),
+        T(test_age_scans_all_when_few),
+        T(test_age_future_dates),
+        T(test_age_empty_maildrop),
+        T(test_age_nothing_dated),
+        T(test_age_then_top_and_refusal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
