@@ -156,6 +156,20 @@ static int add_mailbox(const struct probe_out *o,
         {"pop3_retr_size_bytes",
          "Size of the message retrieved by RETR in bytes.",
          POP3CHECK_FIG_RETR_OCTETS},
+        {"pop3_mailbox_oldest_message_age_seconds",
+         "Seconds since the oldest message arrived: the date of its newest "
+         "Received: header, else its Date: (module key age).",
+         POP3CHECK_FIG_OLDEST_AGE},
+        {"pop3_mailbox_newest_message_age_seconds",
+         "Seconds since the newest message arrived (module key age).",
+         POP3CHECK_FIG_NEWEST_AGE},
+        {"pop3_mailbox_age_messages_read",
+         "Messages whose headers were read for the age (TOP n 0).",
+         POP3CHECK_FIG_AGE_READ},
+        {"pop3_mailbox_undated_messages",
+         "Messages read for the age without a date to believe (none, "
+         "malformed, or ahead of this host's clock).",
+         POP3CHECK_FIG_AGE_UNDATED},
     };
 
     for (size_t i = 0; i < sizeof fig / sizeof *fig; i++) {

@@ -109,7 +109,8 @@ _Static_assert(P3M_RESOLVE_TIME == 15 && P3M_TOTAL_TIME == 28 &&
                    P3M_INTERNAL_ERRORS == 43 && P3M_ERROR_KIND == 45 &&
                    P3M_SMTP_RESOLVE_TIME == 46 && P3M_NOT_DELIVERED == 54 &&
                    P3M_ROUND_TRIP == 55 && P3M_LAST_POLLS == 60 &&
-                   P3M_TOKEN_TIME == 61 && P3M_LAST == P3M_TOKEN_TIME,
+                   P3M_TOKEN_TIME == 61 && P3M_OLDEST_AGE == 62 &&
+                   P3M_UNDATED == 64 && P3M_LAST == P3M_UNDATED,
                "published column numbers never change");
 _Static_assert(POP3CHECK_PHASE_SMTP_RESOLVE == 14 &&
                    POP3CHECK_PHASE_SMTP_SUBMIT == 19,
@@ -398,6 +399,31 @@ static int mailbox_tls_cell(netsnmp_variable_list *vb, const struct p3m_row *w,
     }
 }
 
+/* Columns 62-64: the age of the messages, from the last probe only (an
+ * age read earlier would be wrong by now). */
+static int age_cell(netsnmp_variable_list *vb, const struct p3m_row *w, int col)
+{
+    const struct pop3check_result *r = w->have ? w->r : NULL;
+    int64_t v = -1;
+
+    switch (col) {
+    case P3M_OLDEST_AGE:
+    case P3M_NEWEST_AGE:
+        if (r != NULL)
+            v = pop3check_result_figure(r, col == P3M_OLDEST_AGE
+                                               ? POP3CHECK_FIG_OLDEST_AGE
+                                               : POP3CHECK_FIG_NEWEST_AGE);
+        return set_int(vb, v < 0 ? -1 : v > 2147483647 ? 2147483647 : (long)v);
+    case P3M_UNDATED:
+        return set_unsigned(
+            vb, ASN_GAUGE,
+            r ? gauge(pop3check_result_figure(r, POP3CHECK_FIG_AGE_UNDATED))
+              : 0);
+    default:
+        return P3M_NO_VALUE;
+    }
+}
+
 /* Columns 55-60: a round trip's. */
 static int trip_cell(netsnmp_variable_list *vb, const struct p3m_row *w,
                      int col)
@@ -462,6 +488,8 @@ int p3m_cell(netsnmp_variable_list *vb, const struct p3m_row *w, int col)
         return mailbox_tls_cell(vb, w, col);
     if (col >= P3M_ROUND_TRIP && col <= P3M_LAST_POLLS)
         return trip_cell(vb, w, col);
+    if (col >= P3M_OLDEST_AGE && col <= P3M_UNDATED)
+        return age_cell(vb, w, col);
     return counter_cell(vb, w, col);
 }
 

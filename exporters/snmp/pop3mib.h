@@ -83,8 +83,11 @@ enum p3m_column {
     P3M_STALE_CLEANED = 59,      /* pop3ProbeStaleCleaned */
     P3M_LAST_POLLS = 60,         /* pop3ProbeLastPolls */
     P3M_TOKEN_TIME = 61,         /* pop3ProbeTokenTime */
+    P3M_OLDEST_AGE = 62,         /* pop3ProbeOldestMessageAge */
+    P3M_NEWEST_AGE = 63,         /* pop3ProbeNewestMessageAge */
+    P3M_UNDATED = 64,            /* pop3ProbeUndatedMessages */
     P3M_FIRST = P3M_HOST,
-    P3M_LAST = P3M_TOKEN_TIME
+    P3M_LAST = P3M_UNDATED
 };
 
 /* Pop3ProbeDelivery: what a round trip's result says of its message. */

@@ -111,6 +111,13 @@ modules:
     token_file: $work/oauth.token
     auth: xoauth2
     allowed_targets: ["127.0.0.1"]
+  aged:
+    user: $USER_AGED
+    password_file: $SANDBOX_DIR/pass/$USER_AGED
+    age: true
+    thresholds:
+      oldest_age: { warning: "86400" }
+    allowed_targets: ["127.0.0.1"]
   scram:
     user: $USER_SCRAM
     password_file: $SANDBOX_DIR/pass/$USER_SCRAM
@@ -212,7 +219,7 @@ if out=$("$build/pop3_exporter" -h 2>&1) && [[ $out == *"--config.file FILE"* ]]
 else
     ko "-h" "$out"
 fi
-flag "--config.file=FILE" "0:$work/pop3check.yml: ok, 12 modules, 4 targets" \
+flag "--config.file=FILE" "0:$work/pop3check.yml: ok, 13 modules, 4 targets" \
     --config.file="$work/pop3check.yml" --config.check
 
 echo "== start"
@@ -253,9 +260,19 @@ probe() {
     ok "$name: 200, text 0.0.4, promtool clean"
 }
 
-# has NAME LINE: the body holds exactly this sample line.
+# has NAME LINE: the body holds exactly this sample line. On a failure the
+# body's samples are shown: for a scheduled target's line, its own that
+# are not 0 (its errors), and what the sandbox Dovecot said last.
 has() {
-    if grep -qxF -- "$2" "$work/$1.body"; then ok "$1: $2"; else ko "$1: no line '$2'" "$(grep -v '^#' "$work/$1.body")"; fi
+    local t
+    if grep -qxF -- "$2" "$work/$1.body"; then ok "$1: $2"; return; fi
+    t=$(sed -n 's/.*target="\([^"]*\)".*/\1/p' <<< "$2")
+    if [ -z "$t" ]; then
+        ko "$1: no line '$2'" "$(grep -v '^#' "$work/$1.body")"
+        return
+    fi
+    ko "$1: no line '$2'" "$(grep -F "target=\"$t\"" "$work/$1.body" | grep -Ev '_bucket|[ {]0$| 0$' | head -12
+        grep -Ev 'Logged in|Logged out|Password mismatch|auth failed|lmtp' "$SANDBOX_DIR/dovecot.log" | tail -4)"
 }
 
 echo "== /probe"
@@ -264,6 +281,33 @@ has good "probe_success 1"
 has good "pop3_mailbox_messages $SMALL_MESSAGES"
 has good "pop3_mailbox_size_bytes $SMALL_OCTETS"
 has good "pop3_mailbox_largest_bytes $SMALL_LARGEST"
+
+# The age of tests/integration/fixtures/aged (see the integration suite):
+# message 3's Received: is the oldest, as date(1) reads it.
+e3=$(date -u -d '2025-06-01 00:59:59' +%s)
+t0=$(date +%s)
+probe aged "target=127.0.0.1:$PORT_PLAIN&module=aged"
+t1=$(date +%s)
+has aged "probe_success 1"
+has aged "pop3_probe_status 1"
+has aged "pop3_mailbox_age_messages_read 6"
+has aged "pop3_mailbox_undated_messages 2"
+v=$(sed -n 's/^pop3_mailbox_oldest_message_age_seconds //p' "$work/aged.body")
+if [ -n "$v" ] && [ "$v" -ge $((t0 - e3)) ] && [ "$v" -le $((t1 - e3 + 1)) ]; then
+    ok "aged: pop3_mailbox_oldest_message_age_seconds $v (message 3, a warning above a day)"
+else
+    ko "aged: pop3_mailbox_oldest_message_age_seconds '${v:-}', want $((t0 - e3)) .. $((t1 - e3 + 1))" "$(grep age "$work/aged.body")"
+fi
+if grep -q '^pop3_mailbox_newest_message_age_seconds [0-9]' "$work/aged.body"; then
+    ok "aged: the newest's age"
+else
+    ko "aged: no pop3_mailbox_newest_message_age_seconds"
+fi
+if grep -q '^pop3_mailbox_oldest_message_age_seconds' "$work/good.body"; then
+    ko "good: an age without age: true"
+else
+    ok "good: no age series without age: true"
+fi
 has good "pop3_probe_status 1"
 has good 'pop3_probe_error{kind="auth"} 0'
 probe banner "target=127.0.0.1:$PORT_PLAIN&module=banner"

@@ -132,6 +132,12 @@ modules:
       client_secret_file: $pw/client-secret
       scope: pop3
     timeout: 5s
+  # the age of tests/integration/fixtures/aged (every message read)
+  aged:
+    user: $USER_AGED
+    password_file: $pw/aged
+    age: true
+    timeout: 5s
   grant_refused:
     user: $USER_SMALL
     oauth2:
@@ -184,8 +190,12 @@ targets:
     target: 127.0.0.1:$PORT_PLAIN
     module: grant_refused
     interval: 2s
+  - name: old-mail
+    target: 127.0.0.1:$PORT_PLAIN
+    module: aged
+    interval: 2s
 EOF
-NTARGETS=11
+NTARGETS=12
 
 echo "== the MIB"
 mib="$top/exporters/snmp/POP3-MONITOR-MIB.txt"
@@ -197,10 +207,10 @@ else
     echo "skip smilint: the base MIBs are not at $shared_mibs (set SHARED_MIBS)"
 fi
 n=$(grep -c '::= { pop3ProbeEntry ' "$mib")
-check "columns in the MIB (the index and 60 read-only)" "$n" 61
+check "columns in the MIB (the index and 63 read-only)" "$n" 64
 # Every column and notification by its number, as the agent serves it.
-n=$(for c in $(seq 1 61); do grep -c "::= { pop3ProbeEntry $c }" "$mib"; done | sort -u | paste -sd,)
-check "columns 1-61 each defined once" "$n" 1
+n=$(for c in $(seq 1 64); do grep -c "::= { pop3ProbeEntry $c }" "$mib"; done | sort -u | paste -sd,)
+check "columns 1-64 each defined once" "$n" 1
 n=$(for c in 1 2 3 4; do grep -c "::= { pop3MonitorNotifications $c }" "$mib"; done | sort -u | paste -sd,)
 check "notifications 1-4 each defined once" "$n" 1
 
@@ -249,7 +259,7 @@ rows_ready() {
     local want=${1:-1} t runs
     for _ in $(seq 150); do
         local all=1
-        for t in good pop3s wrong-password refused flappy grant-each grant-kept grant-refused; do
+        for t in good pop3s wrong-password refused flappy grant-each grant-kept grant-refused old-mail; do
             runs=$(val 33 "$t")
             if ! [[ "$runs" =~ ^[0-9]+$ ]] || [ "$runs" -lt "$want" ]; then all=0; break; fi
         done
@@ -339,6 +349,26 @@ for c in 57 58 59; do check "good: round trip counter $c" "$(col "$c" good)" "Co
 check "good: last polls (60)" "$(col 60 good)" "Gauge32: 0"
 # A probe that logs in with a password: no token phase.
 check "good: token phase not performed (61)" "$(col 61 good)" "Gauge32: 0"
+# A module that does not measure the age: -1, -1, 0.
+check "good: no oldest age (62)" "$(col 62 good)" "INTEGER: -1"
+check "good: no newest age (63)" "$(col 63 good)" "INTEGER: -1"
+check "good: no undated messages (64)" "$(col 64 good)" "Gauge32: 0"
+# The aged fixtures: message 3's Received: is the oldest, message 5's Date:
+# the newest (as date(1) reads them), two messages undated.
+e3=$(date -u -d '2025-06-01 00:59:59' +%s) e5=$(date -u -d '2025-06-04 12:00:00' +%s)
+t1=$(date +%s)
+for c in 62 63; do
+    e=$e3
+    [ "$c" = 63 ] && e=$e5
+    v=$(val "$c" old-mail)
+    # probed within the last interval or two (and a second of rounding)
+    if [[ $v =~ ^[0-9]+$ ]] && [ "$v" -le $((t1 - e + 1)) ] && [ "$v" -ge $((t1 - e - 10)) ]; then
+        ok "old-mail: message age ($c): $v s"
+    else
+        ko "old-mail: message age ($c) '$v', want about $((t1 - e))"
+    fi
+done
+check "old-mail: undated messages (64)" "$(col 64 old-mail)" "Gauge32: 2"
 
 check "pop3s: status = check_pop3's" "$(val 7 pop3s)" "$cp_tls_rc"
 check "pop3s: TLS mode implicit" "$(val 4 pop3s)" 2
@@ -417,7 +447,7 @@ check "pop3s-default-port: TLS mode implicit (4)" "$(val 4 pop3s-default-port)" 
 echo "== requests the table cannot answer"
 out=$(snmp snmpget "$AGENT" "$ENTRY.7.$(idx nosuch)" 2>&1)
 if grep -q 'No Such Instance' <<< "$out"; then ok "unknown target: noSuchInstance"; else ko "unknown target" "$out"; fi
-out=$(snmp snmpget "$AGENT" "$ENTRY.62.$(idx good)" 2>&1)
+out=$(snmp snmpget "$AGENT" "$ENTRY.65.$(idx good)" 2>&1)
 if grep -q 'No Such Object' <<< "$out"; then ok "unknown column: noSuchObject"; else ko "unknown column" "$out"; fi
 out=$(snmp snmpget "$AGENT" "$ENTRY.1.$(idx good)" 2>&1)
 if grep -q 'No Such Object' <<< "$out"; then ok "the index column is not readable"; else ko "index column" "$out"; fi
@@ -425,14 +455,14 @@ if grep -q 'No Such Object' <<< "$out"; then ok "the index column is not readabl
 echo "== walks"
 snmp snmpwalk "$AGENT" "$ROOT" > "$work/walk.txt" 2>&1
 n=$(grep -c "^.$ENTRY\." "$work/walk.txt")
-check "snmpwalk: 60 columns x $NTARGETS targets" "$n" $((60 * NTARGETS))
-n=$(grep -c "^.$ENTRY\.61\." "$work/walk.txt")
-check "snmpwalk: the last column (61) of every target" "$n" "$NTARGETS"
+check "snmpwalk: 63 columns x $NTARGETS targets" "$n" $((63 * NTARGETS))
+n=$(grep -c "^.$ENTRY\.64\." "$work/walk.txt")
+check "snmpwalk: the last column (64) of every target" "$n" "$NTARGETS"
 n=$(grep -c "^.$ENTRY\.61\.$(idx good) = Gauge32: 0$" "$work/walk.txt")
 check "snmpwalk: good's token time (61), not performed, is 0" "$n" 1
 snmp snmpbulkwalk "$AGENT" "$ROOT" > "$work/bulkwalk.txt" 2>&1
 n=$(grep -c "^.$ENTRY\." "$work/bulkwalk.txt")
-check "snmpbulkwalk: the same cells" "$n" $((60 * NTARGETS))
+check "snmpbulkwalk: the same cells" "$n" $((63 * NTARGETS))
 if cut -d' ' -f1 "$work/walk.txt" | diff -q - <(cut -d' ' -f1 "$work/bulkwalk.txt") > /dev/null; then ok "GETNEXT and GETBULK walk the same OIDs in the same order"; else ko "walk and bulkwalk differ"; fi
 if sed -n "s/^.$ENTRY\.2\.\([0-9.]*\) = .*/\1/p" "$work/walk.txt" | head -3 | diff -q - <(printf '%s\n' "$(idx good)" "$(idx pop3s)" "$(idx flappy)") > /dev/null; then
     ok "rows in index order (shorter names first)"
@@ -538,7 +568,7 @@ dlmod_checks() { # dlmod_checks WHAT
     check "$1: wrong-password status and kind" "$(val 7 wrong-password)/$(val 45 wrong-password)" "$cp_wrong_rc/8"
     check "$1: refused status and kind" "$(val 7 refused)/$(val 45 refused)" "$cp_refused_rc/3"
     n=$(snmp snmpwalk "$AGENT" "$ENTRY" 2>/dev/null | grep -c "^.$ENTRY\.")
-    check "$1: walk" "$n" $((60 * NTARGETS))
+    check "$1: walk" "$n" $((63 * NTARGETS))
     check "$1: good no round trip, delivery none" "$(val 55 good)/$(val 56 good)" "2/1"
 }
 # Built with sanitizers (make asan), the module needs their runtimes

@@ -48,6 +48,7 @@ modules:
     cafile: $CA_FILE
     user: $USER_SMALL
     password_file: $pw/small
+    age: true
     allowed_targets: ["127.0.0.1"]
 targets:
   - name: sched
