@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Every committed source, script, man page and config carries the SPDX
 # line within its first three lines; data files (JSON, fuzz corpora, ABI dumps,
-# recorded streams, the changelog) are covered by LICENSE and
+# recorded streams, fixture mail, the changelog) are covered by LICENSE and
 # debian/copyright's "Files: *". Usage: tests/licence.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,8 @@ bad=0 n=0
 while IFS= read -r f; do
     case $f in
     *.json | *.md | LICENSE | packaging/debian/changelog | packaging/debian/source/format | \
-        packaging/debian/copyright | */corpus/* | */regressions/* | tests/unit/streams/* | checks/abi/*) continue ;;
+        packaging/debian/copyright | */corpus/* | */regressions/* | tests/unit/streams/* | checks/abi/* | \
+        tests/integration/fixtures/*) continue ;;
     esac
     n=$((n + 1))
     if ! head -n 3 "$f" | grep -q 'SPDX-License-Identifier: MIT'; then

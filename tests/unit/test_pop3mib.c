@@ -392,7 +392,7 @@ static void test_pop3mib_no_such_column(void **state)
     probed(f, POP3CHECK_STATE_OK);
     assert_no_value(f, 0);
     assert_no_value(f, 1); /* the index */
-    assert_no_value(f, 62);
+    assert_no_value(f, 65);
     assert_no_value(f, -1);
 }
 
@@ -682,6 +682,31 @@ static void test_pop3mib_token_performed(void **state)
     assert_octets(f, 14, "\xdb\x08\x04", 3);
 }
 
+/* Columns 62-64: -1, -1, 0 before a probe and without the age; the
+ * last probe's figures with it; an age beyond Integer32 saturates. */
+static void test_pop3mib_age_columns(void **state)
+{
+    struct fixture *f = *state;
+    struct pop3check_result *r;
+
+    assert_int_equal(cell_int(f, 62, ASN_INTEGER), -1);
+    assert_int_equal(cell_int(f, 63, ASN_INTEGER), -1);
+    assert_int_equal(cell_int(f, 64, ASN_GAUGE), 0);
+    r = probed(f, POP3CHECK_STATE_OK);
+    assert_int_equal(cell_int(f, 62, ASN_INTEGER), -1);
+    assert_int_equal(cell_int(f, 64, ASN_GAUGE), 0);
+    r->oldest_age = 90000;
+    r->newest_age = 0;
+    r->age_undated = 2;
+    assert_int_equal(cell_int(f, 62, ASN_INTEGER), 90000);
+    assert_int_equal(cell_int(f, 63, ASN_INTEGER), 0);
+    assert_int_equal(cell_int(f, 64, ASN_GAUGE), 2);
+    r->oldest_age = 5000000000LL;
+    assert_int_equal(cell_int(f, 62, ASN_INTEGER), 2147483647);
+    f->row.have = 0; /* not yet probed again after a reload */
+    assert_int_equal(cell_int(f, 62, ASN_INTEGER), -1);
+}
+
 /* The token endpoint refused the client: failed in token(23), kind
  * auth(8); its time up to the failure, no bit, nothing after it. */
 static void test_pop3mib_token_failed(void **state)
@@ -767,6 +792,7 @@ int main(void)
         T(test_pop3mib_counters_by_column),
         T(test_pop3mib_octets_counter64),
         T(test_pop3mib_no_such_column),
+        T(test_pop3mib_age_columns),
         T(test_pop3mib_ordinary_probe_no_round_trip),
         T(test_pop3mib_round_trip_delivered),
         T(test_pop3mib_round_trip_delivered_dele_failed),
