@@ -63,7 +63,7 @@ LIB_SRC = checks/alloc.c checks/text.c checks/secret.c checks/global.c \
           checks/bearer.c checks/tokstore.c checks/range.c \
           checks/smtpreply.c checks/maildate.c checks/headers.c checks/probeid.c \
           checks/result.c checks/options.c checks/thresholds.c \
-          checks/evaluate.c checks/uidset.c checks/sess.c checks/polls.c checks/age.c \
+          checks/evaluate.c checks/uidset.c checks/seen.c checks/sess.c checks/polls.c checks/age.c \
           checks/sasl.c checks/auth.c checks/commands.c \
           checks/session.c checks/tracker.c checks/loop.c checks/curlm.c \
           checks/curlio.c checks/grant.c checks/conn.c checks/smtpconn.c \
@@ -109,7 +109,7 @@ SNMP_PIC_OBJ   = $(SNMP_MODULE_SRC:%.c=$(BUILD)/obj-pic/%.o) \
 # Unit tests by what they link: the core alone, the plugin's parts, the
 # config parser; test_alloc and test_expose have rules of their own.
 CORE_TESTS   = range reply body session polls digest evaluate names api loop tracker \
-               conn dialog secret mail scram bearer grant
+               conn dialog secret mail scram bearer grant seen
 PLUGIN_TESTS = output options
 UNIT_TESTS   = $(CORE_TESTS) $(PLUGIN_TESTS) alloc config expose schedule
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)

@@ -5,6 +5,7 @@
  * commands after STAT are polls.c's. */
 #include <string.h>
 
+#include "seen.h"
 #include "sess.h"
 
 static long resolve_msg(const struct p3_session *s, long sel)
@@ -22,6 +23,28 @@ static enum p3_sess_rc command(struct p3_session *s, enum pop3check_phase ph,
     p3_sess_begin(s, ph, step, now);
     p3_sess_send(s, line, NULL);
     return P3_SESS_CONTINUE;
+}
+
+/* The first sightings after a UIDL listing (or an empty maildrop). */
+static void first_seen(struct p3_session *s)
+{
+    int64_t oldest;
+    size_t n;
+    char note[120];
+
+    if (s->r->messages <= 0)
+        p3_seen_begin(s->cfg.seen);
+    n = p3_seen_end(s->cfg.seen, &oldest);
+    s->r->wait_tracked = (int64_t)n;
+    s->r->longest_wait = oldest < 0               ? -1
+                         : oldest < s->cfg.wall_s ? s->cfg.wall_s - oldest
+                                                  : 0;
+    if (p3_seen_dropped(s->cfg.seen) > 0) {
+        p3_format(note, sizeof note,
+                  "first sightings: %zu messages beyond the %d tracked",
+                  p3_seen_dropped(s->cfg.seen), P3_SEEN_MAX);
+        p3_sess_trace(s, POP3CHECK_TRACE_INFO, note, strlen(note));
+    }
 }
 
 /* The age's next TOP n 0: 1 when queued, 0 when the age is read (or the
@@ -56,8 +79,10 @@ static enum p3_sess_rc next_command(struct p3_session *s, int64_t now)
             return command(s, POP3CHECK_PHASE_LIST, P3_S_LIST, "LIST", now);
         /* fall through */
     case P3_S_LIST:
-        if (s->cfg.uidl)
+        if (s->cfg.uidl || (s->cfg.seen != NULL && s->r->messages > 0))
             return command(s, POP3CHECK_PHASE_UIDL, P3_S_UIDL, "UIDL", now);
+        if (s->cfg.seen != NULL) /* an empty maildrop: nothing waits */
+            first_seen(s);
         /* fall through */
     case P3_S_UIDL:
     case P3_S_AGE:
@@ -107,6 +132,8 @@ static enum p3_sess_rc listing_done(struct p3_session *s, int64_t now)
             p3_sess_fail(s, POP3CHECK_E_PROTOCOL, msg, now);
             return P3_SESS_FAILED;
         }
+        if (s->cfg.seen != NULL && s->cfg.poll == NULL)
+            first_seen(s);
         return next_command(s, now);
     }
     r->listed = s->list_count;
@@ -136,6 +163,19 @@ enum p3_sess_rc p3_sess_cmd_listing(struct p3_session *s, const char *line,
     }
     if (s->cfg.poll != NULL && s->step == P3_S_UIDL)
         return p3_poll_uid(s, line, len, now);
+    if (s->cfg.seen != NULL && s->step == P3_S_UIDL) {
+        long n;
+        const char *uid;
+        size_t ulen;
+        if (p3_parse_uid(line, len, &n, &uid, &ulen) != 0 ||
+            n != s->list_count + 1)
+            return p3_sess_bad_reply(s, "UIDL", line, len, now);
+        if (s->list_count == 0)
+            p3_seen_begin(s->cfg.seen);
+        (void)p3_seen_mark(s->cfg.seen, uid, ulen, s->cfg.wall_s);
+        s->list_count++;
+        return P3_SESS_CONTINUE;
+    }
     rc = p3_parse_listing(line, len, &num, s->step == P3_S_LIST ? &size : NULL);
     if (rc != 0 || num != s->list_count + 1)
         return p3_sess_bad_reply(s, p3_sess_command(s->step), line, len, now);

@@ -91,6 +91,10 @@ int p3_parse_stat(const char *text, size_t len, int64_t *count,
 /* One scan listing line "n size" (LIST) or "n uid" (UIDL, size NULL):
  * 0 on success, -1 if malformed. */
 int p3_parse_listing(const char *line, size_t len, int64_t *num, int64_t *size);
+/* A UIDL listing line, "n uid": the number, and the uid as RFC 1939
+ * section 7 allows it (1 to 70 characters 0x21-0x7E). 0, or -1. */
+int p3_parse_uid(const char *line, size_t len, long *num, const char **uid,
+                 size_t *uidlen);
 /* One CAPA line: sets POP3CHECK_CAPA_* bits in *capa and SASL bits. */
 void p3_parse_capa_line(const char *line, size_t len, unsigned *capa,
                         unsigned *sasl);
@@ -192,6 +196,7 @@ struct pop3check_result {
     /* the age of the messages: -1 (figures) and "" when not measured */
     int64_t oldest_age, newest_age, oldest_msg, newest_msg;
     int64_t oldest_source, newest_source, age_read, age_undated;
+    int64_t longest_wait, wait_tracked;
     char age_text[200];
 };
 

@@ -325,8 +325,9 @@ static const char *check_long(enum pop3check_opt key, long v)
     case POP3CHECK_OPT_INSECURE:
     case POP3CHECK_OPT_LIST:
     case POP3CHECK_OPT_UIDL:
+        return flag(v) ? NULL : "list, uidl, insecure: 0 or 1";
     case POP3CHECK_OPT_AGE:
-        return flag(v) ? NULL : "list, uidl, insecure, age: 0 or 1";
+        return v >= 0 && v <= 2 ? NULL : "age: 0, 1 or 2";
     case POP3CHECK_OPT_AGE_SCAN:
         return v >= 0 && v <= P3_AGE_SCAN_MAX
                    ? NULL

@@ -76,28 +76,6 @@ enum p3_sess_rc p3_poll_after_stat(struct p3_session *s, int64_t now)
     return command(s, POP3CHECK_PHASE_UIDL, P3_S_UIDL, "UIDL", now);
 }
 
-/* "n uid": the number, and the uid as RFC 1939 section 7 allows it. */
-static int parse_uid(const char *line, size_t len, long *num, const char **uid,
-                     size_t *uidlen)
-{
-    size_t i = 0;
-    long n = 0;
-
-    while (i < len && line[i] >= '0' && line[i] <= '9' && n < 100000000)
-        n = n * 10 + (line[i++] - '0');
-    if (i == 0 || n == 0 || i >= len || line[i] != ' ')
-        return -1;
-    *uid = line + ++i;
-    *uidlen = len - i;
-    if (*uidlen == 0 || *uidlen > 70)
-        return -1;
-    for (size_t k = 0; k < *uidlen; k++)
-        if ((*uid)[k] < 0x21 || (*uid)[k] > 0x7e)
-            return -1;
-    *num = n;
-    return 0;
-}
-
 enum p3_sess_rc p3_poll_uid(struct p3_session *s, const char *line, size_t len,
                             int64_t now)
 {
@@ -107,7 +85,7 @@ enum p3_sess_rc p3_poll_uid(struct p3_session *s, const char *line, size_t len,
     long n;
     int added;
 
-    if (parse_uid(line, len, &n, &uid, &uidlen) != 0 ||
+    if (p3_parse_uid(line, len, &n, &uid, &uidlen) != 0 ||
         n != s->list_count + 1 || n > s->r->messages)
         return p3_sess_bad_reply(s, "UIDL", line, len, now);
     s->list_count++;

@@ -371,7 +371,10 @@ enum pop3check_opt {
      * message 1 and the last one, and for every message when the maildrop
      * holds at most AGE_SCAN messages (the order of a maildrop need not
      * be the order of arrival). The TOP commands count in the top phase. */
-    POP3CHECK_OPT_AGE = 34,     /* long 0/1; 0 */
+    /* 2: also keep, from one run of the probe to the next, when each
+     * message was first seen, by its UIDL (UIDL is then sent): for a
+     * probe that runs on a schedule (the daemons' targets). */
+    POP3CHECK_OPT_AGE = 34,     /* long 0, 1 or 2; 0 */
     POP3CHECK_OPT_AGE_SCAN = 35 /* long 0-100000; unset (0): 10 */
 };
 
@@ -475,8 +478,14 @@ enum pop3check_figure {
     POP3CHECK_FIG_OLDEST_SOURCE = 30, /* enum pop3check_age_source */
     POP3CHECK_FIG_NEWEST_SOURCE = 31, /* enum pop3check_age_source */
     POP3CHECK_FIG_AGE_READ = 32,      /* messages whose headers were read */
-    POP3CHECK_FIG_AGE_UNDATED = 33    /* of them, without a date to believe
+    POP3CHECK_FIG_AGE_UNDATED = 33,   /* of them, without a date to believe
                                          (none, malformed, in the future) */
+    /* POP3CHECK_OPT_AGE 2; -1 otherwise, and for an empty maildrop */
+    POP3CHECK_FIG_LONGEST_WAIT = 34, /* seconds since the message in the
+                                        maildrop longest was first seen
+                                        by this probe (its clock alone) */
+    POP3CHECK_FIG_WAIT_TRACKED = 35  /* messages whose first sighting is
+                                        kept (at most 100000) */
 };
 
 /* Which header gave a message its date. */
@@ -577,6 +586,15 @@ pop3check_probe_result(const struct pop3check_probe *p);
 /* Frees the probe and wipes its copy of the password; NULL is a no-op.
  * Not while it runs in a multi. */
 POP3CHECK_API void pop3check_probe_free(struct pop3check_probe *p);
+/* What from's runs learnt that to's next runs go on with: when each
+ * message was first seen (POP3CHECK_OPT_AGE 2), for a probe made anew
+ * from changed options (a reloaded configuration) of the same mailbox.
+ * to must not be running; from may be, on the calling thread's loop (what
+ * it learnt so far is taken). 0 (also when either keeps nothing to
+ * carry), or -1 when either is NULL, to is running, or memory runs out
+ * (to is then unchanged). Since 0.5. */
+POP3CHECK_API int pop3check_probe_carry(struct pop3check_probe *to,
+                                        const struct pop3check_probe *from);
 
 /* ---- many probes at once on one thread (libcurl's multi interface) ---- */
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "probe.h"
+#include "seen.h"
 #include "tokstore.h"
 
 struct pop3check_probe *pop3check_probe_new(const struct pop3check_options *o,
@@ -33,8 +34,23 @@ struct pop3check_probe *pop3check_probe_new(const struct pop3check_options *o,
         p3_free_secret(p->o.token);
         p->o.password = p->o.token = NULL;
     }
+    if (p->o.age == 2 && (p->seen = p3_seen_new()) == NULL) {
+        pop3check_probe_free(p);
+        p3_format(err, errlen, "out of memory");
+        return NULL;
+    }
     p3_result_init(&p->last);
     return p;
+}
+
+int pop3check_probe_carry(struct pop3check_probe *to,
+                          const struct pop3check_probe *from)
+{
+    if (to == NULL || from == NULL || p3_probe_running(to))
+        return -1;
+    if (to->seen == NULL || from->seen == NULL)
+        return 0; /* nothing to carry */
+    return p3_seen_copy(to->seen, from->seen);
 }
 
 void pop3check_probe_free(struct pop3check_probe *p)
@@ -44,6 +60,7 @@ void pop3check_probe_free(struct pop3check_probe *p)
     p3_probe_abort(p);
     p3_opts_clear(&p->o);
     explicit_bzero(&p->scram_keys, sizeof p->scram_keys);
+    p3_seen_free(p->seen);
     free(p);
 }
 
@@ -152,6 +169,7 @@ static void start_dialog(struct pop3check_probe *p, int64_t now)
         .age = (int)p->o.age,
         .age_scan = p->o.age_scan ? p->o.age_scan : P3_AGE_SCAN,
         .wall_s = (int64_t)time(NULL),
+        .seen = p->seen,
         .trace = p->o.trace,
         .trace_ctx = p->o.trace_ctx,
         .poll = p->run->trip ? &p->run->trip->poll : NULL,

@@ -43,6 +43,8 @@ struct pop3check_probe {
     struct pop3check_result last; /* of the last finished run */
     /* derived from the password once, for every run's SCRAM login */
     struct p3_scram_keys scram_keys;
+    /* when each message was first seen (POP3CHECK_OPT_AGE 2), or NULL */
+    struct p3_seen *seen;
 
     /* one run */
     enum p3_stage stage;

@@ -187,3 +187,24 @@ int p3_greeting_timestamp(const char *text, size_t len, char *ts, size_t tslen)
     }
     return -1;
 }
+
+int p3_parse_uid(const char *line, size_t len, long *num, const char **uid,
+                 size_t *uidlen)
+{
+    size_t i = 0;
+    long n = 0;
+
+    while (i < len && line[i] >= '0' && line[i] <= '9' && n < 100000000)
+        n = n * 10 + (line[i++] - '0');
+    if (i == 0 || n == 0 || i >= len || line[i] != ' ')
+        return -1;
+    *uid = line + ++i;
+    *uidlen = len - i;
+    if (*uidlen == 0 || *uidlen > 70)
+        return -1;
+    for (size_t k = 0; k < *uidlen; k++)
+        if ((*uid)[k] < 0x21 || (*uid)[k] > 0x7e)
+            return -1;
+    *num = n;
+    return 0;
+}

@@ -20,6 +20,7 @@ void p3_result_init(struct pop3check_result *r)
     r->smtp_tls = r->headers_read = r->poll_ms = r->submitted_at = -1;
     r->oldest_age = r->newest_age = r->oldest_msg = r->newest_msg = -1;
     r->oldest_source = r->newest_source = r->age_read = r->age_undated = -1;
+    r->longest_wait = r->wait_tracked = -1;
 }
 
 struct pop3check_result *pop3check_result_new(void)
@@ -119,6 +120,10 @@ static int64_t trip_figure(const struct pop3check_result *r,
         return known(r->age_read);
     case POP3CHECK_FIG_AGE_UNDATED:
         return known(r->age_undated);
+    case POP3CHECK_FIG_LONGEST_WAIT:
+        return known(r->longest_wait);
+    case POP3CHECK_FIG_WAIT_TRACKED:
+        return known(r->wait_tracked);
     default:
         return -1;
     }

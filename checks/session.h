@@ -14,6 +14,7 @@ struct p3_session;
 struct p3_poll;
 struct p3_scram_keys;
 struct p3_chanbind;
+struct p3_seen;
 
 /* What the session needs from the probe's options. Borrowed. */
 struct p3_sess_config {
@@ -25,9 +26,10 @@ struct p3_sess_config {
     enum pop3check_auth auth;
     int list, uidl;
     long top, retr;
-    int age;        /* read the age of the messages (age.c) */
-    long age_scan;  /* every message's when there are at most this many */
-    int64_t wall_s; /* Unix seconds now: what an age is counted from */
+    int age;              /* read the age of the messages (age.c) */
+    long age_scan;        /* every message's when there are at most this many */
+    int64_t wall_s;       /* Unix seconds now: what an age is counted from */
+    struct p3_seen *seen; /* first sightings by UIDL (seen.h), or NULL */
     pop3check_trace_fn *trace;
     void *trace_ctx;
     /* A poll of a round trip (polls.h): after STAT, UIDL, TOP n 0 of the

@@ -106,7 +106,7 @@ static struct p3x_sched_target *target_new(const struct p3x_target *ct,
 {
     struct p3x_sched_target *t = calloc(1, sizeof *t);
     struct pop3check_options *o = NULL;
-    long timeout_ms = 0;
+    long timeout_ms = 0, age = 0;
 
     if (t == NULL ||
         (t->thr = pop3check_thresholds_dup(ct->module->thr)) == NULL ||
@@ -117,6 +117,14 @@ static struct p3x_sched_target *target_new(const struct p3x_target *ct,
         goto fail;
     }
     o = p3x_module_options(ct->module, ct->host, ct->port, err, errlen);
+    /* A target runs again and again: its age also keeps when each message
+     * was first seen. */
+    if (o != NULL &&
+        pop3check_options_get_long(o, POP3CHECK_OPT_AGE, &age) == 0 &&
+        age == 1 && pop3check_options_set_long(o, POP3CHECK_OPT_AGE, 2) != 0) {
+        snprintf(err, errlen, "%s", pop3check_options_error(o));
+        goto fail;
+    }
     if (o == NULL || (t->probe = pop3check_probe_new(o, err, errlen)) == NULL)
         goto fail;
     pop3check_options_get_long(o, POP3CHECK_OPT_TIMEOUT_MS, &timeout_ms);
@@ -150,6 +158,9 @@ static void carry_over(struct p3x_sched_target *t,
         memcpy(t->errors_total, o->errors_total, sizeof t->errors_total);
         if (t->trip != NULL && o->trip != NULL)
             *t->trip = *o->trip;
+        /* When each message was first seen: without memory for the copy,
+         * the target's sightings start afresh. */
+        (void)pop3check_probe_carry(t->probe, o->probe);
         t->next_due = o->next_due;
         t->lag_ms = o->lag_ms;
         return;

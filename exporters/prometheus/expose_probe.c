@@ -166,6 +166,10 @@ static int add_mailbox(const struct probe_out *o,
         {"pop3_mailbox_age_messages_read",
          "Messages whose headers were read for the age (TOP n 0).",
          POP3CHECK_FIG_AGE_READ},
+        {"pop3_mailbox_longest_wait_seconds",
+         "Seconds since the message in the maildrop longest was first seen "
+         "by this scheduled target, by its UIDL (its own clock only).",
+         POP3CHECK_FIG_LONGEST_WAIT},
         {"pop3_mailbox_undated_messages",
          "Messages read for the age without a date to believe (none, "
          "malformed, or ahead of this host's clock).",

@@ -110,7 +110,8 @@ _Static_assert(P3M_RESOLVE_TIME == 15 && P3M_TOTAL_TIME == 28 &&
                    P3M_SMTP_RESOLVE_TIME == 46 && P3M_NOT_DELIVERED == 54 &&
                    P3M_ROUND_TRIP == 55 && P3M_LAST_POLLS == 60 &&
                    P3M_TOKEN_TIME == 61 && P3M_OLDEST_AGE == 62 &&
-                   P3M_UNDATED == 64 && P3M_LAST == P3M_UNDATED,
+                   P3M_UNDATED == 64 && P3M_LONGEST_WAIT == 65 &&
+                   P3M_LAST == P3M_LONGEST_WAIT,
                "published column numbers never change");
 _Static_assert(POP3CHECK_PHASE_SMTP_RESOLVE == 14 &&
                    POP3CHECK_PHASE_SMTP_SUBMIT == 19,
@@ -399,7 +400,7 @@ static int mailbox_tls_cell(netsnmp_variable_list *vb, const struct p3m_row *w,
     }
 }
 
-/* Columns 62-64: the age of the messages, from the last probe only (an
+/* Columns 62-65: the age of the messages, from the last probe only (an
  * age read earlier would be wrong by now). */
 static int age_cell(netsnmp_variable_list *vb, const struct p3m_row *w, int col)
 {
@@ -409,10 +410,12 @@ static int age_cell(netsnmp_variable_list *vb, const struct p3m_row *w, int col)
     switch (col) {
     case P3M_OLDEST_AGE:
     case P3M_NEWEST_AGE:
+    case P3M_LONGEST_WAIT:
         if (r != NULL)
-            v = pop3check_result_figure(r, col == P3M_OLDEST_AGE
-                                               ? POP3CHECK_FIG_OLDEST_AGE
-                                               : POP3CHECK_FIG_NEWEST_AGE);
+            v = pop3check_result_figure(
+                r, col == P3M_OLDEST_AGE   ? POP3CHECK_FIG_OLDEST_AGE
+                   : col == P3M_NEWEST_AGE ? POP3CHECK_FIG_NEWEST_AGE
+                                           : POP3CHECK_FIG_LONGEST_WAIT);
         return set_int(vb, v < 0 ? -1 : v > 2147483647 ? 2147483647 : (long)v);
     case P3M_UNDATED:
         return set_unsigned(
@@ -488,7 +491,7 @@ int p3m_cell(netsnmp_variable_list *vb, const struct p3m_row *w, int col)
         return mailbox_tls_cell(vb, w, col);
     if (col >= P3M_ROUND_TRIP && col <= P3M_LAST_POLLS)
         return trip_cell(vb, w, col);
-    if (col >= P3M_OLDEST_AGE && col <= P3M_UNDATED)
+    if (col >= P3M_OLDEST_AGE && col <= P3M_LONGEST_WAIT)
         return age_cell(vb, w, col);
     return counter_cell(vb, w, col);
 }

@@ -86,8 +86,9 @@ enum p3m_column {
     P3M_OLDEST_AGE = 62,         /* pop3ProbeOldestMessageAge */
     P3M_NEWEST_AGE = 63,         /* pop3ProbeNewestMessageAge */
     P3M_UNDATED = 64,            /* pop3ProbeUndatedMessages */
+    P3M_LONGEST_WAIT = 65,       /* pop3ProbeLongestWait */
     P3M_FIRST = P3M_HOST,
-    P3M_LAST = P3M_UNDATED
+    P3M_LAST = P3M_LONGEST_WAIT
 };
 
 /* Pop3ProbeDelivery: what a round trip's result says of its message. */

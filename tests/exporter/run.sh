@@ -162,6 +162,10 @@ targets:
     target: 127.0.0.1:$PORT_PLAIN
     module: tripnomech
     interval: 1s
+  - name: epsilon
+    target: 127.0.0.1:$PORT_PLAIN
+    module: aged
+    interval: 1s
 EOF
 }
 # A token file that a refresher rewrites (the tests below do).
@@ -219,7 +223,7 @@ if out=$("$build/pop3_exporter" -h 2>&1) && [[ $out == *"--config.file FILE"* ]]
 else
     ko "-h" "$out"
 fi
-flag "--config.file=FILE" "0:$work/pop3check.yml: ok, 13 modules, 4 targets" \
+flag "--config.file=FILE" "0:$work/pop3check.yml: ok, 13 modules, 5 targets" \
     --config.file="$work/pop3check.yml" --config.check
 
 echo "== start"
@@ -687,12 +691,29 @@ has metrics2 'pop3_exporter_config_reload_failures_total 1'
 if grep -q "reload refused.*pop3check.yml:3" "$work/exporter.log"; then ok "bad reload logged with file and line"; else ko "bad reload not logged" "$(tail -3 "$work/exporter.log")"; fi
 probe afterbad "target=127.0.0.1:$PORT_PLAIN&module=login"
 has afterbad "probe_success 1"
+# epsilon's first sightings survive the reload: its longest wait goes on
+# from where it was (it has run since the start, tens of seconds).
+get wait1 "$base/metrics"
+w1=$(sed -n 's/^pop3_mailbox_longest_wait_seconds{target="epsilon"} //p' "$work/wait1.body")
 write_config "$(printf '  extra:\n    timeout: 2s')"
 kill -HUP "$EXPORTER"
 sleep 0.5
 probe extra "target=127.0.0.1:$PORT_PLAIN&module=extra"
 get metrics3 "$base/metrics"
 has metrics3 'pop3_exporter_config_last_reload_successful 1'
+sleep 1.5
+get wait2 "$base/metrics"
+w2=$(sed -n 's/^pop3_mailbox_longest_wait_seconds{target="epsilon"} //p' "$work/wait2.body")
+if [[ ${w1:-} =~ ^[0-9]+$ && ${w2:-} =~ ^[0-9]+$ ]] && [ "$w1" -ge 5 ] && [ "$w2" -ge "$w1" ]; then
+    ok "epsilon: longest wait since first seen ${w1} s, ${w2} s after a reload (kept)"
+else
+    ko "epsilon: longest wait '${w1:-}' before the reload, '${w2:-}' after (want >= 5 and not reset)" "$(grep epsilon "$work/wait2.body" | grep -v ' 0$' | head -8)"
+fi
+if grep -q '^pop3_mailbox_longest_wait_seconds' "$work/aged.body"; then
+    ko "/probe of aged: a longest wait (only a scheduled target keeps first sightings)"
+else
+    ok "/probe of aged: no longest wait (only a scheduled target keeps first sightings)"
+fi
 
 echo "== a real Prometheus scrapes /probe with the usual relabelling"
 PROM_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

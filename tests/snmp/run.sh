@@ -207,10 +207,10 @@ else
     echo "skip smilint: the base MIBs are not at $shared_mibs (set SHARED_MIBS)"
 fi
 n=$(grep -c '::= { pop3ProbeEntry ' "$mib")
-check "columns in the MIB (the index and 63 read-only)" "$n" 64
+check "columns in the MIB (the index and 64 read-only)" "$n" 65
 # Every column and notification by its number, as the agent serves it.
-n=$(for c in $(seq 1 64); do grep -c "::= { pop3ProbeEntry $c }" "$mib"; done | sort -u | paste -sd,)
-check "columns 1-64 each defined once" "$n" 1
+n=$(for c in $(seq 1 65); do grep -c "::= { pop3ProbeEntry $c }" "$mib"; done | sort -u | paste -sd,)
+check "columns 1-65 each defined once" "$n" 1
 n=$(for c in 1 2 3 4; do grep -c "::= { pop3MonitorNotifications $c }" "$mib"; done | sort -u | paste -sd,)
 check "notifications 1-4 each defined once" "$n" 1
 
@@ -353,6 +353,7 @@ check "good: token phase not performed (61)" "$(col 61 good)" "Gauge32: 0"
 check "good: no oldest age (62)" "$(col 62 good)" "INTEGER: -1"
 check "good: no newest age (63)" "$(col 63 good)" "INTEGER: -1"
 check "good: no undated messages (64)" "$(col 64 good)" "Gauge32: 0"
+check "good: no longest wait (65)" "$(col 65 good)" "INTEGER: -1"
 # The aged fixtures: message 3's Received: is the oldest, message 5's Date:
 # the newest (as date(1) reads them), two messages undated.
 e3=$(date -u -d '2025-06-01 00:59:59' +%s) e5=$(date -u -d '2025-06-04 12:00:00' +%s)
@@ -369,6 +370,9 @@ for c in 62 63; do
     fi
 done
 check "old-mail: undated messages (64)" "$(col 64 old-mail)" "Gauge32: 2"
+# First seen when the agent started, seconds ago: a small wait, growing.
+v=$(val 65 old-mail)
+if [[ $v =~ ^[0-9]+$ ]] && [ "$v" -le 120 ]; then ok "old-mail: longest wait since first seen (65): $v s"; else ko "old-mail: longest wait (65) '$v'"; fi
 
 check "pop3s: status = check_pop3's" "$(val 7 pop3s)" "$cp_tls_rc"
 check "pop3s: TLS mode implicit" "$(val 4 pop3s)" 2
@@ -447,7 +451,7 @@ check "pop3s-default-port: TLS mode implicit (4)" "$(val 4 pop3s-default-port)" 
 echo "== requests the table cannot answer"
 out=$(snmp snmpget "$AGENT" "$ENTRY.7.$(idx nosuch)" 2>&1)
 if grep -q 'No Such Instance' <<< "$out"; then ok "unknown target: noSuchInstance"; else ko "unknown target" "$out"; fi
-out=$(snmp snmpget "$AGENT" "$ENTRY.65.$(idx good)" 2>&1)
+out=$(snmp snmpget "$AGENT" "$ENTRY.66.$(idx good)" 2>&1)
 if grep -q 'No Such Object' <<< "$out"; then ok "unknown column: noSuchObject"; else ko "unknown column" "$out"; fi
 out=$(snmp snmpget "$AGENT" "$ENTRY.1.$(idx good)" 2>&1)
 if grep -q 'No Such Object' <<< "$out"; then ok "the index column is not readable"; else ko "index column" "$out"; fi
@@ -455,14 +459,14 @@ if grep -q 'No Such Object' <<< "$out"; then ok "the index column is not readabl
 echo "== walks"
 snmp snmpwalk "$AGENT" "$ROOT" > "$work/walk.txt" 2>&1
 n=$(grep -c "^.$ENTRY\." "$work/walk.txt")
-check "snmpwalk: 63 columns x $NTARGETS targets" "$n" $((63 * NTARGETS))
-n=$(grep -c "^.$ENTRY\.64\." "$work/walk.txt")
-check "snmpwalk: the last column (64) of every target" "$n" "$NTARGETS"
+check "snmpwalk: 64 columns x $NTARGETS targets" "$n" $((64 * NTARGETS))
+n=$(grep -c "^.$ENTRY\.65\." "$work/walk.txt")
+check "snmpwalk: the last column (65) of every target" "$n" "$NTARGETS"
 n=$(grep -c "^.$ENTRY\.61\.$(idx good) = Gauge32: 0$" "$work/walk.txt")
 check "snmpwalk: good's token time (61), not performed, is 0" "$n" 1
 snmp snmpbulkwalk "$AGENT" "$ROOT" > "$work/bulkwalk.txt" 2>&1
 n=$(grep -c "^.$ENTRY\." "$work/bulkwalk.txt")
-check "snmpbulkwalk: the same cells" "$n" $((63 * NTARGETS))
+check "snmpbulkwalk: the same cells" "$n" $((64 * NTARGETS))
 if cut -d' ' -f1 "$work/walk.txt" | diff -q - <(cut -d' ' -f1 "$work/bulkwalk.txt") > /dev/null; then ok "GETNEXT and GETBULK walk the same OIDs in the same order"; else ko "walk and bulkwalk differ"; fi
 if sed -n "s/^.$ENTRY\.2\.\([0-9.]*\) = .*/\1/p" "$work/walk.txt" | head -3 | diff -q - <(printf '%s\n' "$(idx good)" "$(idx pop3s)" "$(idx flappy)") > /dev/null; then
     ok "rows in index order (shorter names first)"
@@ -568,7 +572,7 @@ dlmod_checks() { # dlmod_checks WHAT
     check "$1: wrong-password status and kind" "$(val 7 wrong-password)/$(val 45 wrong-password)" "$cp_wrong_rc/8"
     check "$1: refused status and kind" "$(val 7 refused)/$(val 45 refused)" "$cp_refused_rc/3"
     n=$(snmp snmpwalk "$AGENT" "$ENTRY" 2>/dev/null | grep -c "^.$ENTRY\.")
-    check "$1: walk" "$n" $((63 * NTARGETS))
+    check "$1: walk" "$n" $((64 * NTARGETS))
     check "$1: good no round trip, delivery none" "$(val 55 good)/$(val 56 good)" "2/1"
 }
 # Built with sanitizers (make asan), the module needs their runtimes

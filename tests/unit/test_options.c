@@ -508,7 +508,7 @@ static void test_options_errors(void **state)
 static void test_options_exact_messages(void **state)
 {
     static const struct {
-        const char *args[6];
+        const char *args[8];
         const char *message;
     } v[] = {
         {{"-H", "h", "-w", "abc"},

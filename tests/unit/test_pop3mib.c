@@ -392,7 +392,7 @@ static void test_pop3mib_no_such_column(void **state)
     probed(f, POP3CHECK_STATE_OK);
     assert_no_value(f, 0);
     assert_no_value(f, 1); /* the index */
-    assert_no_value(f, 65);
+    assert_no_value(f, 66);
     assert_no_value(f, -1);
 }
 
@@ -682,7 +682,7 @@ static void test_pop3mib_token_performed(void **state)
     assert_octets(f, 14, "\xdb\x08\x04", 3);
 }
 
-/* Columns 62-64: -1, -1, 0 before a probe and without the age; the
+/* Columns 62-65: -1, -1, 0, -1 before a probe and without the age; the
  * last probe's figures with it; an age beyond Integer32 saturates. */
 static void test_pop3mib_age_columns(void **state)
 {
@@ -692,12 +692,15 @@ static void test_pop3mib_age_columns(void **state)
     assert_int_equal(cell_int(f, 62, ASN_INTEGER), -1);
     assert_int_equal(cell_int(f, 63, ASN_INTEGER), -1);
     assert_int_equal(cell_int(f, 64, ASN_GAUGE), 0);
+    assert_int_equal(cell_int(f, 65, ASN_INTEGER), -1);
     r = probed(f, POP3CHECK_STATE_OK);
     assert_int_equal(cell_int(f, 62, ASN_INTEGER), -1);
     assert_int_equal(cell_int(f, 64, ASN_GAUGE), 0);
     r->oldest_age = 90000;
     r->newest_age = 0;
     r->age_undated = 2;
+    r->longest_wait = 61;
+    assert_int_equal(cell_int(f, 65, ASN_INTEGER), 61);
     assert_int_equal(cell_int(f, 62, ASN_INTEGER), 90000);
     assert_int_equal(cell_int(f, 63, ASN_INTEGER), 0);
     assert_int_equal(cell_int(f, 64, ASN_GAUGE), 2);

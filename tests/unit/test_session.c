@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "seen.h"
 #include "session.h"
 
 struct fixture {
@@ -695,6 +696,53 @@ static void test_age_then_top_and_refusal(void **state)
         strstr(f->r.error_text, "TOP 1 0 (for the age of messages) refused"));
 }
 
+/* First sightings (POP3CHECK_OPT_AGE 2): UIDL is sent for them, and a
+ * message's wait runs from the first session that listed it. */
+static void test_age_first_seen_by_uidl(void **state)
+{
+    struct fixture *f = *state;
+    struct p3_seen *seen = p3_seen_new();
+
+    assert_non_null(seen);
+    f->cfg.seen = seen;
+    f->cfg.wall_s = WALL;
+    login(f, "+OK 2 10\r\n");
+    expect_sent(f, "UIDL");
+    feed(f, "+OK\r\n1 aaa\r\n2 bbb\r\n.\r\n");
+    quit_ok(f, P3_SESS_DONE);
+    assert_int_equal(f->r.longest_wait, 0);
+    assert_int_equal(f->r.wait_tracked, 2);
+    teardown(state);
+    setup(state);
+    f = *state;
+    f->cfg.seen = seen;
+    f->cfg.wall_s = WALL + 60; /* a minute later: aaa gone, ccc new */
+    login(f, "+OK 2 10\r\n");
+    expect_sent(f, "UIDL");
+    feed(f, "+OK\r\n1 bbb\r\n2 ccc\r\n.\r\n");
+    quit_ok(f, P3_SESS_DONE);
+    assert_int_equal(f->r.longest_wait, 60);
+    assert_int_equal(f->r.wait_tracked, 2);
+    teardown(state);
+    setup(state);
+    f = *state;
+    f->cfg.seen = seen;
+    f->cfg.wall_s = WALL + 120; /* emptied: nothing waits, no UIDL */
+    login(f, "+OK 0 0\r\n");
+    quit_ok(f, P3_SESS_DONE);
+    assert_int_equal(f->r.longest_wait, -1);
+    assert_int_equal(f->r.wait_tracked, 0);
+    teardown(state);
+    setup(state);
+    f = *state;
+    f->cfg.seen = seen;
+    login(f, "+OK 1 10\r\n");
+    expect_sent(f, "UIDL");
+    assert_int_equal(feed(f, "+OK\r\n1 has space\r\n.\r\n"), P3_SESS_FAILED);
+    assert_int_equal(f->r.error, POP3CHECK_E_PROTOCOL);
+    p3_seen_free(seen);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -734,6 +782,7 @@ int main(void)
         T(test_age_empty_maildrop),
         T(test_age_nothing_dated),
         T(test_age_then_top_and_refusal),
+        T(test_age_first_seen_by_uidl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
