@@ -2,13 +2,15 @@
 /* fuzz_session.c - libFuzzer target: the whole dialog from the login on
  * (session.c, auth.c, body.c) against whatever a hostile server sends,
  * cut into pieces of any size. The first two bytes choose the settings
- * (mechanism, commands, a round trip's poll) and what the connect phase
+ * (mechanism, commands, the age and first sightings, a round trip's poll)
+ * and what the connect phase
  * learnt (CAPA, SASL, APOP). Whatever happens, the password never reaches a
  * text that people read, and the session ends. */
 #include <stdint.h>
 #include <string.h>
 
 #include "mailpoll.h"
+#include "seen.h"
 #include "session.h"
 
 #define SECRET "fuzz-Secret-7"
@@ -55,6 +57,11 @@ static void configure(const uint8_t *data, struct pop3check_result *r,
     cfg->top = data[0] & 0x20 ? POP3CHECK_MSG_FIRST : POP3CHECK_MSG_NONE;
     cfg->retr = data[0] & 0x40 ? POP3CHECK_MSG_LAST : POP3CHECK_MSG_NONE;
     cfg->trace = trace;
+    /* bit 0x80 of the second byte: the age (TOP n 0 of every message,
+     * Received:/Date:), and first sightings by UIDL */
+    cfg->age = data[1] & 0x80 ? 1 : 0;
+    cfg->age_scan = 10;
+    cfg->wall_s = 1800000000;
 }
 
 /* A round trip's poll (bit 0x40 of the second byte): UIDL, TOP n 0 with
@@ -87,10 +94,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     configure(data, &r, &cfg);
     cfg.poll = poll_of(data, &pl);
+    if (cfg.age && cfg.poll == NULL && (cfg.seen = p3_seen_new()) == NULL)
+        return 0;
     s = p3_sess_new(&cfg, &r,
                     data[1] & 1u ? "<1896.697170952@dbc.mtview.ca.us>" : "", 0);
-    if (s == NULL)
+    if (s == NULL) {
+        p3_seen_free(cfg.seen);
         return 0;
+    }
     data += 2;
     size -= 2;
     rc = p3_sess_start(s, now);
@@ -117,7 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == P3_SESS_CONTINUE)
         __builtin_trap(); /* end of input must end the session */
     /* Every text of the result, as the front ends read them. */
-    for (int t = POP3CHECK_TEXT_ERROR; t <= POP3CHECK_TEXT_PROBE_ID; t++)
+    for (int t = POP3CHECK_TEXT_ERROR; t <= POP3CHECK_TEXT_AGE; t++)
         no_secret(pop3check_result_text(&r, (enum pop3check_text)t));
     if (strlen(r.error_text) >= sizeof r.error_text ||
         strlen(r.server_text) >= sizeof r.server_text)
@@ -127,7 +138,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (cfg.poll != NULL && (pl.dele_mine + pl.dele_stale != 0 ||
                              (pl.committed && r.error != POP3CHECK_E_OK)))
         __builtin_trap();
+    /* An age is never negative; only messages read can be undated. */
+    if (r.oldest_age < -1 || r.newest_age < -1 || r.age_undated > r.age_read ||
+        (r.oldest_age >= 0 && r.newest_age > r.oldest_age))
+        __builtin_trap();
     p3_sess_free(s);
+    p3_seen_free(cfg.seen);
     if (cfg.poll != NULL)
         p3_uidset_free(pl.seen);
     return 0;
