@@ -174,7 +174,15 @@ write_config
 
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/     | /' | head -15; }
+# A failure is said where it happens, and again in short at the end (the
+# tail of a long log, all that a CI summary may show).
+recap=()
+ko() {
+    fail=$((fail + 1))
+    echo "FAIL $1"
+    [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/     | /' | head -15
+    recap+=("FAIL $1${2:+: $(printf '%s' "$2" | head -4 | tr '\n' ' ' | cut -c1-400)}")
+}
 
 echo "== config check"
 if out=$("$build/pop3_exporter" --config.file "$work/pop3check.yml" --config.check 2>&1); then
@@ -275,8 +283,8 @@ has() {
         ko "$1: no line '$2'" "$(grep -v '^#' "$work/$1.body")"
         return
     fi
-    ko "$1: no line '$2'" "$(grep -F "target=\"$t\"" "$work/$1.body" | grep -Ev '_bucket|[ {]0$| 0$' | head -12
-        grep -Ev 'Logged in|Logged out|Password mismatch|auth failed|lmtp' "$SANDBOX_DIR/dovecot.log" | tail -4)"
+    ko "$1: no line '$2'" "$(grep -F "target=\"$t\"" "$work/$1.body" | grep -E '^(probe_success|pop3_probe_error|pop3_probe_status|pop3_mailbox_messages)' | grep -v '} 0$'
+        grep -Ev 'Logged in|Logged out|Password mismatch|auth failed|lmtp' "$SANDBOX_DIR/dovecot.log" | tail -3)"
 }
 
 echo "== /probe"
@@ -831,5 +839,6 @@ if grep -q 'level=error' "$work/exporter.log" && ! grep -q 'reload refused' "$wo
 fi
 
 echo "exporter $pass $fail" > "$results/exporter"
+((fail > 0)) && printf '%s\n' "== the failures again" "${recap[@]}"
 echo "exporter: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
