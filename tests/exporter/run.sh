@@ -38,10 +38,11 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 "$top/tests/integration/sandbox.sh" start "$work/sandbox" >/dev/null || exit 1
-"$top/tests/integration/mta.sh" start "$work/sandbox" >/dev/null 2>&1 || {
+if ! out=$("$top/tests/integration/mta.sh" start "$work/sandbox" 2>&1); then
+    printf '%s\n' "$out" | tail -5 >&2
     echo "exporter tests: the round trip's Postfix did not start (tests/integration/mta.sh start)" >&2
     exit 1
-}
+fi
 # shellcheck disable=SC1091
 . "$work/sandbox/env"
 # shellcheck disable=SC1091

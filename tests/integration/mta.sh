@@ -21,7 +21,7 @@ set -euo pipefail
 
 readonly HOST=127.0.0.1
 readonly MYHOSTNAME=mta.example.test
-readonly READY_TIMEOUT_S=10
+readonly READY_TIMEOUT_S=30
 readonly STOP_TIMEOUT_S=5
 
 PROG=${0##*/}

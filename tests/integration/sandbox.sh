@@ -45,7 +45,7 @@ readonly TRIP_DOMAIN=example.test
 readonly LMTP_HOSTNAME=pop.example.test
 # The SASL socket for Postfix, under DIR/run (dovecot's base_dir).
 readonly AUTH_SOCKET_NAME=auth-postfix
-readonly READY_TIMEOUT_S=10
+readonly READY_TIMEOUT_S=30
 readonly STOP_TIMEOUT_S=5
 
 PROG=${0##*/}
