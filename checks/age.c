@@ -63,41 +63,43 @@ static int believable(const struct p3_session *s, int64_t at)
     return at > 0 && at <= s->cfg.wall_s + P3_AGE_SKEW_S;
 }
 
+/* The trace says why a date is not used. */
+static void not_believed(struct p3_session *s, int src, int64_t at)
+{
+    char line[160], when[32];
+
+    p3_iso_time(at, when, sizeof when);
+    p3_format(line, sizeof line,
+              "message %ld: %s %s is ahead of this host's clock: not "
+              "believed",
+              s->age->msg, source_name(src), when);
+    note(s, line);
+}
+
 /* Which date of the message just read counts: its source, 0 for none. */
 static int pick(struct p3_session *s, int64_t *at)
 {
     struct p3_agesess *a = s->age;
-    char line[160], when[32];
+    char line[160];
 
     if (believable(s, a->received_at)) {
         *at = a->received_at;
         return POP3CHECK_AGE_RECEIVED;
     }
-    if (a->received_at > 0) {
-        p3_iso_time(a->received_at, when, sizeof when);
-        p3_format(line, sizeof line,
-                  "message %ld: Received: %s is ahead of this host's clock: "
-                  "not believed",
-                  a->msg, when);
-        note(s, line);
-    }
+    if (a->received_at > 0)
+        not_believed(s, POP3CHECK_AGE_RECEIVED, a->received_at);
     if (believable(s, a->date_at)) {
         *at = a->date_at;
         return POP3CHECK_AGE_DATE;
     }
     if (a->date_at > 0) {
-        p3_iso_time(a->date_at, when, sizeof when);
-        p3_format(line, sizeof line,
-                  "message %ld: Date: %s is ahead of this host's clock: "
-                  "not believed",
-                  a->msg, when);
-    } else {
-        p3_format(line, sizeof line,
-                  "message %ld has no date to believe (Received: %s; Date: "
-                  "%s)",
-                  a->msg, a->received_seen ? "undated or malformed" : "none",
-                  a->date_at == -1 ? "none or malformed" : "before 1970");
+        not_believed(s, POP3CHECK_AGE_DATE, a->date_at);
+        return POP3CHECK_AGE_NONE;
     }
+    p3_format(line, sizeof line,
+              "message %ld has no date to believe (Received: %s; Date: %s)",
+              a->msg, a->received_seen ? "undated or malformed" : "none",
+              a->date_at == -1 ? "none or malformed" : "before 1970");
     note(s, line);
     return POP3CHECK_AGE_NONE;
 }

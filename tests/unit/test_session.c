@@ -696,6 +696,18 @@ static void test_age_then_top_and_refusal(void **state)
         strstr(f->r.error_text, "TOP 1 0 (for the age of messages) refused"));
 }
 
+/* A fresh session that goes on with the first sightings of the last. */
+static struct fixture *next_session(void **state, struct p3_seen *seen)
+{
+    struct fixture *f;
+
+    teardown(state);
+    setup(state);
+    f = *state;
+    f->cfg.seen = seen;
+    return f;
+}
+
 /* First sightings (POP3CHECK_OPT_AGE 2): UIDL is sent for them, and a
  * message's wait runs from the first session that listed it. */
 static void test_age_first_seen_by_uidl(void **state)
@@ -712,10 +724,7 @@ static void test_age_first_seen_by_uidl(void **state)
     quit_ok(f, P3_SESS_DONE);
     assert_int_equal(f->r.longest_wait, 0);
     assert_int_equal(f->r.wait_tracked, 2);
-    teardown(state);
-    setup(state);
-    f = *state;
-    f->cfg.seen = seen;
+    f = next_session(state, seen);
     f->cfg.wall_s = WALL + 60; /* a minute later: aaa gone, ccc new */
     login(f, "+OK 2 10\r\n");
     expect_sent(f, "UIDL");
@@ -723,19 +732,13 @@ static void test_age_first_seen_by_uidl(void **state)
     quit_ok(f, P3_SESS_DONE);
     assert_int_equal(f->r.longest_wait, 60);
     assert_int_equal(f->r.wait_tracked, 2);
-    teardown(state);
-    setup(state);
-    f = *state;
-    f->cfg.seen = seen;
+    f = next_session(state, seen);
     f->cfg.wall_s = WALL + 120; /* emptied: nothing waits, no UIDL */
     login(f, "+OK 0 0\r\n");
     quit_ok(f, P3_SESS_DONE);
     assert_int_equal(f->r.longest_wait, -1);
     assert_int_equal(f->r.wait_tracked, 0);
-    teardown(state);
-    setup(state);
-    f = *state;
-    f->cfg.seen = seen;
+    f = next_session(state, seen);
     login(f, "+OK 1 10\r\n");
     expect_sent(f, "UIDL");
     assert_int_equal(feed(f, "+OK\r\n1 has space\r\n.\r\n"), P3_SESS_FAILED);
