@@ -137,7 +137,7 @@ endif
 FORMAT_FILES = checks/*.[ch] plugin/*.[ch] exporters/*/*.[ch] tests/unit/*.c \
                tests/tools/*.[ch] tests/exporter/*.c tests/fuzz/*.c
 
-.PHONY: all check unit symbols abi abi-baseline print-version integration roundtrip exporter snmp faults stacks asan \
+.PHONY: all check unit symbols abi abi-baseline print-version integration roundtrip exporter snmp faults stacks interop asan \
         bench fuzz soak record-streams \
         packages package-test \
         fuzzers install \
@@ -340,7 +340,12 @@ stacks: all
 faults: all $(TOOLS)
 	@BUILD=$(BUILD) tests/faults/run.sh
 
-check: all unit symbols abi integration roundtrip exporter snmp faults stacks
+# POP3 servers other than Dovecot (tests/interop/), same matrix (needs root).
+interop: all
+	@BUILD=$(BUILD) tests/interop/run.sh
+
+check: all unit symbols abi integration roundtrip exporter snmp faults stacks \
+    interop
 	@BUILD=$(BUILD) tests/summary.sh
 
 # -O1 keeps the sanitizers' reports readable; leaks are checked too.

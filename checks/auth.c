@@ -272,12 +272,34 @@ static enum p3_sess_rc continuation(struct p3_session *s, const char *text,
     }
 }
 
+/* RFC 2449 section 8.1 and RFC 3206: a refused login whose response code
+ * says the credentials are not the cause. IN-USE follows a successful
+ * authentication (GNU Mailutils' pop3d sends it while another session
+ * holds the maildrop): "login failed" alone would send an operator after
+ * the password. */
+static const char *not_the_credentials(enum pop3check_rcode code)
+{
+    switch (code) {
+    case POP3CHECK_RCODE_IN_USE:
+        return "the maildrop is locked by another session; the "
+               "credentials were accepted";
+    case POP3CHECK_RCODE_LOGIN_DELAY:
+        return "too soon after the last login (LOGIN-DELAY)";
+    case POP3CHECK_RCODE_SYS_TEMP:
+        return "a temporary failure of the server, not the credentials";
+    case POP3CHECK_RCODE_SYS_PERM:
+        return "a failure of the server, not the credentials";
+    default:
+        return NULL;
+    }
+}
+
 enum p3_sess_rc p3_sess_auth_reply(struct p3_session *s, const char *line,
                                    size_t len, int64_t now)
 {
-    const char *text;
+    const char *text, *why;
     size_t tlen;
-    char what[64];
+    char what[160];
     enum p3_status st = p3_reply_status(line, len, &text, &tlen);
 
     if (s->step == P3_S_SASL_CANCEL) /* failed already: any answer ends it */
@@ -286,8 +308,9 @@ enum p3_sess_rc p3_sess_auth_reply(struct p3_session *s, const char *line,
     case P3_REPLY_ERR:
         if (s->step >= P3_S_BEARER_START && s->step <= P3_S_BEARER_ERROR)
             return p3_sess_bearer_refused(s, text, tlen, now);
-        p3_format(what, sizeof what, "login failed (%s)",
-                  label(s->r->auth_used));
+        why = not_the_credentials(p3_reply_rcode(text, tlen));
+        p3_format(what, sizeof what, "login failed (%s%s%s)",
+                  label(s->r->auth_used), why ? ": " : "", why ? why : "");
         return p3_sess_refused(s, POP3CHECK_E_AUTH, what, text, tlen, now);
     case P3_REPLY_CONT:
         return continuation(s, text, tlen, now);

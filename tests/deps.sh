@@ -14,7 +14,7 @@ test) want=("${build[@]}" "${server[@]}" clang libcmocka-dev binutils
             monitoring-plugins-basic hyperfine time python3 curl
             prometheus python3-jsonschema prometheus-blackbox-exporter
             snmpd snmp snmptrapd smitools valgrind icinga2 nagios4-core
-            abigail-tools linux-perf) ;;
+            abigail-tools linux-perf mailutils-pop3d) ;;
 # dpkg-checkbuilddeps wants build-essential itself, not only gcc and make;
 # the package test checks the units with systemd-analyze (systemd).
 packages) want=("${build[@]}" "${server[@]}" build-essential dpkg-dev debhelper

@@ -288,12 +288,43 @@ static void count_trip(struct p3x_trip_totals *tt,
         tt->stale_cleaned += (uint64_t)stale;
 }
 
+void p3x_schedule_set_log(struct p3x_schedule *s,
+                          void (*fn)(void *, const char *, const char *),
+                          void *ctx)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        s->t[i]->log = fn;
+        s->t[i]->log_ctx = ctx;
+    }
+}
+
+/* Under t's lock: the line to log for this result, or 0 when nothing
+ * changed since the last one logged. */
+static int change_line(struct p3x_sched_target *t, enum pop3check_state st,
+                       enum pop3check_error e, const char *reason, char *line,
+                       size_t len)
+{
+    if (t->log == NULL ||
+        (t->logged && st == t->logged_state && e == t->logged_error))
+        return 0;
+    t->logged = 1;
+    t->logged_state = st;
+    t->logged_error = e;
+    if (e != POP3CHECK_E_OK)
+        reason = pop3check_result_text(t->last, POP3CHECK_TEXT_ERROR);
+    snprintf(line, len, "target %s: %s%s%s", t->name, pop3check_state_name(st),
+             reason[0] != '\0' ? ": " : "", reason);
+    return 1;
+}
+
 static void on_done(void *ctx, struct pop3check_probe *p,
                     const struct pop3check_result *r)
 {
     struct p3x_sched_target *t = ctx;
     const enum pop3check_error e = pop3check_result_error(r);
     enum pop3check_state st;
+    char line[P3X_TARGET_NAME_MAX + 600], reason[256] = "";
+    int say;
 
     (void)p;
     t->running = 0;
@@ -302,13 +333,14 @@ static void on_done(void *ctx, struct pop3check_probe *p,
         return;
     }
     due_push(t->due, t);
-    st = pop3check_evaluate(r, t->thr, NULL, 0);
+    st = pop3check_evaluate(r, t->thr, reason, sizeof reason);
     pthread_mutex_lock(t->lock);
     /* A result that cannot be kept is shown as the failure it is. */
     if (pop3check_result_copy(t->last, r) != 0) {
         pop3check_result_set_error(t->last, POP3CHECK_E_INTERNAL,
                                    "out of memory keeping the result");
         st = POP3CHECK_STATE_UNKNOWN;
+        reason[0] = '\0';
     }
     t->state = st;
     t->have_result = 1;
@@ -321,7 +353,10 @@ static void on_done(void *ctx, struct pop3check_probe *p,
                             : POP3CHECK_E_INTERNAL]++;
     if (t->trip != NULL)
         count_trip(t->trip, r);
+    say = change_line(t, st, e, reason, line, sizeof line);
     pthread_mutex_unlock(t->lock);
+    if (say)
+        t->log(t->log_ctx, st == POP3CHECK_STATE_OK ? "info" : "warn", line);
     if (t->notify != NULL)
         t->notify(t->notify_ctx, t->index);
 }

@@ -53,6 +53,12 @@ struct p3x_sched_target {
     size_t due_at;                           /* its place there */
     void (*notify)(void *ctx, size_t index); /* after each result, unlocked */
     void *notify_ctx;
+    /* a line when the state or the error kind changes, unlocked */
+    void (*log)(void *ctx, const char *level, const char *line);
+    void *log_ctx;
+    int logged; /* logged_* hold the last result logged */
+    enum pop3check_state logged_state;
+    enum pop3check_error logged_error;
 };
 
 /* The targets waiting for their next probe, earliest due first. */
@@ -89,6 +95,14 @@ int p3x_schedule_tick(struct p3x_schedule *s, struct pop3check_multi *m,
  * told. */
 void p3x_schedule_set_notify(struct p3x_schedule *s, void (*fn)(void *, size_t),
                              void *ctx);
+
+/* Has fn(ctx, level, line) called on the loop's thread after a target's
+ * first result and whenever its state or its error kind changes, with
+ * the target's name, state and why (the error text, sanitised by the
+ * library, or the threshold crossed): level "info" for OK, else "warn". */
+void p3x_schedule_set_log(struct p3x_schedule *s,
+                          void (*fn)(void *, const char *, const char *),
+                          void *ctx);
 
 /* Monotonic milliseconds. */
 int64_t p3x_now_ms(void);

@@ -35,6 +35,12 @@ static void refuse_job(struct job *j, const char *why)
     on_probe_done(j, j->probe, j->refusal);
 }
 
+static void log_target(void *ctx, const char *level, const char *line)
+{
+    (void)ctx;
+    p3x_log(level, "%s", line);
+}
+
 /* Rebuilds the schedule from the config after a (re)load; the targets
  * of the old one end when their probes do. */
 static void reschedule(struct p3x_server *s)
@@ -49,6 +55,7 @@ static void reschedule(struct p3x_server *s)
         p3x_log("error", "scheduled targets not updated: %s", err);
         return;
     }
+    p3x_schedule_set_log(&fresh, log_target, NULL);
     old = s->sched;
     s->sched = fresh;
     pthread_mutex_unlock(&s->lock);

@@ -285,7 +285,12 @@ has() {
         return
     fi
     ko "$1: no line '$2'" "$(grep -F "target=\"$t\"" "$work/$1.body" | grep -E '^(probe_success|pop3_probe_error|pop3_probe_status|pop3_mailbox_messages)' | grep -v '} 0$'
-        grep -Ev 'Logged in|Logged out|Password mismatch|auth failed|lmtp' "$SANDBOX_DIR/dovecot.log" | tail -3)"
+        grep -F "msg=\"target $t: " "$work/exporter.log" | tail -3
+        dovecot_words)"
+}
+# The last lines Dovecot logged that are not routine.
+dovecot_words() {
+    grep -Ev 'Logged in|Logged out|Password mismatch|auth failed|lmtp' "$SANDBOX_DIR/dovecot.log" | tail -3
 }
 
 echo "== /probe"
@@ -680,7 +685,7 @@ fi
 echo "== many at once"
 curls=()
 for i in $(seq 40); do
-    curl -s -o "$work/par$i.body" --max-time 20 "$base/probe?target=127.0.0.1:$PORT_PLAIN&module=login" &
+    curl -s -o "$work/par$i.body" --max-time 20 "$base/probe?target=127.0.0.1:$PORT_PLAIN&module=login&debug=true" &
     curls+=("$!")
 done
 curl -s -o "$work/parstall.body" --max-time 20 -H 'X-Prometheus-Scrape-Timeout-Seconds: 2' "$base/probe?target=127.0.0.1:$STALL&module=banner" &
@@ -688,7 +693,17 @@ curls+=("$!")
 wait_ok=1
 for pid in "${curls[@]}"; do wait "$pid" || wait_ok=0; done
 n=$(grep -lx 'probe_success 1' "$work"/par[0-9]*.body | wc -l)
-if [ "$wait_ok" = 1 ] && [ "$n" = 40 ]; then ok "40 parallel probes all succeeded next to a stalled one"; else ko "parallel probes: $n of 40 succeeded"; fi
+if [ "$wait_ok" = 1 ] && [ "$n" = 40 ]; then
+    ok "40 parallel probes all succeeded next to a stalled one"
+else
+    # Which ones, and what they said (an empty body: curl gave up).
+    ko "parallel probes: $n of 40 succeeded" "$(for f in "$work"/par[0-9]*.body; do
+        grep -qx 'probe_success 1' "$f" && continue
+        printf '%s: %s\n' "${f##*/}" "$(grep -E '^(pop3_probe_error|pop3_probe_status)' "$f" | grep -v '} 0$' | tr '\n' ' ')"
+        sed -n '/^Logs for the probe/,/^Metrics that/p' "$f" | tail -n 8
+    done
+        dovecot_words)"
+fi
 
 echo "== reload"
 printf 'modules:\n  banner:\n    timeout: forever\n' > "$work/pop3check.yml"
@@ -828,6 +843,21 @@ if grep -rqF -e "$(head -1 "$SANDBOX_DIR/pass/token-small")" -e "$(head -1 "$SAN
     ko "a token or the client secret appears in a response or the log"
 else
     ok "no token or client secret in any response or in the log"
+fi
+
+echo "== the log says when a scheduled target's state changes"
+if grep -q 'level=warn msg="target beta: CRITICAL: login failed (SASL CRAM-MD5): -ERR ' "$work/exporter.log" &&
+    grep -q 'level=warn msg="target alpha: WARNING: messages 3 (warning 2)"$' "$work/exporter.log" &&
+    grep -q 'level=info msg="target gamma: OK"$' "$work/exporter.log"; then
+    ok "beta's failure in words, alpha's threshold, gamma's OK"
+else
+    ko "no state change of alpha or beta logged" "$(grep 'msg="target ' "$work/exporter.log" | head -5)"
+fi
+n=$(grep -c 'msg="target beta: ' "$work/exporter.log")
+if [ "$n" -ge 1 ] && [ "$n" -le 3 ]; then
+    ok "beta logged $n times, not once per probe"
+else
+    ko "beta logged $n times (once, or after a reload again)"
 fi
 
 echo "== stop"

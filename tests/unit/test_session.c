@@ -270,6 +270,26 @@ static void test_session_wrong_password_reports_server(void **state)
     assert_null(strstr(f->trace, "tanstaaf"));
 }
 
+/* GNU Mailutils 3.15 pop3d, while another session holds the maildrop. */
+static void test_session_in_use_is_not_the_password(void **state)
+{
+    struct fixture *f = *state;
+
+    f->cfg.auth = POP3CHECK_AUTH_USER;
+    start(f, "");
+    expect_sent(f, "USER tim");
+    feed(f, "+OK\r\n");
+    expect_sent(f, "PASS tanstaaf");
+    feed(f, "-ERR [IN-USE] Mailbox in use\r\n");
+    quit_ok(f, P3_SESS_FAILED);
+    assert_int_equal(f->r.error, POP3CHECK_E_AUTH);
+    assert_int_equal(f->r.rcode, POP3CHECK_RCODE_IN_USE);
+    assert_string_equal(f->r.error_text,
+                        "login failed (USER/PASS: the maildrop is locked by "
+                        "another session; the credentials were accepted): "
+                        "-ERR [IN-USE] Mailbox in use");
+}
+
 static void login(struct fixture *f, const char *stat)
 {
     f->cfg.auth = POP3CHECK_AUTH_USER;
@@ -765,6 +785,7 @@ int main(void)
         T(test_session_forced_user_not_in_capa),
         T(test_session_apop_without_timestamp),
         T(test_session_wrong_password_reports_server),
+        T(test_session_in_use_is_not_the_password),
         T(test_session_list_largest),
         T(test_session_list_disagrees_with_stat),
         T(test_session_uidl_counts),
