@@ -109,7 +109,7 @@ SNMP_PIC_OBJ   = $(SNMP_MODULE_SRC:%.c=$(BUILD)/obj-pic/%.o) \
 # Unit tests by what they link: the core alone, the plugin's parts, the
 # config parser; test_alloc and test_expose have rules of their own.
 CORE_TESTS   = range reply body session polls digest evaluate names api loop tracker \
-               conn dialog secret mail scram bearer grant seen
+               conn dialog secret mail scram bearer grant seen curlm
 PLUGIN_TESTS = output options
 UNIT_TESTS   = $(CORE_TESTS) $(PLUGIN_TESTS) alloc config expose schedule
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)

@@ -148,7 +148,7 @@ static int setup_easy(struct p3_conn *c)
 {
     const struct p3_opts *o = c->o;
 
-    if (p3_curlm_prepare(c->cm, c->easy) != 0 ||
+    if (p3_curlm_prepare(c->cm, c->easy, &c->pool) != 0 ||
         p3_curlio_setup(c->easy, c->url, "pop3,pop3s", o->ip_version,
                         p3_opts_timeout_ms(o), c->errbuf, on_debug, c) != 0)
         return -1;
@@ -198,6 +198,8 @@ void p3_conn_end(struct p3_conn *c)
     if (c->easy != NULL)
         curl_easy_cleanup(c->easy);
     c->easy = NULL;
+    p3_curlm_release(c->pool);
+    c->pool = NULL;
     curl_slist_free_all(c->connect_to_list);
     c->connect_to_list = NULL;
     c->state = P3_CONN_IDLE;

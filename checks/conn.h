@@ -28,6 +28,7 @@ struct p3_conn {
     int fd;   /* the socket once connected, for the plain transport */
     struct p3_curlio io;
     CURL *easy;
+    CURLSH *pool; /* easy's own connection pool (curlm.c) */
     struct curl_slist *connect_to_list;
     char url[300];
     char connect_to[600];

@@ -35,7 +35,12 @@ int p3_curlm_add(struct p3_curlm *m, CURL *easy, struct p3_curl_owner *o);
 void p3_curlm_remove(struct p3_curlm *m, CURL *easy);
 /* The options every easy handle of a shared multi needs: its close-socket
  * callback (which tells the socket's watcher, see p3_loop_forget), no DNS
- * cache, no connection aged out. 0, or -1. */
-int p3_curlm_prepare(struct p3_curlm *m, CURL *easy);
+ * cache, no connection aged out, and a connection pool of its own in
+ * *pool (see curlm.c), which p3_curlm_release frees once the easy handle
+ * is cleaned up. 0, or -1 (*pool may then still need the release). */
+int p3_curlm_prepare(struct p3_curlm *m, CURL *easy, CURLSH **pool);
+/* Frees what p3_curlm_prepare gave an easy handle, after its
+ * curl_easy_cleanup; NULL is a no-op. */
+void p3_curlm_release(CURLSH *pool);
 
 #endif

@@ -289,7 +289,7 @@ static int setup(struct p3_grant *g, const struct p3_opts *o, long timeout_ms)
     p3_format(g->form, n, "grant_type=client_credentials%s%s",
               scope ? "&scope=" : "", scope ? scope : "");
     curl_free(scope);
-    if (p3_curlm_prepare(g->cm, g->easy) != 0)
+    if (p3_curlm_prepare(g->cm, g->easy, &g->pool) != 0)
         return -1;
     SET(CURLOPT_URL, o->token_url);
     SET(CURLOPT_PROTOCOLS_STR, "https,http"); /* http: loopback only */
@@ -411,6 +411,8 @@ void p3_grant_end(struct p3_grant *g)
     if (g->easy != NULL)
         curl_easy_cleanup(g->easy);
     g->easy = NULL;
+    p3_curlm_release(g->pool);
+    g->pool = NULL;
     if (g->body != NULL) {
         explicit_bzero(g->body, g->cap);
         free(g->body);

@@ -48,6 +48,7 @@ void p3_grant_cache_drop(const struct p3_opts *o);
 /* A grant in flight. */
 struct p3_grant {
     CURL *easy;
+    CURLSH *pool; /* easy's own connection pool (curlm.c) */
     struct p3_curlm *cm;
     struct p3_curl_owner owner;
     int in_multi;

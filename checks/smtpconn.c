@@ -240,7 +240,7 @@ static int setup_auth(struct p3_smtpconn *c)
 
 static int setup_easy(struct p3_smtpconn *c, long ms)
 {
-    if (p3_curlm_prepare(c->cm, c->easy) != 0 ||
+    if (p3_curlm_prepare(c->cm, c->easy, &c->pool) != 0 ||
         p3_curlio_setup(c->easy, c->url, "smtp,smtps", c->o->ip_version, ms,
                         c->errbuf, on_debug, c) != 0 ||
         setup_tls(c) != 0)
@@ -294,6 +294,8 @@ void p3_smtpconn_end(struct p3_smtpconn *c)
     if (c->easy != NULL)
         curl_easy_cleanup(c->easy);
     c->easy = NULL;
+    p3_curlm_release(c->pool);
+    c->pool = NULL;
 }
 
 /* ---- what libcurl's part learnt ---- */

@@ -24,6 +24,7 @@ struct p3_smtpconn {
     int state; /* enum p3_conn_state of conn.h's meaning, see smtpconn.c */
     int code;  /* CURLcode once finished */
     CURL *easy;
+    CURLSH *pool; /* easy's own connection pool (curlm.c) */
     char url[400];
     char errbuf[CURL_ERROR_SIZE];
     char login_options[40];

@@ -14,7 +14,7 @@ test) want=("${build[@]}" "${server[@]}" clang libcmocka-dev binutils
             monitoring-plugins-basic hyperfine time python3 curl
             prometheus python3-jsonschema prometheus-blackbox-exporter
             snmpd snmp snmptrapd smitools valgrind icinga2 nagios4-core
-            abigail-tools linux-perf mailutils-pop3d) ;;
+            abigail-tools linux-perf mailutils-pop3d util-linux) ;;
 # dpkg-checkbuilddeps wants build-essential itself, not only gcc and make;
 # the package test checks the units with systemd-analyze (systemd).
 packages) want=("${build[@]}" "${server[@]}" build-essential dpkg-dev debhelper
@@ -35,16 +35,27 @@ clang_rt() {
     [ -n "$v" ] && echo "libclang-rt-$v-dev"
 }
 
+# POP3 servers that conflict with dovecot-pop3d (each provides pop3-server):
+# their packages are fetched, not installed; tests/interop/ unpacks them.
+debs=()
+deb_cache=/var/cache/pop3check/debs
+[ "$1" = test ] && debs=(popa3d)
+
 missing=()
 for p in "${want[@]}"; do
     installed "$p" || missing+=("$p")
+done
+fetch=()
+for p in "${debs[@]}"; do
+    compgen -G "$deb_cache/${p}_*.deb" > /dev/null || fetch+=("$p")
 done
 rt=
 if [ "$1" = test ]; then
     rt=$(clang_rt || true)
     if [ -n "$rt" ] && ! installed "$rt"; then missing+=("$rt"); fi
 fi
-if [ ${#missing[@]} -eq 0 ] && { [ "$1" != test ] || [ -n "$rt" ]; }; then
+if [ ${#missing[@]} -eq 0 ] && [ ${#fetch[@]} -eq 0 ] &&
+    { [ "$1" != test ] || [ -n "$rt" ]; }; then
     exit 0
 fi
 
@@ -86,6 +97,11 @@ if [ "$1" = test ] && [ -z "$rt" ]; then
         exit 1
     fi
     installed "$rt" || missing+=("$rt")
+fi
+if [ ${#fetch[@]} -gt 0 ]; then
+    echo "deps: fetching (not installing) ${fetch[*]}"
+    "${sudo[@]}" mkdir -p "$deb_cache"
+    (cd "$deb_cache" && "${sudo[@]}" apt-get download -qq -o APT::Sandbox::User=root "${fetch[@]}" >/dev/null)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 # Postfix asks which kind of MTA to set up: none. The tests write their own

@@ -57,6 +57,37 @@ fill_maildir() {
 	done
 }
 
+# fill_mbox FILE: the fixtures, in their order, as an mbox (no fixture
+# line starts with "From ").
+fill_mbox() {
+	local f
+	for f in "$fixtures"/*.eml; do
+		printf 'From interop@example.test Sun Jun  1 00:00:00 2025\n'
+		cat "$f"
+		printf '\n'
+	done > "$1"
+}
+
+# Packages that conflict with dovecot-pop3d (they provide pop3-server):
+# tests/deps.sh fetches them here, not installed.
+readonly DEB_CACHE=/var/cache/pop3check/debs
+
+deb_file() {
+	local f
+	f=$(find "$DEB_CACHE" -maxdepth 1 -name "${1}_*.deb" 2> /dev/null | sort -V | tail -n 1)
+	[ -n "$f" ] || die "no package of $1 in $DEB_CACHE: run 'tests/deps.sh test' (it fetches it; installed, it would conflict with dovecot-pop3d)"
+	printf '%s\n' "$f"
+}
+
+# unpack_deb NAME DIR: the package's files under DIR.
+unpack_deb() {
+	dpkg-deb -x "$(deb_file "$1")" "$2" || die "cannot unpack $(deb_file "$1")"
+}
+
+deb_version() {
+	dpkg-deb -f "$(deb_file "$1")" Version
+}
+
 free_port() {
 	python3 -c "import socket
 s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"
