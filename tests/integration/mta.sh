@@ -299,7 +299,11 @@ wait_ready() {
 	local deadline
 	deadline=$(($(now_ms) + READY_TIMEOUT_S * 1000))
 	until all_greet; do
-		is_our_master "$MTA_PID" "$DIR" || fail_start "postfix's master exited during startup"
+		if ! is_our_master "$MTA_PID" "$DIR"; then
+			local status=0
+			wait "$MTA_PID" 2>/dev/null || status=$?
+			fail_start "postfix's master exited during startup (exit status $status)"
+		fi
 		(($(now_ms) < deadline)) ||
 			fail_start "ports $PORT_SUBMISSION/$PORT_SMTPS/$PORT_PLAIN did not all greet with 220 within ${READY_TIMEOUT_S}s"
 		sleep 0.05
@@ -373,6 +377,15 @@ cmd_start() {
 		if [[ -z ${POP3_MTA_PORT_BASE:-} ]] && ((attempt < 3)) && bind_failed; then
 			note "ports $PORT_SUBMISSION/$PORT_SMTPS/$PORT_PLAIN taken meanwhile, retrying with others"
 			stop_master "$DIR" >/dev/null 2>&1 || true
+			rm -rf -- "${DIR:?}/postfix"
+			continue
+		fi
+		# Seen on loaded machines: the master gone within a second, with
+		# no word in its logs. Its exit status says how; one more try.
+		if ! is_our_master "$MTA_PID" "$DIR" && ((attempt < 3)); then
+			local status=0
+			wait "$MTA_PID" 2>/dev/null || status=$?
+			note "postfix's master exited at once (exit status $status$( ((status > 128)) && echo ", signal $((status - 128))")); its logs: $(log_tail | tr '\n' ' ' | cut -c1-300); trying again"
 			rm -rf -- "${DIR:?}/postfix"
 			continue
 		fi
