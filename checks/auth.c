@@ -55,9 +55,11 @@ static unsigned sasl_flag(enum pop3check_auth m)
  * off the wire too, then PLAIN and LOGIN, then APOP, and USER/PASS last.
  * SCRAM binds the channel (-PLUS) when the server offers it over TLS 1.3:
  * tls-exporter is the binding that RFC 9266 makes every such server
- * take. Over TLS 1.2 servers differ (Dovecot takes tls-unique only,
- * others tls-server-end-point only), so "any" logs in without binding
- * there and a forced -PLUS mechanism uses tls-server-end-point. */
+ * take; one that refuses it anyway (Cyrus 3.6) gets the same SCRAM
+ * unbound in the same session, and from then on (sasl.c). Over TLS 1.2 servers
+ * differ (Dovecot takes tls-unique only, others tls-server-end-point only), so
+ * "any" logs in without binding there and a forced -PLUS mechanism uses
+ * tls-server-end-point. */
 static enum pop3check_auth choose_any(const struct p3_session *s)
 {
     unsigned sasl = s->r->sasl;
@@ -67,6 +69,8 @@ static enum pop3check_auth choose_any(const struct p3_session *s)
     if (s->cfg.password == NULL)
         return (sasl & POP3CHECK_SASL_OAUTHBEARER) ? POP3CHECK_AUTH_OAUTHBEARER
                                                    : POP3CHECK_AUTH_XOAUTH2;
+    if (s->cfg.plus_refused != NULL && *s->cfg.plus_refused)
+        exporter = 0; /* this server refused it before (sasl.c) */
     if (exporter && (sasl & POP3CHECK_SASL_SCRAM_SHA_256_PLUS))
         return POP3CHECK_AUTH_SCRAM_SHA_256_PLUS;
     if (sasl & POP3CHECK_SASL_SCRAM_SHA_256)
@@ -239,6 +243,8 @@ enum p3_sess_rc p3_sess_auth_start(struct p3_session *s, int64_t now)
 
 static enum p3_sess_rc logged_in(struct p3_session *s, int64_t now)
 {
+    if (s->unbound_retry && s->cfg.plus_refused != NULL)
+        *s->cfg.plus_refused = 1;
     p3_sess_end_phase(s, now);
     s->r->logged_in = 1;
     s->step = P3_S_AUTHENTICATED;
@@ -300,6 +306,7 @@ enum p3_sess_rc p3_sess_auth_reply(struct p3_session *s, const char *line,
     const char *text, *why;
     size_t tlen;
     char what[160];
+    enum p3_sess_rc rc;
     enum p3_status st = p3_reply_status(line, len, &text, &tlen);
 
     if (s->step == P3_S_SASL_CANCEL) /* failed already: any answer ends it */
@@ -308,6 +315,8 @@ enum p3_sess_rc p3_sess_auth_reply(struct p3_session *s, const char *line,
     case P3_REPLY_ERR:
         if (s->step >= P3_S_BEARER_START && s->step <= P3_S_BEARER_ERROR)
             return p3_sess_bearer_refused(s, text, tlen, now);
+        if (p3_sess_scram_unbound(s, text, tlen, &rc, now))
+            return rc;
         why = not_the_credentials(p3_reply_rcode(text, tlen));
         p3_format(what, sizeof what, "login failed (%s%s%s)",
                   label(s->r->auth_used), why ? ": " : "", why ? why : "");

@@ -175,6 +175,8 @@ static void start_dialog(struct pop3check_probe *p, int64_t now)
         .poll = p->run->trip ? &p->run->trip->poll : NULL,
         .scram_keys = &p->scram_keys,
         .store = p->o.tokstore,
+        .tls_unverified = (int)p->o.insecure,
+        .plus_refused = &p->plus_refused,
     };
     struct p3_run *r = p->run;
     struct p3_transport tr = p3_conn_transport(&r->conn);

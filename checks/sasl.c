@@ -120,6 +120,43 @@ static enum p3_sess_rc send_client_first(struct p3_session *s, int64_t now)
     return P3_SESS_CONTINUE;
 }
 
+/* Cyrus 3.6 (cyrus-sasl 2.1.28) offers SCRAM-SHA-*-PLUS over TLS 1.3 and
+ * refuses the tls-exporter binding after the client's final message
+ * ("-ERR [AUTH] authenticating: bad protocol / cancel"), though the
+ * password is right: "any" would report a good mailbox CRITICAL. So when
+ * "any" chose -PLUS and the server says -ERR, the same SCRAM follows in
+ * the same session without binding (gs2 flag "n": the server offered
+ * -PLUS, so "y" would be taken as a downgrade), only over a verified TLS
+ * channel (with --insecure the binding is what stands against a relay).
+ * The auth phase counts both tries; the trace says why. */
+int p3_sess_scram_unbound(struct p3_session *s, const char *text, size_t len,
+                          enum p3_sess_rc *rc, int64_t now)
+{
+    char clean[160], note[300];
+    int sha1 = s->r->auth_used == POP3CHECK_AUTH_SCRAM_SHA_1_PLUS;
+    unsigned plain =
+        sha1 ? POP3CHECK_SASL_SCRAM_SHA_1 : POP3CHECK_SASL_SCRAM_SHA_256;
+
+    if (s->cfg.auth != POP3CHECK_AUTH_ANY || !scram_plus(s) ||
+        s->unbound_retry || s->cfg.tls_unverified || !(s->r->sasl & plain))
+        return 0;
+    p3_sanitise(clean, sizeof clean, text, len, s->secret);
+    p3_format(note, sizeof note,
+              "%s refused (-ERR %s): the server may not take the %s "
+              "binding; SCRAM-SHA-%s again, unbound",
+              scram_name(s), clean,
+              s->cfg.chanbind != NULL ? s->cfg.chanbind->type : "",
+              sha1 ? "1" : "256");
+    p3_sess_trace(s, POP3CHECK_TRACE_INFO, note, strlen(note));
+    s->unbound_retry = 1;
+    p3_sess_scram_free(s);
+    s->r->auth_used =
+        sha1 ? POP3CHECK_AUTH_SCRAM_SHA_1 : POP3CHECK_AUTH_SCRAM_SHA_256;
+    s->step = P3_S_START;
+    *rc = p3_sess_scram_start(s, sha1 ? P3_HASH_SHA1 : P3_HASH_SHA256, 0, now);
+    return 1;
+}
+
 enum p3_sess_rc p3_sess_scram_start(struct p3_session *s, enum p3_hash hash,
                                     int plus, int64_t now)
 {

@@ -55,6 +55,7 @@ struct p3_session {
     int in_headers;         /* inside a poll's TOP n 0 reply (polls.c) */
     struct p3_pollsess *ps; /* a poll's own state, NULL otherwise */
     struct p3_scram *scram; /* a SCRAM login's state, NULL otherwise */
+    int unbound_retry;      /* "any": -PLUS refused, SCRAM again unbound */
     struct p3_agesess *age; /* the age's state once it is read, or NULL */
     struct p3_body body;
     int64_t list_count, list_sum;
@@ -118,6 +119,12 @@ enum p3_sess_rc p3_sess_scram_continue(struct p3_session *s, const char *text,
 enum p3_sess_rc p3_sess_scram_ok(struct p3_session *s, int64_t now);
 /* Wipes and frees the exchange's state (at the end of the session). */
 void p3_sess_scram_free(struct p3_session *s);
+/* "any" chose SCRAM -PLUS and the server refused it (text: its -ERR):
+ * the same SCRAM again in this session without binding, when the server
+ * offers that too and TLS was verified (see sasl.c). 1 with *rc when it
+ * tries again, 0 when the refusal stands. */
+int p3_sess_scram_unbound(struct p3_session *s, const char *text, size_t len,
+                          enum p3_sess_rc *rc, int64_t now);
 /* sasl.c: XOAUTH2 and OAUTHBEARER (bearer.h) over AUTH, with cfg.token. */
 enum p3_sess_rc p3_sess_bearer_start(struct p3_session *s, int64_t now);
 enum p3_sess_rc p3_sess_bearer_continue(struct p3_session *s, const char *text,

@@ -48,6 +48,10 @@ struct p3_sess_config {
      * there is none, and then chanbind_why says why. NULL: none. */
     const struct p3_chanbind *chanbind;
     const char *chanbind_why;
+    int tls_unverified; /* --insecure: the certificate was not checked */
+    /* The probe's: set when "any" logged in unbound after the server
+     * refused -PLUS; then "any" does not offer -PLUS again. NULL: none. */
+    int *plus_refused;
 };
 
 /* Allocates a session writing into r (borrowed; greeting, capa and sasl

@@ -14,7 +14,8 @@ test) want=("${build[@]}" "${server[@]}" clang libcmocka-dev binutils
             monitoring-plugins-basic hyperfine time python3 curl
             prometheus python3-jsonschema prometheus-blackbox-exporter
             snmpd snmp snmptrapd smitools valgrind icinga2 nagios4-core
-            abigail-tools linux-perf mailutils-pop3d util-linux) ;;
+            abigail-tools linux-perf mailutils-pop3d util-linux
+            cyrus-common sasl2-bin libsasl2-modules) ;;
 # dpkg-checkbuilddeps wants build-essential itself, not only gcc and make;
 # the package test checks the units with systemd-analyze (systemd).
 packages) want=("${build[@]}" "${server[@]}" build-essential dpkg-dev debhelper
@@ -39,7 +40,7 @@ clang_rt() {
 # their packages are fetched, not installed; tests/interop/ unpacks them.
 debs=()
 deb_cache=/var/cache/pop3check/debs
-[ "$1" = test ] && debs=(popa3d)
+[ "$1" = test ] && debs=(popa3d cyrus-pop3d)
 
 missing=()
 for p in "${want[@]}"; do

@@ -637,7 +637,12 @@ fi
 if grep -qxF 'pop3_roundtrip_submission_failures_total{target="gamma"} 0' "$work/tripsched.body"; then
     ok 'tripsched: pop3_roundtrip_submission_failures_total{target="gamma"} 0'
 else
-    ko "tripsched: gamma's submissions failed" "$(grep 'target="gamma"' "$work/tripsched.body" | grep -v ' 0$' | grep -v _bucket; grep -i gamma "$work/exporter.log" 2>/dev/null | tail -3)"
+    # What the exporter logged first (the recap keeps 4 lines), then
+    # whether Postfix listens, its last problems and gamma's series.
+    ko "tripsched: gamma's submissions failed" "$(grep -F 'msg="target gamma: ' "$work/exporter.log" | grep -v ': OK"$' | tail -2
+        ss -ltn "( sport = :$MTA_SUBMISSION_PORT )" | tail -n +2
+        grep -hE '(warning|error|fatal|panic):' "$SANDBOX_DIR"/postfix/maillog 2>/dev/null | tail -3
+        grep 'target="gamma"' "$work/tripsched.body" | grep -v ' 0$' | grep -v _bucket)"
 fi
 has tripsched 'pop3_roundtrip_not_delivered_total{target="gamma"} 0'
 has tripsched 'pop3_roundtrip_delivered{target="gamma"} 1'

@@ -39,8 +39,17 @@ start() {
 	chmod 0600 "$d/mail/aged" "$d/mail/empty"
 	chmod 1777 "$d/mail"
 	command -v unshare > /dev/null || die "unshare is missing (util-linux)"
+	# The mounts below must stay in that namespace. In a chroot "/" is no
+	# mount point and cannot be made private: then only when no mount is
+	# shared (a namespace made private before the chroot, as CI's).
+	local propagation=private
+	if ! unshare --mount --propagation private true 2> /dev/null; then
+		grep -q ' shared:' /proc/self/mountinfo &&
+			die "cannot make a private mount namespace here (a chroot with shared mounts)"
+		propagation=unchanged
+	fi
 	# shellcheck disable=SC2016 # expanded by the inner bash, from its arguments
-	unshare --mount --propagation private -- bash -c '
+	unshare --mount --propagation "$propagation" -- bash -c '
 		set -e
 		for f in passwd shadow group; do mount --bind "$1/etc/$f" "/etc/$f"; done
 		mount --bind "$1/mail" /var/mail

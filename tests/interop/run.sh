@@ -19,7 +19,7 @@ need_root "the servers switch to the mail user"
 need_tools "run 'make test'" python3 openssl
 check="$build/check_pop3"
 export LD_LIBRARY_PATH="$build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-read -r -a servers <<< "${INTEROP_SERVERS:-mailutils popa3d}"
+read -r -a servers <<< "${INTEROP_SERVERS:-mailutils popa3d cyrus}"
 started=()
 # shellcheck disable=SC2317 # called by lib.sh's trap
 suite_cleanup_more() {
@@ -76,7 +76,7 @@ PY
 e3=$(date -u -d '2025-06-01 00:59:59' +%s)
 
 matrix() {
-    local d=$1 H=127.0.0.1 first figs n octets largest last uidls mech v t0 t1 a
+    local d=$1 H=127.0.0.1 first='' figs='' n ANY_TLS_MECH='' octets largest last uidls mech v t0 t1 a
     # shellcheck disable=SC1091
     . "$d/env"
     local plain=(-H "$H" -p "$PORT_PLAIN") stls=() pop3s=()
@@ -110,12 +110,23 @@ matrix() {
             t "forced $mech over STLS" 0 "^POP3 OK - .*TLSv1.* login ok, 6 messages \($octets B\)" -- "${stls[@]}" "${aged[@]}" --auth "$mech"
         fi
     done
-    a=${LACKS^^}
-    t "forced $LACKS, which it lacks: named, with what CAPA offers" 2 \
-        "^POP3 CRITICAL - .* the server does not offer (SASL )?$a \((its CAPA lists: |no timestamp in its greeting)" -- "${plain[@]}" "${aged[@]}" --auth "$LACKS"
+    # LACKS: one of our password mechanisms the server does not offer
+    # (empty when it offers them all).
+    if [ -n "$LACKS" ]; then
+        a=${LACKS^^}
+        t "forced $LACKS, which it lacks: named, with what CAPA offers" 2 \
+            "^POP3 CRITICAL - .* the server does not offer (SASL )?$a \((its CAPA lists: |no timestamp in its greeting)" -- "${plain[@]}" "${aged[@]}" --auth "$LACKS"
+    fi
     t "--auth any" 0 "^POP3 OK - .* login ok, 6 messages \($octets B\)" -- "${plain[@]}" "${aged[@]}"
+    # ANY_TLS_MECH: what "any" logs in with over TLS, when the env says.
+    a=${ANY_TLS_MECH:-}
     if [ ${#pop3s[@]} -gt 0 ]; then
-        t "login over POP3S" 0 "^POP3 OK - .*TLSv1.* login ok, 6 messages \($octets B\)" -- "${pop3s[@]}" "${aged[@]}"
+        t "--auth any over POP3S${a:+: $a}" 0 "^POP3 OK - .*TLSv1.* login ok, 6 messages \($octets B\)" \
+            --line "^login: ${a:-[a-z0-9-]+} as aged$USER_SUFFIX, accepted" -- "${pop3s[@]}" "${aged[@]}" -v
+    fi
+    if [ ${#stls[@]} -gt 0 ]; then
+        t "--auth any over STLS${a:+: $a}" 0 "^POP3 OK - .*TLSv1.* login ok, 6 messages \($octets B\)" \
+            --line "^login: ${a:-[a-z0-9-]+} as aged$USER_SUFFIX, accepted" -- "${stls[@]}" "${aged[@]}" -v
     fi
     t "STAT, LIST, UIDL, TOP, RETR: the sizes poplib read" 0 \
         "login ok, 6 messages \($octets B\).* messages=6;;;0 size=${octets}B;;;0 largest=${largest}B;;;0 top_size=[0-9]+B;;;0 retr_size=${last}B;;;0" \

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "internal.h"
+#include "scram.h"
 #include "seen.h"
 #include "session.h"
 
@@ -288,6 +290,108 @@ static void test_session_in_use_is_not_the_password(void **state)
                         "login failed (USER/PASS: the maildrop is locked by "
                         "another session; the credentials were accepted): "
                         "-ERR [IN-USE] Mailbox in use");
+}
+
+/* The SCRAM line queued: "AUTH MECH " and the client-first message,
+ * decoded into msg (its nonce is random). */
+static void expect_scram_first(struct fixture *f, const char *mech, char *msg,
+                               size_t len)
+{
+    const char *buf;
+    char prefix[64];
+    size_t n = p3_sess_pending(f->s, &buf), k;
+
+    snprintf(prefix, sizeof prefix, "AUTH %s ", mech);
+    assert_true(n > strlen(prefix) + 2);
+    assert_memory_equal(buf, prefix, strlen(prefix));
+    k = p3_base64_decode(buf + strlen(prefix), n - strlen(prefix) - 2,
+                         (unsigned char *)msg, len - 1);
+    assert_true(k != (size_t)-1);
+    msg[k] = '\0';
+    p3_sess_sent(f->s, n);
+}
+
+/* Cyrus 3.6 over TLS 1.3 offers -PLUS and refuses tls-exporter. */
+static const char cyrus_refusal[] =
+    "-ERR [AUTH] authenticating: bad protocol / cancel\r\n";
+
+static void scram_plus_server(struct fixture *f, const struct p3_chanbind *cb,
+                              int *refused)
+{
+    f->r.capa = POP3CHECK_CAPA_KNOWN;
+    f->r.sasl =
+        POP3CHECK_SASL_SCRAM_SHA_256 | POP3CHECK_SASL_SCRAM_SHA_256_PLUS;
+    f->cfg.chanbind = cb;
+    f->cfg.plus_refused = refused;
+}
+
+static void test_session_any_plus_refused_tries_unbound(void **state)
+{
+    struct fixture *f = *state;
+    struct p3_chanbind cb = {"tls-exporter", 32, {0}};
+    int refused = 0;
+    char msg[300];
+
+    scram_plus_server(f, &cb, &refused);
+    start(f, "");
+    expect_scram_first(f, "SCRAM-SHA-256-PLUS", msg, sizeof msg);
+    assert_memory_equal(msg, "p=tls-exporter,,n=tim,r=", 24);
+    assert_int_equal(feed(f, cyrus_refusal), P3_SESS_CONTINUE);
+    /* the same session, unbound: "n", as the server offered -PLUS */
+    expect_scram_first(f, "SCRAM-SHA-256", msg, sizeof msg);
+    assert_memory_equal(msg, "n,,n=tim,r=", 11);
+    assert_int_equal(f->r.auth_used, POP3CHECK_AUTH_SCRAM_SHA_256);
+    assert_false(f->r.error);
+    assert_non_null(strstr(f->trace, "SCRAM-SHA-256-PLUS refused (-ERR [AUTH] "
+                                     "authenticating: bad protocol / cancel)"));
+    /* refused again: that refusal stands, no third try */
+    assert_int_equal(feed(f, cyrus_refusal), P3_SESS_CONTINUE);
+    quit_ok(f, P3_SESS_FAILED);
+    assert_int_equal(f->r.error, POP3CHECK_E_AUTH);
+    assert_int_equal(refused, 0); /* set only once unbound logs in */
+}
+
+static void test_session_plus_refusal_stands(void **state)
+{
+    struct fixture *f = *state;
+    struct p3_chanbind cb = {"tls-exporter", 32, {0}};
+    int refused = 0;
+    char msg[300];
+
+    /* not with --insecure: the binding is what stands against a relay */
+    scram_plus_server(f, &cb, &refused);
+    f->cfg.tls_unverified = 1;
+    start(f, "");
+    expect_scram_first(f, "SCRAM-SHA-256-PLUS", msg, sizeof msg);
+    feed(f, cyrus_refusal);
+    quit_ok(f, P3_SESS_FAILED);
+    assert_int_equal(f->r.error, POP3CHECK_E_AUTH);
+    teardown(state);
+    setup(state);
+    f = *state;
+    /* nor when -PLUS was asked for by name */
+    scram_plus_server(f, &cb, &refused);
+    f->cfg.auth = POP3CHECK_AUTH_SCRAM_SHA_256_PLUS;
+    start(f, "");
+    expect_scram_first(f, "SCRAM-SHA-256-PLUS", msg, sizeof msg);
+    feed(f, cyrus_refusal);
+    quit_ok(f, P3_SESS_FAILED);
+    assert_string_equal(f->r.error_text,
+                        "login failed (SASL SCRAM-SHA-256-PLUS): -ERR [AUTH] "
+                        "authenticating: bad protocol / cancel");
+}
+
+static void test_session_any_remembers_plus_refused(void **state)
+{
+    struct fixture *f = *state;
+    struct p3_chanbind cb = {"tls-exporter", 32, {0}};
+    int refused = 1; /* an earlier run of the probe logged in unbound */
+    char msg[300];
+
+    scram_plus_server(f, &cb, &refused);
+    start(f, "");
+    expect_scram_first(f, "SCRAM-SHA-256", msg, sizeof msg);
+    assert_memory_equal(msg, "n,,n=tim,r=", 11);
 }
 
 static void login(struct fixture *f, const char *stat)
@@ -786,6 +890,9 @@ int main(void)
         T(test_session_apop_without_timestamp),
         T(test_session_wrong_password_reports_server),
         T(test_session_in_use_is_not_the_password),
+        T(test_session_any_plus_refused_tries_unbound),
+        T(test_session_plus_refusal_stands),
+        T(test_session_any_remembers_plus_refused),
         T(test_session_list_largest),
         T(test_session_list_disagrees_with_stat),
         T(test_session_uidl_counts),
