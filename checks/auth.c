@@ -243,8 +243,6 @@ enum p3_sess_rc p3_sess_auth_start(struct p3_session *s, int64_t now)
 
 static enum p3_sess_rc logged_in(struct p3_session *s, int64_t now)
 {
-    if (s->unbound_retry && s->cfg.plus_refused != NULL)
-        *s->cfg.plus_refused = 1;
     p3_sess_end_phase(s, now);
     s->r->logged_in = 1;
     s->step = P3_S_AUTHENTICATED;

@@ -43,8 +43,8 @@ struct pop3check_probe {
     struct pop3check_result last; /* of the last finished run */
     /* derived from the password once, for every run's SCRAM login */
     struct p3_scram_keys scram_keys;
-    /* "any": the server refused SCRAM -PLUS and took it unbound (sasl.c),
-     * so the next runs log in unbound at once */
+    /* "any": the server refused SCRAM -PLUS, so the next runs log in
+     * unbound at once (sasl.c) */
     int plus_refused;
     /* when each message was first seen (POP3CHECK_OPT_AGE 2), or NULL */
     struct p3_seen *seen;

@@ -149,6 +149,12 @@ int p3_sess_scram_unbound(struct p3_session *s, const char *text, size_t len,
               sha1 ? "1" : "256");
     p3_sess_trace(s, POP3CHECK_TRACE_INFO, note, strlen(note));
     s->unbound_retry = 1;
+    /* The probe's next runs log in unbound at once, whatever this try
+     * gives: with a wrong password each run would otherwise pay two of
+     * the server's failure delays (3 s each at Cyrus), past a scrape's
+     * timeout, and report a timeout where the password is wrong. */
+    if (s->cfg.plus_refused != NULL)
+        *s->cfg.plus_refused = 1;
     p3_sess_scram_free(s);
     s->r->auth_used =
         sha1 ? POP3CHECK_AUTH_SCRAM_SHA_1 : POP3CHECK_AUTH_SCRAM_SHA_256;

@@ -49,8 +49,9 @@ struct p3_sess_config {
     const struct p3_chanbind *chanbind;
     const char *chanbind_why;
     int tls_unverified; /* --insecure: the certificate was not checked */
-    /* The probe's: set when "any" logged in unbound after the server
-     * refused -PLUS; then "any" does not offer -PLUS again. NULL: none. */
+    /* The probe's: set when the server refused -PLUS and "any" tried
+     * again unbound (sasl.c); then "any" does not offer -PLUS again.
+     * NULL: none. */
     int *plus_refused;
 };
 

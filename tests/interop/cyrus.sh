@@ -24,8 +24,9 @@ as_cyrus() {
 
 start() {
 	local d=$1 u pw p i f
-	[ -x "$CYRUS_BIN/master" ] && command -v saslpasswd2 > /dev/null ||
+	if [ ! -x "$CYRUS_BIN/master" ] || ! command -v saslpasswd2 > /dev/null; then
 		die "Cyrus is missing: apt-get install cyrus-common sasl2-bin libsasl2-modules (or run 'make test')"
+	fi
 	prepare_dir "$d"
 	unpack_deb cyrus-pop3d "$d/root"
 	mkdir -p "$d"/conf/{proc,db,user,quota,lock,log,ptclient,socket,sync} \
