@@ -52,6 +52,10 @@ echo "And what failures look like:"
 show -H 127.0.0.1 -p "$PORT_POP3S" -S --cafile "$CA_FILE" -u "$USER_DISABLED" --password-file "$SANDBOX_DIR/pass/$USER_DISABLED"
 show -H "$HOST_SOON" -p "$PORT_POP3S" -S --cafile "$CA_FILE" -D 30,14
 show -H 127.0.0.1 -p "$PORT_PLAIN" -u "$USER_SMALL" --password-file "$pw" --messages-warning 2
+echo
+echo "Is anyone collecting this mailbox? The age of its messages, from the newest Received:"
+echo "header (else Date:), read with TOP n 0, never RETR; a warning after a day:"
+show -H 127.0.0.1 -p "$PORT_PLAIN" -u "$USER_AGED" --password-file "$SANDBOX_DIR/pass/$USER_AGED" --age-warning 86400 -v
 
 # A round trip through a Postfix of its own (submission port: STARTTLS,
 # then AUTH) that delivers into the sandbox over LMTP.
