@@ -16,6 +16,8 @@
 #   plain       no TLS offered, AUTH in clear text
 # The certificate is the sandbox's (DIR/tls/good.pem, from its test CA).
 # Only trip@example.test is a recipient; nothing leaves the machine.
+# Mail goes to the sandbox's Dovecot over LMTP, or to MTA_LMTP (Postfix's
+# "inet:HOST:PORT" or "unix:PATH": another server's LMTP, tests/interop).
 # Needs root, postfix (3.4 or later: maillog_file) and openssl.
 set -euo pipefail
 
@@ -148,7 +150,7 @@ biff = no
 
 virtual_mailbox_domains = $TRIP_DOMAIN
 virtual_mailbox_maps = texthash:$pf/conf/recipients
-virtual_transport = lmtp:inet:$SANDBOX_LMTP_HOST:$SANDBOX_LMTP_PORT
+virtual_transport = lmtp:${MTA_LMTP:-inet:$SANDBOX_LMTP_HOST:$SANDBOX_LMTP_PORT}
 
 smtpd_banner = \$myhostname ESMTP pop3check test MTA
 smtpd_sasl_auth_enable = yes

@@ -51,6 +51,7 @@ hashimapspool: false
 allowplaintext: yes
 allowapop: yes
 popminpoll: 0
+lmtp_downcase_rcpt: yes
 sasl_pwcheck_method: auxprop
 sasl_auxprop_plugin: sasldb
 sasl_sasldb_path: $d/sasldb2
@@ -69,10 +70,20 @@ START {
 SERVICES {
   pop3 cmd="$d/root$CYRUS_BIN/pop3d -C $d/imapd.conf" listen="127.0.0.1:$PORT_PLAIN" prefork=0
   pop3s cmd="$d/root$CYRUS_BIN/pop3d -s -C $d/imapd.conf" listen="127.0.0.1:$PORT_POP3S" prefork=0
+  lmtpunix cmd="lmtpd -a -C $d/imapd.conf" listen="$d/socket/lmtp" prefork=0
 }
 EVENTS {
 }
 EOF
+	# trip: the round trip's mailbox, with the password that the test MTA
+	# (its SASL is the sandbox Dovecot's) takes, when INTEROP_TRIP_PASSWORD_FILE.
+	local users=(aged empty)
+	if [ -n "${INTEROP_TRIP_PASSWORD_FILE:-}" ]; then
+		install -m 0600 "$INTEROP_TRIP_PASSWORD_FILE" "$d/pass/trip"
+		printf '%s' "$(head -n 1 "$d/pass/trip")" | saslpasswd2 -p -c -f "$d/sasldb2" -u "$REALM" trip ||
+			die "saslpasswd2 could not add trip"
+		users+=(trip)
+	fi
 	for u in aged empty; do
 		pw=$(new_password "$d" "$u")
 		printf '%s' "$pw" | saslpasswd2 -p -c -f "$d/sasldb2" -u "$REALM" "$u" ||
@@ -85,7 +96,7 @@ EOF
 	echo "$!" > "$d/pid"
 	wait_greeting "$d" "$PORT_PLAIN" || die "Cyrus did not answer on $PORT_PLAIN: $(tail -3 "$d/server.log")"
 	# A first login makes each INBOX; then the fixtures go in as files.
-	for u in aged empty; do
+	for u in "${users[@]}"; do
 		python3 - "$PORT_PLAIN" "$u" "$d/pass/$u" << 'PY' || die "the first login of $u failed"
 import poplib, sys
 p = poplib.POP3("127.0.0.1", int(sys.argv[1]), timeout=10)
@@ -109,6 +120,9 @@ PY
 	# Over TLS 1.3 it offers SCRAM-*-PLUS and refuses tls-exporter: "any"
 	# logs in unbound (checks/sasl.c).
 	echo "ANY_TLS_MECH=scram-sha-256" >> "$d/env"
+	# The round trip: Postfix's LMTP client (user postfix) reaches lmtpd
+	# through this socket (preauthenticated: -a).
+	echo "LMTP=unix:$d/socket/lmtp" >> "$d/env"
 }
 
 case ${1:-} in

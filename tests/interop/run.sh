@@ -7,7 +7,9 @@
 # mechanism it offers (forced), one it lacks, a wrong password, STAT, LIST,
 # UIDL, TOP and RETR with the counts checked against the fixtures and the
 # sizes against Python's poplib (an independent client), STLS and POP3S,
-# the age of the messages, an empty mailbox. Records its counts in
+# the age of the messages, an empty mailbox, and the round trip into a
+# server with LMTP (through the test MTA, whose SASL is the sandbox
+# Dovecot's, started here too). Records its counts in
 # $BUILD/results/interop for tests/summary.sh.
 set -uo pipefail
 
@@ -24,6 +26,7 @@ started=()
 # shellcheck disable=SC2317 # called by lib.sh's trap
 suite_cleanup_more() {
     local s
+    "$top/tests/integration/mta.sh" stop "$work/sandbox" > /dev/null 2>&1
     for s in "${started[@]}"; do "$top/tests/interop/$s.sh" stop "$work/$s"; done
 }
 
@@ -76,7 +79,7 @@ PY
 e3=$(date -u -d '2025-06-01 00:59:59' +%s)
 
 matrix() {
-    local d=$1 H=127.0.0.1 first='' figs='' n ANY_TLS_MECH='' octets largest last uidls mech v t0 t1 a
+    local d=$1 H=127.0.0.1 first='' figs='' n ANY_TLS_MECH='' LMTP='' octets largest last uidls mech v t0 t1 a
     # shellcheck disable=SC1091
     . "$d/env"
     local plain=(-H "$H" -p "$PORT_PLAIN") stls=() pop3s=()
@@ -154,10 +157,41 @@ matrix() {
     fi
     figs=$(poplib "aged$USER_SUFFIX" 2>&1)
     check "$SERVER: the mailbox afterwards (poplib)" "$figs" "$n $octets $largest $last $uidls"
+    [ -n "${LMTP:-}" ] && round_trip
+}
+
+# The round trip into a server with LMTP: the test MTA (tests/integration/
+# mta.sh, its SASL the sandbox Dovecot's) delivers to the server's LMTP,
+# check_pop3 submits, finds its probe over POP3 and deletes it, and the
+# mailbox is empty again.
+round_trip() {
+    local out
+    if ! out=$(MTA_LMTP=$LMTP "$top/tests/integration/mta.sh" start "$work/sandbox" 2>&1); then
+        ko "$SERVER: the test MTA did not start" "$out"
+        return
+    fi
+    # shellcheck disable=SC1091 # written by mta.sh
+    . "$work/sandbox/mta.env"
+    t "round trip: Postfix, LMTP into it, found over POP3 and deleted" 0 \
+        '^POP3 OK - round trip .* delivered in [0-9.]+ s .* delivered=1;;;0;1 ' \
+        -- -H 127.0.0.1 -p "$PORT_PLAIN" -u "$MTA_USER" --password-file "$PASS_DIR/trip" \
+        --smtp-host "$MTA_HOST" --smtp-port "$MTA_SUBMISSION_PORT" --cafile "$MTA_CA_FILE" \
+        --smtp-user "$MTA_USER" --mail-from "$MTA_ADDRESS" --rcpt-to "$MTA_ADDRESS" \
+        --poll-interval 0.2 -t 30
+    check "$SERVER: the round trip's mailbox afterwards (poplib)" "$(poplib trip 2>&1)" "0 0 0 0 0"
+    "$top/tests/integration/mta.sh" stop "$work/sandbox" > /dev/null 2>&1
 }
 
 printf 'not-the-password\n' > "$work/wrong.pw"
 chmod 0600 "$work/wrong.pw"
+# The sandbox Dovecot: the test MTA's SASL, for the round trips.
+if ! out=$(SANDBOX_OAUTH2=0 "$top/tests/integration/sandbox.sh" start "$work/sandbox" 2>&1); then
+    echo "interop: the sandbox Dovecot did not start: $out" >&2
+    exit 1
+fi
+# shellcheck disable=SC1091 # written by sandbox.sh
+. "$work/sandbox/env"
+export INTEROP_TRIP_PASSWORD_FILE="$SANDBOX_DIR/pass/$USER_TRIP"
 for s in "${servers[@]}"; do
     if ! out=$("$top/tests/interop/$s.sh" start "$work/$s" 2>&1); then
         ko "$s did not start" "$out"
