@@ -96,6 +96,16 @@ static void quit_ok(struct fixture *f, enum p3_sess_rc want)
     assert_int_equal(feed(f, "+OK bye\r\n"), want);
 }
 
+/* USER/PASS up to the PASS line, which the server is to answer. */
+static void user_pass(struct fixture *f)
+{
+    f->cfg.auth = POP3CHECK_AUTH_USER;
+    start(f, "");
+    expect_sent(f, "USER tim");
+    feed(f, "+OK\r\n");
+    expect_sent(f, "PASS tanstaaf");
+}
+
 static void test_session_user_pass_stat_quit(void **state)
 {
     struct fixture *f = *state;
@@ -254,11 +264,7 @@ static void test_session_wrong_password_reports_server(void **state)
 {
     struct fixture *f = *state;
 
-    f->cfg.auth = POP3CHECK_AUTH_USER;
-    start(f, "");
-    expect_sent(f, "USER tim");
-    feed(f, "+OK\r\n");
-    expect_sent(f, "PASS tanstaaf");
+    user_pass(f);
     /* a hostile server echoing the password must not leak it */
     assert_int_equal(feed(f, "-ERR [AUTH] bad password tanstaaf\r\n"),
                      P3_SESS_CONTINUE);
@@ -277,11 +283,7 @@ static void test_session_in_use_is_not_the_password(void **state)
 {
     struct fixture *f = *state;
 
-    f->cfg.auth = POP3CHECK_AUTH_USER;
-    start(f, "");
-    expect_sent(f, "USER tim");
-    feed(f, "+OK\r\n");
-    expect_sent(f, "PASS tanstaaf");
+    user_pass(f);
     feed(f, "-ERR [IN-USE] Mailbox in use\r\n");
     quit_ok(f, P3_SESS_FAILED);
     assert_int_equal(f->r.error, POP3CHECK_E_AUTH);
@@ -396,11 +398,7 @@ static void test_session_any_remembers_plus_refused(void **state)
 
 static void login(struct fixture *f, const char *stat)
 {
-    f->cfg.auth = POP3CHECK_AUTH_USER;
-    start(f, "");
-    expect_sent(f, "USER tim");
-    feed(f, "+OK\r\n");
-    expect_sent(f, "PASS tanstaaf");
+    user_pass(f);
     feed(f, "+OK\r\n");
     expect_sent(f, "STAT");
     feed(f, stat);
@@ -530,11 +528,7 @@ static void test_session_every_refusal_quits(void **state)
         p3_result_init(&f->r);
         f->cfg.list = v[i].list, f->cfg.uidl = v[i].uidl;
         f->cfg.top = v[i].top, f->cfg.retr = v[i].retr;
-        f->cfg.auth = POP3CHECK_AUTH_USER;
-        start(f, "");
-        expect_sent(f, "USER tim");
-        feed(f, "+OK\r\n");
-        expect_sent(f, "PASS tanstaaf");
+        user_pass(f);
         feed(f, "+OK\r\n");
         expect_sent(f, "STAT");
         if (v[i].phase != POP3CHECK_PHASE_STAT) {
@@ -636,11 +630,7 @@ static void test_session_quit_refused_after_failure(void **state)
 {
     struct fixture *f = *state;
 
-    f->cfg.auth = POP3CHECK_AUTH_USER;
-    start(f, "");
-    expect_sent(f, "USER tim");
-    feed(f, "+OK\r\n");
-    expect_sent(f, "PASS tanstaaf");
+    user_pass(f);
     feed(f, "-ERR [AUTH] no\r\n");
     expect_sent(f, "QUIT");
     assert_int_equal(feed(f, "-ERR go away\r\n"), P3_SESS_FAILED);
