@@ -75,7 +75,8 @@ PLUGIN_SRC = plugin/check_pop3.c
 # The exporters' parts that the unit tests reach, and the daemon's own.
 CONFIG_SRC  = exporters/common/config.c exporters/common/config_module.c \
               exporters/common/config_trip.c exporters/common/config_oauth.c \
-              exporters/common/config_yaml.c exporters/common/schedule.c
+              exporters/common/config_yaml.c exporters/common/probelog.c \
+              exporters/common/schedule.c
 XCOMMON_SRC = $(CONFIG_SRC) exporters/prometheus/expose.c \
               exporters/prometheus/expose_json.c \
               exporters/prometheus/expose_probe.c \
@@ -85,6 +86,7 @@ FLAGS_SRC   = exporters/common/flags.c
 EXPORTER_SRC = exporters/prometheus/server.c exporters/prometheus/main.c \
                exporters/prometheus/engine.c exporters/prometheus/http.c \
                exporters/prometheus/sched_metrics.c exporters/prometheus/history.c \
+               exporters/prometheus/page.c \
                exporters/prometheus/guard.c
 
 # The SNMP module: in the subagent, and as a .so for snmpd's dlmod.
@@ -137,7 +139,7 @@ endif
 FORMAT_FILES = checks/*.[ch] plugin/*.[ch] exporters/*/*.[ch] tests/unit/*.c \
                tests/tools/*.[ch] tests/exporter/*.c tests/fuzz/*.c
 
-.PHONY: all check unit symbols abi abi-baseline print-version integration roundtrip exporter snmp faults stacks interop asan \
+.PHONY: all check unit symbols abi abi-baseline print-version integration roundtrip exporter snmp faults stacks interop page asan \
         bench fuzz soak record-streams \
         packages package-test \
         fuzzers install \
@@ -340,12 +342,16 @@ stacks: all
 faults: all $(TOOLS)
 	@BUILD=$(BUILD) tests/faults/run.sh
 
+# The exporter's status page in headless Chromium (needs root).
+page: all $(TOOLS)
+	@BUILD=$(BUILD) tests/page/run.sh
+
 # POP3 servers other than Dovecot (tests/interop/), same matrix (needs root).
 interop: all
 	@BUILD=$(BUILD) tests/interop/run.sh
 
 check: all unit symbols abi integration roundtrip exporter snmp faults stacks \
-    interop
+    interop page
 	@BUILD=$(BUILD) tests/summary.sh
 
 # -O1 keeps the sanitizers' reports readable; leaks are checked too.

@@ -96,8 +96,21 @@ static void target_free(struct p3x_sched_target *t)
     pop3check_probe_free(t->probe);
     pop3check_thresholds_free(t->thr);
     pop3check_result_free(t->last);
+    p3x_log_free(&t->last_log);
+    p3x_log_free(&t->trace);
     free(t->trip);
     free(t);
+}
+
+/* Every scheduled probe traces into its target: only kept when asked
+ * (p3x_schedule_keep_logs), so that the SNMP agent keeps none. */
+static void sched_trace(void *ctx, enum pop3check_trace_dir dir,
+                        const char *line, size_t len)
+{
+    struct p3x_sched_target *t = ctx;
+
+    if (t->keep_logs)
+        p3x_log_trace(&t->trace, dir, line, len);
 }
 
 static struct p3x_sched_target *target_new(const struct p3x_target *ct,
@@ -125,11 +138,18 @@ static struct p3x_sched_target *target_new(const struct p3x_target *ct,
         snprintf(err, errlen, "%s", pop3check_options_error(o));
         goto fail;
     }
+    if (o != NULL)
+        pop3check_options_set_trace(o, sched_trace, t);
     if (o == NULL || (t->probe = pop3check_probe_new(o, err, errlen)) == NULL)
         goto fail;
     pop3check_options_get_long(o, POP3CHECK_OPT_TIMEOUT_MS, &timeout_ms);
     pop3check_options_free(o);
     snprintf(t->name, sizeof t->name, "%s", ct->name);
+    if (ct->port != 0)
+        snprintf(t->host, sizeof t->host, "%s:%u", ct->host, ct->port);
+    else
+        snprintf(t->host, sizeof t->host, "%s", ct->host);
+    snprintf(t->module, sizeof t->module, "%s", ct->module->name);
     t->timeout_s = (double)timeout_ms / 1000.0;
     t->interval_ms = (int64_t)(ct->interval_s * 1000);
     t->lock = lock;
@@ -154,6 +174,10 @@ static void carry_over(struct p3x_sched_target *t,
             return;
         t->have_result = o->have_result;
         t->state = o->state;
+        t->since = o->since;
+        memcpy(t->reason, o->reason, sizeof t->reason);
+        memcpy(t->hist, o->hist, sizeof t->hist);
+        (void)p3x_log_copy(&t->last_log, &o->last_log); /* or none */
         t->probes_total = o->probes_total;
         memcpy(t->errors_total, o->errors_total, sizeof t->errors_total);
         if (t->trip != NULL && o->trip != NULL)
@@ -261,6 +285,42 @@ void p3x_schedule_free(struct p3x_schedule *s)
     drop_arrays(s);
 }
 
+void p3x_schedule_keep_logs(struct p3x_schedule *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        s->t[i]->keep_logs = 1;
+}
+
+const struct p3x_sched_target *p3x_schedule_find(const struct p3x_schedule *s,
+                                                 const char *name)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->t[i]->name, name) == 0)
+            return s->t[i];
+    return NULL;
+}
+
+/* Under t's lock: r as the newest point of t's history. */
+static void add_point(struct p3x_sched_target *t,
+                      const struct pop3check_result *r,
+                      enum pop3check_state st)
+{
+    struct p3x_sched_point *pt = &t->hist[t->probes_total % P3X_SCHED_HISTORY];
+    const int64_t started =
+        pop3check_result_figure(r, POP3CHECK_FIG_STARTED_AT);
+
+    pt->started = started;
+    pt->total_us = pop3check_result_phase_us(r, POP3CHECK_PHASE_TOTAL);
+    pt->delivery_us =
+        pop3check_result_figure(r, POP3CHECK_FIG_DELIVERED) == 1
+            ? pop3check_result_phase_us(r, POP3CHECK_PHASE_DELIVERY)
+            : -1;
+    pt->state = st;
+    pt->error = pop3check_result_error(r);
+    if (!t->have_result || st != t->state)
+        t->since = started > 0 ? started : (int64_t)time(NULL);
+}
+
 /* Adds a round trip's result to its target's totals. */
 static void count_trip(struct p3x_trip_totals *tt,
                        const struct pop3check_result *r)
@@ -342,9 +402,19 @@ static void on_done(void *ctx, struct pop3check_probe *p,
         st = POP3CHECK_STATE_UNKNOWN;
         reason[0] = '\0';
     }
+    add_point(t, t->last, st);
     t->state = st;
     t->have_result = 1;
     t->probes_total++;
+    snprintf(t->reason, sizeof t->reason, "%s",
+             pop3check_result_error(t->last) != POP3CHECK_E_OK
+                 ? pop3check_result_text(t->last, POP3CHECK_TEXT_ERROR)
+                 : reason);
+    if (t->keep_logs) { /* the next probe writes into the older buffer */
+        struct p3x_log done = t->trace;
+        t->trace = t->last_log;
+        t->last_log = done;
+    }
     /* A kind a newer library has and this build does not know counts as
      * internal, so that every failure is in exactly one counter. */
     if (e != POP3CHECK_E_OK)
@@ -372,6 +442,7 @@ static void start(struct p3x_sched_target *t, struct pop3check_multi *m,
     t->lag_ms = now - t->next_due;
     pthread_mutex_unlock(t->lock);
     t->next_due += t->interval_ms;
+    p3x_log_reset(&t->trace);
     if (t->next_due <= now)
         t->next_due = now + t->interval_ms;
     if (pop3check_multi_add(m, t->probe, on_done, t) == 0)

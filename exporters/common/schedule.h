@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "probelog.h"
 
 /* The delivery-time histogram of round trips: its upper bounds in
  * seconds, for mail that arrives at once, in a minute or late. */
@@ -29,8 +30,21 @@ struct p3x_trip_totals {
     uint64_t stale_cleaned;       /* earlier probes deleted */
 };
 
+/* One probe of a target in its history: the status page draws the last
+ * P3X_SCHED_HISTORY of them. */
+#define P3X_SCHED_HISTORY 30
+struct p3x_sched_point {
+    int64_t started;     /* Unix seconds */
+    int64_t total_us;    /* the probe's time, -1 if not measured */
+    int64_t delivery_us; /* a round trip's delivery, -1 if none */
+    enum pop3check_state state;
+    enum pop3check_error error;
+};
+
 struct p3x_sched_target {
     char name[P3X_TARGET_NAME_MAX + 1];
+    char host[272];  /* as the config gave it, with ":port" if it did */
+    char module[72]; /* the module's name (cut if longer) */
     struct pop3check_probe *probe;
     struct pop3check_thresholds *thr; /* a copy of the module's */
     double timeout_s;
@@ -42,7 +56,14 @@ struct p3x_sched_target {
     int have_result;
     struct pop3check_result *last; /* pop3check_result_new() before one */
     enum pop3check_state state;
+    int64_t since;      /* Unix s: the first probe that gave this state */
+    char reason[256];   /* why the state, when not OK: the error or the
+                           threshold crossed */
     unsigned long probes_total;
+    /* the last min(probes_total, P3X_SCHED_HISTORY) probes: probe k (from
+     * 1) at hist[(k - 1) % P3X_SCHED_HISTORY] */
+    struct p3x_sched_point hist[P3X_SCHED_HISTORY];
+    struct p3x_log last_log; /* the last probe's log (keep_logs) */
     int64_t lag_ms; /* how late the last probe started, -1 before one */
     /* by error kind; a kind a newer library has and this build does not
      * know counts as POP3CHECK_E_INTERNAL */
@@ -56,6 +77,8 @@ struct p3x_sched_target {
     /* a line when the state or the error kind changes, unlocked */
     void (*log)(void *ctx, const char *level, const char *line);
     void *log_ctx;
+    int keep_logs;          /* p3x_schedule_keep_logs() */
+    struct p3x_log trace;   /* the running probe's: the loop thread's */
     int logged; /* logged_* hold the last result logged */
     enum pop3check_state logged_state;
     enum pop3check_error logged_error;
@@ -103,6 +126,14 @@ void p3x_schedule_set_notify(struct p3x_schedule *s, void (*fn)(void *, size_t),
 void p3x_schedule_set_log(struct p3x_schedule *s,
                           void (*fn)(void *, const char *, const char *),
                           void *ctx);
+
+/* Has each target keep the log of its last probe (last_log): at most
+ * P3X_LOG_MAX bytes for it and as much for the probe running. */
+void p3x_schedule_keep_logs(struct p3x_schedule *s);
+
+/* The target called name, or NULL. Call with the lock held. */
+const struct p3x_sched_target *p3x_schedule_find(const struct p3x_schedule *s,
+                                                 const char *name);
 
 /* Monotonic milliseconds. */
 int64_t p3x_now_ms(void);

@@ -20,7 +20,8 @@ static void on_probe_done(void *ctx, struct pop3check_probe *p,
 
     (void)p;
     j->result = r;
-    j->state = r != NULL ? pop3check_evaluate(r, j->thr, NULL, 0)
+    j->state = r != NULL ? pop3check_evaluate(r, j->thr, j->reason,
+                                              sizeof j->reason)
                          : POP3CHECK_STATE_UNKNOWN;
     MHD_resume_connection(j->conn);
 }
@@ -56,6 +57,7 @@ static void reschedule(struct p3x_server *s)
         return;
     }
     p3x_schedule_set_log(&fresh, log_target, NULL);
+    p3x_schedule_keep_logs(&fresh); /* for the status page's /logs */
     old = s->sched;
     s->sched = fresh;
     pthread_mutex_unlock(&s->lock);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "server_internal.h"
 
@@ -267,7 +268,7 @@ static enum MHD_Result finish_probe(struct p3x_server *s,
     pthread_mutex_lock(&s->lock);
     p3x_stats_probe(&s->stats, j->module, j->result);
     p3x_history_add(s->history, j->target, j->module, j->result, j->state,
-                    &j->log);
+                    j->reason, &j->log);
     pthread_mutex_unlock(&s->lock);
     if (p3x_add_probe(&fs, j->result, j->state, j->timeout_s, NULL) != 0) {
         p3x_families_free(&fs);
@@ -285,7 +286,7 @@ static enum MHD_Result send_index(struct p3x_server *s,
     char *html;
 
     pthread_mutex_lock(&s->lock);
-    html = p3x_history_html(s->history, &len);
+    html = p3x_page_html(&s->sched, s->history, time(NULL), &len);
     pthread_mutex_unlock(&s->lock);
     if (html == NULL)
         return MHD_NO;
@@ -293,27 +294,60 @@ static enum MHD_Result send_index(struct p3x_server *s,
                  MHD_RESPMEM_MUST_FREE);
 }
 
+/* /logs?id=N (a /probe call) or /logs?target=NAME (a scheduled
+ * target's last probe), &view=transcript for its protocol lines only. */
 static enum MHD_Result send_log(struct p3x_server *s, struct MHD_Connection *c)
 {
     const char *arg =
         MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "id");
-    char *end;
+    const char *name =
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "target");
+    const char *view =
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "view");
+    char *end, what[300], *text = NULL;
     unsigned long id = arg ? strtoul(arg, &end, 10) : 0;
-    const struct p3x_history_entry *e;
-    enum MHD_Result rc;
+    const struct p3x_history_entry *e = NULL;
+    const struct p3x_sched_target *t = NULL;
+    int transcript = view != NULL && strcmp(view, "transcript") == 0;
+    int found = 0;
+    size_t len = 0;
 
-    if (arg == NULL || end == arg || *end != '\0')
-        return bad_request(s, c, "id parameter is missing or not a number");
+    if (view != NULL && !transcript && strcmp(view, "log") != 0)
+        return bad_request(s, c, "view='%s': write view=log or "
+                                 "view=transcript", view);
+    if ((arg == NULL) == (name == NULL))
+        return bad_request(s, c,
+                           "give id=N (a /probe call on the status page) or "
+                           "target=NAME (a scheduled target), one of them");
+    if (arg != NULL && (end == arg || *end != '\0'))
+        return bad_request(s, c, "id parameter is not a number");
     pthread_mutex_lock(&s->lock);
-    e = p3x_history_find(s->history, id);
-    rc = e ? reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8",
-                   e->log.text ? e->log.text : (char *)"", e->log.len,
-                   MHD_RESPMEM_MUST_COPY)
-           : reply(c, MHD_HTTP_NOT_FOUND, "text/plain",
-                   "no such probe (only the last 100 are kept)\n", 43,
-                   MHD_RESPMEM_PERSISTENT);
+    if (arg != NULL && (e = p3x_history_find(s->history, id)) != NULL) {
+        found = 1;
+        snprintf(what, sizeof what, "probe %lu", id);
+        text = p3x_page_log(what, e->target, e->module, e->result, e->state,
+                            e->reason, &e->log, transcript, &len);
+    } else if (name != NULL && (t = p3x_schedule_find(&s->sched, name)) &&
+               t->have_result) {
+        found = 1;
+        snprintf(what, sizeof what, "target %s", t->name);
+        text = p3x_page_log(what, t->host, t->module, t->last, t->state,
+                            t->reason, &t->last_log, transcript, &len);
+    }
     pthread_mutex_unlock(&s->lock);
-    return rc;
+    if (text != NULL)
+        return reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", text, len,
+                     MHD_RESPMEM_MUST_FREE);
+    if (found) /* out of memory */
+        return MHD_NO;
+    if (arg != NULL)
+        return reply(c, MHD_HTTP_NOT_FOUND, "text/plain",
+                     "no such probe (only the last 100 are kept)\n", 43,
+                     MHD_RESPMEM_PERSISTENT);
+    snprintf(what, sizeof what,
+             "no scheduled target '%.64s' has a probe to show yet\n", name);
+    return reply(c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", what,
+                 strlen(what), MHD_RESPMEM_MUST_COPY);
 }
 
 /* ---- dispatch ---- */

@@ -9,6 +9,7 @@
 
 #include "guard.h"
 #include "history.h"
+#include "page.h"
 #include "sched_metrics.h"
 #include "schedule.h"
 #include "server.h"
@@ -24,6 +25,7 @@ struct job {
     const struct pop3check_result *result;
     struct pop3check_result *refusal; /* owned */
     enum pop3check_state state;
+    char reason[256];                 /* why the state, when not OK */
     struct pop3check_thresholds *thr; /* a copy of the module's */
     char module[72];
     char target[272];
