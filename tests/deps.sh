@@ -15,7 +15,7 @@ test) want=("${build[@]}" "${server[@]}" clang libcmocka-dev binutils
             prometheus python3-jsonschema prometheus-blackbox-exporter
             snmpd snmp snmptrapd smitools valgrind icinga2 nagios4-core
             abigail-tools linux-perf mailutils-pop3d util-linux
-            cyrus-common sasl2-bin libsasl2-modules) ;;
+            cyrus-common sasl2-bin libsasl2-modules chromium) ;;
 # dpkg-checkbuilddeps wants build-essential itself, not only gcc and make;
 # the package test checks the units with systemd-analyze (systemd).
 packages) want=("${build[@]}" "${server[@]}" build-essential dpkg-dev debhelper

@@ -302,8 +302,7 @@ const struct p3x_sched_target *p3x_schedule_find(const struct p3x_schedule *s,
 
 /* Under t's lock: r as the newest point of t's history. */
 static void add_point(struct p3x_sched_target *t,
-                      const struct pop3check_result *r,
-                      enum pop3check_state st)
+                      const struct pop3check_result *r, enum pop3check_state st)
 {
     struct p3x_sched_point *pt = &t->hist[t->probes_total % P3X_SCHED_HISTORY];
     const int64_t started =

@@ -56,9 +56,9 @@ struct p3x_sched_target {
     int have_result;
     struct pop3check_result *last; /* pop3check_result_new() before one */
     enum pop3check_state state;
-    int64_t since;      /* Unix s: the first probe that gave this state */
-    char reason[256];   /* why the state, when not OK: the error or the
-                           threshold crossed */
+    int64_t since;    /* Unix s: the first probe that gave this state */
+    char reason[256]; /* why the state, when not OK: the error or the
+                         threshold crossed */
     unsigned long probes_total;
     /* the last min(probes_total, P3X_SCHED_HISTORY) probes: probe k (from
      * 1) at hist[(k - 1) % P3X_SCHED_HISTORY] */
@@ -77,9 +77,9 @@ struct p3x_sched_target {
     /* a line when the state or the error kind changes, unlocked */
     void (*log)(void *ctx, const char *level, const char *line);
     void *log_ctx;
-    int keep_logs;          /* p3x_schedule_keep_logs() */
-    struct p3x_log trace;   /* the running probe's: the loop thread's */
-    int logged; /* logged_* hold the last result logged */
+    int keep_logs;        /* p3x_schedule_keep_logs() */
+    struct p3x_log trace; /* the running probe's: the loop thread's */
+    int logged;           /* logged_* hold the last result logged */
     enum pop3check_state logged_state;
     enum pop3check_error logged_error;
 };

@@ -20,9 +20,9 @@ static void on_probe_done(void *ctx, struct pop3check_probe *p,
 
     (void)p;
     j->result = r;
-    j->state = r != NULL ? pop3check_evaluate(r, j->thr, j->reason,
-                                              sizeof j->reason)
-                         : POP3CHECK_STATE_UNKNOWN;
+    j->state = r != NULL
+                   ? pop3check_evaluate(r, j->thr, j->reason, sizeof j->reason)
+                   : POP3CHECK_STATE_UNKNOWN;
     MHD_resume_connection(j->conn);
 }
 

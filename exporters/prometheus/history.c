@@ -4,14 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-
 #include "history.h"
 
 unsigned long p3x_history_add(struct p3x_history *h, const char *target,
                               const char *module,
                               const struct pop3check_result *r,
-                              enum pop3check_state state,
-                              const char *reason, const struct p3x_log *log)
+                              enum pop3check_state state, const char *reason,
+                              const struct p3x_log *log)
 {
     unsigned long id = h->next_id + 1;
     struct p3x_history_entry *e = &h->e[id % P3X_HISTORY_SIZE];

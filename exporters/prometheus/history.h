@@ -32,8 +32,8 @@ struct p3x_history {
 unsigned long p3x_history_add(struct p3x_history *h, const char *target,
                               const char *module,
                               const struct pop3check_result *r,
-                              enum pop3check_state state,
-                              const char *reason, const struct p3x_log *log);
+                              enum pop3check_state state, const char *reason,
+                              const struct p3x_log *log);
 /* Frees the results and logs the entries hold (not h itself). */
 void p3x_history_clear(struct p3x_history *h);
 /* The entry with id, or NULL once it has been overwritten. */

@@ -313,8 +313,10 @@ static enum MHD_Result send_log(struct p3x_server *s, struct MHD_Connection *c)
     size_t len = 0;
 
     if (view != NULL && !transcript && strcmp(view, "log") != 0)
-        return bad_request(s, c, "view='%s': write view=log or "
-                                 "view=transcript", view);
+        return bad_request(s, c,
+                           "view='%s': write view=log or "
+                           "view=transcript",
+                           view);
     if ((arg == NULL) == (name == NULL))
         return bad_request(s, c,
                            "give id=N (a /probe call on the status page) or "

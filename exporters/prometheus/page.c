@@ -248,9 +248,10 @@ static void put_history(struct page *p, const struct p3x_sched_target *t)
             pop3check_state_name(pt->state), when,
             pop3check_state_name(pt->state));
         if (pt->error != POP3CHECK_E_OK)
-            put(p, " (%s)", pop3check_error_name(pt->error)
-                                ? pop3check_error_name(pt->error)
-                                : "error");
+            put(p, " (%s)",
+                pop3check_error_name(pt->error)
+                    ? pop3check_error_name(pt->error)
+                    : "error");
         if (pt->total_us >= 0)
             put(p, ", total %.3f s", (double)pt->total_us / 1e6);
         if (pt->delivery_us >= 0)
@@ -347,8 +348,7 @@ static void put_targets(struct page *p, const struct p3x_schedule *s,
             state_class((enum pop3check_state)st), count[st],
             pop3check_state_name((enum pop3check_state)st));
     if (count[4] > 0)
-        put(p, "<span class=\"state s-pending\">%lu PENDING</span>",
-            count[4]);
+        put(p, "<span class=\"state s-pending\">%lu PENDING</span>", count[4]);
     put(p, "</p><table class=list><thead><tr><th>target</th><th>state</th>"
            "<th>since</th><th>last error</th><th>last probes</th>"
            "<th>last probe</th><th>logs</th></tr></thead><tbody>\n");
@@ -404,8 +404,8 @@ static void put_entry(struct page *p, const struct p3x_history_entry *e,
     put(p,
         "</td><td data-label=state><span class=\"state s-%s\">%s</span>%s%s"
         "</td><td data-label=why class=why>",
-        state_class(e->state), pop3check_state_name(e->state),
-        err ? " " : "", err ? pop3check_error_name(err) : "");
+        state_class(e->state), pop3check_state_name(e->state), err ? " " : "",
+        err ? pop3check_error_name(err) : "");
     if (e->reason[0] != '\0')
         put_text(p, e->reason);
     else
@@ -421,8 +421,7 @@ static void put_entry(struct page *p, const struct p3x_history_entry *e,
         e->id, e->id);
 }
 
-static void put_recent(struct page *p, const struct p3x_history *h,
-                       time_t now)
+static void put_recent(struct page *p, const struct p3x_history *h, time_t now)
 {
     put(p, "<section id=recent><h2>Recent /probe calls</h2>");
     if (h->next_id == 0) {
@@ -571,11 +570,10 @@ char *p3x_page_log(const char *what, const char *host, const char *module,
         put(&p, "state: %s%s%s\n", pop3check_state_name(st),
             reason && reason[0] ? ": " : "", reason ? reason : "");
         if (err != POP3CHECK_E_OK) {
-            const char *ph = pop3check_phase_name(
-                pop3check_result_failed_phase(r));
+            const char *ph =
+                pop3check_phase_name(pop3check_result_failed_phase(r));
             put(&p, "error: %s in phase %s\n",
-                pop3check_error_name(err) ? pop3check_error_name(err)
-                                          : "error",
+                pop3check_error_name(err) ? pop3check_error_name(err) : "error",
                 ph ? ph : "?");
         }
         put_phases(&p, r);
@@ -583,8 +581,9 @@ char *p3x_page_log(const char *what, const char *host, const char *module,
             put(&p, "mailbox: %lld messages, %lld octets\n",
                 (long long)messages,
                 (long long)pop3check_result_figure(r, POP3CHECK_FIG_OCTETS));
-        put(&p, "\n* what the probe did, C: sent, S: received; secrets and "
-                "message bodies left out\n%s",
+        put(&p,
+            "\n* what the probe did, C: sent, S: received; secrets and "
+            "message bodies left out\n%s",
             text);
     }
     if (log->truncated)

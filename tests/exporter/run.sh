@@ -463,6 +463,10 @@ bad "port not allowed" 400 "may not probe" "$base/probe?target=127.0.0.1:1&modul
 bad "unknown path" 404 'not found' "$base/nothing"
 bad "log of a forgotten probe" 404 'no such probe' "$base/logs?id=99999"
 bad "log id not a number" 400 'id parameter' "$base/logs?id=x"
+bad "log of nothing named" 400 'give id=N .* or target=NAME' "$base/logs"
+bad "log of both" 400 'one of them' "$base/logs?id=1&target=alpha"
+bad "log of an unknown target" 404 "no scheduled target 'nope' has a probe" "$base/logs?target=nope"
+bad "log in an unknown view" 400 "view='all': write view=log or view=transcript" "$base/logs?target=alpha&view=all"
 bad "POST" 405 'only GET' "$base/probe?target=127.0.0.1&module=banner" -X POST
 bad "credentials in the URL are not a thing" 400 "unknown module" "$base/probe?target=127.0.0.1&module=x&user=a&password=b"
 # A decoded value is never cut short at a NUL, nor carries other controls.
@@ -508,7 +512,7 @@ get metrics "$base/metrics"
 if [ "$status" = 200 ] && out=$(promtool check metrics < "$work/metrics.body" 2>&1); then ok "/metrics: promtool clean"; else ko "/metrics" "$out"; fi
 has metrics 'pop3_exporter_probes_total{module="login",result="success"} 4'
 has metrics 'pop3_exporter_probes_total{module="wrongpw",result="failure"} 1'
-has metrics 'pop3_exporter_bad_requests_total 15'
+has metrics 'pop3_exporter_bad_requests_total 18'
 has metrics 'pop3_exporter_http_connections_refused_total{reason="address_limit"} 0'
 has metrics 'pop3_exporter_http_connections_timed_out_total{reason="read_header"} 0'
 has metrics 'pop3_exporter_config_last_reload_successful 1'
@@ -606,10 +610,10 @@ fi
 get tripindex "$base/"
 if grep -q 'smtp_auth: .*535 5\.7\.8' "$work/tripindex.body" &&
     grep -q '<div class=trip>smtp_resolve [0-9.]* ms' "$work/tripindex.body" &&
-    grep -q '&middot; smtp_submit [0-9.]* ms &middot; delivery [0-9.]* s ([0-9]* polls\?)</div>' "$work/tripindex.body"; then
+    grep -q '&middot; smtp_submit [0-9.]* ms &middot; <span class=delivery>delivery [0-9.]* s</span> ([0-9]* polls\?)</div>' "$work/tripindex.body"; then
     ok "/: round trips with their SMTP phases and delivery, the refusal at smtp_auth"
 else
-    ko "/ shows no round trip" "$(grep -o 'class=trip>[^<]*' "$work/tripindex.body" | head -3)"
+    ko "/ shows no round trip" "$(grep -o 'class=trip>.*</div>' "$work/tripindex.body" | head -3)"
 fi
 # A module with credentials probes only its allowed_targets.
 bad "round trip: target not allowed" 400 "module 'trip' may not probe '127.0.0.2:$PORT_PLAIN'" \

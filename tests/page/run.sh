@@ -30,6 +30,7 @@ done
 work=$(mktemp -d /tmp/pop3check-page.XXXXXX)
 chmod 0711 "$work"
 pids=()
+# shellcheck disable=SC2317 # called by the trap
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
     "$top/tests/integration/mta.sh" stop "$work/sandbox" >/dev/null 2>&1
@@ -63,7 +64,7 @@ pids+=("$!")
 for _ in $(seq 100); do [ -s "$work/stall.port" ] && [ -s "$work/fault.ports" ] && break; sleep 0.1; done
 STALL=$(cat "$work/stall.port" 2>/dev/null)
 HOSTILE=$(awk '$1 == "hostile" {print $2}' "$work/fault.ports" 2>/dev/null)
-[ -n "$STALL" ] && [ -n "$HOSTILE" ] || { cat "$work/faultserver.log" >&2; echo "page tests: the stalling or the fault server did not start" >&2; exit 1; }
+if [ -z "$STALL" ] || [ -z "$HOSTILE" ]; then cat "$work/faultserver.log" >&2; echo "page tests: the stalling or the fault server did not start" >&2; exit 1; fi
 # A port nothing listens on: taken from the kernel, then let go.
 DOWN=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 printf 'not-the-password\n' > "$work/wrong.pw"

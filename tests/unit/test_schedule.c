@@ -314,6 +314,78 @@ static void test_schedule_round_trip_totals(void **state)
     unlink(pw);
 }
 
+/* What the status page shows of a target: each probe a point of its
+ * history (the oldest overwritten after P3X_SCHED_HISTORY), since when
+ * its state holds, why, and the log of its last probe, kept only when
+ * asked; a reload keeps all of it; p3x_schedule_find names it. */
+static void test_schedule_history_and_log(void **state)
+{
+    struct p3x_config *c = config(2, "1s");
+    struct pop3check_multi *m = pop3check_multi_new();
+    struct p3x_schedule s, fresh;
+    const struct p3x_sched_target *t;
+    char err[256];
+    int64_t since;
+    size_t first_len = 0;
+
+    (void)state;
+    assert_int_equal(p3x_schedule_build(&s, c, NULL, &lock, err, sizeof err),
+                     0);
+    p3x_schedule_keep_logs(&s);
+    s.t[0]->keep_logs = 1;
+    s.t[1]->keep_logs = 0; /* as the SNMP agent: nothing kept */
+    for (int i = 0; i < P3X_SCHED_HISTORY + 2; i++) {
+        if (i == 1)
+            first_len = s.t[0]->last_log.len;
+        p3x_schedule_tick(&s, m,
+                          s.t[0]->next_due > s.t[1]->next_due
+                              ? s.t[0]->next_due
+                              : s.t[1]->next_due,
+                          1000);
+        drain(m);
+    }
+    t = p3x_schedule_find(&s, "t00000");
+    assert_ptr_equal(t, s.t[0]);
+    assert_null(p3x_schedule_find(&s, "t0000"));
+    assert_int_equal(t->probes_total, P3X_SCHED_HISTORY + 2);
+    assert_int_equal(t->state, POP3CHECK_STATE_CRITICAL);
+    for (int k = 0; k < P3X_SCHED_HISTORY; k++) {
+        assert_int_equal(t->hist[k].state, POP3CHECK_STATE_CRITICAL);
+        assert_int_equal(t->hist[k].error, POP3CHECK_E_CONNECT);
+        assert_true(t->hist[k].total_us >= 0);
+        assert_int_equal(t->hist[k].delivery_us, -1);
+        assert_true(t->hist[k].started >= t->since);
+    }
+    /* the newest point is the last result's */
+    assert_int_equal(
+        t->hist[(t->probes_total - 1) % P3X_SCHED_HISTORY].started,
+        pop3check_result_figure(t->last, POP3CHECK_FIG_STARTED_AT));
+    assert_non_null(strstr(t->reason, "onnection refused"));
+    assert_non_null(t->last_log.text);
+    assert_non_null(strstr(t->last_log.text, "* "));
+    /* one probe's lines, not every probe's */
+    assert_true(t->last_log.len < first_len + first_len / 2);
+    assert_null(s.t[1]->last_log.text);
+    assert_int_equal(s.t[1]->trace.len, 0);
+    assert_string_equal(t->host, s.t[0]->host);
+    assert_non_null(strstr(t->host, "127.0.0.1:"));
+    assert_string_equal(t->module, "banner");
+    since = t->since;
+    assert_true(since > 0);
+    assert_int_equal(p3x_schedule_build(&fresh, c, &s, &lock, err, sizeof err),
+                     0);
+    p3x_schedule_retire(&s);
+    t = p3x_schedule_find(&fresh, "t00000");
+    assert_non_null(t);
+    assert_int_equal(t->since, since);
+    assert_non_null(strstr(t->reason, "onnection refused"));
+    assert_int_equal(t->hist[3].error, POP3CHECK_E_CONNECT);
+    assert_non_null(t->last_log.text);
+    p3x_schedule_free(&fresh);
+    pop3check_multi_free(m);
+    p3x_config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +396,7 @@ int main(void)
         cmocka_unit_test(test_schedule_late_target_starts_anew),
         cmocka_unit_test(test_schedule_reload_keeps_phase_and_counts),
         cmocka_unit_test(test_schedule_round_trip_totals),
+        cmocka_unit_test(test_schedule_history_and_log),
     };
     char err[256];
 
