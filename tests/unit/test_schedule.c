@@ -332,7 +332,6 @@ static void test_schedule_history_and_log(void **state)
     assert_int_equal(p3x_schedule_build(&s, c, NULL, &lock, err, sizeof err),
                      0);
     p3x_schedule_keep_logs(&s);
-    s.t[0]->keep_logs = 1;
     s.t[1]->keep_logs = 0; /* as the SNMP agent: nothing kept */
     for (int i = 0; i < P3X_SCHED_HISTORY + 2; i++) {
         if (i == 1)
