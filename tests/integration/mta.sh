@@ -17,7 +17,10 @@
 # The certificate is the sandbox's (DIR/tls/good.pem, from its test CA).
 # Only trip@example.test is a recipient; nothing leaves the machine.
 # Mail goes to the sandbox's Dovecot over LMTP, or to MTA_LMTP (Postfix's
-# "inet:HOST:PORT" or "unix:PATH": another server's LMTP, tests/interop).
+# "inet:HOST:PORT" or "unix:PATH": another server's LMTP, tests/interop),
+# or, with MTA_MAILBOX=PATH, trip@example.test's mail is written into the
+# maildir or mbox PATH by Postfix's virtual(8) as PATH's owner (a server
+# without LMTP, tests/interop).
 # Needs root, postfix (3.4 or later: maillog_file) and openssl.
 set -euo pipefail
 
@@ -107,6 +110,15 @@ load_sandbox() {
 # SANDBOX_TRIP_USERS (a texthash map: read as it is, no postmap).
 write_recipients() {
 	local i
+	if [[ -n ${MTA_MAILBOX:-} ]]; then
+		# virtual(8): the base plus this; a final / means a maildir.
+		if [[ -d $MTA_MAILBOX ]]; then
+			echo "$TRIP_ADDRESS ${MTA_MAILBOX##*/}/"
+		else
+			echo "$TRIP_ADDRESS ${MTA_MAILBOX##*/}"
+		fi
+		return
+	fi
 	echo "$TRIP_ADDRESS $USER_TRIP"
 	for ((i = 1; i <= ${SANDBOX_TRIP_USERS:-0}; i++)); do
 		echo "trip$i@$TRIP_DOMAIN trip$i"
@@ -150,7 +162,7 @@ biff = no
 
 virtual_mailbox_domains = $TRIP_DOMAIN
 virtual_mailbox_maps = texthash:$pf/conf/recipients
-virtual_transport = lmtp:${MTA_LMTP:-inet:$SANDBOX_LMTP_HOST:$SANDBOX_LMTP_PORT}
+$(virtual_delivery)
 
 smtpd_banner = \$myhostname ESMTP pop3check test MTA
 smtpd_sasl_auth_enable = yes
@@ -164,6 +176,25 @@ smtpd_tls_security_level = encrypt
 smtpd_tls_auth_only = yes
 smtpd_tls_loglevel = 1
 smtpd_tls_received_header = yes
+EOF
+}
+
+# Where example.test's mail goes: LMTP (the sandbox's Dovecot or MTA_LMTP),
+# or the maildir or mbox MTA_MAILBOX through virtual(8), as its owner.
+virtual_delivery() {
+	local m=${MTA_MAILBOX:-} uid gid
+	if [[ -z $m ]]; then
+		echo "virtual_transport = lmtp:${MTA_LMTP:-inet:$SANDBOX_LMTP_HOST:$SANDBOX_LMTP_PORT}"
+		return
+	fi
+	uid=$(stat -c %u "$m") gid=$(stat -c %g "$m")
+	# virtual_minimum_uid: Debian's mail user is 8, under the default 100.
+	cat <<EOF
+virtual_transport = virtual
+virtual_mailbox_base = ${m%/*}
+virtual_uid_maps = static:$uid
+virtual_gid_maps = static:$gid
+virtual_minimum_uid = $uid
 EOF
 }
 
@@ -197,6 +228,7 @@ error                 unix  -       -      n      -      -       error
 retry                 unix  -       -      n      -      -       error
 discard               unix  -       -      n      -      -       discard
 lmtp                  unix  -       -      n      -      -       lmtp
+virtual               unix  -       n      n      -      -       virtual
 anvil                 unix  -       -      n      -      1       anvil
 scache                unix  -       -      n      -      1       scache
 postlog               unix-dgram n  -      n      -      1       postlogd
@@ -368,6 +400,12 @@ cmd_start() {
 	[[ -d $DIR ]] || die "$DIR is not a directory (give a running sandbox's directory)"
 	[[ ! -e $DIR/mta.pid ]] || die "$DIR/mta.pid exists: stop that MTA first ($PROG stop $DIR)"
 	[[ ! -e $DIR/postfix ]] || rm -rf -- "${DIR:?}/postfix"
+	if [[ -n ${MTA_MAILBOX:-} ]]; then
+		local m=$MTA_MAILBOX
+		if [[ $m != /* ]] || { [[ ! -f $m ]] && [[ ! -d $m/new || ! -d $m/cur || ! -d $m/tmp ]]; }; then
+			die "MTA_MAILBOX=$m is neither an mbox file nor a maildir (new, cur, tmp), as an absolute path"
+		fi
+	fi
 	load_sandbox
 	trap on_start_exit EXIT
 	pick_ports

@@ -10,13 +10,17 @@
 # system's), so they log in as NAME@interop.test: aged (the fixtures with
 # known dates, tests/integration/fixtures/aged) and empty. APOP secrets are
 # in a DBM file made by popauth. Ports: plain (STLS offered) and POP3S.
+# With INTEROP_TRIP_PASSWORD_FILE, trip@interop.test too, with that
+# password: the round trip's mailbox, which the test MTA writes into with
+# Postfix's virtual(8) (Mailutils has no LMTP server of its own for it:
+# its lmtpd finds recipients by their local part, in the system's users).
 # shellcheck source=tests/interop/common.sh
 . "$(dirname "$0")/common.sh"
 
 readonly DOMAIN=interop.test
 
 start() {
-	local d=$1 u pw
+	local d=$1 u pw users=(aged empty)
 	if ! command -v pop3d > /dev/null || ! command -v popauth > /dev/null; then
 		die "GNU Mailutils' pop3d is missing: apt-get install mailutils-pop3d (or run 'make test')"
 	fi
@@ -25,8 +29,12 @@ start() {
 	chmod 1777 "$d/lock"
 	: > "$d/domains/$DOMAIN"
 	: > "$d/apop.txt"
-	for u in aged empty; do
-		pw=$(new_password "$d" "$u")
+	if [ -n "${INTEROP_TRIP_PASSWORD_FILE:-}" ]; then
+		install -m 0600 "$INTEROP_TRIP_PASSWORD_FILE" "$d/pass/trip"
+		users+=(trip)
+	fi
+	for u in "${users[@]}"; do
+		if [ "$u" = trip ]; then pw=$(head -n 1 "$d/pass/trip"); else pw=$(new_password "$d" "$u"); fi
 		# The maildrop is the passwd entry's home/INBOX (a maildir here).
 		mkdir -p "$d/home/$u/INBOX/"{cur,new,tmp}
 		printf '%s:%s:%s:%s:interop:%s:/bin/false\n' "$u" \
@@ -63,6 +71,8 @@ EOF
 	wait_greeting "$d" "$PORT_PLAIN" || die "pop3d did not answer on $PORT_PLAIN: $(tail -3 "$d/server.log")"
 	write_env "$d" "GNU Mailutils pop3d" "$(pop3d --version | sed -n '1s/.* //p')" \
 		"@$DOMAIN" "user apop" cram-md5 1
+	[[ " ${users[*]} " == *" trip "* ]] && echo "MAILBOX=$d/home/trip/INBOX" >> "$d/env"
+	return 0
 }
 
 case ${1:-} in

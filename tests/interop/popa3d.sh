@@ -13,12 +13,15 @@
 # runs in a mount namespace of its own where /etc/passwd, /etc/shadow and
 # /etc/group are copies with its users added and /var/mail and
 # /var/lib/popa3d are folders in DIR; tests/interop/inetd.py accepts on
-# 127.0.0.1. Nothing outside DIR changes.
+# 127.0.0.1. Nothing outside DIR changes. With INTEROP_TRIP_PASSWORD_FILE
+# an account trip too, with that password: the round trip's mbox, which
+# the test MTA writes into with Postfix's virtual(8) from outside the
+# namespace (DIR/mail is /var/mail inside).
 # shellcheck source=tests/interop/common.sh
 . "$(dirname "$0")/common.sh"
 
 start() {
-	local d=$1 u pw
+	local d=$1 u pw users=(aged empty)
 	prepare_dir "$d"
 	unpack_deb popa3d "$d/root"
 	mkdir -p "$d/etc" "$d/mail" "$d/varlib/popa3d"
@@ -28,15 +31,19 @@ start() {
 	# popa3d drops to this user before it knows who logs in.
 	printf 'popa3d:x:65534:65534::/var/lib/popa3d:/usr/sbin/nologin\n' >> "$d/etc/passwd"
 	printf 'popa3d:*:19000:0:99999:7:::\n' >> "$d/etc/shadow"
-	for u in aged empty; do
-		pw=$(new_password "$d" "$u")
+	if [ -n "${INTEROP_TRIP_PASSWORD_FILE:-}" ]; then
+		install -m 0600 "$INTEROP_TRIP_PASSWORD_FILE" "$d/pass/trip"
+		users+=(trip)
+	fi
+	for u in "${users[@]}"; do
+		if [ "$u" = trip ]; then pw=$(head -n 1 "$d/pass/trip"); else pw=$(new_password "$d" "$u"); fi
 		printf '%s:x:%s:%s:interop:/nonexistent:/usr/sbin/nologin\n' "$u" "$MAIL_UID" "$MAIL_GID" >> "$d/etc/passwd"
 		printf '%s:%s:19000:0:99999:7:::\n' "$u" "$(openssl passwd -6 -stdin <<< "$pw")" >> "$d/etc/shadow"
 		: > "$d/mail/$u"
+		chown "$MAIL_UID:$MAIL_GID" "$d/mail/$u"
+		chmod 0600 "$d/mail/$u"
 	done
 	fill_mbox "$d/mail/aged"
-	chown "$MAIL_UID:$MAIL_GID" "$d/mail/aged" "$d/mail/empty"
-	chmod 0600 "$d/mail/aged" "$d/mail/empty"
 	chmod 1777 "$d/mail"
 	command -v unshare > /dev/null || die "unshare is missing (util-linux)"
 	# The mounts below must stay in that namespace. In a chroot "/" is no
@@ -67,6 +74,8 @@ start() {
 	PORT_POP3S=
 	wait_greeting "$d" "$PORT_PLAIN" || die "popa3d did not answer on $PORT_PLAIN: $(tail -3 "$d/server.log")"
 	write_env "$d" popa3d "$(deb_version popa3d)" "" user apop 0
+	[[ " ${users[*]} " == *" trip "* ]] && echo "MAILBOX=$d/mail/trip" >> "$d/env"
+	return 0
 }
 
 case ${1:-} in

@@ -8,8 +8,8 @@
 # UIDL, TOP and RETR with the counts checked against the fixtures and the
 # sizes against Python's poplib (an independent client), STLS and POP3S,
 # the age of the messages, an empty mailbox, and the round trip into a
-# server with LMTP (through the test MTA, whose SASL is the sandbox
-# Dovecot's, started here too). Records its counts in
+# server with LMTP or a maildir (through the test MTA, whose SASL is the
+# sandbox Dovecot's, started here too). Records its counts in
 # $BUILD/results/interop for tests/summary.sh.
 set -uo pipefail
 
@@ -79,7 +79,7 @@ PY
 e3=$(date -u -d '2025-06-01 00:59:59' +%s)
 
 matrix() {
-    local d=$1 H=127.0.0.1 first='' figs='' n ANY_TLS_MECH='' LMTP='' octets largest last uidls mech v t0 t1 a
+    local d=$1 H=127.0.0.1 first='' figs='' n ANY_TLS_MECH='' LMTP='' MAILBOX='' octets largest last uidls mech v t0 t1 a
     # shellcheck disable=SC1091
     . "$d/env"
     local plain=(-H "$H" -p "$PORT_PLAIN") stls=() pop3s=()
@@ -157,28 +157,31 @@ matrix() {
     fi
     figs=$(poplib "aged$USER_SUFFIX" 2>&1)
     check "$SERVER: the mailbox afterwards (poplib)" "$figs" "$n $octets $largest $last $uidls"
-    [ -n "${LMTP:-}" ] && round_trip
+    if [ -n "$LMTP" ] || [ -n "$MAILBOX" ]; then round_trip; fi
 }
 
-# The round trip into a server with LMTP: the test MTA (tests/integration/
-# mta.sh, its SASL the sandbox Dovecot's) delivers to the server's LMTP,
-# check_pop3 submits, finds its probe over POP3 and deletes it, and the
-# mailbox is empty again.
+# The round trip into a server with LMTP (LMTP in its env) or into the
+# maildir or mbox it reads (MAILBOX): the test MTA (tests/integration/
+# mta.sh, its SASL the sandbox Dovecot's) delivers to the server's LMTP or
+# with virtual(8) into the mailbox, check_pop3 submits, finds its probe
+# over POP3 and deletes it, and the mailbox is empty again.
 round_trip() {
-    local out
-    if ! out=$(MTA_LMTP=$LMTP "$top/tests/integration/mta.sh" start "$work/sandbox" 2>&1); then
+    local out how=LMTP
+    [ -d "$MAILBOX" ] && how="virtual(8) into its maildir"
+    [ -f "$MAILBOX" ] && how="virtual(8) into its mbox"
+    if ! out=$(MTA_LMTP=$LMTP MTA_MAILBOX=$MAILBOX "$top/tests/integration/mta.sh" start "$work/sandbox" 2>&1); then
         ko "$SERVER: the test MTA did not start" "$out"
         return
     fi
     # shellcheck disable=SC1091 # written by mta.sh
     . "$work/sandbox/mta.env"
-    t "round trip: Postfix, LMTP into it, found over POP3 and deleted" 0 \
+    t "round trip: Postfix, $how, found over POP3 and deleted" 0 \
         '^POP3 OK - round trip .* delivered in [0-9.]+ s .* delivered=1;;;0;1 ' \
-        -- -H 127.0.0.1 -p "$PORT_PLAIN" -u "$MTA_USER" --password-file "$PASS_DIR/trip" \
+        -- -H 127.0.0.1 -p "$PORT_PLAIN" -u "trip$USER_SUFFIX" --password-file "$PASS_DIR/trip" \
         --smtp-host "$MTA_HOST" --smtp-port "$MTA_SUBMISSION_PORT" --cafile "$MTA_CA_FILE" \
-        --smtp-user "$MTA_USER" --mail-from "$MTA_ADDRESS" --rcpt-to "$MTA_ADDRESS" \
+        --smtp-user "$MTA_USER" --smtp-password-file "$PASS_DIR/trip" --mail-from "$MTA_ADDRESS" --rcpt-to "$MTA_ADDRESS" \
         --poll-interval 0.2 -t 30
-    check "$SERVER: the round trip's mailbox afterwards (poplib)" "$(poplib trip 2>&1)" "0 0 0 0 0"
+    check "$SERVER: the round trip's mailbox afterwards (poplib)" "$(poplib "trip$USER_SUFFIX" 2>&1)" "0 0 0 0 0"
     "$top/tests/integration/mta.sh" stop "$work/sandbox" > /dev/null 2>&1
 }
 
