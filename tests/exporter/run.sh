@@ -30,9 +30,11 @@ cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
     "$top/tests/integration/mta.sh" stop "$work/sandbox" >/dev/null 2>&1
     "$top/tests/integration/sandbox.sh" stop "$work/sandbox" >/dev/null 2>&1
-    # Kept for a failure's post-mortem (CI's logs, a fresh root).
-    cp "$work/sandbox/dovecot.log" "$results/exporter-dovecot.log" 2>/dev/null
-    cp "$work/exporter.log" "$results/exporter-stderr.log" 2>/dev/null
+    # Kept for a failure's post-mortem (CI's logs, a fresh root), beside
+    # the results: tests/summary.sh reads every file in results/.
+    mkdir -p "$build/logs"
+    cp "$work/sandbox/dovecot.log" "$build/logs/exporter-dovecot.log" 2>/dev/null
+    cp "$work/exporter.log" "$build/logs/exporter-stderr.log" 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT INT TERM

@@ -35,7 +35,8 @@ cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
     "$top/tests/integration/mta.sh" stop "$work/sandbox" >/dev/null 2>&1
     "$top/tests/integration/sandbox.sh" stop "$work/sandbox" >/dev/null 2>&1
-    cp "$work/exporter.log" "$results/page-exporter.log" 2>/dev/null
+    mkdir -p "$build/logs"
+    cp "$work/exporter.log" "$build/logs/page-exporter.log" 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
