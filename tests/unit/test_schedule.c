@@ -4,7 +4,8 @@
  * their phase, a tick starts only what is due (the waiting targets are a
  * heap on their due time), a target comes back when its probe ends, and
  * a reload or a stop while probes run loses nothing and frees everything,
- * a round-trip target counts its failures. The probes go to a closed
+ * a round-trip target counts its failures, a target keeps its history,
+ * its last log and since when its state holds. The probes go to a closed
  * loopback port: refused at once. */
 #define _DEFAULT_SOURCE /* mkstemp, before any system header */
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "schedule.h"
@@ -385,6 +387,67 @@ static void test_schedule_history_and_log(void **state)
     p3x_config_free(c);
 }
 
+/* Sleeps until time(2) has moved to the next second: results that
+ * start in different seconds. */
+static void next_second(void)
+{
+    const time_t t0 = time(NULL);
+    const struct timespec step = {0, 20 * 1000 * 1000};
+
+    while (time(NULL) == t0)
+        nanosleep(&step, NULL);
+}
+
+/* One probe of target 0, run to its end. */
+static void probe_once(struct p3x_schedule *s, struct pop3check_multi *m)
+{
+    p3x_schedule_tick(s, m, s->t[0]->next_due, 1000);
+    drain(m);
+}
+
+/* "since" is when the state last changed: a second result in the same
+ * state, a second later, leaves it; a change of state moves it to the
+ * start of the result that changed it. */
+static void test_schedule_since_follows_state_changes(void **state)
+{
+    struct p3x_config *c = config(1, "1s");
+    struct pop3check_multi *m = pop3check_multi_new();
+    struct p3x_schedule s;
+    struct p3x_sched_target *t;
+    char err[256];
+    int64_t since;
+
+    (void)state;
+    assert_int_equal(p3x_schedule_build(&s, c, NULL, &lock, err, sizeof err),
+                     0);
+    t = s.t[0];
+    probe_once(&s, m);
+    assert_int_equal(t->probes_total, 1);
+    since = t->since;
+    assert_true(since > 0);
+    assert_int_equal(since, t->hist[0].started);
+
+    next_second();
+    probe_once(&s, m);
+    assert_int_equal(t->probes_total, 2);
+    assert_int_equal(t->state, POP3CHECK_STATE_CRITICAL);
+    assert_true(t->hist[1].started > since);
+    assert_int_equal(t->since, since);
+
+    /* as if the last result had been OK: this CRITICAL one is a change */
+    t->state = POP3CHECK_STATE_OK;
+    next_second();
+    probe_once(&s, m);
+    assert_int_equal(t->probes_total, 3);
+    assert_int_equal(t->state, POP3CHECK_STATE_CRITICAL);
+    assert_true(t->hist[2].started > t->hist[1].started);
+    assert_int_equal(t->since, t->hist[2].started);
+
+    p3x_schedule_free(&s);
+    pop3check_multi_free(m);
+    p3x_config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_schedule_reload_keeps_phase_and_counts),
         cmocka_unit_test(test_schedule_round_trip_totals),
         cmocka_unit_test(test_schedule_history_and_log),
+        cmocka_unit_test(test_schedule_since_follows_state_changes),
     };
     char err[256];
 
