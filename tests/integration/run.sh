@@ -184,6 +184,27 @@ if [ "${SANDBOX_SCRAM_PLUS:-0}" = 1 ]; then
     t "forced scram-sha-256 over TLS while -PLUS is offered: GS2 flag n" 0 '^POP3 OK - .* login ok' --line '^\* SCRAM-SHA-256: .*channel not bound \(GS2 flag n\)$' -- "${pop3s[@]}" "${small[@]}" --auth scram-sha-256 -vvv
     t "no -PLUS on plain text: any takes scram-sha-256" 0 '^POP3 OK' --line '^login: scram-sha-256 as small, accepted$' -- "${plain[@]}" "${small[@]}" -v
     t "forced -PLUS on plain text: not offered, CAPA listed" 2 '^POP3 CRITICAL - .*does not offer SASL SCRAM-SHA-256-PLUS \(its CAPA lists: ' -- "${plain[@]}" "${small[@]}" --auth scram-sha-256-plus
+    # A relay in the middle with a certificate the client trusts (the
+    # server's own here, tests/integration/tlsrelay.py): two TLS sessions,
+    # so the tls-exporter binding the client sends is not the one Dovecot
+    # sees, and Dovecot must refuse the login. Unbound, the relay passes it.
+    python3 "$here/tlsrelay.py" "$work/relay.port" "$SANDBOX_DIR/tls/good.pem" \
+        "$SANDBOX_DIR/tls/good.key" "$PORT_POP3S" "$CA_FILE" 2>> "$work/relay.log" &
+    stall_pids+=("$!")
+    for _ in $(seq 50); do [ -s "$work/relay.port" ] && break; sleep 0.1; done
+    relay=(-H "$H" -p "$(cat "$work/relay.port" 2>/dev/null)" -S --cafile "$CA_FILE")
+    t "through a TLS relay, unbound (scram-sha-256): the relay passes the login" 0 '^POP3 OK - .*\(TLSv1\.3\) login ok, 3 messages' -- "${relay[@]}" "${small[@]}" --auth scram-sha-256
+    dovecot_log_lines=$(wc -l < "$SANDBOX_DIR/dovecot.log")
+    t "through a TLS relay, bound (scram-sha-256-plus): Dovecot refuses the login" 2 '^POP3 CRITICAL - .*login failed \(SASL SCRAM-SHA-256-PLUS\): -ERR \[AUTH\]' -- "${relay[@]}" "${small[@]}" --auth scram-sha-256-plus
+    said=$(tail -n +"$((dovecot_log_lines + 1))" "$SANDBOX_DIR/dovecot.log" | grep -i -m1 -o '[^:]*channel binding.*')
+    if [ -n "$said" ]; then
+        pass=$((pass + 1)); echo "ok   through a TLS relay: Dovecot's log names the channel binding:${said:0:120}"
+    else
+        fail=$((fail + 1)); echo "FAIL through a TLS relay: Dovecot's log does not name the channel binding"
+        tail -n +"$((dovecot_log_lines + 1))" "$SANDBOX_DIR/dovecot.log" | tail -n 5 | sed 's/^/     | /'
+    fi
+    t "through a TLS relay, any: -PLUS refused, then SCRAM-SHA-256 unbound in the same session" 0 '^POP3 OK - .* login ok' \
+        --line '^\* SCRAM-SHA-256-PLUS refused \(-ERR .*\): the server may not take the tls-exporter binding; SCRAM-SHA-256 again, unbound$' -- "${relay[@]}" "${small[@]}" -vvv
 else
     echo "skip Dovecot $(dovecot --version | cut -d' ' -f1) offers no SCRAM-*-PLUS: channel binding is tested against Dovecot 2.4 (Debian 13)"
     t "any over POP3S without -PLUS offered: GS2 flag y, accepted" 0 '^POP3 OK - .* login ok' --line '^\* SCRAM-SHA-256: .*channel not bound \(GS2 flag y: the server offers no -PLUS\)$' -- "${pop3s[@]}" "${small[@]}" -vvv
