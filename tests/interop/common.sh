@@ -48,6 +48,18 @@ new_password() {
 	printf '%s\n' "$pw"
 }
 
+# trip_wanted DIR: true with INTEROP_TRIP_PASSWORD_FILE (the round trip's
+# password, which the test MTA's SASL takes), copied to DIR/pass/trip.
+trip_wanted() {
+	[ -n "${INTEROP_TRIP_PASSWORD_FILE:-}" ] || return 1
+	install -m 0600 "$INTEROP_TRIP_PASSWORD_FILE" "$1/pass/trip"
+}
+
+# password_of DIR USER: trip's from DIR/pass/trip, a fresh one for others.
+password_of() {
+	if [ "$2" = trip ]; then head -n 1 "$1/pass/trip"; else new_password "$1" "$2"; fi
+}
+
 # fill_maildir MAILDIR: the fixtures, in their order, as read mail in cur/.
 fill_maildir() {
 	local f n

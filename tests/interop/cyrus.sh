@@ -78,8 +78,7 @@ EOF
 	# trip: the round trip's mailbox, with the password that the test MTA
 	# (its SASL is the sandbox Dovecot's) takes, when INTEROP_TRIP_PASSWORD_FILE.
 	local users=(aged empty)
-	if [ -n "${INTEROP_TRIP_PASSWORD_FILE:-}" ]; then
-		install -m 0600 "$INTEROP_TRIP_PASSWORD_FILE" "$d/pass/trip"
+	if trip_wanted "$d"; then
 		printf '%s' "$(head -n 1 "$d/pass/trip")" | saslpasswd2 -p -c -f "$d/sasldb2" -u "$REALM" trip ||
 			die "saslpasswd2 could not add trip"
 		users+=(trip)

@@ -29,12 +29,9 @@ start() {
 	chmod 1777 "$d/lock"
 	: > "$d/domains/$DOMAIN"
 	: > "$d/apop.txt"
-	if [ -n "${INTEROP_TRIP_PASSWORD_FILE:-}" ]; then
-		install -m 0600 "$INTEROP_TRIP_PASSWORD_FILE" "$d/pass/trip"
-		users+=(trip)
-	fi
+	trip_wanted "$d" && users+=(trip)
 	for u in "${users[@]}"; do
-		if [ "$u" = trip ]; then pw=$(head -n 1 "$d/pass/trip"); else pw=$(new_password "$d" "$u"); fi
+		pw=$(password_of "$d" "$u")
 		# The maildrop is the passwd entry's home/INBOX (a maildir here).
 		mkdir -p "$d/home/$u/INBOX/"{cur,new,tmp}
 		printf '%s:%s:%s:%s:interop:%s:/bin/false\n' "$u" \

@@ -31,12 +31,9 @@ start() {
 	# popa3d drops to this user before it knows who logs in.
 	printf 'popa3d:x:65534:65534::/var/lib/popa3d:/usr/sbin/nologin\n' >> "$d/etc/passwd"
 	printf 'popa3d:*:19000:0:99999:7:::\n' >> "$d/etc/shadow"
-	if [ -n "${INTEROP_TRIP_PASSWORD_FILE:-}" ]; then
-		install -m 0600 "$INTEROP_TRIP_PASSWORD_FILE" "$d/pass/trip"
-		users+=(trip)
-	fi
+	trip_wanted "$d" && users+=(trip)
 	for u in "${users[@]}"; do
-		if [ "$u" = trip ]; then pw=$(head -n 1 "$d/pass/trip"); else pw=$(new_password "$d" "$u"); fi
+		pw=$(password_of "$d" "$u")
 		printf '%s:x:%s:%s:interop:/nonexistent:/usr/sbin/nologin\n' "$u" "$MAIL_UID" "$MAIL_GID" >> "$d/etc/passwd"
 		printf '%s:%s:19000:0:99999:7:::\n' "$u" "$(openssl passwd -6 -stdin <<< "$pw")" >> "$d/etc/shadow"
 		: > "$d/mail/$u"
